@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -206,17 +207,27 @@ WRITERS = (
 )
 
 
-def write_dataset(company: SyntheticCompany, outdir: str | Path) -> Path:
-    """Write the dataset folder ``outdir`` (created; refused if it holds other files)."""
+def write_dataset(
+    company: SyntheticCompany,
+    outdir: str | Path,
+    on_file: Callable[[str], None] | None = None,
+) -> Path:
+    """Write the dataset folder ``outdir`` (created; refused if it holds other files).
+
+    ``on_file`` is called with each file name once it is written (for progress bars).
+    """
+    done = on_file or (lambda _name: None)
     target = Path(outdir)
     if target.exists() and any(target.iterdir()):
         raise FileExistsError(f"{target} is not empty; refusing to overwrite a dataset")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        for write in WRITERS:
+        for name, write in zip(DATASET_FILES, WRITERS, strict=False):
             write(company, staging)
+            done(name)
         (staging / "plan.yaml").write_text(plan_text(company), encoding="utf-8", newline="\n")
+        done("plan.yaml")
         if target.exists():
             target.rmdir()
         staging.rename(target)

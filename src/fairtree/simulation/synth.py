@@ -7,6 +7,7 @@ folder format (docs/dataset.md). See docs/synth.md for the model and its knobs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
@@ -17,6 +18,8 @@ from fairtree.simulation.dataset_writer import write_dataset
 from fairtree.simulation.synth_catalogue import generate_catalogue
 from fairtree.simulation.synth_network import NetworkKnobs, generate_members, month_bounds
 from fairtree.simulation.synth_orders import OrderKnobs, generate_customers, generate_orders
+
+GENERATE_STEPS = 3
 
 
 def generate(
@@ -29,8 +32,14 @@ def generate(
     binary_rule: str = "weaker_leg",
     network: NetworkKnobs | None = None,
     buying: OrderKnobs | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> SyntheticCompany:
-    """A company of ``members`` members who join over ``months`` months from ``start``."""
+    """A company of ``members`` members who join over ``months`` months from ``start``.
+
+    ``on_step`` is called with a short description after each of the GENERATE_STEPS
+    stages (for progress bars).
+    """
+    step = on_step or (lambda _done: None)
     if members < 1:
         raise ValueError(f"members must be at least 1, got {members}")
     if months < 1:
@@ -47,9 +56,12 @@ def generate(
     member_table = generate_members(
         rng, members, bounds, kind.value, rule.value, matrix_width, network
     )
+    step("members")
     products = generate_catalogue(rng)
     customers = generate_customers(rng, member_table, bounds[-1], buying)
+    step("customers")
     orders, lines, parties = generate_orders(rng, member_table, customers, products, bounds, buying)
+    step("orders")
     settings = CompanySettings(
         company_id=f"synth-{seed}",
         name=f"Synthetic Company {seed}",
@@ -74,4 +86,4 @@ def generate(
     )
 
 
-__all__ = ["generate", "write_dataset"]
+__all__ = ["GENERATE_STEPS", "generate", "write_dataset"]

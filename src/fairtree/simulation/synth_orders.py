@@ -27,17 +27,17 @@ CUSTOMER_NAMES = np.array([
 class OrderKnobs:
     """Tunable shape of buying (defaults give the shapes the tests check)."""
 
-    member_buy_alpha: float = 0.9  # Beta(alpha, beta) monthly chance a member orders
-    member_buy_beta: float = 1.6
-    repeat_orders: float = 0.2  # Poisson extra orders in a month, for buyers
-    retailer_share: float = 0.25  # members who keep retail customers
-    customers_per_retailer: float = 3.0  # mean (geometric)
-    customer_buy_monthly: float = 0.45
+    member_buy_alpha: float = 1.0  # Beta(alpha, beta) monthly chance a member orders
+    member_buy_beta: float = 1.5
+    repeat_orders: float = 0.5  # Poisson extra orders in a month, for buyers
+    retailer_share: float = 0.30  # members who keep retail customers
+    customers_per_retailer: float = 6.0  # mean (geometric)
+    customer_buy_monthly: float = 0.5
     customer_stay_months: float = 6.0  # mean (exponential)
     mean_extra_lines: float = 0.8  # lines per order = 1 + Poisson
     mean_extra_units: float = 0.5  # units per line = 1 + geometric extra
     return_share: float = 0.025
-    party_share: float = 0.03  # retailers holding a party in a month
+    party_share: float = 0.05  # retailers holding a party in a month
     party_order_share: float = 0.5  # of a consultant's customer orders that month
 
 
