@@ -15,7 +15,13 @@ PLAN = {
     "activity": {"min_pv": 50},
     "ranks": [{"name": "Leader", "conditions": {"group_volume": 150, "active_personal": 1}}],
     "bonuses": [
-        {"id": "uni", "kind": "unilevel", "rates": ["10%", "5%"], "depth_by_rank": {"Leader": 2}, "min_rank": None}
+        {
+            "id": "uni",
+            "kind": "unilevel",
+            "rates": ["10%", "5%"],
+            "depth_by_rank": {"Leader": 2},
+            "min_rank": None,
+        }
     ],
 }
 
@@ -57,7 +63,9 @@ def test_unilevel_with_rank_depth_and_compression():
 def test_unregistered_kind_is_refused_before_running(monkeypatch):
     registry.get_kind("unilevel")
     monkeypatch.delitem(registry._KINDS, "unilevel")
-    with pytest.raises(PlanError, match=r"t.yaml:bonuses\[0\].kind \[kind\]: bonus kind 'unilevel'"):
+    with pytest.raises(
+        PlanError, match=r"t.yaml:bonuses\[0\].kind \[kind\]: bonus kind 'unilevel'"
+    ):
         evaluate(chain_input(), parse_plan(PLAN, "t.yaml"), Period.parse("2026-03"))
 
 
