@@ -115,16 +115,25 @@ def placed_networks(draw, width: int | None = None, max_members: int = 18, max_o
 
 
 @st.composite
-def binary_bonus(draw, whole_money: bool = False, bonus_id: str = "bin") -> dict:
+def binary_bonus(
+    draw,
+    whole_money: bool = False,
+    rank_names: tuple[str, ...] | None = None,
+    monotone_caps: bool = False,
+    bonus_id: str = "bin",
+) -> dict:
+    """A binary bonus. Caps by rank rise with the rank; with ``monotone_caps`` members
+    below every listed rank are capped too (uncapped there but capped higher up, or a
+    cap that falls as rank rises, is a flat spot of the plan's own making)."""
+    names = [r["name"] for r in RANKS] if rank_names is None else list(rank_names)
     bonus: dict = {"id": bonus_id, "kind": "binary", "volume": draw(st.sampled_from(["pv", "bv"]))}
     if draw(st.booleans()):
         bonus["weak_leg_rate"] = draw(rates)
     else:
+        amounts = ["25", "100", *([] if whole_money else ["10.50", "0.01"])]
         bonus["pairs"] = {
             "pair_volume": str(draw(st.integers(1000, 12000)) / 100),
-            "pair_amount": draw(
-                st.sampled_from(["25", "100", *([] if whole_money else ["10.50", "0.01"])])
-            ),
+            "pair_amount": draw(st.sampled_from(amounts)),
             "first_pair": draw(st.sampled_from(["1:1", "2:1"])),
             "first_pair_scope": draw(st.sampled_from(["ever", "period"])),
         }
@@ -136,14 +145,24 @@ def binary_bonus(draw, whole_money: bool = False, bonus_id: str = "bin") -> dict
     if draw(st.booleans()):
         bonus["carry"]["max_carry"] = draw(points)
     if draw(st.booleans()):
-        bonus["cap"] = draw(st.sampled_from(["0", "5", "40", "250" if whole_money else "250.25"]))
-    if draw(st.booleans()):
-        names = draw(st.lists(st.sampled_from([r["name"] for r in RANKS]), unique=True))
-        caps = ["1", "30", "75" if whole_money else "75.5"]
-        bonus["cap_by_rank"] = {name: draw(st.sampled_from(caps)) for name in names}
+        bonus["cap"] = draw(st.sampled_from(["0", "5", "40"]))
+    if names and draw(st.booleans()):
+        listed = sorted(draw(st.sets(st.sampled_from(names))), key=names.index)
+        unit = 100 if whole_money else 1  # caps in cents, whole units for JPY
+        steps = draw(st.lists(st.integers(0, 60), min_size=len(listed), max_size=len(listed)))
+        cents = int(bonus.get("cap", "0")) * 100
+        caps = []
+        for step in steps:
+            cents += step * unit * draw(st.sampled_from([1, 37]))
+            caps.append(cents)
+        bonus["cap_by_rank"] = {
+            name: f"{cap // 100}.{cap % 100:02d}" for name, cap in zip(listed, caps, strict=True)
+        }
+        if monotone_caps and "cap" not in bonus and caps:
+            bonus["cap"] = f"{caps[0] // 100}.{caps[0] % 100:02d}"
     bonus["requires_active_legs"] = draw(st.sampled_from([0, 0, 0, 1, 2]))
-    if draw(st.sampled_from([True, False, False, False])):
-        bonus["min_rank"] = draw(st.sampled_from([r["name"] for r in RANKS]))
+    if names and draw(st.sampled_from([True, False, False, False])):
+        bonus["min_rank"] = draw(st.sampled_from(names))
     return bonus
 
 
@@ -165,7 +184,7 @@ def matrix_bonus(draw, width: int, bonus_id: str = "mx") -> dict:
 
 
 @st.composite
-def fast_start_bonus(draw, bonus_id: str = "fs") -> dict:
+def fast_start_bonus(draw, rank_names: tuple[str, ...] | None = None, bonus_id="fs") -> dict:
     levels = draw(st.integers(1, 3))
     bonus = {
         "id": bonus_id,
@@ -176,8 +195,9 @@ def fast_start_bonus(draw, bonus_id: str = "fs") -> dict:
         "receiver_min_pv": draw(st.sampled_from(["0", "0", "0", "50", "150"])),
         "receiver_needs_own_order": draw(st.sampled_from([False, False, True])),
     }
-    if draw(st.sampled_from([True, False, False])):
-        bonus["min_rank"] = draw(st.sampled_from([r["name"] for r in RANKS]))
+    names = [r["name"] for r in RANKS] if rank_names is None else list(rank_names)
+    if names and draw(st.sampled_from([True, False, False])):
+        bonus["min_rank"] = draw(st.sampled_from(names))
     return bonus
 
 
