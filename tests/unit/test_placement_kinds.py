@@ -40,7 +40,9 @@ def test_binary_explanation_shows_legs_carry_and_cap():
     assert "cap 100.00 USD (cut 20.00 USD as breakage)" in line.rule
     left, right = line.contributions
     assert (left.source, left.base, right.source, right.base) == ("B", 210000, "C", 120000)
-    assert "carries out 500.00" in left.note and "carries out 0.00" in right.note
+    assert "paid on 1200.00; carries out 500.00" in left.note
+    assert "paid on 1200.00; carries out 0.00" in right.note
+    assert (left.rate, left.level) == (100000, 0)  # 10% of the weaker leg
 
 
 def test_binary_explanation_says_why_unqualified():
