@@ -70,11 +70,11 @@ class Tree:
         return node
 
 
-def _names(ids: Sequence[object] | None, index: int) -> str:
+def _names(ids: Sequence[object] | np.ndarray | None, index: int) -> str:
     return str(ids[index]) if ids is not None else f"#{index}"
 
 
-def _check_parents(parent: np.ndarray, ids: Sequence[object] | None) -> None:
+def _check_parents(parent: np.ndarray, ids: Sequence[object] | np.ndarray | None) -> None:
     bad = np.flatnonzero((parent < -1) | (parent >= parent.shape[0]))
     if bad.size:
         first = int(bad[0])
@@ -83,7 +83,7 @@ def _check_parents(parent: np.ndarray, ids: Sequence[object] | None) -> None:
         )
 
 
-def _depths(parent: np.ndarray, ids: Sequence[object] | None) -> np.ndarray:
+def _depths(parent: np.ndarray, ids: Sequence[object] | np.ndarray | None) -> np.ndarray:
     """Depth of every member by pointer jumping; a chain still open afterwards loops."""
     n = parent.shape[0]
     depth = (parent >= 0).astype(np.int64)
@@ -167,7 +167,7 @@ def _preorder_kernel(parent: np.ndarray, fill_order: np.ndarray):  # pragma: no 
 
 def build_tree(
     parent_of: np.ndarray | Sequence[int],
-    ids: Sequence[object] | None = None,
+    ids: Sequence[object] | np.ndarray | None = None,
     sibling_key: np.ndarray | None = None,
 ) -> Tree:
     """Preorder arrays for a forest given each member's parent input index (-1 = root).
@@ -198,7 +198,7 @@ def build_tree(
 
 def build_tree_numpy(
     parent_of: np.ndarray | Sequence[int],
-    ids: Sequence[object] | None = None,
+    ids: Sequence[object] | np.ndarray | None = None,
     sibling_key: np.ndarray | None = None,
 ) -> Tree:
     """The numpy-only construction (no compiled code); same arrays as :func:`build_tree`."""
@@ -259,7 +259,7 @@ def build_tree_reference(parent_of: Sequence[int]) -> Tree:
     """Plain recursive-free DFS: the obviously-right version the tests compare against."""
     n = len(parent_of)
     children: list[list[int]] = [[] for _ in range(n)]
-    roots = []
+    roots: list[int] = []
     for i, p in enumerate(parent_of):
         (roots if p < 0 else children[p]).append(i)
     order: list[int] = []
