@@ -8,8 +8,9 @@ written.
 
 from __future__ import annotations
 
+import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -221,7 +222,8 @@ def write_dataset(
     if target.exists() and any(target.iterdir()):
         raise FileExistsError(f"{target} is not empty; refusing to overwrite a dataset")
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging = target.with_name(f".{target.name}.partial-{os.getpid()}-{secrets.token_hex(4)}")
+    staging.mkdir()  # default permissions (umask), unlike tempfile.mkdtemp's 0700
     try:
         for name, write in zip(DATASET_FILES, WRITERS, strict=False):
             write(company, staging)
