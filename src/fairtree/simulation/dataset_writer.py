@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from fairtree.simulation import csv_columns as col
 from fairtree.simulation.company import SyntheticCompany, id_width
@@ -161,7 +163,7 @@ def _write_order_lines(company: SyntheticCompany, folder: Path) -> None:
     lines = company.order_lines
     order_width = id_width(len(company.orders), 8)
     currency = company.orders.currency
-    sku = company.products.sku
+    sku = pa.array(company.products.sku, type=pa.string())
     col.write_csv(
         folder / "order_lines.csv",
         ORDER_LINE_COLUMNS,
@@ -169,7 +171,7 @@ def _write_order_lines(company: SyntheticCompany, folder: Path) -> None:
         [
             lambda r: col.ids("O", lines.order[r], order_width),
             lambda r: col.integers(lines.line_no[r]),
-            lambda r: col.plain(sku[lines.sku[r]]),
+            lambda r: pc.take(sku, pa.array(lines.sku[r])),
             lambda r: col.integers(lines.quantity[r]),
             lambda r: col.money(lines.unit_price[r], currency[lines.order[r]]),
             lambda r: col.points(lines.pv[r]),
