@@ -63,29 +63,32 @@ def _outer_bottom(child: np.ndarray, jump: np.ndarray, start: int, side: int) ->
     return node
 
 
-def _next_counted(
-    start: int, now: int, parent: np.ndarray, last_enrollment: np.ndarray, skip: np.ndarray
-) -> int:
+# Columns of the per-member record the weaker-leg rule keeps; one row per member keeps
+# what each step up the tree reads in one cache line.
+_PARENT, _SKIP, _SIZE, _ASKED_UNTIL = 0, 1, 2, 3
+
+
+def _next_counted(start: int, now: int, record: np.ndarray) -> int:
     """Nearest ancestor-or-self of ``start`` whose leg size will still be asked for, or -1.
 
     A member's size is asked for only while their placement parent enrolls members
-    later than ``now``; once that is over it never matters again, so ``skip`` jumps it.
+    later than ``now`` (``_ASKED_UNTIL``); after that it never matters again, so the
+    ``_SKIP`` pointer jumps over it (and is compressed like union-find).
     """
     node = start
     while node >= 0:
-        ahead = skip[node]
+        ahead = record[node, _SKIP]
         if ahead != node:
             node = ahead
             continue
-        above = parent[node]
-        if above >= 0 and last_enrollment[above] > now:
+        if record[node, _ASKED_UNTIL] > now:
             break
-        skip[node] = above
-        node = above
+        record[node, _SKIP] = record[node, _PARENT]
+        node = record[node, _PARENT]
     walker = start
     while walker >= 0 and walker != node:
-        ahead = skip[walker]
-        skip[walker] = node
+        ahead = record[walker, _SKIP]
+        record[walker, _SKIP] = node
         walker = ahead
     return node
 
@@ -102,18 +105,22 @@ def _binary_kernel(
     for i in range(n):
         jump[i, 0] = i
         jump[i, 1] = i
-    size = np.ones(n, dtype=np.int64)
     enrolled = np.zeros(n, dtype=np.int64)
     last_enrollment = np.full(n, -1, dtype=np.int64)
-    skip = np.arange(n)
     for i in range(n):
         if sponsor[i] >= 0:
             last_enrollment[sponsor[i]] = i
+    record = np.empty((n if rule_code == 2 else 0, 4), dtype=np.int64)
     for i in range(n):
         enroller = sponsor[i]
         if enroller < 0:
             parent[i] = -1
             position[i] = -1
+            if rule_code == 2:
+                record[i, _PARENT] = -1
+                record[i, _SKIP] = i
+                record[i, _SIZE] = 1
+                record[i, _ASKED_UNTIL] = -1
             continue
         if rule_code == 0:
             side = 0
@@ -122,8 +129,8 @@ def _binary_kernel(
         elif rule_code == 2:
             left = child[enroller, 0]
             right = child[enroller, 1]
-            left_size = size[left] if left >= 0 else 0
-            right_size = size[right] if right >= 0 else 0
+            left_size = record[left, _SIZE] if left >= 0 else 0
+            right_size = record[right, _SIZE] if right >= 0 else 0
             side = 0 if left_size <= right_size else 1
         else:
             side = enrolled[enroller] % 2
@@ -133,10 +140,14 @@ def _binary_kernel(
         parent[i] = bottom
         position[i] = side
         if rule_code == 2:
-            up = _next_counted(bottom, i, parent, last_enrollment, skip)
+            record[i, _PARENT] = bottom
+            record[i, _SKIP] = i
+            record[i, _SIZE] = 1
+            record[i, _ASKED_UNTIL] = last_enrollment[bottom]
+            up = _next_counted(bottom, i, record)
             while up >= 0:
-                size[up] += 1
-                up = _next_counted(parent[up], i, parent, last_enrollment, skip)
+                record[up, _SIZE] += 1
+                up = _next_counted(record[up, _PARENT], i, record)
 
 
 def _matrix_kernel(
