@@ -1,0 +1,24 @@
+"""Declarative base with a constraint naming convention.
+
+Every index and constraint gets a stable, predictable name, so later Alembic
+revisions can drop or alter them by name on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base of every fairtree table."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)

@@ -1,0 +1,41 @@
+"""Alembic environment: runs on the connection handed over by fairtree.store.migrate."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from fairtree.store.migrate import make_engine_for_migrations
+from fairtree.store.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine_for_migrations(config.get_main_option("sqlalchemy.url") or "")
+    try:
+        with engine.connect() as connection:
+            _run(connection)
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("fairtree migrations run online only")
+run_migrations_online()

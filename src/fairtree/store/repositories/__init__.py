@@ -1,0 +1,1 @@
+"""Every query fairtree runs lives in this package, one module per concept."""

@@ -1,0 +1,144 @@
+"""Set-based loading of whole tables: executemany on SQLite, COPY on PostgreSQL.
+
+Used by the dataset import. Rows arrive as column arrays (see fairtree.dataset.arrays.Rows)
+with their primary keys already assigned, so references between tables need no lookups.
+Runs inside the caller's transaction and never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from fairtree.dataset.arrays import Rows
+from fairtree.dataset.csvio import encode_lines
+from fairtree.store.models import Company, Member
+
+CHUNK_ROWS = 250_000
+Progress = Callable[[str, int], None]
+
+
+def database_is_empty(session: Session) -> bool:
+    """True when the database holds no company and no member yet."""
+    has_company = session.scalar(select(func.count()).select_from(Company)) or 0
+    has_members = session.scalar(select(func.count()).select_from(Member)) or 0
+    return has_company == 0 and has_members == 0
+
+
+def _driver_connection(session: Session) -> Any:
+    return session.connection().connection.driver_connection
+
+
+def _python_column(column: np.ndarray | pa.Array) -> list[Any]:
+    if isinstance(column, np.ndarray):
+        return column.tolist()
+    return column.to_pylist()
+
+
+def _slice(column: np.ndarray | pa.Array, start: int, stop: int) -> np.ndarray | pa.Array:
+    return (
+        column[start:stop] if isinstance(column, np.ndarray) else column.slice(start, stop - start)
+    )
+
+
+@contextmanager
+def sqlite_bulk_mode(session: Session) -> Iterator[None]:
+    """Large page cache and foreign keys checked at commit (rows may point forward)."""
+    connection = _driver_connection(session)
+    connection.execute("PRAGMA defer_foreign_keys = ON")
+    connection.execute("PRAGMA cache_size = -262144")
+    connection.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield
+    finally:
+        connection.execute("PRAGMA cache_size = -2000")
+
+
+def insert_rows(session: Session, rows: Rows, progress: Progress | None = None) -> None:
+    """Insert every row of ``rows`` into its table."""
+    if len(rows) == 0:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        _copy_rows(session, rows, progress)
+    else:
+        _executemany_rows(session, rows, progress)
+
+
+def _executemany_rows(session: Session, rows: Rows, progress: Progress | None) -> None:
+    names = list(rows.columns)
+    sql = (
+        f"INSERT INTO {rows.table} ({', '.join(names)}) "  # noqa: S608 - names are our own
+        f"VALUES ({', '.join('?' for _ in names)})"
+    )
+    cursor = _driver_connection(session).cursor()
+    total = len(rows)
+    for start in range(0, total, CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, total)
+        columns = [_python_column(_slice(rows.columns[n], start, stop)) for n in names]
+        cursor.executemany(sql, zip(*columns, strict=True))
+        if progress:
+            progress(rows.table, stop - start)
+    cursor.close()
+
+
+_PG_NULL = "\\N"
+
+
+def _copy_text(column: np.ndarray | pa.Array) -> pa.Array:
+    """One column as PostgreSQL CSV COPY text: quoted when needed, ``\\N`` for null."""
+    array = pa.array(column) if isinstance(column, np.ndarray) else column
+    if pa.types.is_boolean(array.type):
+        array = pc.if_else(array, "t", "f")
+    elif not pa.types.is_string(array.type):
+        array = array.cast(pa.string())
+    needs = pc.fill_null(pc.match_substring_regex(array, '[,"\\n\\r]|^\\\\N$'), False)
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(array, '"', '""'), '"', "")
+    return pc.fill_null(pc.if_else(needs, quoted, array), _PG_NULL)
+
+
+def _copy_rows(session: Session, rows: Rows, progress: Progress | None) -> None:
+    names = list(rows.columns)
+    sql = f"COPY {rows.table} ({', '.join(names)}) FROM STDIN (FORMAT csv, NULL '{_PG_NULL}')"
+    cursor = _driver_connection(session).cursor()
+    total = len(rows)
+    with cursor.copy(sql) as copy:
+        for start in range(0, total, CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, total)
+            texts = [_copy_text(_slice(rows.columns[n], start, stop)) for n in names]
+            copy.write(encode_lines(texts))
+            if progress:
+                progress(rows.table, stop - start)
+    cursor.close()
+
+
+def open_history_for_all_members(session: Session, reason: str, actor: str) -> None:
+    """One current genealogy row per member, valid from the day they joined."""
+    session.execute(
+        text(
+            "INSERT INTO genealogy_history (member_id, sponsor_id, placement_parent_id,"
+            " placement_position, valid_from, valid_to, reason, actor)"
+            " SELECT id, sponsor_id, placement_parent_id, placement_position, joined_on,"
+            " NULL, :reason, :actor FROM members ORDER BY id"
+        ),
+        {"reason": reason, "actor": actor},
+    )
+
+
+def advance_id_sequences(session: Session, tables: list[str]) -> None:
+    """After inserting explicit ids on PostgreSQL, move each id sequence past them."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"  # noqa: S608
+                f" COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
+            )
+        )
