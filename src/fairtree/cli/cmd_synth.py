@@ -71,11 +71,15 @@ def synth(
 
 @bench_app.command("synth")
 def bench_synth(
-    members: Annotated[int, typer.Option(min=1)] = 1_000_000,
-    months: Annotated[int, typer.Option(min=1)] = 12,
-    seed: Annotated[int, typer.Option()] = 1,
-    placement: Annotated[PlacementKind, typer.Option()] = PlacementKind.BINARY,
-    binary_rule: Annotated[BinaryRule, typer.Option()] = BinaryRule.WEAKER_LEG,
+    members: Annotated[int, typer.Option(min=1, help="Members who join.")] = 1_000_000,
+    months: Annotated[int, typer.Option(min=1, help="Months simulated.")] = 12,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    placement: Annotated[PlacementKind, typer.Option(help="Placement tree.")] = (
+        PlacementKind.BINARY
+    ),
+    binary_rule: Annotated[BinaryRule, typer.Option(help="Binary auto-placement rule.")] = (
+        BinaryRule.WEAKER_LEG
+    ),
 ) -> None:
     """Time generating and writing a synthetic company (written to a temporary folder)."""
     generate(100, 1, seed, placement=placement.value, binary_rule=binary_rule.value)  # compile
