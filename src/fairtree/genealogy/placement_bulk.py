@@ -30,7 +30,7 @@ try:  # numba is a dependency, but the kernels still run (slowly) without it.
 
     HAVE_NUMBA = True
 except ImportError:  # pragma: no cover - exercised only where numba is missing
-    numba = None
+    numba = None  # type: ignore[assignment]
     HAVE_NUMBA = False
 
 _RULE_CODES = {
