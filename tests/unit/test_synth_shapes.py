@@ -185,3 +185,17 @@ def test_placement_kinds_and_start_date():
         generate(10, 1, seed=1, placement="matrix", matrix_width=1)
     with pytest.raises(ValueError, match="members must be at least 1"):
         generate(0, 1, seed=1)
+
+
+@pytest.mark.parametrize(
+    ("members", "months", "placement"), [(1, 1, "binary"), (2, 1, "matrix"), (5, 3, "none")]
+)
+def test_tiny_companies_generate_and_write(members, months, placement, tmp_path):
+    from fairtree.simulation.synth import write_dataset
+
+    tiny = generate(members, months, seed=0, placement=placement)
+    assert len(tiny.members) == members
+    folder = write_dataset(tiny, tmp_path / "tiny")
+    lines = (folder / "members.csv").read_text().splitlines()
+    assert len(lines) == members + 1
+    assert lines[1].startswith("M0000001,,,,2026-01-01,active,2026-01-01,US,USD,")
