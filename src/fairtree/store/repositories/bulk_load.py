@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from fairtree.dataset.arrays import Rows
 from fairtree.dataset.csvio import encode_lines
-from fairtree.store.models import Company, Member
+from fairtree.store.models import Base, Company, Member
 
 CHUNK_ROWS = 250_000
 Progress = Callable[[str, int], None]
@@ -142,3 +142,26 @@ def advance_id_sequences(session: Session, tables: list[str]) -> None:
                 f" COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
             )
         )
+
+
+@contextmanager
+def secondary_indexes_built_after(session: Session, tables: list[str]) -> Iterator[None]:
+    """Drop the non-unique indexes of ``tables`` and build them again after the load.
+
+    Sorting once at the end is much cheaper than keeping a B-tree in order through
+    millions of random inserts. The DDL is part of the caller's transaction, so a failed
+    import rolls the indexes back with everything else.
+    """
+    connection = session.connection()
+    indexes = [
+        index
+        for table in Base.metadata.sorted_tables
+        if table.name in tables
+        for index in table.indexes
+        if not index.unique
+    ]
+    for index in indexes:
+        index.drop(connection)
+    yield
+    for index in indexes:
+        index.create(connection)
