@@ -2,8 +2,9 @@
 
 Prints one JSON line. Generation runs in a child process, so ``peak_rss_mb`` is the
 peak of the import and export alone. Wall-clock seconds depend on what else runs on the
-machine; the ``*_cpu_seconds`` figures (all threads of this process) do less. ``round_trip_identical`` compares the exported
-files with the generated ones byte for byte.
+machine; the ``*_cpu_seconds`` figures (all threads of this process) depend less on it.
+``round_trip_identical`` compares the exported files with the generated ones byte for
+byte.
 """
 
 from __future__ import annotations

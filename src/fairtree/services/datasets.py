@@ -57,9 +57,10 @@ def import_dataset(
     company = _add_company(session, parsed)
     tables = [rows.table for rows in parsed.tables] + ["genealogy_history"]
     with ExitStack() as stack:
-        if session.get_bind().dialect.name == "sqlite":
-            stack.enter_context(bulk_load.sqlite_bulk_mode(session))
         stack.enter_context(bulk_load.secondary_indexes_built_after(session, tables))
+        if session.get_bind().dialect.name == "sqlite":
+            bulk_load.defer_sqlite_foreign_keys(session)
+            stack.enter_context(bulk_load.sqlite_large_cache(session))
         _load_tables(session, parsed, progress)
         bulk_load.open_history_for_all_members(session, reason="import", actor=IMPORT_ACTOR)
         progress.stage("indexing", None)
