@@ -52,11 +52,19 @@ def relabel(inputs: EngineInput, perm: np.ndarray) -> EngineInput:
     inverse[perm] = np.arange(n)
     m = inputs.members
     sponsor = np.where(m.sponsor[inverse] >= 0, perm[np.maximum(m.sponsor[inverse], 0)], -1)
+    placed = None
+    if m.placement_parent is not None:
+        old = m.placement_parent[inverse]
+        placed = np.where(old >= 0, perm[np.maximum(old, 0)], -1)
     members = Members(
         ids=m.ids[inverse],
         sponsor=sponsor,
         joined_on=m.joined_on[inverse],
         status=m.status[inverse],
+        placement_parent=placed,
+        placement_position=(
+            None if m.placement_position is None else m.placement_position[inverse]
+        ),
     )
     o = inputs.orders
     rows = np.arange(len(o))[::-1]
@@ -118,8 +126,9 @@ def test_no_flat_spots_without_compression(inputs, plan, data):
     active takes a level, and a new pool qualifier takes a share.)
     """
     levelled = [b for b in plan.base.bonuses if b.kind in ("unilevel", "matching")]
+    kept = [b for b in plan.base.bonuses if b.kind in ("binary", "fast_start")]
     plan = plan.base.model_copy(
-        update={"bonuses": [b.model_copy(update={"compression": "none"}) for b in levelled]}
+        update={"bonuses": kept + [b.model_copy(update={"compression": "none"}) for b in levelled]}
     )
     n = len(inputs.members)
     buyer = data.draw(st.integers(0, n - 1))
