@@ -187,7 +187,9 @@ def build_tree(
     if sibling_key is None:
         fill_order = np.arange(n, dtype=np.int64)
     else:
-        fill_order = np.lexsort((np.asarray(sibling_key), parent)).astype(np.int64)
+        # the kernel's counting sort by parent is stable, so filling in key order
+        # leaves siblings ordered by key, then input index
+        fill_order = np.argsort(np.asarray(sibling_key), kind="stable").astype(np.int64)
     order, position, pre_parent, depth, end, visited = _preorder_kernel(parent, fill_order)
     if visited < n:  # members never reached from a root hang below a loop
         stray = int(np.flatnonzero(position < 0)[0])
