@@ -9,8 +9,8 @@ from fairtree.cli.main import app
 from fairtree.engine.company_input import company_input
 from fairtree.engine.dataset_input import load_dataset_input
 from fairtree.engine.evaluate import evaluate
-from fairtree.engine.reference import evaluate_reference
 from fairtree.engine.explain import explain_member
+from fairtree.engine.reference import evaluate_reference
 from fairtree.engine.whatif import diff_plans
 from fairtree.errors import DatasetError
 from fairtree.periods import Period
