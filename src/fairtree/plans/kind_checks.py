@@ -14,9 +14,11 @@ from fairtree.plans.schema_bonuses import Bonus, PartyPlan, RetailProfit, Stairs
 Report = Callable[[str, str, str], None]
 
 
-def check_kind_parameters(bonus: Bonus, where: str, currency: str, bad: Report) -> None:
+def check_kind_parameters(
+    bonus: Bonus, where: str, currency: str, ranks: list[str], bad: Report
+) -> None:
     if isinstance(bonus, Stairstep):
-        _stairstep(bonus, where, bad)
+        _stairstep(bonus, where, ranks, bad)
     elif isinstance(bonus, PartyPlan):
         _party(bonus, where, currency, bad)
     elif isinstance(bonus, RetailProfit) and bonus.min_rank is not None:
@@ -28,7 +30,7 @@ def check_kind_parameters(bonus: Bonus, where: str, currency: str, bad: Report) 
         )
 
 
-def _stairstep(bonus: Stairstep, where: str, bad: Report) -> None:
+def _stairstep(bonus: Stairstep, where: str, ranks: list[str], bad: Report) -> None:
     """Brackets go up in volume and never down in rate, so no differential is negative."""
     for i in range(1, len(bonus.brackets)):
         lower, upper = bonus.brackets[i - 1], bonus.brackets[i]
@@ -45,12 +47,25 @@ def _stairstep(bonus: Stairstep, where: str, bad: Report) -> None:
                 "a higher bracket must not pay a lower rate (the differential would go negative)",
             )
     breakaway = bonus.breakaway
-    if breakaway is not None and breakaway.generation_min_rank and not breakaway.generation_rates:
+    if breakaway is None:
+        return
+    if breakaway.generation_min_rank and not breakaway.generation_rates:
         bad(
             f"{where}.breakaway.generation_min_rank",
             "generation_min_rank",
             "names a rank for overrides but generation_rates is empty",
         )
+    generations = len(breakaway.generation_rates)
+    for name, value in (breakaway.generations_by_rank or {}).items():
+        location = f"{where}.breakaway.generations_by_rank.{name}"
+        if name not in ranks:
+            bad(
+                location,
+                "generations_by_rank",
+                f"unknown rank {name!r} (ranks: {', '.join(ranks)})",
+            )
+        if not 0 <= value <= generations:
+            bad(location, "generations_by_rank", f"must be 0..{generations}")
 
 
 def _party(bonus: PartyPlan, where: str, currency: str, bad: Report) -> None:

@@ -60,6 +60,8 @@ class Breakaway(Strict):
     group_volume: Volume | None = None
     generation_rates: list[Rate] = Field(default_factory=list)  # override on gen 1, 2, ...
     generation_min_rank: str | None = None  # receiver rank needed to earn overrides
+    # generations paid, by receiver rank (highest listed rank <= own); None: all
+    generations_by_rank: dict[str, int] | None = None
 
     @model_validator(mode="after")
     def _some_condition(self) -> Breakaway:

@@ -57,7 +57,7 @@ def check_plan(plan: Plan, source: str, prefix: str = "") -> list[Problem]:
                 "generation_min_rank",
                 bonus.breakaway.generation_min_rank,
             )
-        check_kind_parameters(bonus, where, plan.currency, bad)
+        check_kind_parameters(bonus, where, plan.currency, rank_names, bad)
         if isinstance(bonus, Matching):
             for j, other in enumerate(bonus.of):
                 if other not in ids:

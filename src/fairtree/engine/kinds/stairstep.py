@@ -90,6 +90,8 @@ class _Figures:
         rule = config.breakaway
         gen_rank = rule.generation_min_rank if rule is not None else None
         self.override_ok = self.qualified & ctx.rank_at_least(gen_rank)
+        table = rule.generations_by_rank if rule is not None else None
+        self.generations = ctx.by_rank(table, len(rule.generation_rates) if rule else 0)
         self.own_amount = self.rate * self.group_volume  # rate units x hundredths
         stays = np.where(self.leaders, 0, self.own_amount)
         self.differential = self.own_amount - ctx.tree.children_sum(stays)
@@ -114,7 +116,7 @@ class StairstepKind:
         numerator = np.where(f.qualified, f.differential, 0)
         rates = config.breakaway.generation_rates if config.breakaway else []
         for generation, sources, receivers in _generations(ctx, config, f.leaders):
-            paid = f.override_ok[receivers]
+            paid = f.override_ok[receivers] & (f.generations[receivers] >= generation)
             amount = rates[generation - 1] * f.group_volume[sources[paid]]
             np.add.at(numerator, receivers[paid], amount)
         pay = volume_pay(numerator, ctx.plan.currency, ctx.rounding)
@@ -165,7 +167,7 @@ class StairstepKind:
         rates = config.breakaway.generation_rates if config.breakaway else []
         for generation, sources, receivers in _generations(ctx, config, f.leaders):
             for source in sources[receivers == member]:
-                paid = bool(f.override_ok[member])
+                paid = bool(f.override_ok[member] and f.generations[member] >= generation)
                 base = int(f.group_volume[source])
                 if paid:
                     exact += rates[generation - 1] * base
@@ -178,9 +180,7 @@ class StairstepKind:
                         paid=paid,
                         note=f"generation {generation} override"
                         if paid
-                        else f"override needs {config.breakaway.generation_min_rank}"  # type: ignore[union-attr]
-                        if qualified
-                        else why_not,
+                        else _override_refusal(ctx, config, f, member),
                     )
                 )
         if all(c.base * c.rate == 0 for c in contributions):
@@ -202,3 +202,13 @@ class StairstepKind:
                 contributions=tuple(contributions),
             )
         ]
+
+
+def _override_refusal(ctx: Context, config: Stairstep, f: _Figures, member: int) -> str:
+    if not ctx.active[member]:
+        return "receiver not active"
+    if not f.qualified[member]:
+        return f"receiver below {config.min_rank}"
+    if not f.override_ok[member]:
+        return f"overrides need {config.breakaway.generation_min_rank}"  # type: ignore[union-attr]
+    return f"rank pays {int(f.generations[member])} generation(s)"

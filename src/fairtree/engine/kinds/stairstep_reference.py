@@ -102,9 +102,12 @@ def stairstep_reference(ref: ReferenceContext, config: Stairstep) -> BonusOutcom
         while node >= 0 and generation < len(rates):
             if broke[node] or ref.sponsor[node] < 0:
                 generation += 1
-                receives = qualified(node) and ref.rank_at_least(
-                    node,
-                    rule.generation_min_rank if rule is not None else None,
+                assert rule is not None
+                paid_generations = ref.by_rank(node, rule.generations_by_rank, len(rates))
+                receives = (
+                    qualified(node)
+                    and ref.rank_at_least(node, rule.generation_min_rank)
+                    and generation <= paid_generations
                 )
                 if receives:
                     exact[node] += ref.rate(rates[generation - 1]) * ref.points(
