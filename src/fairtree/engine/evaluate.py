@@ -12,7 +12,6 @@ from fairtree.engine.ranks import evaluate_ranks
 from fairtree.engine.registry import get_kind, registered_kinds
 from fairtree.engine.result import BonusOutcome, Evaluation
 from fairtree.errors import PlanError, Problem
-from fairtree.genealogy.network import build_placement_tree
 from fairtree.genealogy.tree import Tree, build_tree
 from fairtree.periods import Period
 from fairtree.plans.load import PlanDocument
@@ -83,11 +82,6 @@ def build_context(
     paid_as = evaluate_ranks(plan, tree, pv, group_volume, active)
     carry_in = inputs.carry_in or CarryState.empty(len(members))
     highest = np.maximum(carry_in.highest_rank[order], paid_as).astype(np.int16)
-    placement = None
-    if members.placement_parent is not None and members.placement_position is not None:
-        placement = build_placement_tree(
-            members.placement_parent, members.placement_position, ids=members.ids
-        )
     return Context(
         plan=plan,
         period=period,
@@ -106,7 +100,6 @@ def build_context(
             highest_rank=carry_in.highest_rank[order],
             values={key: value[order] for key, value in carry_in.values.items()},
         ),
-        placement=placement,
     )
 
 

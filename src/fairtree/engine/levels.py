@@ -14,9 +14,11 @@ from fairtree.genealogy.compress import compressed_parent
 
 def upline(ctx: Context, compression: str) -> np.ndarray:
     """Next receiver up: the sponsor, or with dynamic compression the next active one."""
-    if compression == "dynamic":
-        return compressed_parent(ctx.tree.parent, ctx.active)
-    return ctx.tree.parent
+    if compression != "dynamic":
+        return ctx.tree.parent
+    if "active_upline" not in ctx.cache:
+        ctx.cache["active_upline"] = compressed_parent(ctx.tree.parent, ctx.active)
+    return ctx.cache["active_upline"]
 
 
 def walk_levels(

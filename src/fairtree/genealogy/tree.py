@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numba
 import numpy as np
@@ -46,11 +47,19 @@ class Tree:
         np.cumsum(values, out=cum[1:])
         return cum[self.end] - cum[:-1]
 
+    @cached_property
+    def non_roots(self) -> np.ndarray:
+        """Positions of members that have a parent (computed once per tree)."""
+        return np.flatnonzero(self.parent >= 0)
+
+    @cached_property
+    def non_root_parent(self) -> np.ndarray:
+        return self.parent[self.non_roots]
+
     def children_sum(self, values: np.ndarray) -> np.ndarray:
         """Sum of ``values`` over each member's direct children (frontline)."""
-        has_parent = self.parent >= 0
         out = np.zeros(self.size, dtype=np.int64)
-        np.add.at(out, self.parent[has_parent], np.asarray(values, dtype=np.int64)[has_parent])
+        np.add.at(out, self.non_root_parent, np.asarray(values, dtype=np.int64)[self.non_roots])
         return out
 
     def ancestor(self, steps: int) -> np.ndarray:
