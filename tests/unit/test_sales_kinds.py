@@ -14,6 +14,7 @@ from hypothesis import given, settings
 
 from fairtree.engine.breakaway import (
     leader_above,
+    marked_above,
     own_group,
     volume_breakaways,
     volume_breakaways_numpy,
@@ -24,6 +25,7 @@ from fairtree.engine.evaluate import build_context, evaluate, run_bonuses
 from fairtree.engine.reference import evaluate_reference
 from fairtree.engine.registry import get_kind
 from fairtree.errors import PlanError, ValidationError
+from fairtree.genealogy.compress import compressed_parent
 from fairtree.genealogy.tree import build_tree
 from fairtree.money import currency_exponent
 from fairtree.periods import Period
@@ -77,6 +79,8 @@ def test_breakaway_pass_compiled_numpy_and_brute_force_agree(seed):
     assert fast.tolist() == volume_breakaways_numpy(tree, pre_pv, pre_eligible, threshold).tolist()
     broke, group = brute_breakaways(parent.tolist(), pv.tolist(), eligible.tolist(), threshold)
     assert fast[tree.position].tolist() == broke
+    # the compiled nearest-marked-ancestor pass equals pointer jumping
+    assert marked_above(tree, fast).tolist() == compressed_parent(tree.parent, fast).tolist()
     # own group by prefix sums equals the deepest-first sums for the same breakaways
     assert own_group(tree, pre_pv, fast)[tree.position].tolist() == group
 

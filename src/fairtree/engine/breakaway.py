@@ -10,7 +10,8 @@ own group is its subtree minus the subtrees of the breakaway members below it.
   backwards finishes every child before its parent); ``volume_breakaways_numpy``
   sweeps depth levels bottom-up and is tested against it.
 - ``leader_above``: the nearest group head (breakaway member or root) strictly above
-  each member, by pointer jumping.
+  each member: a compiled forward preorder pass (``marked_above``), whose numpy
+  fallback is pointer jumping (``genealogy.compress.compressed_parent``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,27 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from fairtree.genealogy.compress import compressed_parent
 from fairtree.genealogy.tree import Tree
+
+
+@numba.njit(cache=True)
+def _marked_above_kernel(parent, marked):  # pragma: no cover - compiled
+    n = parent.shape[0]
+    up = np.full(n, -1, dtype=np.int64)
+    for i in range(n):  # preorder: a parent's answer is final before its children's
+        p = parent[i]
+        if p >= 0:
+            up[i] = p if marked[p] else up[p]
+    return up
+
+
+def marked_above(tree: Tree, marked: np.ndarray) -> np.ndarray:
+    """Nearest proper ancestor with ``marked`` (-1 if none): one forward preorder pass.
+
+    Same result as ``compressed_parent(tree.parent, marked)`` (pointer jumping, the
+    numpy fallback), which touches every member log2(depth) times.
+    """
+    return _marked_above_kernel(tree.parent, np.asarray(marked, dtype=np.bool_))
 
 
 def own_group(tree: Tree, values: np.ndarray, breakaway: np.ndarray) -> np.ndarray:
@@ -32,7 +52,7 @@ def own_group(tree: Tree, values: np.ndarray, breakaway: np.ndarray) -> np.ndarr
     """
     full = tree.subtree_sum(values)
     x = np.where(breakaway, full, 0)
-    up = compressed_parent(tree.parent, breakaway)
+    up = marked_above(tree, breakaway)
     nested = breakaway & (up >= 0)
     y = np.zeros(tree.size, dtype=np.int64)
     np.add.at(y, up[nested], full[nested])
@@ -42,7 +62,7 @@ def own_group(tree: Tree, values: np.ndarray, breakaway: np.ndarray) -> np.ndarr
 def leader_above(tree: Tree, breakaway: np.ndarray) -> np.ndarray:
     """Nearest proper ancestor that heads a group (breaks away, or is a root); -1 none."""
     heads = breakaway | (tree.parent < 0)
-    return compressed_parent(tree.parent, heads)
+    return marked_above(tree, heads)
 
 
 @numba.njit(cache=True)

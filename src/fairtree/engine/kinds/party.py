@@ -107,11 +107,12 @@ def host_credits(
     if parties is None:
         return ()
     lines = []
-    for party in np.flatnonzero((host_rate > 0) & (sales > 0)):
-        holder = parties.host_name(int(party), member_ids)
+    credited = np.flatnonzero((host_rate > 0) & (sales > 0))
+    amounts = money_pay(host_rate[credited] * sales[credited], rule)
+    for party, amount in zip(credited.tolist(), amounts.tolist(), strict=True):
+        holder = parties.host_name(party, member_ids)
         if not holder:
             continue
-        amount = round_div(int(host_rate[party]) * int(sales[party]), RATE_SCALE, rule)
         lines.append(
             CreditLine(
                 bonus_id=config.id,
