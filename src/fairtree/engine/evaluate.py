@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from fairtree.engine.context import Context, PeriodOrders, statuses_allowed
@@ -133,11 +135,10 @@ def to_evaluation(ctx: Context, outcomes: dict[str, BonusOutcome]) -> Evaluation
     carry_values: dict[str, np.ndarray] = {}
     mapped: dict[str, BonusOutcome] = {}
     for bonus_id, outcome in outcomes.items():
-        mapped[bonus_id] = BonusOutcome(
+        mapped[bonus_id] = dataclasses.replace(
+            outcome,
             pay=outcome.pay[back],
-            pool=outcome.pool,
             carry_out={k: v[back] for k, v in outcome.carry_out.items()},
-            report_only=outcome.report_only,
         )
         for key, value in outcome.carry_out.items():
             carry_values[f"{bonus_id}.{key}"] = value[back]
