@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
+from placement_strategies import JOIN_DAYS, binary_bonus, fast_start_bonus, placement
 
 from fairtree.engine.inputs import EngineInput, Members, Orders, Parties
 from fairtree.plans.load import parse_plan
@@ -28,11 +29,15 @@ def networks(draw, max_members=25, max_orders=40):
     for k in range(n):
         sponsor[perm[k]] = perm[parents[k]] if parents[k] >= 0 else -1
     status = draw(st.lists(st.sampled_from([0, 0, 0, 0, 0, 1, 2]), min_size=n, max_size=n))
+    joined = draw(st.lists(st.integers(0, len(JOIN_DAYS) - 1), min_size=n, max_size=n))
+    placement_parent, placement_position = draw(placement(n, None))  # a binary tree
     members = Members(
         ids=np.array([f"m{i}" for i in range(n)], dtype=object),
         sponsor=np.array(sponsor, dtype=np.int64),
-        joined_on=np.array(["2025-12-01"] * n, dtype="datetime64[D]"),
+        joined_on=JOIN_DAYS[np.array(joined, dtype=np.int64)],
         status=np.array(status, dtype=np.int8),
+        placement_parent=np.array(placement_parent, dtype=np.int64),
+        placement_position=np.array(placement_position, dtype=np.int8),
     )
     # most members place one order in the period, so that most are active and paid
     regulars = [m for m in range(n) if draw(st.sampled_from([True, True, True, False]))]
@@ -254,9 +259,25 @@ def sales_kind_bonuses(draw, ranks):
 
 
 @st.composite
+def placement_and_dated_bonuses(draw, ranks, currency):
+    """Optional binary (placement tree) and fast start (orders by joined date)."""
+    names = tuple(r["name"] for r in ranks)
+    out = []
+    if draw(st.booleans()):
+        out.append(
+            draw(binary_bonus(whole_money=currency == "JPY", rank_names=names, monotone_caps=True))
+        )
+    if draw(st.booleans()):
+        out.append(draw(fast_start_bonus(rank_names=names)))
+    return out
+
+
+@st.composite
 def plan_docs(draw, extra_bonuses=second_stage_bonuses):
     ranks = draw(rank_lists())
+    currency = draw(st.sampled_from(["USD", "USD", "JPY", "KWD"]))
     bonuses = [draw(unilevel_bonus(ranks))]
+    bonuses += draw(placement_and_dated_bonuses(ranks, currency))
     paid, reported = draw(sales_kind_bonuses(ranks))
     bonuses += paid
     if extra_bonuses is not None:
@@ -264,7 +285,7 @@ def plan_docs(draw, extra_bonuses=second_stage_bonuses):
     bonuses += reported
     doc = {
         "plan": {"name": "generated"},
-        "currency": draw(st.sampled_from(["USD", "USD", "JPY", "KWD"])),
+        "currency": currency,
         "rounding": draw(st.sampled_from(["half_up", "half_even", "down"])),
         "volumes": {
             "pv_from": draw(st.sampled_from(["pv", "bv"])),

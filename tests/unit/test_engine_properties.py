@@ -55,11 +55,19 @@ def relabel(inputs: EngineInput, perm: np.ndarray) -> EngineInput:
     inverse[perm] = np.arange(n)
     m = inputs.members
     sponsor = np.where(m.sponsor[inverse] >= 0, perm[np.maximum(m.sponsor[inverse], 0)], -1)
+    placed = None
+    if m.placement_parent is not None:
+        old = m.placement_parent[inverse]
+        placed = np.where(old >= 0, perm[np.maximum(old, 0)], -1)
     members = Members(
         ids=m.ids[inverse],
         sponsor=sponsor,
         joined_on=m.joined_on[inverse],
         status=m.status[inverse],
+        placement_parent=placed,
+        placement_position=(
+            None if m.placement_position is None else m.placement_position[inverse]
+        ),
     )
     o = inputs.orders
     rows = np.arange(len(o))[::-1]
@@ -129,7 +137,8 @@ def test_no_flat_spots_without_compression(inputs, plan, data):
     active takes a level, and a new pool qualifier takes a share.)
     """
     levelled = [b for b in plan.base.bonuses if b.kind in ("unilevel", "matching")]
-    kept = {b.id for b in levelled}
+    others = [b for b in plan.base.bonuses if b.kind in ("binary", "fast_start")]
+    kept = {b.id for b in levelled + others}
 
     def without_compression(bonus):
         update = {"compression": "none"}
@@ -137,7 +146,9 @@ def test_no_flat_spots_without_compression(inputs, plan, data):
             update["of"] = [other for other in bonus.of if other in kept]
         return bonus.model_copy(update=update)
 
-    plan = plan.base.model_copy(update={"bonuses": [without_compression(b) for b in levelled]})
+    plan = plan.base.model_copy(
+        update={"bonuses": others + [without_compression(b) for b in levelled]}
+    )
     n = len(inputs.members)
     buyer = data.draw(st.integers(0, n - 1))
     pv, bv = data.draw(st.integers(0, 20000)), data.draw(st.integers(0, 20000))

@@ -129,13 +129,15 @@ def compare(case: Case, currency: str, result: Evaluation) -> list[str]:
                 if b not in result.outcomes
             ]
             for bonus_id, bonus in result.outcomes.items():
-                want = _minor(listed[bonus_id], currency) if bonus_id in listed else 0
-                check(f"pay {member} {bonus_id}", money(want), money(bonus.pay[row[member]]))
-    for label, table, attribute in (
-        ("breakage", expect.breakage, "breakage"),
-        ("pool", expect.pool, "pool"),
-    ):
-        for bonus_id, amount in (table or {}).items():
+                due = _minor(listed[bonus_id], currency) if bonus_id in listed else 0
+                check(f"pay {member} {bonus_id}", money(due), money(bonus.pay[row[member]]))
+    amounts: tuple[tuple[str, dict[str, Decimal] | None], ...] = (
+        ("breakage", expect.breakage),
+        ("pool", expect.pool),
+    )
+    for attribute, amount_table in amounts:
+        label = attribute
+        for bonus_id, amount in (amount_table or {}).items():
             if bonus_id not in result.outcomes:
                 out.append(f"{label} names unknown bonus {bonus_id!r}")
                 continue
@@ -150,10 +152,10 @@ def compare(case: Case, currency: str, result: Evaluation) -> list[str]:
         if values is None:
             out.append(f"carry_out {key}: not produced")
             continue
-        for member, want in per_member.items():
+        for member, carried in per_member.items():
             check(
                 f"carry_out {key} {member}",
-                format_points(want),
+                format_points(carried),
                 format_points(int(values[row[member]])),
             )
     return out

@@ -83,12 +83,22 @@ class BinaryPairs(Strict):
     pair_volume: Volume  # volume on each side that makes one pair
     pair_amount: Amount  # paid per pair
     first_pair: Literal["1:1", "2:1"] = "1:1"
+    # 2:1 applies to the member's first pair ever (carried as "<id>.first_pair") or
+    # to the first pair of every period
+    first_pair_scope: Literal["ever", "period"] = "ever"
+
+    @model_validator(mode="after")
+    def _positive_pair(self) -> BinaryPairs:
+        if self.pair_volume <= 0:
+            raise ValueError("pair_volume must be above 0")
+        return self
 
 
 class BinaryCarry(Strict):
     enabled: bool = True
     max_carry: Volume | None = None  # carry per side above this is flushed
     flush_if_inactive: bool = True
+    flush_weaker_side: bool = False  # a paid member's weaker-side remainder is flushed
 
 
 class Binary(BonusBase):
@@ -99,7 +109,8 @@ class Binary(BonusBase):
     weak_leg_rate: Rate | None = None
     pairs: BinaryPairs | None = None
     carry: BinaryCarry = BinaryCarry()
-    cap_by_rank: dict[str, Amount] = Field(default_factory=dict)  # per period
+    cap: Amount | None = None  # per period, for every member (None: no cap)
+    cap_by_rank: dict[str, Amount] = Field(default_factory=dict)  # per period, overrides cap
     requires_active_legs: int = Field(default=0, ge=0, le=2)  # personally sponsored L/R
 
     @model_validator(mode="after")
@@ -116,6 +127,8 @@ class Matrix(BonusBase):
     volume: VolumeName = "bv"
     width: int = Field(ge=1, le=100)
     rates: list[Rate] = Field(min_length=1)  # one per matrix level (the depth)
+    compression: Literal["none", "dynamic"] = "none"  # dynamic: skip inactive placements
+    compressed_volume: Literal["roll_up", "breakage"] = "roll_up"
 
 
 class Matching(BonusBase):

@@ -64,6 +64,8 @@ def check_plan(plan: Plan, source: str, prefix: str = "") -> list[Problem]:
                     bad(f"{where}.of[{j}]", "of", f"unknown bonus {other!r}")
         if isinstance(bonus, Binary):
             amounts = list(bonus.cap_by_rank.values())
+            if bonus.cap is not None:
+                amounts.append(bonus.cap)
             if bonus.pairs is not None:
                 amounts.append(bonus.pairs.pair_amount)
             _check_precision(plan.currency, amounts, f"{where}", bad)
