@@ -190,6 +190,20 @@ def second_stage_bonuses(draw, ranks, bonuses):
 
 
 @st.composite
+def placement_and_dated_bonuses(draw, ranks, currency):
+    """Optional binary (placement tree) and fast start (orders by joined date)."""
+    names = tuple(r["name"] for r in ranks)
+    out = []
+    if draw(st.booleans()):
+        out.append(
+            draw(binary_bonus(whole_money=currency == "JPY", rank_names=names, monotone_caps=True))
+        )
+    if draw(st.booleans()):
+        out.append(draw(fast_start_bonus(rank_names=names)))
+    return out
+
+
+@st.composite
 def stairstep_bonus(draw, ranks, bonus_id="stairstep"):
     """Brackets up in volume and never down in rate; breakaway by rank and/or volume."""
     count = draw(st.integers(1, 4))
@@ -256,20 +270,6 @@ def sales_kind_bonuses(draw, ranks):
     if draw(st.booleans()):
         reported.append({"id": "retail", "kind": "retail_profit"})
     return paid, reported
-
-
-@st.composite
-def placement_and_dated_bonuses(draw, ranks, currency):
-    """Optional binary (placement tree) and fast start (orders by joined date)."""
-    names = tuple(r["name"] for r in ranks)
-    out = []
-    if draw(st.booleans()):
-        out.append(
-            draw(binary_bonus(whole_money=currency == "JPY", rank_names=names, monotone_caps=True))
-        )
-    if draw(st.booleans()):
-        out.append(draw(fast_start_bonus(rank_names=names)))
-    return out
 
 
 @st.composite

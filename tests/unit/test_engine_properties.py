@@ -137,17 +137,17 @@ def test_no_flat_spots_without_compression(inputs, plan, data):
     active takes a level, and a new pool qualifier takes a share.)
     """
     levelled = [b for b in plan.base.bonuses if b.kind in ("unilevel", "matching")]
-    others = [b for b in plan.base.bonuses if b.kind in ("binary", "fast_start")]
-    kept = {b.id for b in levelled + others}
+    kept = [b for b in plan.base.bonuses if b.kind in ("binary", "fast_start")]
+    kept_ids = {b.id for b in levelled + kept}
 
     def without_compression(bonus):
         update = {"compression": "none"}
         if bonus.kind == "matching":
-            update["of"] = [other for other in bonus.of if other in kept]
+            update["of"] = [other for other in bonus.of if other in kept_ids]
         return bonus.model_copy(update=update)
 
     plan = plan.base.model_copy(
-        update={"bonuses": others + [without_compression(b) for b in levelled]}
+        update={"bonuses": kept + [without_compression(b) for b in levelled]}
     )
     n = len(inputs.members)
     buyer = data.draw(st.integers(0, n - 1))
