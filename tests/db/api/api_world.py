@@ -37,10 +37,19 @@ from fairtree.store.models import (
     Order,
     OrderLine,
     Period,
+    PlanVersion,
     Product,
 )
 
 PASSWORD = "correct horse battery"
+PLAN_TEXT = """\
+plan: {name: acme}
+currency: USD
+ranks:
+  - {name: Bronze, conditions: {pv: 100}}
+bonuses:
+  - {id: uni, kind: unilevel, rates: ["5%", "3%"]}
+"""
 TREE = [("R", None), ("U3", "R"), ("U2", "U3"), ("S", "U2"), ("T", "S"), ("D", "T")]
 TREE += [("X", "U3"), ("G", "U3")]
 MEMBER_LOGINS = {m: m.lower() for m, _ in TREE}
@@ -52,7 +61,10 @@ class World:
     settings: Settings
     tokens: dict[str, str] = field(default_factory=dict)  # who -> bearer token
     member_pks: dict[str, int] = field(default_factory=dict)
-    grant_id: int = 0
+    grant_id: int = 0  # T lets G read every grantable kind
+    spare_grant_id: int = 0  # T lets X read orders (for revoke tests)
+    token_ids: dict[str, int] = field(default_factory=dict)
+    user_ids: dict[str, int] = field(default_factory=dict)
 
     def auth(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"} if who in self.tokens else {}
@@ -202,18 +214,32 @@ def build_world(engine: Engine, settings: Settings) -> World:
         for role, email in STAFF.items():
             people[role] = users.create_staff_user(session, email, role, PASSWORD)
         for who, user in people.items():
-            world.tokens[who] = sign_in.issue_api_token(session, settings, user, "tests").token
-        grant = AccessGrant(
-            owner_member_id=world.member_pks["T"],
-            grantee_user_id=people["G"].id,
-            kinds=",".join(sorted(GRANTABLE)),
-            read_only=True,
-            created_at=utcnow(),
-            expires_at=utcnow() + timedelta(days=7),
+            issued = sign_in.issue_api_token(session, settings, user, "tests")
+            world.tokens[who], world.token_ids[who] = issued.token, issued.record.id
+        world.user_ids = {who: user.id for who, user in people.items()}
+        grants = [
+            AccessGrant(
+                owner_member_id=world.member_pks["T"],
+                grantee_user_id=people[grantee].id,
+                kinds=kinds,
+                read_only=True,
+                created_at=utcnow(),
+                expires_at=utcnow() + timedelta(days=7),
+            )
+            for grantee, kinds in (("G", ",".join(sorted(GRANTABLE))), ("X", "orders"))
+        ]
+        session.add_all(grants)
+        session.add(
+            PlanVersion(
+                company_id=company.id,
+                version="v1",
+                effective_from=date(2026, 1, 1),
+                yaml_text=PLAN_TEXT,
+                sha256="0" * 64,
+            )
         )
-        session.add(grant)
         session.flush()
-        world.grant_id = grant.id
+        world.grant_id, world.spare_grant_id = grants[0].id, grants[1].id
     return world
 
 

@@ -63,3 +63,12 @@ def customers_of_member(
     if customer_id is not None:
         query = query.where(Customer.customer_id == customer_id)
     return list(session.scalars(query))
+
+
+def order_ids(session: Session, order_pks: list[int | None]) -> dict[int, str]:
+    """External ids of the given orders (for returns pointing at their order)."""
+    wanted = [pk for pk in order_pks if pk is not None]
+    if not wanted:
+        return {}
+    rows = session.execute(select(Order.id, Order.order_id).where(Order.id.in_(wanted)))
+    return {pk: external for pk, external in rows}
