@@ -6,7 +6,9 @@
     │   └── PlanError        a plan file (file, path, reason)
     ├── GenealogyError       a rule of the tree is broken
     │   ├── CycleError       a sponsor or placement chain that loops
-    │   └── UnknownMemberError
+    │   ├── UnknownMemberError
+    │   ├── SlotTakenError   a placement slot (parent, position) that is already filled
+    │   └── PositionOutOfRangeError  a position the placement tree does not have
     ├── NotFoundError        a record that does not exist *or* the caller may not see
     ├── ConflictError        duplicate ids, replayed requests, finalized runs
     └── PermissionDeniedError
@@ -73,6 +75,14 @@ class UnknownMemberError(GenealogyError):
     """A member id that the network does not contain."""
 
 
+class SlotTakenError(GenealogyError):
+    """A placement slot (parent, position) that already holds another member."""
+
+
+class PositionOutOfRangeError(GenealogyError):
+    """A placement position the tree does not have (not L/R in a binary, not 1..W in a matrix)."""
+
+
 class NotFoundError(FairtreeError):
     """No such record, or none the caller may see (the two look the same on purpose)."""
 
@@ -94,7 +104,9 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "PlanError",
+    "PositionOutOfRangeError",
     "Problem",
+    "SlotTakenError",
     "UnknownMemberError",
     "ValidationError",
 ]

@@ -22,9 +22,7 @@ def _first_paragraph(text: str | None) -> str:
 
 def _param_line(param: Any) -> str:
     if param.param_type_name == "argument":
-        # Typer's own click fork has no human_readable_name on arguments.
-        name = getattr(param, "human_readable_name", None) or (param.name or "").upper()
-        return f"- `{name}` (argument)"
+        return f"- `{(param.name or '').upper()}` (argument)"
     names = ", ".join(f"`{n}`" for n in [*param.opts, *param.secondary_opts])
     help_text = _first_paragraph(param.help)
     default = ""

@@ -1,0 +1,1 @@
+"""Bonus kinds: one module per kind, each registered with ``@register("<kind>")``."""

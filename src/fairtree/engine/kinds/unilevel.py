@@ -1,0 +1,135 @@
+"""Unilevel: level k of the sponsor tree earns rates[k-1] x the buyer's volume.
+
+Dynamic compression counts only active members as levels, so volume passes over an
+inactive member to the next active one. ``compressed_volume`` says what an inactive
+member's *own* volume does: ``roll_up`` pays upward from its place, ``breakage``
+pays nothing. A receiver earns level k only when active, at ``min_rank`` or above,
+and paid at least k levels (``depth_by_rank``); otherwise that part is breakage.
+
+Rounding: per receiver, Σ_k rate_k x volume reaching level k is rounded once.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+
+from fairtree.engine.context import Context, volume_pay
+from fairtree.engine.levels import (
+    not_paid_reason,
+    reference_levels,
+    skipped_between,
+    upline,
+    walk_levels,
+)
+from fairtree.engine.reference import ReferenceContext
+from fairtree.engine.registry import register
+from fairtree.engine.result import BonusOutcome
+from fairtree.engine.trace import Contribution, TraceLine
+from fairtree.plans.schema_bonuses import Unilevel
+from fairtree.plans.values import RATE_SCALE
+
+
+def _walk(ctx: Context, config: Unilevel):  # type: ignore[no-untyped-def]
+    volume = ctx.volume(config.volume)
+    sources = np.flatnonzero(volume > 0)
+    if config.compression == "dynamic" and config.compressed_volume == "breakage":
+        sources = sources[ctx.active[sources]]
+    eligible = ctx.active & ctx.rank_at_least(config.min_rank)
+    depth = ctx.by_rank(config.depth_by_rank, len(config.rates))
+    up = upline(ctx, config.compression)
+    return walk_levels(up, sources, len(config.rates), eligible, depth)
+
+
+def _pool(ctx: Context, config: Unilevel) -> int:
+    total = int(ctx.volume(config.volume).sum())
+    numerator = np.array([sum(config.rates) * total], dtype=np.int64)
+    return int(volume_pay(numerator, ctx.plan.currency, ctx.rounding)[0])
+
+
+@register("unilevel")
+class UnilevelKind:
+    name = "unilevel"
+
+    @staticmethod
+    def evaluate(ctx: Context, config: Unilevel) -> BonusOutcome:
+        volume = ctx.volume(config.volume)
+        numerator = np.zeros(ctx.size, dtype=np.int64)
+        for level, sources, receivers, paid in _walk(ctx, config):
+            rate = config.rates[level - 1]
+            np.add.at(numerator, receivers[paid], rate * volume[sources[paid]])
+        pay = volume_pay(numerator, ctx.plan.currency, ctx.rounding)
+        return BonusOutcome(pay=pay, pool=_pool(ctx, config))
+
+    @staticmethod
+    def reference(ref: ReferenceContext, config: Unilevel) -> BonusOutcome:
+        volume = ref.volume(config.volume)
+        dynamic = config.compression == "dynamic"
+        exact = [Decimal(0)] * ref.size
+        for source in range(ref.size):
+            if volume[source] <= 0:
+                continue
+            if dynamic and config.compressed_volume == "breakage" and not ref.active[source]:
+                continue
+            for level, node in reference_levels(ref, source, len(config.rates), dynamic):
+                depth = ref.by_rank(node, config.depth_by_rank, len(config.rates))
+                if ref.active[node] and ref.rank_at_least(node, config.min_rank) and depth >= level:
+                    exact[node] += ref.rate(config.rates[level - 1]) * ref.points(volume[source])
+        pay = np.array([ref.round(amount) for amount in exact], dtype=np.int64)
+        pool_exact = sum(ref.rate(r) for r in config.rates) * ref.points(sum(volume))
+        return BonusOutcome(pay=pay, pool=ref.round(pool_exact))
+
+    @staticmethod
+    def explain(
+        ctx: Context, config: Unilevel, outcome: BonusOutcome, member: int
+    ) -> list[TraceLine]:
+        ids = ctx.inputs.members.ids[ctx.tree.order]
+        volume = ctx.volume(config.volume)
+        order_ids = ctx.inputs.orders.ids
+        depth = int(ctx.by_rank(config.depth_by_rank, len(config.rates))[member])
+        contributions = []
+        exact = 0
+        for level, sources, receivers, paid in _walk(ctx, config):
+            rate = config.rates[level - 1]
+            for k in np.flatnonzero(receivers == member):
+                source = int(sources[k])
+                skipped = (
+                    skipped_between(ctx, source, member) if config.compression == "dynamic" else []
+                )
+                if paid[k]:
+                    exact += rate * int(volume[source])
+                rows = ctx.orders.index[ctx.orders.buyer == source]
+                contributions.append(
+                    Contribution(
+                        source=str(ids[source]),
+                        level=level,
+                        base=int(volume[source]),
+                        rate=rate,
+                        paid=bool(paid[k]),
+                        orders=tuple(str(order_ids[r]) for r in rows),
+                        skipped=tuple(str(ids[s]) for s in skipped),
+                        note=""
+                        if paid[k]
+                        else not_paid_reason(ctx, member, config.min_rank, depth),
+                    )
+                )
+        if not contributions:
+            return []
+        rule = (
+            f"unilevel {len(config.rates)} levels on {config.volume.upper()}, "
+            f"compression {config.compression}, this rank is paid {depth} level(s)"
+        )
+        return [
+            TraceLine(
+                bonus_id=config.id,
+                kind="unilevel",
+                member=str(ids[member]),
+                amount=int(outcome.pay[member]),
+                exact=str(Decimal(exact) / (RATE_SCALE * 100)),
+                rounding=ctx.rounding.value,
+                rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
+                rule=rule,
+                contributions=tuple(contributions),
+            )
+        ]

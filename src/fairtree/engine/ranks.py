@@ -1,0 +1,72 @@
+"""Ranks as vector conditions, evaluated in ascending order.
+
+Ranks are cumulative: a member holds rank r when they are active, hold rank r-1 and
+meet every condition of r. Because a ``legs_with_rank`` condition may only name a
+lower rank, "this leg holds rank >= R" is final by the time rank r is evaluated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fairtree.genealogy.tree import Tree
+from fairtree.plans.schema import Plan, RankConditions
+from fairtree.plans.values import RATE_SCALE
+
+
+def max_leg_volume(tree: Tree, pv: np.ndarray, group_volume: np.ndarray, cap: int) -> np.ndarray:
+    """Own PV plus each frontline leg's group volume, each leg counted at most ``cap``."""
+    return pv + tree.children_sum(np.minimum(group_volume, cap))
+
+
+def leg_cap(requirement: int, percent: int | None, fixed: int | None) -> int:
+    """Most one leg may count; a percent cap rounds down to whole hundredths."""
+    if fixed is not None:
+        return fixed
+    assert percent is not None
+    return requirement * percent // RATE_SCALE
+
+
+def legs_holding(tree: Tree, rank: np.ndarray, at_least: int) -> np.ndarray:
+    """Number of frontline legs that contain a member of rank >= ``at_least``."""
+    holders = tree.subtree_sum((rank >= at_least).astype(np.int64))
+    return tree.children_sum((holders > 0).astype(np.int64))
+
+
+def meets(
+    conditions: RankConditions,
+    tree: Tree,
+    pv: np.ndarray,
+    group_volume: np.ndarray,
+    active: np.ndarray,
+    rank: np.ndarray,
+    plan: Plan,
+) -> np.ndarray:
+    ok = np.ones(tree.size, dtype=bool)
+    if conditions.pv is not None:
+        ok &= pv >= conditions.pv
+    if conditions.group_volume is not None:
+        ok &= group_volume >= conditions.group_volume
+    if conditions.max_leg is not None:
+        rule = conditions.max_leg
+        cap = leg_cap(rule.requirement, rule.max_leg_percent, rule.max_leg_volume)
+        ok &= max_leg_volume(tree, pv, group_volume, cap) >= rule.requirement
+    for condition in conditions.legs_with_rank:
+        ok &= legs_holding(tree, rank, plan.rank_index(condition.rank)) >= condition.legs
+    if conditions.active_personal is not None:
+        ok &= tree.children_sum(active.astype(np.int64)) >= conditions.active_personal
+    return ok
+
+
+def evaluate_ranks(
+    plan: Plan, tree: Tree, pv: np.ndarray, group_volume: np.ndarray, active: np.ndarray
+) -> np.ndarray:
+    """Paid-as rank index per member (0 = none), preorder."""
+    rank = np.zeros(tree.size, dtype=np.int16)
+    for r, definition in enumerate(plan.ranks, start=1):
+        candidates = active & (rank == r - 1)
+        if not candidates.any():
+            break
+        ok = meets(definition.conditions, tree, pv, group_volume, active, rank, plan)
+        rank[candidates & ok] = r
+    return rank

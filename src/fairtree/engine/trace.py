@@ -1,0 +1,65 @@
+"""Trace lines: how one member's pay in one bonus was derived, for people to read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fairtree.money import format_amount, format_points
+from fairtree.plans.values import format_rate
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One source feeding a line: a member's volume (or pay) at a level, at a rate."""
+
+    source: str  # member id whose volume (or pay) is the base
+    level: int  # level / generation counted after compression (0 when not levelled)
+    base: int  # hundredths of a point, or minor units when base_is_money
+    rate: int  # RATE_SCALE units
+    paid: bool
+    base_is_money: bool = False
+    orders: tuple[str, ...] = ()  # order ids behind a volume base
+    skipped: tuple[str, ...] = ()  # members compressed away between source and receiver
+    note: str = ""  # why not paid, or what rule applied
+
+    def describe(self, currency: str) -> str:
+        base = (
+            format_amount(self.base, currency) + f" {currency}"
+            if self.base_is_money
+            else format_points(self.base) + " points"
+        )
+        text = f"level {self.level}: {self.source} {base} x {format_rate(self.rate)}"
+        if self.skipped:
+            text += f" (compressed past {', '.join(self.skipped)})"
+        if self.orders:
+            text += f" [orders {', '.join(self.orders)}]"
+        if not self.paid:
+            text += f" -> not paid: {self.note}"
+        elif self.note:
+            text += f" ({self.note})"
+        return text
+
+
+@dataclass(frozen=True)
+class TraceLine:
+    """A payout line with its derivation; ``amount`` equals the evaluated pay."""
+
+    bonus_id: str
+    kind: str
+    member: str
+    amount: int  # minor units, after rounding
+    exact: str  # the unrounded amount as a decimal string in the currency
+    rounding: str  # the rule that turned ``exact`` into ``amount``
+    rank: str | None  # the rank the bonus read
+    rule: str  # plain words: which rule of the plan applied
+    contributions: tuple[Contribution, ...] = field(default_factory=tuple)
+
+    def describe(self, currency: str) -> list[str]:
+        head = (
+            f"{self.bonus_id} ({self.kind}) for {self.member}: "
+            f"{format_amount(self.amount, currency)} {currency}"
+        )
+        lines = [head, f"  rule: {self.rule}", f"  rank: {self.rank or 'none'}"]
+        lines += [f"  {c.describe(currency)}" for c in self.contributions]
+        lines.append(f"  exact {self.exact} {currency}, rounded {self.rounding}")
+        return lines

@@ -1,0 +1,107 @@
+"""The plan file as typed models: metadata, currency, rounding, volumes, activity,
+ranks and bonuses. Unknown keys are errors everywhere."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from fairtree.money import RoundingRule
+from fairtree.plans.schema_bonuses import Bonus, Strict
+from fairtree.plans.values import Rate, Volume
+
+
+class Metadata(Strict):
+    name: str = Field(min_length=1)
+    version: str = "1"
+    description: str = ""
+
+
+class Volumes(Strict):
+    """Which order figures count as PV and BV, and whose PV a customer order is."""
+
+    pv_from: Literal["pv", "bv"] = "pv"
+    bv_from: Literal["pv", "bv"] = "bv"
+    customer_orders: Literal["owner", "none"] = "owner"  # owner: counts in owner's PV/BV
+
+
+class Activity(Strict):
+    """Active (qualified) this period: status in ``statuses`` and own PV >= ``min_pv``."""
+
+    min_pv: Volume = 0
+    statuses: tuple[Literal["active", "inactive", "terminated", "closed"], ...] = ("active",)
+
+
+class MaxLeg(Strict):
+    """Volume with a max-leg rule: own PV plus each frontline leg's group volume,
+    each leg counted at most ``max_leg_percent`` of ``requirement`` (or
+    ``max_leg_volume``)."""
+
+    requirement: Volume
+    max_leg_percent: Rate | None = None
+    max_leg_volume: Volume | None = None
+
+    @model_validator(mode="after")
+    def _one_cap(self) -> MaxLeg:
+        if (self.max_leg_percent is None) == (self.max_leg_volume is None):
+            raise ValueError("give exactly one of max_leg_percent or max_leg_volume")
+        return self
+
+
+class LegsWithRank(Strict):
+    rank: str
+    legs: int = Field(ge=1)
+
+
+class RankConditions(Strict):
+    pv: Volume | None = None
+    group_volume: Volume | None = None
+    max_leg: MaxLeg | None = None
+    legs_with_rank: list[LegsWithRank] = Field(default_factory=list)
+    active_personal: int | None = Field(default=None, ge=0)
+
+
+class Rank(Strict):
+    name: str = Field(min_length=1, max_length=64)
+    conditions: RankConditions = RankConditions()
+
+
+class Change(Strict):
+    """Parameters that change from a date: ``set`` maps plan paths to new values."""
+
+    effective_from: date
+    set: dict[str, Any] = Field(min_length=1)
+    reason: str = ""
+
+
+class Plan(Strict):
+    plan: Metadata
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    rounding: RoundingRule = RoundingRule.HALF_UP
+    period: Literal["month", "week"] = "month"
+    volumes: Volumes = Volumes()
+    activity: Activity = Activity()
+    ranks: list[Rank] = Field(default_factory=list)
+    rank_basis: Literal["paid_as", "highest"] = "paid_as"  # which rank bonuses read
+    bonuses: list[Bonus] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)
+
+    def rank_index(self, name: str | None) -> int:
+        """1-based position of a rank (0 = no rank); raises KeyError when unknown."""
+        if name is None:
+            return 0
+        for i, rank in enumerate(self.ranks):
+            if rank.name == name:
+                return i + 1
+        raise KeyError(name)
+
+    def rank_name(self, index: int) -> str | None:
+        return self.ranks[index - 1].name if index > 0 else None
+
+    def bonus(self, bonus_id: str) -> Bonus:
+        for bonus in self.bonuses:
+            if bonus.id == bonus_id:
+                return bonus
+        raise KeyError(bonus_id)
