@@ -157,3 +157,36 @@ def test_relabelling_members_changes_nothing(drawn):
         assert after.outcomes[bonus_id].pool == before.outcomes[bonus_id].pool
     for key, value in before.carry_out.values.items():
         assert after.carry_out.values[key][perm].tolist() == value.tolist()
+
+
+def with_extra_order(inputs: EngineInput, buyer: int, pv: int, bv: int) -> EngineInput:
+    o = inputs.orders
+
+    def add(array, value):
+        return np.concatenate([array, np.array([value], dtype=array.dtype)])
+
+    orders = Orders(
+        ids=add(o.ids, "extra"),
+        buyer=add(o.buyer, buyer),
+        from_customer=add(o.from_customer, False),
+        placed_on=add(o.placed_on, np.datetime64("2026-03-10")),
+        pv=add(o.pv, pv),
+        bv=add(o.bv, bv),
+        sales=add(o.sales, 0),
+        noncommissionable_sales=add(o.noncommissionable_sales, 0),
+        retail_margin=add(o.retail_margin, 0),
+        party=add(o.party, -1),
+    )
+    return EngineInput(inputs.members, orders, inputs.parties, inputs.carry_in)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(placed_networks(), binary_plans(monotone_caps=True), st.data())
+def test_binary_and_fast_start_have_no_flat_spots(inputs, plan, data):
+    """An extra order anywhere never lowers anyone's binary or fast start pay."""
+    buyer = data.draw(st.integers(0, len(inputs.members) - 1))
+    pv, bv = data.draw(st.integers(0, 20000)), data.draw(st.integers(0, 20000))
+    before = evaluate(inputs, plan, PERIOD)
+    after = evaluate(with_extra_order(inputs, buyer, pv, bv), plan, PERIOD)
+    for bonus_id in before.bonus_ids:
+        assert (after.pay(bonus_id) >= before.pay(bonus_id)).all(), bonus_id
