@@ -3,6 +3,7 @@ ranks, volumes and the carry-out state for the next period."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -97,11 +98,11 @@ class Evaluation:
         outcome = self._outcomes[bonus_id]
         if self._back is None:
             return outcome
-        return BonusOutcome(
+        # replace() keeps every other field of the outcome (pool, flags, reports)
+        return dataclasses.replace(
+            outcome,
             pay=self._in_input_order(outcome.pay),
-            pool=outcome.pool,
             carry_out={k: self._in_input_order(v) for k, v in outcome.carry_out.items()},
-            report_only=outcome.report_only,
         )
 
     @property
