@@ -49,10 +49,12 @@ def load_input(folder: Path) -> EngineInput:
         return np.load(folder / f"{name}.npy", mmap_mode="r")
 
     n = column("m_sponsor").shape[0]
-    members = Members(ids=np.arange(n), **{k: column(f"m_{k}") for k in _MEMBER_FIELDS})
+    members = Members(
+        ids=np.arange(n, dtype=np.int32), **{k: column(f"m_{k}") for k in _MEMBER_FIELDS}
+    )
     k = column("o_buyer").shape[0]
     order_arrays = {f.name: column(f"o_{f.name}") for f in fields(Orders) if f.name != "ids"}
-    return EngineInput(members, Orders(ids=np.arange(k), **order_arrays))
+    return EngineInput(members, Orders(ids=np.arange(k, dtype=np.int32), **order_arrays))
 
 
 def generate_input(members: int, seed: int, path: Path) -> None:

@@ -50,18 +50,19 @@ class Tree:
         return cum[self.end] - cum[:-1]
 
     @cached_property
-    def non_roots(self) -> np.ndarray:
-        """Positions of members that have a parent (computed once per tree)."""
-        return np.flatnonzero(self.parent >= 0)
-
-    @cached_property
-    def non_root_parent(self) -> np.ndarray:
-        return self.parent[self.non_roots]
+    def single_root(self) -> bool:
+        """One tree (not a forest): the root is position 0, everyone else has a parent."""
+        return bool(self.size > 0 and self.parent[0] == -1 and (self.parent[1:] >= 0).all())
 
     def children_sum(self, values: np.ndarray) -> np.ndarray:
         """Sum of ``values`` over each member's direct children (frontline)."""
         out = np.zeros(self.size, dtype=np.int64)
-        np.add.at(out, self.non_root_parent, np.asarray(values, dtype=np.int64)[self.non_roots])
+        values = np.asarray(values, dtype=np.int64)
+        if self.single_root:  # positions 1.. all have a parent: slices, no index copies
+            np.add.at(out, self.parent[1:], values[1:])
+        else:
+            has_parent = self.parent >= 0
+            np.add.at(out, self.parent[has_parent], values[has_parent])
         return out
 
     def ancestor(self, steps: int) -> np.ndarray:
@@ -175,18 +176,20 @@ def _preorder_topological_kernel(parent: np.ndarray, fill_order: np.ndarray):  #
     scans are sequential, which is far kinder to the cache than a depth-first walk.
     """
     n = parent.shape[0]
-    first_child = np.zeros(n + 2, dtype=np.int64)
+    # Children grouped by parent (slot = parent + 1, slot 0 = roots) in one array: fill
+    # advances each slot's start to its end, so afterwards slot s spans
+    # [first_child[s], first_child[s + 1]) and no separate cursor array is needed.
+    first_child = np.zeros(n + 3, dtype=np.int64)
     for i in range(n):
-        first_child[parent[i] + 2] += 1
-    for k in range(1, n + 2):
+        first_child[parent[i] + 3] += 1
+    for k in range(1, n + 3):
         first_child[k] += first_child[k - 1]
-    cursor = first_child.copy()
     children = np.empty(n, dtype=np.int64)
     for j in range(n):
         i = fill_order[j]
         slot = parent[i] + 1
-        children[cursor[slot]] = i
-        cursor[slot] += 1
+        children[first_child[slot + 1]] = i
+        first_child[slot + 1] += 1
     size = np.ones(n, dtype=np.int64)
     for i in range(n - 1, -1, -1):
         if parent[i] >= 0:
