@@ -169,6 +169,15 @@ def _preorder_kernel(parent: np.ndarray, fill_order: np.ndarray):  # pragma: no 
 
 
 @numba.njit(cache=True)
+def _in_join_order(parent: np.ndarray) -> bool:  # pragma: no cover - compiled
+    """Every parent index below its child's (a loop without temporary arrays)."""
+    for i in range(parent.shape[0]):  # noqa: SIM110 - numba compiles the loop, not all()
+        if parent[i] >= i:
+            return False
+    return True
+
+
+@numba.njit(cache=True)
 def _preorder_topological_kernel(parent: np.ndarray, fill_order: np.ndarray):  # pragma: no cover
     """Preorder when every parent index is below its child's (members in join order).
 
@@ -244,8 +253,8 @@ def build_tree(
     else:
         # the kernel's counting sort by parent is stable, so filling in key order
         # leaves siblings ordered by key, then input index
-        fill_order = np.argsort(np.asarray(sibling_key), kind="stable").astype(np.int64)
-    if bool(np.all(parent < np.arange(n))):  # join order: parents come first, no loop possible
+        fill_order = np.argsort(np.asarray(sibling_key), kind="stable").astype(np.int64, copy=False)
+    if _in_join_order(parent):  # parents come first, so no loop is possible
         order, position, pre_parent, depth, end = _preorder_topological_kernel(parent, fill_order)
         return Tree(order=order, position=position, parent=pre_parent, depth=depth, end=end)
     order, position, pre_parent, depth, end, visited = _preorder_kernel(parent, fill_order)
