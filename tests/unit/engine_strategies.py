@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import strategies as st
 from placement_strategies import JOIN_DAYS, binary_bonus, fast_start_bonus, placement
 
-from fairtree.engine.inputs import EngineInput, Members, Orders
+from fairtree.engine.inputs import EngineInput, Members, Orders, Parties
 from fairtree.plans.load import parse_plan
 
 PERIOD = "2026-03"
@@ -61,6 +61,10 @@ def networks(draw, max_members=25, max_orders=40):
     )
     customer = draw(st.lists(st.booleans(), min_size=k, max_size=k))
     z = np.zeros(k, dtype=np.int64)
+    signs = np.array(sign, dtype=np.int64)
+    money = st.lists(st.integers(0, 60000), min_size=k, max_size=k)
+    parties = draw(party_tables(n))
+    party = draw(st.lists(st.integers(-1, len(parties) - 1), min_size=k, max_size=k))
     orders = Orders(
         ids=np.array([f"o{i}" for i in range(k)], dtype=object),
         buyer=np.array(buyer, dtype=np.int64),
@@ -68,12 +72,32 @@ def networks(draw, max_members=25, max_orders=40):
         placed_on=DAYS[np.array(day, dtype=np.int64)] if k else DAYS[:0],
         pv=np.array(pv, dtype=np.int64) * np.array(sign, dtype=np.int64),
         bv=np.array(bv, dtype=np.int64) * np.array(sign, dtype=np.int64),
-        sales=z,
-        noncommissionable_sales=z,
-        retail_margin=z,
-        party=np.full(k, -1, dtype=np.int64),
+        sales=np.array(draw(money), dtype=np.int64) * signs,
+        noncommissionable_sales=np.array(draw(money), dtype=np.int64) * signs,
+        retail_margin=np.array(draw(money), dtype=np.int64) * signs // 4,
+        party=np.array(party, dtype=np.int64) if k else z,
     )
-    return EngineInput(members, orders)
+    return EngineInput(members, orders, parties)
+
+
+@st.composite
+def party_tables(draw, n):
+    """0-3 parties, each run by a member and hosted by a member, a customer or nobody."""
+    count = draw(st.integers(0, 3))
+    consultant = draw(st.lists(st.integers(0, n - 1), min_size=count, max_size=count))
+    host = draw(
+        st.lists(st.sampled_from(["member", "customer", "none"]), min_size=count, max_size=count)
+    )
+    host_member = [draw(st.integers(0, n - 1)) if h == "member" else -1 for h in host]
+    return Parties(
+        ids=np.array([f"p{i}" for i in range(count)], dtype=object),
+        consultant=np.array(consultant, dtype=np.int64),
+        host_member=np.array(host_member, dtype=np.int64),
+        held_on=np.array(["2026-03-10"] * count, dtype="datetime64[D]"),
+        host_customer=np.array(
+            [f"c{i}" if h == "customer" else "" for i, h in enumerate(host)], dtype=object
+        ),
+    )
 
 
 @st.composite
@@ -180,13 +204,85 @@ def placement_and_dated_bonuses(draw, ranks, currency):
 
 
 @st.composite
+def stairstep_bonus(draw, ranks, bonus_id="stairstep"):
+    """Brackets up in volume and never down in rate; breakaway by rank and/or volume."""
+    count = draw(st.integers(1, 4))
+    mins = sorted(set(draw(st.lists(st.integers(0, 300000), min_size=count, max_size=count))))
+    bracket_rates = sorted(
+        draw(st.lists(st.integers(0, 2500), min_size=len(mins), max_size=len(mins)))
+    )
+    bonus = {
+        "id": bonus_id,
+        "kind": "stairstep",
+        "volume": draw(st.sampled_from(["pv", "bv"])),
+        "brackets": [
+            {"min_volume": str(m / 100), "rate": f"{r / 100}%"}
+            for m, r in zip(mins, bracket_rates, strict=True)
+        ],
+    }
+    sometimes = st.sampled_from([True, False, False, False])
+    if ranks and draw(sometimes):
+        bonus["min_rank"] = draw(st.sampled_from([r["name"] for r in ranks]))
+    if draw(st.sampled_from([True, True, True, False])):
+        generations = draw(st.integers(0, 3))
+        rule: dict = {
+            "generation_rates": draw(st.lists(rates, min_size=generations, max_size=generations))
+        }
+        by = draw(st.sampled_from(["rank", "volume", "both"] if ranks else ["volume"]))
+        if by in ("rank", "both"):
+            rule["rank"] = draw(st.sampled_from([r["name"] for r in ranks]))
+        if by in ("volume", "both"):
+            rule["group_volume"] = str(draw(st.integers(0, 200000)) / 100)
+        if ranks and generations and draw(sometimes):
+            rule["generation_min_rank"] = draw(st.sampled_from([r["name"] for r in ranks]))
+        if ranks and generations and draw(sometimes):
+            rule["generations_by_rank"] = {
+                r["name"]: draw(st.integers(0, generations)) for r in ranks if draw(st.booleans())
+            }
+        bonus["breakaway"] = rule
+    return bonus
+
+
+@st.composite
+def party_bonus(draw, ranks, bonus_id="party"):
+    count = draw(st.integers(0, 3))
+    mins = sorted(set(draw(st.lists(st.integers(0, 900), min_size=count, max_size=count))))
+    tiers = []
+    for minimum in mins:
+        tier = {"min_sales": str(minimum), "reward_percent": draw(rates)}
+        if draw(st.booleans()):
+            tier["consultant_rate"] = draw(rates)
+        tiers.append(tier)
+    bonus = {"id": bonus_id, "kind": "party", "consultant_rate": draw(rates), "host_tiers": tiers}
+    if ranks and draw(st.sampled_from([True, False, False, False])):
+        bonus["min_rank"] = draw(st.sampled_from([r["name"] for r in ranks]))
+    return bonus
+
+
+@st.composite
+def sales_kind_bonuses(draw, ranks):
+    """Optional stairstep and party bonuses (first stage) and retail profit (report only)."""
+    paid, reported = [], []
+    if draw(st.booleans()):
+        paid.append(draw(stairstep_bonus(ranks)))
+    if draw(st.booleans()):
+        paid.append(draw(party_bonus(ranks)))
+    if draw(st.booleans()):
+        reported.append({"id": "retail", "kind": "retail_profit"})
+    return paid, reported
+
+
+@st.composite
 def plan_docs(draw, extra_bonuses=second_stage_bonuses):
     ranks = draw(rank_lists())
     currency = draw(st.sampled_from(["USD", "USD", "JPY", "KWD"]))
     bonuses = [draw(unilevel_bonus(ranks))]
     bonuses += draw(placement_and_dated_bonuses(ranks, currency))
+    paid, reported = draw(sales_kind_bonuses(ranks))
+    bonuses += paid
     if extra_bonuses is not None:
         bonuses += draw(extra_bonuses(ranks, bonuses))
+    bonuses += reported
     doc = {
         "plan": {"name": "generated"},
         "currency": currency,

@@ -49,5 +49,10 @@ def company_input(company: SyntheticCompany) -> EngineInput:
         consultant=p.consultant,
         host_member=p.host_member,
         held_on=p.held_on,
+        host_customer=np.where(
+            p.host_customer >= 0,
+            company.customers.customer_id(np.maximum(p.host_customer, 0)),
+            "",
+        ).astype(object),
     )
     return EngineInput(members, orders, parties)

@@ -166,5 +166,6 @@ def load_dataset_input(folder: Path | str) -> EngineInput:
         consultant=consultant,
         host_member=host,
         held_on=held_on,
+        host_customer=t.column(Y, "host_customer_id").to_numpy(zero_copy_only=False).astype(object),
     )
     return EngineInput(members, orders, parties)

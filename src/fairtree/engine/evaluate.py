@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 import numpy as np
 
 from fairtree.engine.context import Context, PeriodOrders, statuses_allowed

@@ -145,6 +145,8 @@ def compare(case: Case, currency: str, result: Evaluation) -> list[str]:
             check(f"{label} {bonus_id}", money(_minor(amount, currency)), money(got))
     if expect.total_paid is not None:
         check("total paid", money(_minor(expect.total_paid, currency)), money(result.total_paid()))
+    if expect.host_credits is not None:
+        out += compare_credits(expect.host_credits, currency, result)
     for key, per_member in (expect.carry_out or {}).items():
         values = result.carry_out.values.get(key)
         if values is None:
@@ -155,5 +157,30 @@ def compare(case: Case, currency: str, result: Evaluation) -> list[str]:
                 f"carry_out {key} {member}",
                 format_points(carried),
                 format_points(int(values[row[member]])),
+            )
+    return out
+
+
+def compare_credits(
+    expected: dict[str, dict[str, Decimal]], currency: str, result: Evaluation
+) -> list[str]:
+    """Host credit lines, complete: every party listed, and no credit for any other."""
+    got: dict[str, dict[str, int]] = {}
+    for outcome in result.outcomes.values():
+        for line in outcome.credits:
+            got.setdefault(line.party, {})[line.holder] = line.amount
+    want = {
+        party: {holder: _minor(amount, currency) for holder, amount in holders.items()}
+        for party, holders in expected.items()
+    }
+    out = []
+    for party in sorted(set(want) | set(got)):
+        shown = lambda table: {  # noqa: E731
+            holder: format_amount(amount, currency) for holder, amount in table.items()
+        }
+        if want.get(party, {}) != got.get(party, {}):
+            out.append(
+                f"host credit {party}: expected {shown(want.get(party, {}))}, "
+                f"got {shown(got.get(party, {}))}"
             )
     return out

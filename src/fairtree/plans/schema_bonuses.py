@@ -48,9 +48,26 @@ class Bracket(Strict):
 
 
 class Breakaway(Strict):
-    rank: str  # a frontline leg whose head holds this paid-as rank breaks away
+    """When a leg leaves its sponsor's group, and the overrides paid on it.
+
+    A member (not a root) breaks away when it holds ``rank`` (the pay rank) and/or,
+    when ``group_volume`` is given, is active with its own group PV (after its own
+    breakaways left) at or above it. Give at least one; both must hold when both
+    are given.
+    """
+
+    rank: str | None = None
+    group_volume: Volume | None = None
     generation_rates: list[Rate] = Field(default_factory=list)  # override on gen 1, 2, ...
     generation_min_rank: str | None = None  # receiver rank needed to earn overrides
+    # generations paid, by receiver rank (highest listed rank <= own); None: all
+    generations_by_rank: dict[str, int] | None = None
+
+    @model_validator(mode="after")
+    def _some_condition(self) -> Breakaway:
+        if self.rank is None and self.group_volume is None:
+            raise ValueError("give rank, group_volume or both")
+        return self
 
 
 class Stairstep(BonusBase):
@@ -148,8 +165,11 @@ class LeadershipPool(BonusBase):
 
 
 class HostTier(Strict):
+    """A party sales tier: the host's reward and, optionally, the consultant's rate."""
+
     min_sales: Amount
     reward_percent: Rate
+    consultant_rate: Rate | None = None  # None: the bonus's flat consultant_rate
 
 
 class PartyPlan(BonusBase):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from fairtree.errors import Problem
 from fairtree.money import currency_exponent
+from fairtree.plans.kind_checks import check_kind_parameters
 from fairtree.plans.schema import Plan
 from fairtree.plans.schema_bonuses import Binary, Matching, Stairstep
 
@@ -56,6 +57,7 @@ def check_plan(plan: Plan, source: str, prefix: str = "") -> list[Problem]:
                 "generation_min_rank",
                 bonus.breakaway.generation_min_rank,
             )
+        check_kind_parameters(bonus, where, plan.currency, rank_names, bad)
         if isinstance(bonus, Matching):
             for j, other in enumerate(bonus.of):
                 if other not in ids:
