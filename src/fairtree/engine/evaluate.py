@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from fairtree.engine.context import Context, PeriodOrders, statuses_allowed
