@@ -180,9 +180,10 @@ def authorize(
                 session,
                 principal,
                 action="staff_read",
-                target_kind=str(kind),
-                target=f"{owner.member_id}/{record}",
-                reason=reason,
+                subject_kind="member",
+                subject_id=owner.member_id,
+                reason=reason or "",
+                after={"data_kind": str(kind), "record": record},
             )
     return Access(relationship, reason)
 

@@ -99,6 +99,7 @@ def _body(method: str, path: str, who: str) -> dict | None:
             "version": f"matrix-{who}-{n}",
             "effective_from": "2026-05-01",
             "yaml_text": PLAN_TEXT,
+            "reason": "authorization matrix",
         },
     }
     return bodies.get(path) if method == "POST" else None

@@ -121,14 +121,13 @@ def upload_plan_version(
     body: PlanVersionIn,
     staff: AdminStaff,
     session: DbSession,
-    reason: Reason,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Upload a plan version as YAML text; it is validated before it is stored."""
 
     def create() -> tuple[int, object]:
         row = plan_versions.upload(
-            session, staff, body.version, body.effective_from, body.yaml_text, reason
+            session, staff, body.version, body.effective_from, body.yaml_text, body.reason
         )
         out = PlanVersionOut(
             version=row.version, effective_from=row.effective_from, sha256=row.sha256
@@ -145,7 +144,7 @@ def upload_plan_version(
 def read_audit_log(
     staff: AdminStaff,
     session: DbSession,
-    target: Annotated[str | None, Query(max_length=128, pattern=ONE_LINE)] = None,
+    subject: Annotated[str | None, Query(max_length=64, pattern=ONE_LINE)] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[AuditOut]:
@@ -153,13 +152,16 @@ def read_audit_log(
     return [
         AuditOut(
             id=r.id,
+            recorded_at=aware(r.recorded_at),
+            effective_on=r.effective_on,
             actor=r.actor,
+            actor_role=r.actor_role,
             action=r.action,
-            target_kind=r.target_kind,
-            target=r.target,
+            subject_kind=r.subject_kind,
+            subject_id=r.subject_id,
             reason=r.reason,
-            details=r.details,
-            created_at=aware(r.created_at),
+            before=r.before,
+            after=r.after,
         )
-        for r in audit.list_records(session, limit, offset, target)
+        for r in audit.list_records(session, limit, offset, subject)
     ]
