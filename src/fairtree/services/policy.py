@@ -22,7 +22,7 @@ from fairtree.services.clock import utcnow
 from fairtree.services.principal import Principal
 from fairtree.store.models import Member
 from fairtree.store.repositories import access as access_repo
-from fairtree.store.repositories.network import member_by_external_id, upline_depth
+from fairtree.store.repositories.sponsor_tree import member_by_external_id, upline_depth
 
 
 class Relationship(StrEnum):

@@ -12,7 +12,7 @@ from fairtree.services.sign_in import normalize_login
 from fairtree.store.models import User
 from fairtree.store.models.accounts import STAFF_ROLES
 from fairtree.store.repositories import accounts as accounts_repo
-from fairtree.store.repositories.network import member_by_external_id
+from fairtree.store.repositories.sponsor_tree import member_by_external_id
 
 
 def create_member_user(
