@@ -4,16 +4,18 @@ rate limiting that holds across app instances."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from api_world import PASSWORD, World
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from fairtree.api.app import create_app
 from fairtree.config import Settings
+from fairtree.services.clock import utcnow
 from fairtree.services.mail import MemoryMailBackend
-from fairtree.store.models import ApiToken, User
+from fairtree.store.models import ApiToken, AuthSession, PasswordResetToken, User
 
 
 def _login(client: TestClient, login: str, password: str = PASSWORD):
@@ -161,3 +163,30 @@ def test_login_rate_limit_per_address(
         for login in ("a1", "a2", "a3"):
             assert _login(client, login, "wrong password!").status_code == 401
         assert _login(client, "T").status_code == 429
+
+
+def test_expired_sessions_tokens_and_reset_tokens_are_refused(
+    client: TestClient, world: World, mail: MemoryMailBackend, committing_engine: Engine
+) -> None:
+    _login(client, "T")
+    assert client.get("/auth/me").status_code == 200
+    client.post("/auth/password-reset", json={"login": "T"})
+    token = re.search(r"ftr_\S+", mail.sent[0].get_content()).group(0)
+    past = utcnow() - timedelta(seconds=1)
+    with Session(committing_engine) as session, session.begin():
+        session.execute(update(AuthSession).values(expires_at=past))
+        session.execute(update(ApiToken).values(expires_at=past))
+        session.execute(update(PasswordResetToken).values(expires_at=past))
+    assert client.get("/auth/me").status_code == 401
+    assert client.get("/auth/me", headers=world.auth("T")).status_code == 401
+    confirm = {"token": token, "new_password": "too late for this"}
+    assert client.post("/auth/password-reset/confirm", json=confirm).status_code == 422
+
+
+def test_disabled_sign_in_cannot_sign_in_or_use_its_token(
+    client: TestClient, world: World, committing_engine: Engine
+) -> None:
+    with Session(committing_engine) as session, session.begin():
+        session.execute(update(User).where(User.login == "t").values(disabled=True))
+    assert client.get("/auth/me", headers=world.auth("T")).status_code == 401
+    assert _login(client, "T").status_code == 401
