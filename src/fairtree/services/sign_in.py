@@ -153,6 +153,11 @@ def sign_out(session: Session, principal: Principal) -> None:
         session.flush()
 
 
+def sign_out_everywhere(session: Session, principal: Principal) -> None:
+    """Revoke every session and API token of the principal's sign-in."""
+    accounts_repo.revoke_everything(session, principal.user_id, utcnow())
+
+
 def revoke_api_token(session: Session, principal: Principal, token_id: int) -> None:
     row = accounts_repo.api_token_of(session, principal.user_id, token_id)
     if row is None:

@@ -190,3 +190,12 @@ def test_disabled_sign_in_cannot_sign_in_or_use_its_token(
         session.execute(update(User).where(User.login == "t").values(disabled=True))
     assert client.get("/auth/me", headers=world.auth("T")).status_code == 401
     assert _login(client, "T").status_code == 401
+
+
+def test_sign_out_everywhere_ends_every_session_and_token(client: TestClient, world: World) -> None:
+    other = client.post("/auth/tokens", json={"login": "t", "password": PASSWORD, "name": "phone"})
+    phone = {"Authorization": f"Bearer {other.json()['token']}"}
+    assert client.post("/auth/sign-out-everywhere", headers=world.auth("T")).status_code == 204
+    assert client.get("/auth/me", headers=phone).status_code == 401
+    assert client.get("/auth/me", headers=world.auth("T")).status_code == 401
+    assert client.get("/auth/me", headers=world.auth("D")).status_code == 200
