@@ -38,6 +38,7 @@ class Relationship(StrEnum):
 
 class DataKind(StrEnum):
     TEAM = "team"  # display name, rank, volumes: what the plan needs to explain pay
+    DIRECTORY = "directory"  # id, display name, status, join date, sponsor: staff look-ups
     PROFILE = "profile"  # the member's own profile: country, currency, status, sign-in email
     ORDERS = "orders"
     CUSTOMERS = "customers"
@@ -70,7 +71,9 @@ GRANTABLE = frozenset(
     }
 )
 UPLINE_KINDS = frozenset({DataKind.TEAM})
-STAFF_FREE_KINDS = frozenset({DataKind.TEAM})  # staff read these without stating a reason
+STAFF_FREE_KINDS = frozenset(
+    {DataKind.TEAM, DataKind.DIRECTORY}
+)  # staff read these without stating a reason
 
 
 class ReasonRequiredError(PermissionDeniedError):

@@ -104,6 +104,16 @@ def test_admin_member_read_shows_private_fields_only_with_a_reason(
     assert full["private"]["email"] == "t@members.test"
     found = client.get("/admin/members?q=name of u", headers=world.auth("support")).json()
     assert [m["member_id"] for m in found] == ["U3", "U2"]
+    u2_log = client.get("/members/U2/access-log", headers=world.auth("U2")).json()
+    assert [(e["reader"], e["data_kind"], e["record"]) for e in u2_log] == [
+        ("help@acme.test", "directory", "search")
+    ]
+    t_log = client.get("/members/T/access-log", headers=world.auth("T")).json()
+    assert [(e["data_kind"], e["record"], e["reason"]) for e in t_log] == [
+        ("profile", "profile", "ticket 77: payout question"),
+        ("directory", "summary", "ticket 77: payout question"),
+        ("directory", "summary", None),
+    ]
 
 
 def test_guessing_ids_answers_exactly_like_a_missing_record(

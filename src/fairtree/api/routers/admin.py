@@ -25,6 +25,7 @@ from fairtree.api.schemas import (
 )
 from fairtree.errors import NotFoundError
 from fairtree.services import audit, member_records, plan_versions
+from fairtree.services.access_log import log_reads
 from fairtree.services.clock import aware
 from fairtree.services.idempotency import fingerprint, run_once
 from fairtree.services.policy import DataKind, authorize, owner_member
@@ -47,7 +48,10 @@ def search_members(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[MemberSummaryOut]:
-    """Members whose id or display name contains ``q``: public fields only."""
+    """Members whose id or display name contains ``q``: public fields only. Each member
+    listed is recorded in their access log."""
+    found = company_repo.search_members(session, q, status, limit, offset)
+    log_reads(session, staff, [(m.id, "search") for m, _ in found], DataKind.DIRECTORY, None)
     return [
         MemberSummaryOut(
             member_id=m.member_id,
@@ -56,7 +60,7 @@ def search_members(
             joined_on=m.joined_on,
             sponsor_id=sponsor,
         )
-        for m, sponsor in company_repo.search_members(session, q, status, limit, offset)
+        for m, sponsor in found
     ]
 
 
@@ -66,6 +70,7 @@ def read_member(
 ) -> AdminMemberOut:
     """Public fields always; private fields too when a reason is stated (logged)."""
     owner = owner_member(session, member_id)
+    authorize(session, staff, owner, DataKind.DIRECTORY, record="summary", reason=reason)
     private = None
     if reason:
         authorize(session, staff, owner, DataKind.PROFILE, record="profile", reason=reason)
