@@ -67,7 +67,7 @@ def check_credentials(
     user = accounts_repo.user_by_login(session, login)
     ok = verify_password(user.password_hash if user else None, password)
     ok = ok and user is not None and not user.disabled
-    rate_limit.record_attempt(session, login, address, ok)
+    rate_limit.record_attempt(session, settings, login, address, ok)
     return user if ok else None
 
 

@@ -15,7 +15,7 @@ from fairtree.api.app import create_app
 from fairtree.config import Settings
 from fairtree.services.clock import utcnow
 from fairtree.services.mail import MemoryMailBackend
-from fairtree.store.models import ApiToken, AuthSession, PasswordResetToken, User
+from fairtree.store.models import ApiToken, AuthSession, LoginAttempt, PasswordResetToken, User
 
 
 def _login(client: TestClient, login: str, password: str = PASSWORD):
@@ -199,3 +199,33 @@ def test_sign_out_everywhere_ends_every_session_and_token(client: TestClient, wo
     assert client.get("/auth/me", headers=phone).status_code == 401
     assert client.get("/auth/me", headers=world.auth("T")).status_code == 401
     assert client.get("/auth/me", headers=world.auth("D")).status_code == 200
+
+
+def test_cookie_session_member_writes_need_the_csrf_token(client: TestClient, world: World) -> None:
+    csrf = _login(client, "T").json()["csrf_token"]
+    assert client.cookies.get("fairtree_csrf") == csrf
+    body = {"grantee_login": "D", "kinds": ["goals"], "days": 1}
+    refused = client.post("/members/T/grants", json=body)
+    assert refused.status_code == 403
+    assert client.get("/members/T/grants").status_code == 200  # reads need no token
+    made = client.post("/members/T/grants", json=body, headers={"X-CSRF-Token": csrf})
+    assert made.status_code == 201
+    grant_id = made.json()["id"]
+    assert client.delete(f"/members/T/grants/{grant_id}").status_code == 403
+    deleted = client.delete(f"/members/T/grants/{grant_id}", headers={"X-CSRF-Token": csrf})
+    assert deleted.status_code == 204
+
+
+def test_attempts_older_than_the_window_are_forgotten(
+    client: TestClient, world: World, committing_engine: Engine, settings: Settings
+) -> None:
+    old = utcnow() - timedelta(seconds=settings.login_window_seconds + 60)
+    with Session(committing_engine) as session, session.begin():
+        session.add_all(
+            LoginAttempt(key_kind="account", key="d", succeeded=False, attempted_at=old)
+            for _ in range(settings.login_failures_per_account)
+        )
+    assert _login(client, "D").status_code == 200  # old failures do not count
+    with Session(committing_engine) as session:
+        ages = session.scalars(select(LoginAttempt.attempted_at)).all()
+    assert len(ages) == 1  # the old rows were pruned; only this success is kept
