@@ -229,3 +229,11 @@ def test_attempts_older_than_the_window_are_forgotten(
     with Session(committing_engine) as session:
         ages = session.scalars(select(LoginAttempt.attempted_at)).all()
     assert len(ages) == 1  # the old rows were pruned; only this success is kept
+
+
+def test_reset_mails_are_limited_per_account(
+    client: TestClient, world: World, mail: MemoryMailBackend
+) -> None:
+    for _ in range(5):
+        assert client.post("/auth/password-reset", json={"login": "T"}).status_code == 202
+    assert len(mail.sent) == 3

@@ -136,3 +136,11 @@ def prune_attempts(session: Session, keys: list[tuple[str, str]], before: dateti
             LoginAttempt.attempted_at < before,
         )
     )
+
+
+def reset_tokens_since(session: Session, user_id: int, since: datetime) -> int:
+    """How many reset tokens were issued to a user since ``since``."""
+    query = select(func.count()).where(
+        PasswordResetToken.user_id == user_id, PasswordResetToken.created_at >= since
+    )
+    return int(session.scalar(query) or 0)
