@@ -12,7 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import GenealogyRecord, Member
@@ -37,8 +48,8 @@ def record_changes(
     session: Session, member_pks: Sequence[int], on: date, reason: str, actor: str
 ) -> None:
     """Close the open rows of ``member_pks`` at ``on`` and open rows from their state now."""
-    history = GenealogyRecord.__table__
-    members = Member.__table__
+    history: Table = GenealogyRecord.__table__  # type: ignore[assignment]
+    members: Table = Member.__table__  # type: ignore[assignment]
     for start in range(0, len(member_pks), CHUNK):
         chunk = list(member_pks[start : start + CHUNK])
         session.execute(
@@ -95,7 +106,7 @@ def enrollments_by(session: Session, sponsor_pk: int) -> int:
     return int(session.scalar(query) or 0)
 
 
-def _valid_on(on: date) -> object:
+def _valid_on(on: date) -> ColumnElement[bool]:
     return and_(
         GenealogyRecord.valid_from <= on,
         or_(GenealogyRecord.valid_to.is_(None), GenealogyRecord.valid_to > on),
@@ -122,7 +133,7 @@ def terminated_on_or_before(session: Session, member_pks: Sequence[int], on: dat
     return found
 
 
-def sponsor_edges(on: date | None) -> Select[tuple[int, int | None]]:
+def sponsor_edges(on: date | None) -> Select[int, int | None]:
     """(member, sponsor) pairs of the sponsor tree now (``on`` None) or as of ``on``."""
     if on is None:
         return select(Member.id.label("member_pk"), Member.sponsor_id.label("sponsor_pk"))
@@ -132,7 +143,7 @@ def sponsor_edges(on: date | None) -> Select[tuple[int, int | None]]:
     ).where(_valid_on(on))
 
 
-def downline_query(root_pk: int, on: date | None) -> Select[tuple[int, int | None, int]]:
+def downline_query(root_pk: int, on: date | None) -> Select[int, int | None, int]:
     """Recursive query: ``root_pk`` and its whole sponsor downline with depths."""
     edges = sponsor_edges(on).cte("edges")
     tree = (
@@ -152,6 +163,8 @@ def downline(session: Session, root_pk: int, on: date | None = None) -> list[Dow
     """``root_pk`` and its sponsor downline, now or as of ``on``, ordered by depth then id."""
     query = downline_query(root_pk, on)
     rows = session.execute(query).all()
-    result = [DownlineRow(row[0], row[1] if row[2] else None, row[2]) for row in rows]
+    result = [
+        DownlineRow(int(pk), sponsor if depth else None, int(depth)) for pk, sponsor, depth in rows
+    ]
     result.sort(key=lambda row: (row.depth, row.member_pk))
     return result

@@ -135,9 +135,11 @@ def reassign_sponsor(session: Session, member_ids: Sequence[int], sponsor_id: in
         session.execute(update(Member).where(Member.id.in_(chunk)).values(sponsor_id=sponsor_id))
 
 
-def placement_children(session: Session, parent_ids: Sequence[int]) -> list[tuple[int, str, int]]:
+def placement_children(
+    session: Session, parent_ids: Sequence[int]
+) -> list[tuple[int | None, str | None, int]]:
     """(parent, position label, child) of every member placed directly under the parents."""
-    found: list[tuple[int, str, int]] = []
+    found: list[tuple[int | None, str | None, int]] = []
     for start in range(0, len(parent_ids), CHUNK):
         chunk = list(parent_ids[start : start + CHUNK])
         query = select(Member.placement_parent_id, Member.placement_position, Member.id).where(

@@ -91,6 +91,7 @@ class StorePlacementView:
             for position in range(1, self.width + 1):
                 self._slots[(node, position)] = None
         for above, label, node in network.placement_children(self._session, batch):
+            assert above is not None and label is not None  # selected by placement parent
             position = position_from_text(self.kind, label)
             self._slots[(above, position)] = node
             self._level[node] = level + 1
