@@ -10,19 +10,19 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_DATABASE_URL = "sqlite:///var/fairtree.sqlite3"
+from fairtree.store.database import database_url
 
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = field(default_factory=database_url)
     outbox_dir: Path = field(default_factory=lambda: Path("var/outbox"))
     max_request_bytes: int = 1_000_000
 
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
-            database_url=os.environ.get("FAIRTREE_DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_url=database_url(),
             outbox_dir=Path(os.environ.get("FAIRTREE_OUTBOX_DIR", "var/outbox")),
             max_request_bytes=int(os.environ.get("FAIRTREE_MAX_REQUEST_BYTES", "1000000")),
         )
