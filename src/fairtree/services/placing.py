@@ -20,9 +20,8 @@ from fairtree.errors import ConflictError, PositionOutOfRangeError, SlotTakenErr
 from fairtree.genealogy.placement import (
     BinaryRule,
     PlacementKind,
-    place_binary,
+    place_automatically,
     place_forced,
-    place_matrix,
 )
 from fairtree.store.models import Company
 from fairtree.store.repositories import genealogy_history, network
@@ -63,12 +62,16 @@ def choose_slot(
                 f"{record} [placement_position]: slot {position_to_text(kind, wanted)} under "
                 f"{names[start_pk]!r} is taken by {names.get(taken_by or -1)!r}"
             ) from None
-    elif kind is PlacementKind.BINARY:
-        rule = BinaryRule(company.binary_rule or BinaryRule.WEAKER_LEG)
-        before = genealogy_history.enrollments_by(session, start_pk)
-        parent, slot = place_binary(view, start_pk, rule, before)
     else:
-        parent, slot = place_matrix(view, start_pk, int(company.matrix_width or 0))
+        binary = kind is PlacementKind.BINARY
+        parent, slot = place_automatically(
+            view,
+            start_pk,
+            kind,
+            rule=BinaryRule(company.binary_rule or BinaryRule.WEAKER_LEG),
+            width=company.matrix_width,
+            enrollments_before=genealogy_history.enrollments_by(session, start_pk) if binary else 0,
+        )
     return parent, position_to_text(kind, slot)
 
 
