@@ -9,18 +9,20 @@ parallel runs must end in the same tree there.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
-from genealogy_setup import ADMIN, add_company, add_root, slots
+from genealogy_setup import ADMIN, add_company, add_root, slots, sponsors
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from fairtree.errors import SlotTakenError
 from fairtree.services.enrollment import Enrollment, NewMember, enroll
-from fairtree.store.database import session_scope
+from fairtree.services.genealogy import terminate
+from fairtree.store.database import make_session_factory, session_scope
 from fairtree.store.models import Member
 from fairtree.store.repositories import network
 
@@ -189,3 +191,26 @@ def test_a_slot_chosen_by_hand_goes_to_one_racer_only(
     with session_scope(committing_engine) as session:
         assert session.scalar(select(func.count()).select_from(Member)) == 3
         assert _duplicate_slots(session) == []
+
+
+@pytest.mark.postgres
+def test_a_termination_waits_for_an_enrollment_under_the_member(
+    committing_engine: Engine,
+) -> None:
+    """A recruit whose enrollment commits while the termination waits is rolled up too."""
+    _seed(committing_engine, "binary", "outer_left", None)
+    _enroll_committed(committing_engine, "A", "ROOT")
+
+    def terminate_a() -> list[str]:
+        with session_scope(committing_engine) as session:
+            return terminate(session, ADMIN, "A", reason="left", effective_on=JAN_2).rolled_up
+
+    with make_session_factory(committing_engine)() as enrolling, ThreadPoolExecutor(1) as pool:
+        enroll(enrolling, ADMIN, NewMember("LATE", "Late", JAN_2), "A")
+        termination = pool.submit(terminate_a)
+        time.sleep(0.5)
+        assert not termination.done()  # it waits for the enrollment's lock on A
+        enrolling.commit()
+        assert termination.result(timeout=20) == ["LATE"]
+    with session_scope(committing_engine) as session:
+        assert sponsors(session)["LATE"] == "ROOT"

@@ -128,6 +128,7 @@ def move(
             [Problem("move", member_id, "sponsor_id", "give a new sponsor or placement parent")]
         )
     network.lock_company(session)
+    network.lock_member(session, member_id)  # enrollments under it wait for the move
     company = network.the_company(session)
     member = network.require_member(session, member_id, record, "member_id")
     _require_in_good_standing(member, record, "member_id")
@@ -224,6 +225,7 @@ def terminate(
     reason = _require_reason("terminate", member_id, reason)
     record = f"member {member_id!r}"
     network.lock_company(session)
+    network.lock_member(session, member_id)  # no recruit can join while we roll them up
     member = network.require_member(session, member_id, record, "member_id")
     if member.status in ("terminated", "closed"):
         raise ConflictError(f"{record} [status]: already {member.status}")
