@@ -7,6 +7,7 @@ returns placed in the period (a return is its own dated fact). Integer hundredth
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
@@ -37,26 +38,37 @@ def personal_volume_query(period: Period):  # type: ignore[no-untyped-def]
     )
 
 
+def _int_table(rows: Sequence[Sequence[int]], width: int) -> np.ndarray:
+    """Rows of integers as an (n, width) int64 array (column by column: numpy is slow
+    at converting SQLAlchemy rows one by one)."""
+    if not rows:
+        return np.zeros((0, width), dtype=np.int64)
+    return np.column_stack(
+        [np.fromiter(column, np.int64, len(rows)) for column in zip(*rows, strict=True)]
+    )
+
+
 def downline_with_volume(
     session: Session, root_pk: int, period: Period, on: date | None = None
 ) -> dict[str, np.ndarray]:
     """Arrays over ``root_pk``'s whole sponsor downline (now or as of ``on``).
 
-    Keys: ``member_pk``, ``sponsor_pk`` (-1 for the root), ``depth``, ``pv`` (int64
-    hundredths). Rows come back in no particular order.
+    Keys: ``member_pk`` (ascending), ``sponsor_pk`` (-1 for the root), ``depth``, ``pv``
+    (int64 hundredths). Two set-based queries (the downline; PV per member in the
+    period) joined with numpy: joining them in SQL lets SQLite re-run the aggregate.
     """
-    tree = downline_query(root_pk, on).subquery("tree")
-    volume = personal_volume_query(period).subquery("volume")
-    query = select(
-        tree.c.member_pk,
-        func.coalesce(tree.c.sponsor_pk, -1),
-        tree.c.depth,
-        func.coalesce(volume.c.pv, 0),
-    ).outerjoin(volume, volume.c.member_pk == tree.c.member_pk)
-    rows = session.execute(query).all()
-    table = np.array(rows, dtype=np.int64).reshape(len(rows), 4)
-    member_pk, sponsor, depth, pv = (table[:, k].copy() for k in range(4))
-    sponsor[depth == 0] = -1
+    found = downline_query(root_pk, on).subquery("tree")
+    query = select(found.c.member_pk, func.coalesce(found.c.sponsor_pk, -1), found.c.depth)
+    tree = _int_table(session.execute(query).all(), 3)
+    tree = tree[np.argsort(tree[:, 0], kind="stable")]
+    member_pk, depth = tree[:, 0].copy(), tree[:, 2].copy()
+    sponsor = np.where(depth == 0, -1, tree[:, 1])
+    volume = _int_table(session.execute(personal_volume_query(period)).all(), 2)
+    pv = np.zeros(member_pk.size, dtype=np.int64)
+    if member_pk.size and volume.size:
+        at = np.minimum(np.searchsorted(member_pk, volume[:, 0]), member_pk.size - 1)
+        inside = member_pk[at] == volume[:, 0]
+        pv[at[inside]] = volume[inside, 1]
     return {"member_pk": member_pk, "sponsor_pk": sponsor, "depth": depth, "pv": pv}
 
 
