@@ -154,6 +154,11 @@ def move(
             )
         new_sponsor = target.id
 
+    if new_sponsor == member.sponsor_id and placement_parent_id is None and not recruits:
+        raise ValidationError(
+            [Problem(record, "", "sponsor_id", f"is already {sponsor_id!r}; nothing to move")]
+        )
+
     placement_start: int | None = None
     if placement_parent_id is not None:
         if PlacementKind(company.placement) is PlacementKind.NONE:
@@ -185,8 +190,10 @@ def move(
         member.sponsor_id = new_sponsor
         if placement_start is not None:
             parent_pk, position = choose_slot(
-                session, company, placement_start, placement_position, record
+                session, company, placement_start, placement_position, record, moving=member.id
             )
+            if member.id in network.placement_chain(session, parent_pk):  # invariant
+                raise CycleError(f"{record} [placement_parent_id]: the slot chosen is in its leg")
             member.placement_parent_id = parent_pk
             member.placement_position = position
         session.flush()

@@ -36,16 +36,22 @@ T = TypeVar("T")
 
 
 def choose_slot(
-    session: Session, company: Company, start_pk: int, position: str | None, record: str
+    session: Session,
+    company: Company,
+    start_pk: int,
+    position: str | None,
+    record: str,
+    moving: int | None = None,
 ) -> tuple[int, str]:
     """(placement parent, stored position) for a member placed at or below ``start_pk``.
 
     With ``position`` the slot (start, position) is taken as chosen, if it is free;
     without, the company's rule picks: a binary rule from the top of ``start_pk``'s
-    legs, or the first open matrix slot breadth first below ``start_pk``.
+    legs, or the first open matrix slot breadth first below ``start_pk``. ``moving`` is
+    a member being moved: it is lifted out of the tree while its new slot is chosen.
     """
     kind = PlacementKind(company.placement)
-    view = StorePlacementView(session, kind, company.matrix_width)
+    view = StorePlacementView(session, kind, company.matrix_width, lifted=moving)
     if position is not None:
         try:
             wanted = position_from_text(kind, position)

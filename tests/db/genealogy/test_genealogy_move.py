@@ -205,3 +205,19 @@ def test_termination_refusals(network: Session) -> None:
         move(network, ADMIN, "B", sponsor_id="A", reason="x", effective_on=APR_1)
     with pytest.raises(GenealogyError, match=r"sponsor 'A' is terminated"):
         join(network, "N", "A", APR_1)
+
+
+def test_an_automatic_placement_never_lands_in_the_moved_leg(network: Session) -> None:
+    """A's outer left leg runs through A1; A1 is lifted out, so it lands back at (A, L)
+    rather than at the bottom of its own leg (under B), which would be a loop."""
+    moved = move(
+        network, ADMIN, "A1", placement_parent_id="A", reason="re-place", effective_on=MAR_1
+    )
+    assert (moved.after["placement_parent_id"], moved.after["placement_position"]) == ("A", "L")
+    moved = move(network, ADMIN, "A2", placement_parent_id="A1", reason="x", effective_on=MAR_1)
+    assert slots(network)["A2"] == ("A11", "L")  # its own slot reads as open: it stays
+
+
+def test_a_move_that_changes_nothing_is_refused(network: Session) -> None:
+    with pytest.raises(ValidationError, match=r"\[sponsor_id\]: is already 'A'"):
+        move(network, ADMIN, "A1", sponsor_id="A", reason="same", effective_on=MAR_1)

@@ -8,7 +8,9 @@ in batches, so an enrollment costs a handful of queries rather than one per node
 - matrix: a miss on a node loads the children of every known node on the same level
   (one query per level), which is exactly what the breadth-first spillover visits.
 
-A view is built for one attempt inside one transaction; a retry builds a new one.
+A view is built for one attempt inside one transaction; a retry builds a new one. For a
+move, the member being moved is "lifted": its slot reads as open and nothing below it is
+visible, so it can never be placed inside its own leg.
 """
 
 from __future__ import annotations
@@ -39,8 +41,16 @@ def position_from_text(kind: PlacementKind | str, text: str) -> int:
 class StorePlacementView:
     """Read-only, cached view of the placement slots in the database (ids are primary keys)."""
 
-    def __init__(self, session: Session, kind: PlacementKind | str, width: int | None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        kind: PlacementKind | str,
+        width: int | None,
+        lifted: int | None = None,
+    ) -> None:
+        """``lifted``: a member being moved; its slot looks open and its leg invisible."""
         self._session = session
+        self._lifted = lifted
         self.kind = PlacementKind(kind)
         self.width = 2 if self.kind is PlacementKind.BINARY else int(width or 0)
         self._slots: dict[tuple[int, int], int | None] = {}
@@ -64,7 +74,8 @@ class StorePlacementView:
                 self._load_outer_leg(parent, position)
             else:
                 self._load_level(parent)
-        return self._slots[key]
+        below = self._slots[key]
+        return None if below is not None and below == self._lifted else below
 
     def leg_weight(self, parent: int, position: int) -> int:
         """Members in the leg under slot (parent, position); 0 when the slot is open."""
