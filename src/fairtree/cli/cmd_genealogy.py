@@ -167,12 +167,16 @@ def move_command(
             downline=downline,
         )
     )
-    console.print(
-        f"Moved {member} from sponsor {result.before['sponsor_id']} to "
-        f"{result.after['sponsor_id']} on {on}"
-        + (f"; rolled up: {', '.join(result.rolled_up)}" if result.rolled_up else ""),
-        highlight=False,
-    )
+    changes = [
+        f"{label} {result.before[key]} -> {result.after[key]}"
+        for key, label in (("sponsor_id", "sponsor"), ("placement_parent_id", "placement"))
+        if result.before[key] != result.after[key]
+    ]
+    if result.before["placement_position"] != result.after["placement_position"]:
+        changes.append(f"slot {result.after['placement_position']}")
+    rolled = f"; rolled up: {', '.join(result.rolled_up)}" if result.rolled_up else ""
+    summary = ", ".join(changes) or "no change of slot"
+    console.print(f"Moved {member} on {on}: {summary}{rolled}", highlight=False)
 
 
 @app.command("terminate")

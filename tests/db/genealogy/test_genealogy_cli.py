@@ -34,7 +34,7 @@ def test_enroll_move_terminate_and_show_the_tree(cli: CliRunner, committing_engi
     _run(cli, "enroll", "B", "--sponsor", "ROOT", "--name", "Bo [x]", "--joined", "2026-01-03")
     _run(cli, "enroll", "C", "--sponsor", "A", "--name", "Cy", "--joined", "2026-01-04")
     out = _run(cli, "move", "C", "--sponsor", "B", "--reason", "asked", "--effective", "2026-02-01")
-    assert "Moved C from sponsor A to B on 2026-02-01" in out
+    assert "Moved C on 2026-02-01: sponsor A -> B" in out
     out = _run(cli, "terminate", "B", "--reason", "left", "--effective", "2026-03-01")
     assert "Terminated B on 2026-03-01; rolled up to ROOT: C" in out
     with session_scope(committing_engine) as session:
