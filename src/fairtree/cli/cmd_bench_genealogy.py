@@ -17,7 +17,6 @@ from sqlalchemy import Engine
 from fairtree.cli.main import bench_app
 from fairtree.genealogy.placement import BinaryRule, PlacementKind
 from fairtree.periods import Period
-from fairtree.services.actors import LOCAL_OPERATOR
 from fairtree.services.datasets import import_dataset
 from fairtree.services.downline import downline_as_of, downline_report
 from fairtree.services.genealogy import NewMember, enroll, move, terminate
@@ -73,13 +72,13 @@ def bench_genealogy(
         for k in range(enrollments):
             top = NewMember(f"BT{k}", "Bench", last_day)
             below = NewMember(f"BL{k}", "Bench", last_day)
-            at_top.append(_timed(engine, lambda s, n=top: enroll(s, LOCAL_OPERATOR, n, root)))
-            at_leaf.append(_timed(engine, lambda s, n=below: enroll(s, LOCAL_OPERATOR, n, leaf)))
+            at_top.append(_timed(engine, lambda s, n=top: enroll(s, None, n, root)))
+            at_leaf.append(_timed(engine, lambda s, n=below: enroll(s, None, n, leaf)))
         move_seconds = _timed(
             engine,
             lambda s: move(
                 s,
-                LOCAL_OPERATOR,
+                None,
                 "M0000003",
                 sponsor_id="M0000002",
                 reason="bench",
@@ -88,7 +87,7 @@ def bench_genealogy(
         )
         terminate_seconds = _timed(
             engine,
-            lambda s: terminate(s, LOCAL_OPERATOR, leaf, reason="bench", effective_on=last_day),
+            lambda s: terminate(s, None, leaf, reason="bench", effective_on=last_day),
         )
         engine.dispose()
     finally:

@@ -22,7 +22,6 @@ from fairtree.cli.main import app
 from fairtree.errors import FairtreeError
 from fairtree.money import format_points
 from fairtree.periods import Period
-from fairtree.services.actors import LOCAL_OPERATOR
 from fairtree.services.downline import DownlineNode, downline_report
 from fairtree.services.genealogy import DownlineRule, NewMember, enroll, move, terminate
 from fairtree.store.database import make_engine, session_scope
@@ -125,7 +124,7 @@ def enroll_command(
     result = _in_transaction(
         lambda session: enroll(
             session,
-            LOCAL_OPERATOR,
+            None,
             new,
             sponsor,
             placement_parent_id=placement_parent,
@@ -157,7 +156,7 @@ def move_command(
     result = _in_transaction(
         lambda session: move(
             session,
-            LOCAL_OPERATOR,
+            None,
             member,
             reason=reason,
             effective_on=on,
@@ -188,7 +187,7 @@ def terminate_command(
     """Terminate a member; their recruits roll up to their sponsor."""
     on = _parse_date(effective, "--effective") or date.today()
     result = _in_transaction(
-        lambda session: terminate(session, LOCAL_OPERATOR, member, reason=reason, effective_on=on)
+        lambda session: terminate(session, None, member, reason=reason, effective_on=on)
     )
     rolled = ", ".join(result.rolled_up) or "nobody"
     console.print(

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 from fairtree.errors import NotFoundError
 from fairtree.genealogy.tree import build_tree
 from fairtree.periods import Period
-from fairtree.store.repositories import genealogy_history, network, volumes
+from fairtree.store.repositories import genealogy as tree_repo
+from fairtree.store.repositories import genealogy_history, volumes
 
 
 def _member_pk(session: Session, member_id: str) -> int:
-    return network.require_member(session, member_id, f"member {member_id!r}", "member_id").id
+    return tree_repo.require_member(session, member_id, f"member {member_id!r}", "member_id").id
 
 
 def sponsor_as_of(session: Session, member_id: str, on: date) -> str | None:
@@ -35,7 +36,7 @@ def sponsor_as_of(session: Session, member_id: str, on: date) -> str | None:
         raise NotFoundError(f"member {member_id!r} [joined_on]: not in the network on {on}")
     if row.sponsor_id is None:
         return None
-    return network.external_ids(session, [row.sponsor_id])[row.sponsor_id]
+    return tree_repo.external_ids(session, [row.sponsor_id])[row.sponsor_id]
 
 
 def downline_as_of(
@@ -50,7 +51,7 @@ def downline_as_of(
         for row in genealogy_history.downline(session, root, on)
         if row.depth > 0 and (depth is None or row.depth <= depth)
     ]
-    names = network.external_ids(session, [row.member_pk for row in rows])
+    names = tree_repo.external_ids(session, [row.member_pk for row in rows])
     return {names[row.member_pk]: row.depth for row in rows}
 
 

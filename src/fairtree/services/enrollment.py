@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from fairtree.errors import ConflictError, GenealogyError, Problem, ValidationError
 from fairtree.genealogy.placement import PlacementKind
-from fairtree.services.actors import Actor
+from fairtree.services.actors import actor_label
 from fairtree.services.placing import choose_slot, write_with_retry
+from fairtree.services.principal import Principal
 from fairtree.store.models import Company, Member
-from fairtree.store.repositories import genealogy_history, network
+from fairtree.store.repositories import genealogy as tree_repo
+from fairtree.store.repositories import genealogy_history
 
 GOOD_STANDING = ("active", "inactive")
 
@@ -64,7 +66,7 @@ def _check_new_member(new: NewMember, record: str) -> None:
 
 def enroll(
     session: Session,
-    actor: Actor,
+    actor: Principal | None,
     new: NewMember,
     sponsor_id: str,
     *,
@@ -74,14 +76,14 @@ def enroll(
     """Add ``new`` under ``sponsor_id`` and place it; raises before writing anything wrong."""
     record = f"member {new.member_id!r}"
     _check_new_member(new, record)
-    network.lock_member(session, sponsor_id)
-    company = network.the_company(session)
-    sponsor = network.require_member(session, sponsor_id, record, "sponsor_id")
+    tree_repo.lock_member(session, sponsor_id)
+    company = tree_repo.the_company(session)
+    sponsor = tree_repo.require_member(session, sponsor_id, record, "sponsor_id")
     if sponsor.status not in GOOD_STANDING:
         raise GenealogyError(
             f"{record} [sponsor_id]: sponsor {sponsor_id!r} is {sponsor.status} and cannot enroll"
         )
-    if network.find_member(session, new.member_id) is not None:
+    if tree_repo.find_member(session, new.member_id) is not None:
         raise ConflictError(f"{record} [member_id]: a member with this id exists")
     if new.joined_on < sponsor.joined_on:
         raise ValidationError(
@@ -112,20 +114,20 @@ def enroll(
             display_name=new.display_name.strip(),
             identity_verified=False,
         )
-        return network.add_member(session, member)
+        return tree_repo.add_member(session, member)
 
     try:
         member = write_with_retry(
             session, attempt, chosen_by_hand=placement_position is not None, record=record
         )
     except IntegrityError as error:
-        if network.is_member_id_conflict(error):
+        if tree_repo.is_member_id_conflict(error):
             raise ConflictError(f"{record} [member_id]: a member with this id exists") from None
         raise
     genealogy_history.record_changes(
-        session, [member.id], new.joined_on, genealogy_history.ENROLL, actor.name
+        session, [member.id], new.joined_on, genealogy_history.ENROLL, actor_label(actor)
     )
-    parent_ids = network.external_ids(session, [member.placement_parent_id])
+    parent_ids = tree_repo.external_ids(session, [member.placement_parent_id])
     return Enrollment(
         member_id=member.member_id,
         sponsor_id=sponsor_id,
@@ -151,8 +153,8 @@ def _placement_start(
         return None
     if placement_parent_id is None:
         return sponsor.id
-    parent = network.require_member(session, placement_parent_id, record, "placement_parent_id")
-    if sponsor.id not in network.placement_chain(session, parent.id):
+    parent = tree_repo.require_member(session, placement_parent_id, record, "placement_parent_id")
+    if sponsor.id not in tree_repo.placement_chain(session, parent.id):
         raise GenealogyError(
             f"{record} [placement_parent_id]: {placement_parent_id!r} is not in the placement "
             f"downline of sponsor {sponsor.member_id!r}"

@@ -23,11 +23,14 @@ from fairtree.errors import (
     ValidationError,
 )
 from fairtree.genealogy.placement import PlacementKind
-from fairtree.services.actors import Actor, require_admin
+from fairtree.services.actors import actor_label, require_admin
+from fairtree.services.audit import record_action
 from fairtree.services.enrollment import GOOD_STANDING, Enrollment, NewMember, enroll
 from fairtree.services.placing import choose_slot, write_with_retry
+from fairtree.services.principal import Principal
 from fairtree.store.models import Member
-from fairtree.store.repositories import audit, genealogy_history, network
+from fairtree.store.repositories import genealogy as tree_repo
+from fairtree.store.repositories import genealogy_history
 
 __all__ = [
     "DownlineRule",
@@ -70,7 +73,7 @@ def _require_reason(action: str, member_id: str, reason: str) -> str:
 
 
 def _position(session: Session, member: Member) -> dict[str, Any]:
-    names = network.external_ids(session, [member.sponsor_id, member.placement_parent_id])
+    names = tree_repo.external_ids(session, [member.sponsor_id, member.placement_parent_id])
     return {
         "sponsor_id": names.get(member.sponsor_id or -1),
         "placement_parent_id": names.get(member.placement_parent_id or -1),
@@ -104,7 +107,7 @@ def _require_in_good_standing(member: Member, record: str, field_name: str) -> N
 
 def move(
     session: Session,
-    actor: Actor,
+    actor: Principal | None,
     member_id: str,
     *,
     reason: str,
@@ -127,22 +130,22 @@ def move(
         raise ValidationError(
             [Problem("move", member_id, "sponsor_id", "give a new sponsor or placement parent")]
         )
-    network.lock_company(session)
-    network.lock_member(session, member_id)  # enrollments under it wait for the move
-    company = network.the_company(session)
-    member = network.require_member(session, member_id, record, "member_id")
+    tree_repo.lock_company(session)
+    tree_repo.lock_member(session, member_id)  # enrollments under it wait for the move
+    company = tree_repo.the_company(session)
+    member = tree_repo.require_member(session, member_id, record, "member_id")
     _require_in_good_standing(member, record, "member_id")
     before = _position(session, member)
-    recruits = network.recruits(session, member.id) if downline is DownlineRule.STAYS else []
+    recruits = tree_repo.recruits(session, member.id) if downline is DownlineRule.STAYS else []
     _check_effective_date(session, record, [member.id, *recruits], effective_on)
 
     new_sponsor = member.sponsor_id
     if sponsor_id is not None:
-        target = network.require_member(session, sponsor_id, record, "sponsor_id")
+        target = tree_repo.require_member(session, sponsor_id, record, "sponsor_id")
         _require_in_good_standing(target, record, "sponsor_id")
         if target.id == member.id or (
             downline is DownlineRule.FOLLOWS
-            and member.id in network.sponsor_chain(session, target.id)
+            and member.id in tree_repo.sponsor_chain(session, target.id)
         ):
             raise CycleError(
                 f"{record} [sponsor_id]: cannot move {member_id!r} under {sponsor_id!r}, "
@@ -165,8 +168,10 @@ def move(
             raise ValidationError(
                 [Problem(record, "", "placement_parent_id", "the company has no placement tree")]
             )
-        parent = network.require_member(session, placement_parent_id, record, "placement_parent_id")
-        if member.id in network.placement_chain(session, parent.id):
+        parent = tree_repo.require_member(
+            session, placement_parent_id, record, "placement_parent_id"
+        )
+        if member.id in tree_repo.placement_chain(session, parent.id):
             raise CycleError(
                 f"{record} [placement_parent_id]: cannot place {member_id!r} under "
                 f"{placement_parent_id!r}, who is {member_id!r} or in its placement downline"
@@ -180,11 +185,11 @@ def move(
                 f"{record} [sponsor_id]: {member_id!r} has no sponsor for its recruits "
                 "to roll up to"
             )
-        network.reassign_sponsor(session, recruits, member.sponsor_id)
+        tree_repo.reassign_sponsor(session, recruits, member.sponsor_id)
         genealogy_history.record_changes(
-            session, recruits, effective_on, genealogy_history.ROLL_UP, actor.name
+            session, recruits, effective_on, genealogy_history.ROLL_UP, actor_label(actor)
         )
-        rolled_up = sorted(network.external_ids(session, recruits).values())
+        rolled_up = sorted(tree_repo.external_ids(session, recruits).values())
 
     def attempt() -> None:
         member.sponsor_id = new_sponsor
@@ -192,7 +197,7 @@ def move(
             parent_pk, position = choose_slot(
                 session, company, placement_start, placement_position, record, moving=member.id
             )
-            if member.id in network.placement_chain(session, parent_pk):  # invariant
+            if member.id in tree_repo.placement_chain(session, parent_pk):  # invariant
                 raise CycleError(f"{record} [placement_parent_id]: the slot chosen is in its leg")
             member.placement_parent_id = parent_pk
             member.placement_position = position
@@ -200,27 +205,30 @@ def move(
 
     write_with_retry(session, attempt, chosen_by_hand=placement_position is not None, record=record)
     genealogy_history.record_changes(
-        session, [member.id], effective_on, genealogy_history.MOVE, actor.name
+        session, [member.id], effective_on, genealogy_history.MOVE, actor_label(actor)
     )
     after = _position(session, member)
-    audit_after = {**after, "rolled_up": rolled_up} if rolled_up else after
-    audit.add_record(
+    details: dict[str, Any] = {
+        "effective_on": effective_on.isoformat(),
+        "before": before,
+        "after": after,
+    }
+    if rolled_up:
+        details["rolled_up"] = rolled_up
+    record_action(
         session,
-        effective_on=effective_on,
-        actor=actor.name,
-        actor_role=actor.role.value,
-        action="move",
-        subject_kind="member",
-        subject_id=member_id,
+        actor,
+        action="member_moved",
+        target_kind="member",
+        target=member_id,
         reason=reason,
-        before=before,
-        after=audit_after,
+        details=details,
     )
     return MoveResult(member_id, before, after, rolled_up)
 
 
 def terminate(
-    session: Session, actor: Actor, member_id: str, *, reason: str, effective_on: date
+    session: Session, actor: Principal | None, member_id: str, *, reason: str, effective_on: date
 ) -> TerminationResult:
     """End ``member_id``'s membership from ``effective_on``; its recruits roll up.
 
@@ -231,12 +239,12 @@ def terminate(
     require_admin(actor, f"terminate member {member_id!r}")
     reason = _require_reason("terminate", member_id, reason)
     record = f"member {member_id!r}"
-    network.lock_company(session)
-    network.lock_member(session, member_id)  # no recruit can join while we roll them up
-    member = network.require_member(session, member_id, record, "member_id")
+    tree_repo.lock_company(session)
+    tree_repo.lock_member(session, member_id)  # no recruit can join while we roll them up
+    member = tree_repo.require_member(session, member_id, record, "member_id")
     if member.status in ("terminated", "closed"):
         raise ConflictError(f"{record} [status]: already {member.status}")
-    recruits = network.recruits(session, member.id)
+    recruits = tree_repo.recruits(session, member.id)
     if recruits and member.sponsor_id is None:
         raise GenealogyError(
             f"{record} [sponsor_id]: {member_id!r} is at the top of the tree; "
@@ -248,29 +256,30 @@ def terminate(
             [Problem(record, "", "effective_on", f"is before status_since {member.status_since}")]
         )
     before = _position(session, member)
-    rolled_up = sorted(network.external_ids(session, recruits).values())
+    rolled_up = sorted(tree_repo.external_ids(session, recruits).values())
     if recruits:
-        network.reassign_sponsor(session, recruits, member.sponsor_id)
+        tree_repo.reassign_sponsor(session, recruits, member.sponsor_id)
         genealogy_history.record_changes(
-            session, recruits, effective_on, genealogy_history.ROLL_UP, actor.name
+            session, recruits, effective_on, genealogy_history.ROLL_UP, actor_label(actor)
         )
     member.status = "terminated"
     member.status_since = effective_on
     session.flush()
     genealogy_history.record_changes(
-        session, [member.id], effective_on, genealogy_history.TERMINATE, actor.name
+        session, [member.id], effective_on, genealogy_history.TERMINATE, actor_label(actor)
     )
     after = _position(session, member)
-    audit.add_record(
+    record_action(
         session,
-        effective_on=effective_on,
-        actor=actor.name,
-        actor_role=actor.role.value,
-        action="terminate",
-        subject_kind="member",
-        subject_id=member_id,
+        actor,
+        action="member_terminated",
+        target_kind="member",
+        target=member_id,
         reason=reason,
-        before={**before, "recruits": rolled_up},
-        after={**after, "recruits_rolled_up_to": after["sponsor_id"]},
+        details={
+            "effective_on": effective_on.isoformat(),
+            "before": {**before, "recruits": rolled_up},
+            "after": {**after, "recruits_rolled_up_to": after["sponsor_id"]},
+        },
     )
     return TerminationResult(member_id, after["sponsor_id"], rolled_up)

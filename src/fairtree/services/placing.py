@@ -24,7 +24,8 @@ from fairtree.genealogy.placement import (
     place_forced,
 )
 from fairtree.store.models import Company
-from fairtree.store.repositories import genealogy_history, network
+from fairtree.store.repositories import genealogy as tree_repo
+from fairtree.store.repositories import genealogy_history
 from fairtree.store.repositories.placement_view import (
     StorePlacementView,
     position_from_text,
@@ -63,7 +64,7 @@ def choose_slot(
             raise PositionOutOfRangeError(f"{record} [placement_position]: {error}") from error
         except SlotTakenError:
             taken_by = view.child(start_pk, wanted)
-            names = network.external_ids(session, [start_pk, taken_by])
+            names = tree_repo.external_ids(session, [start_pk, taken_by])
             raise SlotTakenError(
                 f"{record} [placement_position]: slot {position_to_text(kind, wanted)} under "
                 f"{names[start_pk]!r} is taken by {names.get(taken_by or -1)!r}"
@@ -90,7 +91,7 @@ def write_with_retry(
             with session.begin_nested():
                 return attempt()
         except IntegrityError as error:
-            if not network.is_slot_conflict(error):
+            if not tree_repo.is_slot_conflict(error):
                 raise
             if chosen_by_hand:
                 raise SlotTakenError(

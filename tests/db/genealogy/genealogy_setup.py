@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fairtree.services.actors import Actor, Role
+from fairtree.services.audit import list_records
 from fairtree.services.enrollment import Enrollment, NewMember, enroll
-from fairtree.store.models import Company, GenealogyRecord, Member
+from fairtree.services.principal import Principal
+from fairtree.services.users import create_staff_user
+from fairtree.store.models import AuditRecord, Company, GenealogyRecord, Member
 from fairtree.store.repositories import genealogy_history
 
-ADMIN = Actor("admin-ann", Role.ADMIN)
-MEMBER = Actor("member-max", Role.MEMBER)
+ADMIN = None  # the local operator: the company's administrative rights, no sign-in
+MEMBER = Principal(
+    user_id=999,
+    login="max",
+    role="member",
+    member_pk=None,
+    member_id="MAX",
+    via="session",
+    credential_id=1,
+)
+SUPPORT = Principal(
+    user_id=998,
+    login="sue@example.com",
+    role="support",
+    member_pk=None,
+    member_id=None,
+    via="session",
+    credential_id=2,
+)
 JAN_1 = date(2026, 1, 1)
 
 
@@ -114,3 +135,23 @@ def history_of(session: Session, member_id: str) -> list[tuple[str | None, date,
         .order_by(GenealogyRecord.id)
     )
     return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+
+def signed_in_admin(session: Session) -> Principal:
+    """A real staff sign-in with the admin role (audit rows point at its user)."""
+    user = create_staff_user(session, "ann@example.com", "admin", "correct horse battery")
+    return Principal(
+        user_id=user.id,
+        login=user.login,
+        role="admin",
+        member_pk=None,
+        member_id=None,
+        via="session",
+        credential_id=1,
+    )
+
+
+def audit_trail(session: Session, member_id: str) -> list[tuple[AuditRecord, dict[str, Any]]]:
+    """Audit records about one member, oldest first, with their details decoded."""
+    records = [r for r in list_records(session, 100, 0, member_id) if r.target_kind == "member"]
+    return [(record, json.loads(record.details)) for record in reversed(records)]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from genealogy_setup import add_company, add_root, sponsors
+from genealogy_setup import add_company, add_root, audit_trail, sponsors
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from fairtree.cli.main import app
 from fairtree.store.database import session_scope
-from fairtree.store.repositories.audit import records_for
 
 
 @pytest.fixture
@@ -39,8 +38,13 @@ def test_enroll_move_terminate_and_show_the_tree(cli: CliRunner, committing_engi
     assert "Terminated B on 2026-03-01; rolled up to ROOT: C" in out
     with session_scope(committing_engine) as session:
         assert sponsors(session) == {"ROOT": None, "A": "ROOT", "B": "ROOT", "C": "ROOT"}
-        (record,) = records_for(session, "member", "C")
-        assert (record.actor, record.reason) == ("local-operator", "asked")
+        ((record, details),) = audit_trail(session, "C")
+        assert (record.actor, record.reason, record.action) == (
+            "local-operator",
+            "asked",
+            "member_moved",
+        )
+        assert (details["before"]["sponsor_id"], details["after"]["sponsor_id"]) == ("A", "B")
 
     now = _run(cli, "tree", "ROOT", "--period", "2026-02")
     lines = [line.strip("│├└─ ") for line in now.splitlines()]

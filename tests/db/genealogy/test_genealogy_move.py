@@ -9,10 +9,13 @@ from genealogy_setup import (
     ADMIN,
     JAN_1,
     MEMBER,
+    SUPPORT,
     add_company,
     add_root,
+    audit_trail,
     history_of,
     join,
+    signed_in_admin,
     slots,
     sponsors,
 )
@@ -29,8 +32,8 @@ from fairtree.errors import (
 )
 from fairtree.services.downline import downline_as_of
 from fairtree.services.genealogy import DownlineRule, move, terminate
+from fairtree.services.principal import Principal
 from fairtree.store.models import AuditRecord, Member
-from fairtree.store.repositories.audit import records_for
 
 MAR_1 = date(2026, 3, 1)
 APR_1 = date(2026, 4, 1)
@@ -73,24 +76,28 @@ def test_a_subtree_moves_with_its_member(network: Session) -> None:
 
 
 def test_a_move_is_audited_with_actor_reason_before_and_after(network: Session) -> None:
-    move(network, ADMIN, "A1", sponsor_id="B", reason="wrong sponsor", effective_on=MAR_1)
-    (record,) = records_for(network, "member", "A1")
-    assert (record.actor, record.actor_role, record.action) == ("admin-ann", "admin", "move")
+    admin = signed_in_admin(network)
+    move(network, admin, "A1", sponsor_id="B", reason="wrong sponsor", effective_on=MAR_1)
+    ((record, details),) = audit_trail(network, "A1")
+    assert (record.actor, record.actor_user_id) == ("admin:ann@example.com", admin.user_id)
+    assert (record.action, record.target_kind, record.target) == ("member_moved", "member", "A1")
     assert record.reason == "wrong sponsor"
-    assert record.effective_on == MAR_1
-    assert record.before == {
+    assert details["effective_on"] == "2026-03-01"
+    assert details["before"] == {
         "sponsor_id": "A",
         "placement_parent_id": "A",
         "placement_position": "L",
         "status": "active",
     }
-    assert record.after["sponsor_id"] == "B"
-    assert record.after["placement_parent_id"] == "A"
+    assert details["after"]["sponsor_id"] == "B"
+    assert details["after"]["placement_parent_id"] == "A"
+    assert history_of(network, "A1")[-1] == ("B", MAR_1, None, "move")
 
 
-def test_only_an_admin_may_move(network: Session) -> None:
-    with pytest.raises(PermissionDeniedError, match="'member-max' has role 'member'"):
-        move(network, MEMBER, "A1", sponsor_id="B", reason="please", effective_on=MAR_1)
+@pytest.mark.parametrize("who", [MEMBER, SUPPORT])
+def test_only_an_admin_may_move(network: Session, who: Principal) -> None:
+    with pytest.raises(PermissionDeniedError, match=f"'{who.label}' has role '{who.role}'"):
+        move(network, who, "A1", sponsor_id="B", reason="please", effective_on=MAR_1)
     assert sponsors(network)["A1"] == "A"
     assert _audit_count(network) == 0
 
@@ -133,8 +140,8 @@ def test_only_the_member_moves_when_its_downline_stays(network: Session) -> None
         ("A1", JAN_1, MAR_1, "enroll"),
         ("A", MAR_1, None, "roll_up"),
     ]
-    (record,) = records_for(network, "member", "A1")
-    assert record.after["rolled_up"] == ["A11"]
+    ((_, details),) = audit_trail(network, "A1")
+    assert details["rolled_up"] == ["A11"]
 
 
 def test_a_move_can_place_the_leg_elsewhere(network: Session) -> None:
@@ -185,10 +192,15 @@ def test_termination_rolls_recruits_up_and_keeps_the_slot(network: Session) -> N
         ("A", JAN_1, APR_1, "enroll"),
         ("ROOT", APR_1, None, "roll_up"),
     ]
-    (record,) = records_for(network, "member", "A")
-    assert record.before["recruits"] == ["A1", "A2"]
-    assert (record.before["status"], record.after["status"]) == ("active", "terminated")
-    assert record.after["recruits_rolled_up_to"] == "ROOT"
+    ((record, details),) = audit_trail(network, "A")
+    assert (record.action, record.actor, record.reason) == (
+        "member_terminated",
+        "local-operator",
+        "policy breach",
+    )
+    assert details["before"]["recruits"] == ["A1", "A2"]
+    assert (details["before"]["status"], details["after"]["status"]) == ("active", "terminated")
+    assert details["after"]["recruits_rolled_up_to"] == "ROOT"
 
 
 def test_termination_refusals(network: Session) -> None:

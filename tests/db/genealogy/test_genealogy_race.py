@@ -24,7 +24,7 @@ from fairtree.services.enrollment import Enrollment, NewMember, enroll
 from fairtree.services.genealogy import terminate
 from fairtree.store.database import make_session_factory, session_scope
 from fairtree.store.models import Member
-from fairtree.store.repositories import network
+from fairtree.store.repositories import genealogy as tree_repo
 
 JAN_2 = date(2026, 1, 2)
 
@@ -129,7 +129,7 @@ def test_forced_collision_is_retried_into_the_next_open_slot(
     barrier = threading.Barrier(2, timeout=20)
     attempts: list[tuple[str, int | None, str | None]] = []
     waited = threading.local()
-    original = network.add_member
+    original = tree_repo.add_member
 
     def add_after_both_chose(session: Session, member: Member) -> Member:
         attempts.append((member.member_id, member.placement_parent_id, member.placement_position))
@@ -138,7 +138,7 @@ def test_forced_collision_is_retried_into_the_next_open_slot(
             barrier.wait()  # both have chosen their slot; now both write
         return original(session, member)
 
-    monkeypatch.setattr(network, "add_member", add_after_both_chose)
+    monkeypatch.setattr(tree_repo, "add_member", add_after_both_chose)
     with ThreadPoolExecutor(max_workers=2) as pool:
         first = pool.submit(_enroll_committed, committing_engine, "X", "ROOT")
         second = pool.submit(_enroll_committed, committing_engine, "Y", "A")
@@ -161,13 +161,13 @@ def test_a_slot_chosen_by_hand_goes_to_one_racer_only(
     _seed(committing_engine, "binary", "outer_left", None)
     _enroll_committed(committing_engine, "A", "ROOT")
     barrier = threading.Barrier(2, timeout=20)
-    original = network.add_member
+    original = tree_repo.add_member
 
     def add_after_both_chose(session: Session, member: Member) -> Member:
         barrier.wait()
         return original(session, member)
 
-    monkeypatch.setattr(network, "add_member", add_after_both_chose)
+    monkeypatch.setattr(tree_repo, "add_member", add_after_both_chose)
 
     def try_enroll(name: str, sponsor: str) -> str:
         try:

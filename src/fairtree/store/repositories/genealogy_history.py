@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import GenealogyRecord, Member
-from fairtree.store.repositories.network import CHUNK
+from fairtree.store.repositories.genealogy import CHUNK
 
 ENROLL = "enroll"
 MOVE = "move"

@@ -18,7 +18,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from fairtree.genealogy.placement import BINARY_POSITION_LABELS, PlacementKind
-from fairtree.store.repositories import network
+from fairtree.store.repositories import genealogy as tree_repo
 
 
 def position_to_text(kind: PlacementKind | str, position: int) -> str:
@@ -62,7 +62,7 @@ class StorePlacementView:
     def contains(self, node: int) -> bool:
         if node in self._known:
             return True
-        if network.member_exists(self._session, node):
+        if tree_repo.member_exists(self._session, node):
             self._known.add(node)
             return True
         return False
@@ -80,10 +80,10 @@ class StorePlacementView:
     def leg_weight(self, parent: int, position: int) -> int:
         """Members in the leg under slot (parent, position); 0 when the slot is open."""
         below = self.child(parent, position)
-        return 0 if below is None else network.placement_subtree_size(self._session, below)
+        return 0 if below is None else tree_repo.placement_subtree_size(self._session, below)
 
     def _load_outer_leg(self, start: int, side: int) -> None:
-        chain = network.outer_leg(self._session, start, position_to_text(self.kind, side))
+        chain = tree_repo.outer_leg(self._session, start, position_to_text(self.kind, side))
         above = start
         for node in chain:
             self._slots[(above, side)] = node
@@ -101,7 +101,7 @@ class StorePlacementView:
             self._expanded.add(node)
             for position in range(1, self.width + 1):
                 self._slots[(node, position)] = None
-        for above, label, node in network.placement_children(self._session, batch):
+        for above, label, node in tree_repo.placement_children(self._session, batch):
             assert above is not None and label is not None  # selected by placement parent
             position = position_from_text(self.kind, label)
             self._slots[(above, position)] = node
