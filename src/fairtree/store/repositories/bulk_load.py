@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import func, select, text
+from sqlalchemy import Index, func, select, text
 from sqlalchemy.orm import Session
 
 from fairtree.dataset.arrays import Rows
@@ -152,6 +152,19 @@ def advance_id_sequences(session: Session, tables: list[str]) -> None:
         )
 
 
+def _serves_self_reference(index: Index) -> bool:
+    """An index on a column referencing its own table (sponsor, reversed order) stays.
+
+    With foreign keys checked at commit, inserting a parent while a child still points
+    ahead makes SQLite look up that parent's children; without this index that is a
+    full scan per row, and a file listing members before their sponsors goes quadratic.
+    """
+    first = next(iter(index.columns), None)
+    return first is not None and any(
+        key.column.table is index.table for key in first.foreign_keys
+    )
+
+
 @contextmanager
 def secondary_indexes_built_after(session: Session, tables: list[str]) -> Iterator[None]:
     """Drop the non-unique indexes of ``tables`` and build them again after the load.
@@ -166,7 +179,7 @@ def secondary_indexes_built_after(session: Session, tables: list[str]) -> Iterat
         for table in Base.metadata.sorted_tables
         if table.name in tables
         for index in table.indexes
-        if not index.unique
+        if not index.unique and not _serves_self_reference(index)
     ]
     for index in indexes:
         index.drop(connection)
