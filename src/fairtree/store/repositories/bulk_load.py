@@ -79,18 +79,29 @@ def insert_rows(session: Session, rows: Rows, progress: Progress | None = None) 
         _executemany_rows(session, rows, progress)
 
 
+ROWS_PER_STATEMENT = 50  # multi-row VALUES: measured about a third faster than one row
+
+
 def _executemany_rows(session: Session, rows: Rows, progress: Progress | None) -> None:
     names = list(rows.columns)
-    sql = (
-        f"INSERT INTO {rows.table} ({', '.join(names)}) "  # noqa: S608 - names are our own
-        f"VALUES ({', '.join('?' for _ in names)})"
-    )
+    width = len(names)
+    one_row = f"({', '.join('?' for _ in names)})"
+    insert = f"INSERT INTO {rows.table} ({', '.join(names)}) VALUES "  # noqa: S608 - our names
+    many_rows_sql = insert + ", ".join([one_row] * ROWS_PER_STATEMENT)
     cursor = _driver_connection(session).cursor()
     total = len(rows)
     for start in range(0, total, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, total)
         columns = [_python_column(_slice(rows.columns[n], start, stop)) for n in names]
-        cursor.executemany(sql, zip(*columns, strict=True))
+        whole = (stop - start) // ROWS_PER_STATEMENT * ROWS_PER_STATEMENT
+        if whole:
+            flat: list[Any] = [None] * (whole * width)
+            for position, column in enumerate(columns):
+                flat[position::width] = column[:whole]
+            groups = zip(*[iter(flat)] * (width * ROWS_PER_STATEMENT), strict=True)
+            cursor.executemany(many_rows_sql, groups)
+        rest = zip(*[column[whole:] for column in columns], strict=True)
+        cursor.executemany(insert + one_row, rest)
         if progress:
             progress(rows.table, stop - start)
     cursor.close()
@@ -160,9 +171,7 @@ def _serves_self_reference(index: Index) -> bool:
     full scan per row, and a file listing members before their sponsors goes quadratic.
     """
     first = next(iter(index.columns), None)
-    return first is not None and any(
-        key.column.table is index.table for key in first.foreign_keys
-    )
+    return first is not None and any(key.column.table is index.table for key in first.foreign_keys)
 
 
 @contextmanager
