@@ -79,8 +79,8 @@ def bench_genealogy(
             lambda s: move(
                 s,
                 None,
-                "M0000003",
-                sponsor_id="M0000002",
+                leaf,
+                sponsor_id=root,
                 reason="bench",
                 effective_on=last_day,
             ),
