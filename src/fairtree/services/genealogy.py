@@ -208,21 +208,18 @@ def move(
         session, [member.id], effective_on, genealogy_history.MOVE, actor_label(actor)
     )
     after = _position(session, member)
-    details: dict[str, Any] = {
-        "effective_on": effective_on.isoformat(),
-        "before": before,
-        "after": after,
-    }
+    recorded_after: dict[str, Any] = {**after, "effective_on": effective_on.isoformat()}
     if rolled_up:
-        details["rolled_up"] = rolled_up
+        recorded_after["rolled_up"] = rolled_up
     record_action(
         session,
         actor,
         action="member_moved",
-        target_kind="member",
-        target=member_id,
+        subject_kind="member",
+        subject_id=member_id,
         reason=reason,
-        details=details,
+        before=before,
+        after=recorded_after,
     )
     return MoveResult(member_id, before, after, rolled_up)
 
@@ -273,13 +270,14 @@ def terminate(
         session,
         actor,
         action="member_terminated",
-        target_kind="member",
-        target=member_id,
+        subject_kind="member",
+        subject_id=member_id,
         reason=reason,
-        details={
+        before={**before, "recruits": rolled_up},
+        after={
+            **after,
+            "recruits_rolled_up_to": after["sponsor_id"],
             "effective_on": effective_on.isoformat(),
-            "before": {**before, "recruits": rolled_up},
-            "after": {**after, "recruits_rolled_up_to": after["sponsor_id"]},
         },
     )
     return TerminationResult(member_id, after["sponsor_id"], rolled_up)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fairtree.services.audit import list_records
 from fairtree.services.enrollment import Enrollment, NewMember, enroll
 from fairtree.services.principal import Principal
 from fairtree.services.users import create_staff_user
 from fairtree.store.models import AuditRecord, Company, GenealogyRecord, Member
 from fairtree.store.repositories import genealogy_history
+from fairtree.store.repositories.audit import records_for
 
 ADMIN = None  # the local operator: the company's administrative rights, no sign-in
 MEMBER = Principal(
@@ -153,5 +152,14 @@ def signed_in_admin(session: Session) -> Principal:
 
 def audit_trail(session: Session, member_id: str) -> list[tuple[AuditRecord, dict[str, Any]]]:
     """Audit records about one member, oldest first, with their details decoded."""
-    records = [r for r in list_records(session, 100, 0, member_id) if r.target_kind == "member"]
-    return [(record, json.loads(record.details)) for record in reversed(records)]
+    records = records_for(session, "member", member_id)
+    return [(record, _details(record)) for record in records]
+
+
+def _details(record: AuditRecord) -> dict[str, Any]:
+    """The effective date, before and after of one genealogy audit record."""
+    after = dict(record.after)
+    details = {"effective_on": after.get("effective_on"), "before": record.before, "after": after}
+    if "rolled_up" in after:
+        details["rolled_up"] = after["rolled_up"]
+    return details
