@@ -31,7 +31,7 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
-            database_url=os.environ.get("FAIRTREE_DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_url=os.environ.get("FAIRTREE_DATABASE_URL") or DEFAULT_DATABASE_URL,
             outbox_dir=Path(os.environ.get("FAIRTREE_OUTBOX_DIR", "var/outbox")),
             max_request_bytes=int(os.environ.get("FAIRTREE_MAX_REQUEST_BYTES", "1000000")),
             cookie_secure=os.environ.get("FAIRTREE_COOKIE_SECURE", "true").lower() != "false",

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fairtree import __version__
 from fairtree.api.errors import NOT_FOUND_BODY, install_error_handlers
 from fairtree.api.limits import BodySizeLimit
+from fairtree.api.problems import ERROR_RESPONSES, install_request_validation_handler
 from fairtree.api.routers import ROUTERS
 from fairtree.config import Settings
 from fairtree.services.mail import MailBackend, OutboxMailBackend
@@ -50,12 +51,14 @@ def create_app(
         title="fairtree",
         version=__version__,
         description="Back office API: members' own data, their team, and company administration.",
+        responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.mail = mail or OutboxMailBackend(settings.outbox_dir)
     install_error_handlers(app)
+    install_request_validation_handler(app)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     for router in ROUTERS:

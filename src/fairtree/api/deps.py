@@ -101,7 +101,9 @@ def require_staff(*roles: str) -> Callable[[Principal], Principal]:
 
 
 def access_reason(
-    reason: Annotated[str | None, Header(alias=REASON_HEADER, max_length=500)] = None,
+    reason: Annotated[
+        str | None, Header(alias=REASON_HEADER, max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")
+    ] = None,
 ) -> str | None:
     return reason.strip() if reason and reason.strip() else None
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from fairtree.api.params import NO_NUL, ONE_LINE
 from fairtree.services.policy import GRANTABLE
 
 GrantableKind = Literal[tuple(sorted(k.value for k in GRANTABLE))]  # type: ignore[valid-type]
@@ -69,7 +70,7 @@ class AccessLogOut(BaseModel):
 
 
 class GrantIn(BaseModel):
-    grantee_login: Annotated[str, Field(min_length=1, max_length=254)]
+    grantee_login: Annotated[str, Field(min_length=1, max_length=254, pattern=ONE_LINE)]
     kinds: Annotated[list[GrantableKind], Field(min_length=1, max_length=10)]
     days: Annotated[int, Field(ge=1, le=365)]
 
@@ -110,7 +111,7 @@ class PeriodOut(BaseModel):
 class PlanVersionIn(BaseModel):
     version: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
     effective_from: date
-    yaml_text: Annotated[str, Field(min_length=1, max_length=200_000)]
+    yaml_text: Annotated[str, Field(min_length=1, max_length=200_000, pattern=NO_NUL)]
 
 
 class PlanVersionOut(BaseModel):

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from fairtree.errors import ConflictError, NotFoundError, Problem, ValidationError
 from fairtree.services.audit import record_action
+from fairtree.services.clock import utcnow
 from fairtree.services.credentials import hash_password
 from fairtree.services.sign_in import normalize_login
 from fairtree.store.models import User
@@ -60,3 +61,14 @@ def _add(
     session.add(user)
     session.flush()
     return user
+
+
+def revoke_access(session: Session, login: str, reason: str) -> None:
+    """End every session and API token of a sign-in (the local operator acts); audited."""
+    user = accounts_repo.user_by_login(session, normalize_login(login))
+    if user is None:
+        raise NotFoundError(f"no sign-in {login!r}")
+    accounts_repo.revoke_everything(session, user.id, utcnow())
+    record_action(
+        session, None, action="access_revoked", target_kind="user", target=user.login, reason=reason
+    )

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from fairtree.api.deps import AdminStaff, AnyStaff, DbSession, Reason
-from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset, RecordId
+from fairtree.api.params import ONE_LINE, IdempotencyKey, Limit, MemberId, Offset, RecordId
 from fairtree.api.schemas import (
     AdminMemberOut,
     AuditOut,
@@ -34,7 +34,7 @@ from fairtree.store.repositories import company as company_repo
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
-SearchText = Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$")]
+SearchText = Annotated[str | None, Query(max_length=100, pattern=ONE_LINE)]
 Status = Annotated[str | None, Query(pattern="^(" + "|".join(MEMBER_STATUSES) + ")$")]
 
 
@@ -145,7 +145,7 @@ def upload_plan_version(
 def read_audit_log(
     staff: AdminStaff,
     session: DbSession,
-    target: Annotated[str | None, Query(max_length=128, pattern=r"^[^\x00]*$")] = None,
+    target: Annotated[str | None, Query(max_length=128, pattern=ONE_LINE)] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[AuditOut]:

@@ -18,8 +18,10 @@ from fairtree.api.deps import (
     get_mail,
     get_settings,
 )
+from fairtree.api.params import ONE_LINE, RowId
 from fairtree.config import Settings
 from fairtree.services import password_reset, sign_in
+from fairtree.services.clock import aware
 from fairtree.services.mail import MailBackend
 from fairtree.store.models import User
 from fairtree.store.repositories.accounts import api_tokens_of, member_external_id
@@ -28,7 +30,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 MailDep = Annotated[MailBackend, Depends(get_mail)]
-Login = Annotated[str, Field(min_length=1, max_length=254)]
+Login = Annotated[str, Field(min_length=1, max_length=254, pattern=ONE_LINE)]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
 NewPassword = Annotated[str, Field(min_length=10, max_length=256)]
 
@@ -39,7 +41,7 @@ class Credentials(BaseModel):
 
 
 class TokenRequest(Credentials):
-    name: Annotated[str, Field(min_length=1, max_length=100)]
+    name: Annotated[str, Field(min_length=1, max_length=100, pattern=ONE_LINE)]
     days: Annotated[int | None, Field(ge=1, le=365)] = None
 
 
@@ -168,16 +170,16 @@ def list_tokens(principal: SignedIn, session: DbSession) -> list[TokenInfo]:
         TokenInfo(
             id=t.id,
             name=t.name,
-            created_at=t.created_at,
-            expires_at=t.expires_at,
+            created_at=aware(t.created_at),
+            expires_at=aware(t.expires_at),
             revoked=t.revoked_at is not None,
         )
         for t in api_tokens_of(session, principal.user_id)
     ]
 
 
-@router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, principal: SignedIn, session: DbSession) -> Response:
+@router.delete("/tokens/{token_id}", status_code=204, response_class=Response)
+def revoke_token(token_id: RowId, principal: SignedIn, session: DbSession) -> Response:
     sign_in.revoke_api_token(session, principal, token_id)
     return Response(status_code=204)
 
@@ -192,7 +194,7 @@ def me(principal: SignedIn) -> Me:
     )
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, response_class=Response)
 def logout(principal: SignedIn, session: DbSession) -> Response:
     """Revoke the session or token this request used."""
     sign_in.sign_out(session, principal)
@@ -202,7 +204,7 @@ def logout(principal: SignedIn, session: DbSession) -> Response:
     return response
 
 
-@router.post("/password", status_code=204)
+@router.post("/password", status_code=204, response_class=Response)
 def change_password(body: PasswordChange, principal: SignedIn, session: DbSession) -> Response:
     """Change the password; every session and token of the account is revoked."""
     sign_in.change_password(session, principal, body.current_password, body.new_password)
@@ -211,7 +213,7 @@ def change_password(body: PasswordChange, principal: SignedIn, session: DbSessio
     return response
 
 
-@router.post("/password-reset", status_code=202)
+@router.post("/password-reset", status_code=202, response_class=Response)
 def request_password_reset(
     body: ResetRequest, session: DbSession, settings: SettingsDep, mail: MailDep
 ) -> Response:
@@ -221,7 +223,7 @@ def request_password_reset(
     return Response(status_code=202)
 
 
-@router.post("/password-reset/confirm", status_code=204)
+@router.post("/password-reset/confirm", status_code=204, response_class=Response)
 def confirm_password_reset(body: ResetConfirm, session: DbSession) -> Response:
     password_reset.confirm_reset(session, body.token, body.new_password)
     return Response(status_code=204)

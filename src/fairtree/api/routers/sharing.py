@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from fairtree.api.deps import DbSession, Reason, SignedIn
-from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset
+from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset, RowId
 from fairtree.api.schemas import AccessLogOut, GrantIn, GrantOut
 from fairtree.services import grants
 from fairtree.services.access_log import reads_of
@@ -76,9 +76,9 @@ def create_grant(
     return JSONResponse(payload, status_code=status, headers=headers)
 
 
-@router.delete("/grants/{grant_id}", status_code=204)
+@router.delete("/grants/{grant_id}", status_code=204, response_class=Response)
 def revoke_grant(
-    member_id: MemberId, grant_id: int, principal: SignedIn, session: DbSession
+    member_id: MemberId, grant_id: RowId, principal: SignedIn, session: DbSession
 ) -> Response:
     """Revoke a grant; it stops working on the grantee's next request."""
     owner = owner_member(session, member_id)
