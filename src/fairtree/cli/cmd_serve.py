@@ -20,13 +20,14 @@ def serve(
         "--demo/--no-demo",
         help="On first start with an empty embedded (SQLite) database, seed a demo company.",
     ),
+    demo_members: int = typer.Option(3000, min=10, help="Members in the demo company."),
 ) -> None:
     """Serve the back office and API (OpenAPI at /openapi.json, health at /health)."""
     import uvicorn
 
     from fairtree.api.app import create_app
     from fairtree.cli.progress import RichProgress
-    from fairtree.services.demo import seed_demo_if_empty
+    from fairtree.services.demo import DemoShape, seed_demo_if_empty
     from fairtree.store.database import make_engine, session_scope
     from fairtree.store.migrate import upgrade
 
@@ -35,7 +36,7 @@ def serve(
     if demo and settings.is_embedded:
         engine = make_engine(settings.database_url)
         with RichProgress(console) as progress, session_scope(engine) as session:
-            counts = seed_demo_if_empty(session, progress=progress)
+            counts = seed_demo_if_empty(session, DemoShape(members=demo_members), progress=progress)
         engine.dispose()
         if counts is not None:
             console.print(
