@@ -6,20 +6,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import Path
 from pydantic import BaseModel, Field
+
+from fairtree.api.params import ID_PATTERN, NO_NUL, ONE_LINE
 
 Consent = Literal["opted_in", "unknown", "do_not_contact"]
 Mark = Literal["friend", "family", ""]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-ShortText = Annotated[str, Field(max_length=254)]
-Body = Annotated[str, Field(min_length=1, max_length=10_000)]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=ONE_LINE)]
+ShortText = Annotated[str, Field(max_length=254, pattern=ONE_LINE)]
+Phone = Annotated[str, Field(max_length=50, pattern=ONE_LINE)]
+Topic = Annotated[str, Field(min_length=1, max_length=60, pattern=ONE_LINE)]
+Body = Annotated[str, Field(min_length=1, max_length=10_000, pattern=NO_NUL)]
 
 
 class ContactIn(BaseModel):
     name: Name
     email: ShortText | None = None
-    phone: Annotated[str, Field(max_length=50)] | None = None
+    phone: Phone | None = None
     consent: Consent = "unknown"
     relationship_mark: Mark | None = None
 
@@ -27,7 +30,7 @@ class ContactIn(BaseModel):
 class ContactPatch(BaseModel):
     name: Name | None = None
     email: ShortText | None = None
-    phone: Annotated[str, Field(max_length=50)] | None = None
+    phone: Phone | None = None
     consent: Consent | None = None
     relationship_mark: Mark | None = None
 
@@ -61,8 +64,8 @@ class CustomerIn(BaseModel):
 
 class NoteIn(BaseModel):
     body: Body
-    about_customer_id: Annotated[str, Field(max_length=64)] | None = None
-    about_contact_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
+    about_customer_id: Annotated[str, Field(pattern=ID_PATTERN)] | None = None
+    about_contact_id: Annotated[int, Field(ge=1, le=2_147_483_647)] | None = None
 
 
 class NoteOut(BaseModel):
@@ -77,7 +80,7 @@ class NoteOut(BaseModel):
 class GoalIn(BaseModel):
     title: Name
     metric: Literal["personal_volume", "retail_customers", "retail_sales"]
-    target: Annotated[str, Field(min_length=1, max_length=30)] = Field(
+    target: Annotated[str, Field(min_length=1, max_length=30, pattern=ONE_LINE)] = Field(
         description="points (personal_volume), a count, or an amount in your currency"
     )
     starts_on: date
@@ -99,7 +102,7 @@ class GoalOut(BaseModel):
 
 class HelpRequestIn(BaseModel):
     helper_kind: Literal["sponsor", "upline", "mentor", "company"]
-    helper_member_id: Annotated[str, Field(max_length=64)] | None = None
+    helper_member_id: Annotated[str, Field(pattern=ID_PATTERN)] | None = None
     subject: Name
     body: Body
 
@@ -129,7 +132,8 @@ class HelpRequestOut(BaseModel):
 
 class MentoringIn(BaseModel):
     topics: Annotated[
-        list[Annotated[str, Field(min_length=1, max_length=60)]], Field(min_length=1, max_length=20)
+        list[Annotated[str, Field(min_length=1, max_length=60, pattern=ONE_LINE)]],
+        Field(min_length=1, max_length=20),
     ]
 
 
@@ -179,7 +183,7 @@ class PolicyOut(BaseModel):
 class PolicyIn(BaseModel):
     version: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
     effective_from: date
-    text: Annotated[str, Field(min_length=1, max_length=200_000)]
+    text: Annotated[str, Field(min_length=1, max_length=200_000, pattern=NO_NUL)]
 
 
 class PolicyVersionOut(BaseModel):
@@ -198,6 +202,3 @@ class ClosedOut(BaseModel):
     label: str
     deleted: dict[str, int]
     customers_anonymised: int
-
-
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the record's number")]

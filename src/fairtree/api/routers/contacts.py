@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request, Response
 
 from fairtree.api.deps import DbSession, MemberSignIn, Reason, SignedIn
 from fairtree.api.idempotent import created
-from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset
+from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset, RowId
 from fairtree.api.schemas import CustomerOut
 from fairtree.api.schemas_member_data import (
     ContactIn,
@@ -20,7 +20,6 @@ from fairtree.api.schemas_member_data import (
     CustomerIn,
     LeftOutOut,
     OutreachOut,
-    RowId,
 )
 from fairtree.services import contacts, customers
 from fairtree.services.clock import utcnow

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from fairtree.api.deps import DbSession, MemberSignIn, SignedIn
 from fairtree.api.idempotent import created
-from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset
+from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset, RowId
 from fairtree.api.schemas_member_data import (
     CareOut,
     HelpRequestIn,
@@ -24,7 +24,6 @@ from fairtree.api.schemas_member_data import (
     MentoringIn,
     MentorOut,
     MessageIn,
-    RowId,
 )
 from fairtree.services import care, help_requests
 from fairtree.services.clock import utcnow

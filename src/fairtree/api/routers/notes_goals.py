@@ -10,8 +10,8 @@ from fastapi import APIRouter, Request, Response
 
 from fairtree.api.deps import DbSession, Reason, SignedIn
 from fairtree.api.idempotent import created
-from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset
-from fairtree.api.schemas_member_data import GoalIn, GoalOut, NoteIn, NoteOut, RowId
+from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset, RowId
+from fairtree.api.schemas_member_data import GoalIn, GoalOut, NoteIn, NoteOut
 from fairtree.services import goals, notes
 from fairtree.services.clock import utcnow
 from fairtree.services.policy import DataKind, authorize, owner_member
