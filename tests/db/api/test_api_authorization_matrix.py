@@ -116,6 +116,23 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/policies"):                  "404 404 404 404 404 404 404 201 201 404 404 401",
     ("GET", "/me/export"):                        "200 200 200 200 200 200 200 404 404 404 404 401",
     ("POST", "/me/close"):                        "422 422 422 422 422 422 422 404 404 404 404 401",
+    # Member back office pages: each shows the reader's own data; no sign-in redirects (303).
+    ("GET", "/app/login"):                        "200 200 200 200 200 200 200 200 200 200 200 200",
+    ("POST", "/app/login"):                       "422 422 422 422 422 422 422 422 422 422 422 422",
+    ("POST", "/app/logout"):                      "303 303 303 303 303 303 303 303 303 303 303 303",
+    ("GET", "/app/"):                             "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("GET", "/app/customers"):                    "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("POST", "/app/customers"):                   "422 422 422 422 422 422 422 404 404 404 404 303",
+    ("GET", "/app/contacts"):                     "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("POST", "/app/contacts"):                    "422 422 422 422 422 422 422 404 404 404 404 303",
+    ("GET", "/app/goals"):                        "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("POST", "/app/goals"):                       "422 422 422 422 422 422 422 404 404 404 404 303",
+    ("GET", "/app/help"):                         "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("POST", "/app/help"):                        "422 422 422 422 422 422 422 404 404 404 404 303",
+    ("GET", "/app/policies"):                     "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("POST", "/app/policies/acknowledge"):        "422 422 422 422 422 422 422 404 404 404 404 303",
+    ("GET", "/app/access-log"):                   "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("GET", "/app/team"):                         "200 200 200 200 200 200 200 404 404 404 404 303",
 }
 # fmt: on
 
@@ -211,7 +228,7 @@ def test_every_route_answers_every_relationship_as_the_table_says(
         t_user = session.get(User, world.user_ids["T"])
         spare_token_id = sign_in.issue_api_token(session, world.settings, t_user, "spare").record.id
     mismatches = []
-    with TestClient(app, base_url="https://testserver") as client:
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
 
         def run(columns: tuple[str, ...]) -> None:
             for (method, path), row in sorted(EXPECTED.items()):

@@ -1,4 +1,5 @@
-"""One router per topic; ``ROUTERS`` is what create_app mounts, in this order."""
+"""One router per topic; ``ROUTERS`` is what create_app mounts, in this order (the
+member back office pages of ``fairtree.web`` last)."""
 
 from fairtree.api.routers import (
     admin,
@@ -13,6 +14,7 @@ from fairtree.api.routers import (
     sharing,
     team,
 )
+from fairtree.web import pages
 
 ROUTERS = [
     health.router,
@@ -26,4 +28,5 @@ ROUTERS = [
     help.router,
     policies.router,
     portability.router,
+    pages.router,
 ]
