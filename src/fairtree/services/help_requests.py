@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fairtree.errors import (
@@ -80,8 +81,15 @@ def offer_mentoring(session: Session, member: Member, topics: list[str]) -> Ment
     if problems:
         raise ValidationError(problems)
     withdraw_mentoring(session, member)
-    session.add(MentoringOffer(member_id=member.id, topics=",".join(cleaned), offered_at=utcnow()))
-    session.flush()
+    try:
+        with session.begin_nested():
+            offer = MentoringOffer(
+                member_id=member.id, topics=",".join(cleaned), offered_at=utcnow()
+            )
+            session.add(offer)
+            session.flush()
+    except IntegrityError:  # the unique index on live offers: a concurrent offer won
+        raise ConflictError("another mentoring offer was saved at the same moment") from None
     return MentorView(member.member_id, member.display_name, cleaned)
 
 
@@ -266,3 +274,8 @@ def finish(session: Session, principal: Principal, request_id: int, to_state: st
     request.closed_at = utcnow()
     session.flush()
     return view_of(session, request)
+
+
+def side_of(session: Session, principal: Principal, request_id: int) -> str:
+    """'asker' or 'helper'; NotFoundError for anyone else (same as a missing request)."""
+    return _participating(session, principal, request_id)[1]

@@ -176,12 +176,16 @@ def acknowledge(session: Session, member: Member, version: str, on: date) -> Pol
     if record is None or record.effective_from > on:
         raise NotFoundError(f"no policy version {version!r} in force")
     if policies_repo.acknowledgement(session, member.id, record.id) is None:
-        session.add(
-            PolicyAcknowledgement(
-                member_id=member.id, policy_version_id=record.id, acknowledged_at=utcnow()
-            )
-        )
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(
+                    PolicyAcknowledgement(
+                        member_id=member.id, policy_version_id=record.id, acknowledged_at=utcnow()
+                    )
+                )
+                session.flush()
+        except IntegrityError:
+            pass  # a concurrent request acknowledged it first; the first time stands
     return _view(session, record, member)
 
 

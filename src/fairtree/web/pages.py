@@ -138,7 +138,7 @@ def add_customer(
     return _redirect("/app/customers")
 
 
-def _contacts(request: Request, session: DbSession, principal: Principal, status: int = 200,
+def contacts_view(request: Request, session: DbSession, principal: Principal, status: int = 200,
               problems: list[str] | None = None) -> HTMLResponse:  # fmt: skip
     member = _me(session, principal, DataKind.CONTACTS, "list")
     return render(
@@ -154,7 +154,7 @@ def _contacts(request: Request, session: DbSession, principal: Principal, status
 
 @router.get("/contacts", response_class=HTMLResponse)
 def contacts_page(request: Request, principal: PageMember, session: DbSession) -> HTMLResponse:
-    return _contacts(request, session, principal)
+    return contacts_view(request, session, principal)
 
 
 @router.post("/contacts", response_class=HTMLResponse)
@@ -172,7 +172,7 @@ def add_contact(
     try:
         contacts.add_contact(session, member, fields, utcnow().date())
     except ValidationError as error:
-        return _contacts(request, session, principal, 422, problems_of(error))
+        return contacts_view(request, session, principal, 422, problems_of(error))
     return _redirect("/app/contacts")
 
 

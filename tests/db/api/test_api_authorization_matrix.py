@@ -133,6 +133,11 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/app/policies/acknowledge"):        "422 422 422 422 422 422 422 404 404 404 404 303",
     ("GET", "/app/access-log"):                   "200 200 200 200 200 200 200 404 404 404 404 303",
     ("GET", "/app/team"):                         "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("POST", "/app/contacts/{contact_id}/consent"):
+                                                  "422 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/app/help/{request_id}"):            "200 200 404 404 404 404 404 404 404 404 404 303",
+    ("POST", "/app/help/{request_id}/reply"):     "422 422 404 404 404 404 404 404 404 404 404 303",
+    ("POST", "/app/help/{request_id}/state"):     "422 422 404 404 404 404 404 404 404 404 404 303",
 }
 # fmt: on
 

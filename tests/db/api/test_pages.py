@@ -97,3 +97,45 @@ def test_sign_out_ends_the_session(app: FastAPI, world: World) -> None:
     token = _csrf(client)
     assert client.post("/app/logout", data={"csrf_token": token}).status_code == 303
     assert client.get("/app/").status_code == 303
+
+
+def test_consent_changes_on_the_contacts_page_move_the_outreach_count(
+    app: FastAPI, world: World
+) -> None:
+    client = _browser(app, "t")
+    client.post("/app/contacts", data={"name": "Dee", "consent": "unknown",
+                                       "csrf_token": _csrf(client)})  # fmt: skip
+    page = client.get("/app/contacts").text
+    assert re.search(r"Outreach list: <strong>0</strong>", page)
+    contact_id = re.search(r'action="/app/contacts/(\d+)/consent"', page)[1]  # type: ignore[index]
+    url = f"/app/contacts/{contact_id}/consent"
+    assert client.post(url, data={"consent": "opted_in"}).status_code == 403  # no CSRF token
+    changed = client.post(url, data={"consent": "opted_in", "csrf_token": _csrf(client)})
+    assert changed.status_code == 303
+    assert re.search(r"Outreach list: <strong>1</strong>", client.get("/app/contacts").text)
+    other = _browser(app, "s")  # S cannot change T's contact through S's own page
+    assert other.post(url, data={"consent": "do_not_contact", "csrf_token": _csrf(other)}
+                      ).status_code == 404  # fmt: skip
+
+
+def test_a_sponsor_answers_a_help_request_in_the_pages(app: FastAPI, world: World) -> None:
+    asker = _browser(app, "t")
+    question = {"helper_kind": "sponsor", "subject": "Taxes?", "body": "How do I file?"}
+    asked = asker.post("/app/help", data={**question, "csrf_token": _csrf(asker)})
+    assert asked.status_code == 303
+    found = re.search(r'href="/app/help/(\d+)"', asker.get("/app/help").text)
+    assert found is not None
+    request_id = found[1]
+    sponsor = _browser(app, "s")
+    page = sponsor.get(f"/app/help/{request_id}").text
+    assert "How do I file?" in page and 'id="state">open<' in page
+    answer = {"body": "Ask an accountant.", "csrf_token": _csrf(sponsor)}
+    answered = sponsor.post(f"/app/help/{request_id}/reply", data=answer)
+    assert answered.status_code == 303
+    page = asker.get(f"/app/help/{request_id}").text
+    assert "Ask an accountant." in page and 'id="state">answered<' in page
+    assert _browser(app, "u3").get(f"/app/help/{request_id}").status_code == 404
+    closed = asker.post(f"/app/help/{request_id}/state",
+                        data={"to": "closed", "csrf_token": _csrf(asker)})  # fmt: skip
+    assert closed.status_code == 303
+    assert 'id="state">closed<' in asker.get(f"/app/help/{request_id}").text

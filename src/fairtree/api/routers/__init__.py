@@ -14,7 +14,7 @@ from fairtree.api.routers import (
     sharing,
     team,
 )
-from fairtree.web import pages
+from fairtree.web import pages, pages_more
 
 ROUTERS = [
     health.router,
@@ -29,4 +29,5 @@ ROUTERS = [
     policies.router,
     portability.router,
     pages.router,
+    pages_more.router,
 ]
