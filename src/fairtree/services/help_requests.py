@@ -233,10 +233,15 @@ def read_request(session: Session, principal: Principal, request_id: int) -> Req
 def my_requests(
     session: Session, principal: Principal, limit: int, offset: int
 ) -> list[RequestView]:
-    """Requests the reader asked or was asked (staff: those to the company)."""
+    """Requests the reader asked or was asked (staff: those to the company).
+
+    Requests the reader was asked are reads of the askers' data: each is logged.
+    """
     found = help_repo.requests_for(
         session, principal.member_pk, principal.role in ("support", "admin", "owner"), limit, offset
     )
+    helped = [(r.asker_member_id, f"help:{r.id}") for r in found]
+    log_reads(session, principal, helped, HELP_KIND, None)  # the reader's own are skipped
     return [view_of(session, r) for r in found]
 
 

@@ -133,3 +133,16 @@ def test_care_metrics_median_answer_time_and_cohort_correct_retention(
     assert care["team_earning_note"].startswith("pending the ledger")
     early = client.get("/members/U3/care?as_of=2026-05-01", headers=world.auth("T")).json()
     assert [r["eligible"] for r in early["retention"]] == [3, 0, 0]
+
+
+def test_listing_requests_one_was_asked_is_logged_for_each_asker(
+    client: TestClient, world: World
+) -> None:
+    asked = _ask(client, world, "T", "sponsor", None)
+    client.get("/help/requests", headers=world.auth("T"))  # the asker's own: not logged
+    listed = client.get("/help/requests", headers=world.auth("S")).json()
+    assert [r["id"] for r in listed] == [asked["id"]]
+    log = client.get("/members/T/access-log", headers=world.auth("T")).json()
+    assert [(e["reader"], e["data_kind"], e["record"]) for e in log] == [
+        ("s", "help_requests", f"help:{asked['id']}")
+    ]
