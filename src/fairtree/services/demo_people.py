@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from fairtree.services.users import create_member_user, create_staff_user
 from fairtree.simulation.company import Members
 from fairtree.store.models import Contact
-from fairtree.store.repositories.network import member_by_external_id
+from fairtree.store.repositories.sponsor_tree import member_by_external_id
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("DELETE", "/auth/tokens/{token_id}"):        "204 404 404 404 404 404 404 404 404 404 404 401",
     ("GET", "/auth/me"):                          "200 200 200 200 200 200 200 200 200 200 200 401",
     ("POST", "/auth/logout"):                     "204 204 204 204 204 204 204 204 204 204 204 401",
+    ("POST", "/auth/sign-out-everywhere"):        "204 204 204 204 204 204 204 204 204 204 204 401",
     ("POST", "/auth/password"):                   "422 422 422 422 422 422 422 422 422 422 422 401",
     ("POST", "/auth/password-reset"):             "202 202 202 202 202 202 202 202 202 202 202 202",
     ("POST", "/auth/password-reset/confirm"):     "422 422 422 422 422 422 422 422 422 422 422 422",
@@ -166,6 +167,7 @@ def _body(method: str, path: str, who: str) -> dict | None:
             "version": f"matrix-{who}-{n}",
             "effective_from": "2026-05-01",
             "yaml_text": PLAN_TEXT,
+            "reason": "authorization matrix",
         },
     }
     if method == "POST" and path in bodies:
@@ -186,16 +188,22 @@ def _url(method: str, path: str, world: World, data: MemberDataWorld, spare_toke
     return url + ("?period=2026-03" if path.endswith("/team") else "")
 
 
+SIGN_OUTS = ("/auth/logout", "/auth/sign-out-everywhere")
+
+
+def _fresh_token(world: World, engine: Engine, reader: str) -> str:
+    with session_scope(engine) as session:
+        user = session.get(User, world.user_ids[reader])
+        return sign_in.issue_api_token(session, world.settings, user, "fresh").token
+
+
 def _headers(world: World, engine: Engine, column: str, path: str) -> dict[str, str]:
     reader = READER[column]
     if reader is None:
         return {}
     headers = world.auth(reader)
-    if path == "/auth/logout":  # signing out revokes the credential: use a throwaway one
-        with session_scope(engine) as session:
-            user = session.get(User, world.user_ids[reader])
-            token = sign_in.issue_api_token(session, world.settings, user, "throwaway").token
-        headers = {"Authorization": f"Bearer {token}"}
+    if path in SIGN_OUTS:  # these revoke the caller's credentials: use a fresh one
+        headers = {"Authorization": f"Bearer {_fresh_token(world, engine, reader)}"}
     if column.endswith("_reason"):
         headers["X-Access-Reason"] = "support ticket 1234"
     return headers
@@ -245,6 +253,9 @@ def test_every_route_answers_every_relationship_as_the_table_says(
                         json=_body(method, path, column),
                         headers=_headers(world, committing_engine, column, path),
                     )
+                    reader = READER[column]
+                    if path == "/auth/sign-out-everywhere" and reader is not None:
+                        world.tokens[reader] = _fresh_token(world, committing_engine, reader)
                     if str(response.status_code) != expected[column]:
                         mismatches.append(
                             f"{method} {path} as {column}: {response.status_code}"

@@ -1,12 +1,7 @@
 """The fairtree tables. Import from here so every model is registered on ``Base.metadata``."""
 
 from fairtree.store.base import Base
-from fairtree.store.models.access import (
-    AccessGrant,
-    AccessLogEntry,
-    AuditRecord,
-    IdempotencyRecord,
-)
+from fairtree.store.models.access import AccessGrant, AccessLogEntry, IdempotencyRecord
 from fairtree.store.models.accounts import (
     ApiToken,
     AuthSession,
@@ -14,6 +9,7 @@ from fairtree.store.models.accounts import (
     PasswordResetToken,
     User,
 )
+from fairtree.store.models.audit import AuditRecord
 from fairtree.store.models.catalog import Product
 from fairtree.store.models.company import Company, Period, PlanVersion
 from fairtree.store.models.customers import Contact, Customer
