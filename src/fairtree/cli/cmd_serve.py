@@ -47,7 +47,7 @@ def serve(
     import uvicorn
 
     from fairtree.api.app import create_app
-    from fairtree.cli.progress import RichProgress
+    from fairtree.cli.rich_progress import RichProgress
     from fairtree.services.demo import DemoShape, seed_demo_if_empty
     from fairtree.store.database import make_engine, session_scope
     from fairtree.store.migrate import upgrade

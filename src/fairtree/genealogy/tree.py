@@ -50,18 +50,19 @@ class Tree:
         return cum[self.end] - cum[:-1]
 
     @cached_property
-    def non_roots(self) -> np.ndarray:
-        """Positions of members that have a parent (computed once per tree)."""
-        return np.flatnonzero(self.parent >= 0)
-
-    @cached_property
-    def non_root_parent(self) -> np.ndarray:
-        return self.parent[self.non_roots]
+    def single_root(self) -> bool:
+        """One tree (not a forest): the root is position 0, everyone else has a parent."""
+        return bool(self.size > 0 and self.parent[0] == -1 and (self.parent[1:] >= 0).all())
 
     def children_sum(self, values: np.ndarray) -> np.ndarray:
         """Sum of ``values`` over each member's direct children (frontline)."""
         out = np.zeros(self.size, dtype=np.int64)
-        np.add.at(out, self.non_root_parent, np.asarray(values, dtype=np.int64)[self.non_roots])
+        values = np.asarray(values, dtype=np.int64)
+        if self.single_root:  # positions 1.. all have a parent: slices, no index copies
+            np.add.at(out, self.parent[1:], values[1:])
+        else:
+            has_parent = self.parent >= 0
+            np.add.at(out, self.parent[has_parent], values[has_parent])
         return out
 
     def ancestor(self, steps: int) -> np.ndarray:
@@ -168,6 +169,15 @@ def _preorder_kernel(parent: np.ndarray, fill_order: np.ndarray):  # pragma: no 
 
 
 @numba.njit(cache=True)
+def _in_join_order(parent: np.ndarray) -> bool:  # pragma: no cover - compiled
+    """Every parent index below its child's (a loop without temporary arrays)."""
+    for i in range(parent.shape[0]):  # noqa: SIM110 - numba compiles the loop, not all()
+        if parent[i] >= i:
+            return False
+    return True
+
+
+@numba.njit(cache=True)
 def _preorder_topological_kernel(parent: np.ndarray, fill_order: np.ndarray):  # pragma: no cover
     """Preorder when every parent index is below its child's (members in join order).
 
@@ -175,18 +185,20 @@ def _preorder_topological_kernel(parent: np.ndarray, fill_order: np.ndarray):  #
     scans are sequential, which is far kinder to the cache than a depth-first walk.
     """
     n = parent.shape[0]
-    first_child = np.zeros(n + 2, dtype=np.int64)
+    # Children grouped by parent (slot = parent + 1, slot 0 = roots) in one array: fill
+    # advances each slot's start to its end, so afterwards slot s spans
+    # [first_child[s], first_child[s + 1]) and no separate cursor array is needed.
+    first_child = np.zeros(n + 3, dtype=np.int64)
     for i in range(n):
-        first_child[parent[i] + 2] += 1
-    for k in range(1, n + 2):
+        first_child[parent[i] + 3] += 1
+    for k in range(1, n + 3):
         first_child[k] += first_child[k - 1]
-    cursor = first_child.copy()
     children = np.empty(n, dtype=np.int64)
     for j in range(n):
         i = fill_order[j]
         slot = parent[i] + 1
-        children[cursor[slot]] = i
-        cursor[slot] += 1
+        children[first_child[slot + 1]] = i
+        first_child[slot + 1] += 1
     size = np.ones(n, dtype=np.int64)
     for i in range(n - 1, -1, -1):
         if parent[i] >= 0:
@@ -241,8 +253,8 @@ def build_tree(
     else:
         # the kernel's counting sort by parent is stable, so filling in key order
         # leaves siblings ordered by key, then input index
-        fill_order = np.argsort(np.asarray(sibling_key), kind="stable").astype(np.int64)
-    if bool(np.all(parent < np.arange(n))):  # join order: parents come first, no loop possible
+        fill_order = np.argsort(np.asarray(sibling_key), kind="stable").astype(np.int64, copy=False)
+    if _in_join_order(parent):  # parents come first, so no loop is possible
         order, position, pre_parent, depth, end = _preorder_topological_kernel(parent, fill_order)
         return Tree(order=order, position=position, parent=pre_parent, depth=depth, end=end)
     order, position, pre_parent, depth, end, visited = _preorder_kernel(parent, fill_order)
