@@ -184,6 +184,10 @@ class PolicyIn(BaseModel):
     version: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
     effective_from: date
     text: Annotated[str, Field(min_length=1, max_length=200_000, pattern=NO_NUL)]
+    reason: Annotated[
+        str,
+        Field(min_length=1, max_length=500, pattern=ONE_LINE, description="kept in the audit log"),
+    ]
 
 
 class PolicyVersionOut(BaseModel):

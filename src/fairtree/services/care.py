@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from fairtree.store.models import Member
 from fairtree.store.repositories import help as help_repo
-from fairtree.store.repositories import network
+from fairtree.store.repositories import sponsor_tree
 
 RETENTION_MONTHS = (3, 6, 12)
 EARNINGS_PENDING = (
@@ -85,7 +85,7 @@ def retention(sponsored: dict[str, np.ndarray], as_of: date, months: int) -> Ret
 def care_metrics(session: Session, leader: Member, as_of: date) -> CareMetrics:
     seconds, unanswered = help_repo.answer_times(session, leader.id)
     sponsored = help_repo.sponsored_members(session, leader.id)
-    subtree_pks, _ = network.subtree(session, leader.id)
+    subtree_pks, _ = sponsor_tree.subtree(session, leader.id)
     return CareMetrics(
         member_id=leader.member_id,
         as_of=as_of,

@@ -42,7 +42,12 @@ class ClosedAccount:
 
 
 def close_account(
-    session: Session, actor: Principal | None, member: Member, password: str | None, today: date
+    session: Session,
+    actor: Principal | None,
+    member: Member,
+    password: str | None,
+    today: date,
+    reason: str = "closed by the member",
 ) -> ClosedAccount:
     """Close ``member``'s account. A member closing their own must give their password."""
     if member.status == "closed":
@@ -71,8 +76,9 @@ def close_account(
         session,
         actor,
         action="account_closed",
-        target_kind="member",
-        target=member.member_id,
-        details={"deleted": deleted, "customers_anonymised": anonymised},
+        subject_kind="member",
+        subject_id=member.member_id,
+        reason=reason,
+        after={"deleted": deleted, "customers_anonymised": anonymised},
     )
     return ClosedAccount(member.member_id, label, deleted, anonymised)

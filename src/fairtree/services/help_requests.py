@@ -29,7 +29,7 @@ from fairtree.store.models import HelpMessage, HelpRequest, Member, MentoringOff
 from fairtree.store.models.help import HELPER_KINDS
 from fairtree.store.repositories import help as help_repo
 from fairtree.store.repositories.accounts import member_external_id
-from fairtree.store.repositories.network import member_by_external_id, upline_depth
+from fairtree.store.repositories.sponsor_tree import member_by_external_id, upline_depth
 
 HELP_KIND = "help_requests"  # the access-log kind of a helper reading a request
 MAX_TOPICS = 20

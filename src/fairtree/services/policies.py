@@ -108,9 +108,16 @@ def parse_clauses(text: str, source: str = "policy") -> list[Clause]:
 
 
 def publish(
-    session: Session, actor: Principal | None, version: str, effective_from: date, text: str
+    session: Session,
+    actor: Principal | None,
+    version: str,
+    effective_from: date,
+    text: str,
+    reason: str,
 ) -> PolicyVersion:
-    """Publish a new version (audited); versions are never edited afterwards."""
+    """Publish a new version (audited with the reason); versions are never edited."""
+    if not reason.strip():
+        raise ValidationError([Problem("policy", version[:64], "reason", "is required")])
     if not VERSION_PATTERN.match(version):
         raise ValidationError(
             [Problem("policy", version[:64], "version", "use 1-64 of A-Z a-z 0-9 . _ -")]
@@ -135,9 +142,10 @@ def publish(
         session,
         actor,
         action="policy_published",
-        target_kind="policy",
-        target=version,
-        details={
+        subject_kind="policy",
+        subject_id=version,
+        reason=reason.strip(),
+        after={
             "effective_from": effective_from.isoformat(),
             "obligations": sum(c.kind == "obligation" for c in clauses),
             "suggestions": sum(c.kind == "suggestion" for c in clauses),

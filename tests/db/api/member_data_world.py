@@ -58,7 +58,7 @@ def build_member_data(engine: Engine, world: World) -> MemberDataWorld:
             ).id
         for name in ("help", "help_close", "help_withdraw"):
             ids[name] = help_requests.ask(session, asker, t, "sponsor", None, name, "please").id
-        policies.publish(session, None, "v1", date(2026, 1, 1), POLICY_TEXT)
+        policies.publish(session, None, "v1", date(2026, 1, 1), POLICY_TEXT, "first version")
     return MemberDataWorld(ids)
 
 
@@ -78,7 +78,7 @@ def member_data_body(method: str, path: str, serial: int, who: str) -> dict | No
         ("PUT", "/me/mentoring"): {"topics": ["taxes"]},
         ("POST", "/admin/policies"): {
             "version": f"matrix-{who}-{serial}", "effective_from": "2026-01-01",
-            "text": POLICY_TEXT,
+            "text": POLICY_TEXT, "reason": "authorization matrix",
         },
         ("POST", "/me/close"): {"password": "wrong password!", "confirm": "close my account"},
     }  # fmt: skip

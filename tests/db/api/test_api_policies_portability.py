@@ -32,7 +32,12 @@ Never promise income.
 
 
 def _publish(client: TestClient, world: World, version: str, text: str, who: str = "admin"):
-    body = {"version": version, "effective_from": "2026-01-01", "text": text}
+    body = {
+        "version": version,
+        "effective_from": "2026-01-01",
+        "text": text,
+        "reason": "yearly review",
+    }
     return client.post("/admin/policies", json=body, headers=world.auth(who))
 
 
@@ -55,8 +60,11 @@ def test_members_see_obligations_and_suggestions_apart_and_acknowledge(
     assert again["acknowledged_at"] == acked["acknowledged_at"]
     with Session(committing_engine) as session:
         audit = session.scalars(select(AuditRecord).where(AuditRecord.action == "policy_published"))
-        details = [json.loads(a.details) for a in audit]
-    assert details == [{"effective_from": "2026-01-01", "obligations": 2, "suggestions": 1}]
+        recorded = [(a.actor, a.subject_id, a.reason, a.after) for a in audit]
+    assert recorded == [
+        ("admin@acme.test", "2026.1", "yearly review",
+         {"effective_from": "2026-01-01", "obligations": 2, "suggestions": 1}),
+    ]  # fmt: skip
 
 
 def test_a_policy_with_unmarked_or_wrongly_marked_clauses_is_refused(
@@ -134,3 +142,8 @@ def test_closing_erases_personal_data_and_changes_no_volume(
         assert list(names) == ["Former customer"]
         kept = session.scalar(select(func.count()).where(Order.buyer_member_id == member.id))
         assert kept == 2  # OT1 and its return stay, as the law requires
+        audit = session.scalars(select(AuditRecord).where(AuditRecord.action == "account_closed"))
+        assert [(a.actor, a.subject_id, a.reason, a.after) for a in audit] == [
+            ("t", "T", "closed by the member",
+             {"deleted": {"notes": 1, "goals": 0, "contacts": 1}, "customers_anonymised": 1}),
+        ]  # fmt: skip

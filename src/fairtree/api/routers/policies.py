@@ -47,7 +47,9 @@ def list_versions(staff: AnyStaff, session: DbSession) -> list[PolicyVersionOut]
 @router.post("/admin/policies", response_model=PolicyVersionOut, status_code=201)
 def publish(body: PolicyIn, staff: AdminStaff, session: DbSession) -> Response:
     """Publish a new version; clauses must be marked {obligation} or {suggestion}."""
-    record = policies.publish(session, staff, body.version, body.effective_from, body.text)
+    record = policies.publish(
+        session, staff, body.version, body.effective_from, body.text, body.reason
+    )
     out = PolicyVersionOut(
         version=record.version,
         effective_from=record.effective_from,
