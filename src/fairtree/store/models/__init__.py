@@ -13,8 +13,11 @@ from fairtree.store.models.audit import AuditRecord
 from fairtree.store.models.catalog import Product
 from fairtree.store.models.company import Company, Period, PlanVersion
 from fairtree.store.models.customers import Contact, Customer
+from fairtree.store.models.help import HelpMessage, HelpRequest, MentoringOffer
 from fairtree.store.models.members import GenealogyRecord, Member
+from fairtree.store.models.notes_goals import Goal, Note
 from fairtree.store.models.orders import Order, OrderLine, Party
+from fairtree.store.models.policies import PolicyAcknowledgement, PolicyVersion
 
 __all__ = [
     "AccessGrant",
@@ -27,15 +30,22 @@ __all__ = [
     "Contact",
     "Customer",
     "GenealogyRecord",
+    "Goal",
+    "HelpMessage",
+    "HelpRequest",
     "IdempotencyRecord",
     "LoginAttempt",
     "Member",
+    "MentoringOffer",
+    "Note",
     "Order",
     "OrderLine",
     "Party",
     "PasswordResetToken",
     "Period",
     "PlanVersion",
+    "PolicyAcknowledgement",
+    "PolicyVersion",
     "Product",
     "User",
 ]
