@@ -44,3 +44,11 @@ def test_demo_members_have_the_promised_relationships():
         chain.add(node)
         node = int(sponsor[node])
     assert picked["leader"] not in chain
+
+
+def test_demo_months_end_with_the_current_month():
+    from datetime import date
+
+    assert DemoShape(months=6, last_month=date(2026, 11, 22)).first_day() == date(2026, 6, 1)
+    assert DemoShape(months=3, last_month=date(2027, 2, 1)).first_day() == date(2026, 12, 1)
+    assert DemoShape(months=1).first_day() == date.today().replace(day=1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,13 @@ class DemoShape:
     members: int = 3000
     months: int = 6
     seed: int = 2026
+    last_month: date | None = None  # the demo's last month; default: the current month
+
+    def first_day(self) -> date:
+        """First day of the demo: ``months`` months ending with ``last_month``."""
+        last = self.last_month or date.today()
+        index = last.year * 12 + last.month - 1 - (self.months - 1)
+        return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,7 @@ def seed_demo(
     shape = shape or DemoShape()
     progress = progress or NoProgress()
     progress.stage("generating demo company", None)
-    company = generate(shape.members, shape.months, shape.seed)
+    company = generate(shape.members, shape.months, shape.seed, start=shape.first_day())
     with tempfile.TemporaryDirectory(prefix="fairtree-demo-") as folder:
         write_dataset(company, Path(folder))
         counts = import_dataset(session, Path(folder), progress)
