@@ -7,7 +7,7 @@ the command or request boundary does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sized
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,7 +24,7 @@ from fairtree.services.progress import NoProgress, Progress
 from fairtree.store.models import Company, PlanVersion
 from fairtree.store.repositories import bulk_dump, bulk_load, sqlite_csv
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Sized)
 IMPORT_ACTOR = "dataset-import"
 IMPORTED_PLAN_VERSION = "imported"
 _EPOCH = date(1970, 1, 1)

@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from fairtree.dataset.writer import LAYOUTS, Kind
 from fairtree.money import CURRENCY_EXPONENTS, POINT_EXPONENT
+from fairtree.store.database import driver_connection
 from fairtree.store.repositories.bulk_dump import CHUNK_ROWS, QUERIES
 
 
@@ -78,7 +79,7 @@ def line_query_sql(session: Session, file: str) -> str:
 def csv_chunks(session: Session, file: str) -> Iterator[tuple[bytes, int]]:
     """(CSV bytes, row count) for ``file``, ``CHUNK_ROWS`` lines at a time."""
     sql = line_query_sql(session, file)
-    cursor = session.connection().connection.driver_connection.cursor()
+    cursor = driver_connection(session).cursor()
     try:
         cursor.execute(sql)
         while rows := cursor.fetchmany(CHUNK_ROWS):
