@@ -36,7 +36,7 @@ from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
 from fairtree.engine.trace import Contribution, TraceLine
-from fairtree.money import round_div
+from fairtree.money import format_points, round_div
 from fairtree.plans.schema_bonuses import Stairstep
 from fairtree.plans.values import RATE_SCALE
 
@@ -142,7 +142,7 @@ class StairstepKind:
                 base=int(f.group_volume[member]),
                 rate=int(f.rate[member]),
                 paid=qualified,
-                note=f"own group, group PV {int(f.group_pv[member]) / 100:.2f}"
+                note=f"own group, group PV {format_points(int(f.group_pv[member]))}"
                 if qualified
                 else why_not,
             )
@@ -150,6 +150,8 @@ class StairstepKind:
         children = np.flatnonzero(ctx.tree.parent == member)
         for child in children:
             broke = bool(f.leaders[child])
+            if not broke and f.group_volume[child] == 0:
+                continue  # a leg with no volume changes nothing
             contributions.append(
                 Contribution(
                     source=str(ids[child]),

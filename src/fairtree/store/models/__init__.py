@@ -1,6 +1,19 @@
 """The fairtree tables. Import from here so every model is registered on ``Base.metadata``."""
 
 from fairtree.store.base import Base
+from fairtree.store.models.access import (
+    AccessGrant,
+    AccessLogEntry,
+    AuditRecord,
+    IdempotencyRecord,
+)
+from fairtree.store.models.accounts import (
+    ApiToken,
+    AuthSession,
+    LoginAttempt,
+    PasswordResetToken,
+    User,
+)
 from fairtree.store.models.catalog import Product
 from fairtree.store.models.company import Company, Period, PlanVersion
 from fairtree.store.models.customers import Contact, Customer
@@ -8,16 +21,25 @@ from fairtree.store.models.members import GenealogyRecord, Member
 from fairtree.store.models.orders import Order, OrderLine, Party
 
 __all__ = [
+    "AccessGrant",
+    "AccessLogEntry",
+    "ApiToken",
+    "AuditRecord",
+    "AuthSession",
     "Base",
     "Company",
     "Contact",
     "Customer",
     "GenealogyRecord",
+    "IdempotencyRecord",
+    "LoginAttempt",
     "Member",
     "Order",
     "OrderLine",
     "Party",
+    "PasswordResetToken",
     "Period",
     "PlanVersion",
     "Product",
+    "User",
 ]
