@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import String, case, cast, func, literal, or_
+from sqlalchemy import String, case, cast, func, literal
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -23,10 +23,10 @@ from fairtree.store.repositories.bulk_dump import CHUNK_ROWS, QUERIES
 
 
 def _text(column: Any) -> ColumnElement[Any]:
-    value = func.coalesce(column, "")
-    needs_quotes = or_(*(func.instr(value, mark) > 0 for mark in (",", '"', "\n", "\r")))
-    quoted = literal('"') + func.replace(value, '"', '""') + literal('"')
-    return case((needs_quotes, quoted), else_=value)
+    """Quoted only when it holds a comma, a quote or a line break (one GLOB per value)."""
+    needs_quotes = column.op("GLOB")(literal('*[,"\n\r]*'))
+    quoted = literal('"') + func.replace(column, '"', '""') + literal('"')
+    return case((needs_quotes, quoted), else_=func.coalesce(column, ""))
 
 
 def _fixed(column: Any, exponent: int) -> ColumnElement[Any]:
