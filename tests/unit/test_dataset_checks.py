@@ -290,3 +290,58 @@ def test_line_numbers_count_quoted_line_breaks(make_dataset):
     assert only(problems_of(make_dataset(customers=text))) == Problem(
         "customers.csv", "line 6", "member_id", "unknown member 'NOBODY'"
     )
+
+
+def test_two_returns_together_exceeding_the_order(make_dataset):
+    folder = make_dataset(
+        add={
+            "orders.csv": "R2,return,2026-02-21,M1,,US,USD,,O1\n",
+            "order_lines.csv": "R2,1,SHAKE,2,39.90,25.00,20.50\n",
+        }
+    )
+    # O1 bought 2 SHAKE; R1 returns 1 and R2 returns 2: both return lines are flagged.
+    problems = problems_of(folder)
+    assert [(p.location, p.field) for p in problems] == [
+        ("line 6", "quantity"),
+        ("line 7", "quantity"),
+    ]
+
+
+def test_a_matrix_position_beyond_the_width(make_dataset):
+    company = (
+        "company_id,name,currency,country,period_kind,placement,matrix_width,binary_rule\n"
+        "m,M,USD,US,month,matrix,2,\n"
+    )
+    members = (
+        SAMPLE_DATASET["members.csv"].split("\n")[0]
+        + "\nA,,,,2026-01-01,active,2026-01-01,US,USD,A,false\n"
+        + "B,A,A,3,2026-01-02,active,2026-01-02,US,USD,B,false\n"
+    )
+    empty = {
+        name: SAMPLE_DATASET[f"{name}.csv"].split("\n")[0] + "\n"
+        for name in ("customers", "orders", "order_lines", "parties")
+    }
+    folder = make_dataset(company=company, members=members, **empty)
+    assert only(problems_of(folder)) == Problem(
+        "members.csv", "line 3", "placement_position", "matrix position must be 1..2"
+    )
+
+
+def test_a_company_file_with_two_rows(make_dataset):
+    company = SAMPLE_DATASET["company.csv"] + "other,Other,USD,US,month,none,,\n"
+    assert only(problems_of(make_dataset(company=company))) == Problem(
+        "company.csv", "", "", "must hold exactly one row, found 2"
+    )
+
+
+def test_a_binary_rule_outside_a_binary_tree(make_dataset):
+    company = SAMPLE_DATASET["company.csv"].replace(",binary,,weaker_leg", ",none,,weaker_leg")
+    members = "\n".join(
+        ",".join(f if i not in (2, 3) else "" for i, f in enumerate(line.split(","))) if n else line
+        for n, line in enumerate(SAMPLE_DATASET["members.csv"].split("\n"))
+    )
+    problem = only(problems_of(make_dataset(company=company, members=members)))
+    assert (problem.field, problem.reason) == (
+        "binary_rule",
+        "must be empty unless placement is binary",
+    )

@@ -98,7 +98,11 @@ def bench_import(
         int, typer.Option("--orders-per-member", min=0, help="Orders per member.")
     ] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the synthetic dataset.")] = 1,
+    dataset: Annotated[
+        Path | None,
+        typer.Option("--dataset", help="Time this dataset folder instead of a generated one."),
+    ] = None,
 ) -> None:
     """Generate a dataset, import it into a fresh SQLite file, export it; print JSON."""
-    result = _load_bench_module().run(members, orders_per_member, seed)
+    result = _load_bench_module().run(members, orders_per_member, seed, dataset)
     typer.echo(json.dumps(result))

@@ -14,15 +14,9 @@ from fairtree.dataset import schema
 from fairtree.dataset.arrays import Rows
 from fairtree.dataset.csvio import read_csv
 from fairtree.dataset.network import CompanySettings, Network, check_company, check_members
+from fairtree.dataset.orders import check_order_lines, check_orders
 from fairtree.dataset.problems import LineNumbers, Problems
-from fairtree.dataset.sales import (
-    Customers,
-    check_customers,
-    check_order_lines,
-    check_orders,
-    check_parties,
-    check_products,
-)
+from fairtree.dataset.sales import Customers, check_customers, check_parties, check_products
 
 
 @dataclass

@@ -109,8 +109,21 @@ def write_file(
     return count
 
 
+def write_encoded_file(
+    folder: Path, spec: schema.FileSpec, chunks: Iterable[tuple[bytes, int]]
+) -> int:
+    """Write ``spec``'s file from chunks of ready CSV bytes (with their row counts)."""
+    count = 0
+    with (folder / spec.name).open("wb") as stream:
+        write_header(stream, spec)
+        for data, rows in chunks:
+            stream.write(data)
+            count += rows
+    return count
+
+
 def write_plan(folder: Path, text: str) -> None:
     (folder / schema.PLAN_FILE).write_bytes(text.encode("utf-8"))
 
 
-__all__ = ["encode_chunk", "format_fixed", "write_file", "write_plan"]
+__all__ = ["encode_chunk", "format_fixed", "write_encoded_file", "write_file", "write_plan"]

@@ -7,23 +7,24 @@ the command or request boundary does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sized
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from fairtree.dataset import schema
 from fairtree.dataset.reader import ParsedDataset, read_dataset
-from fairtree.dataset.writer import write_file, write_plan
+from fairtree.dataset.writer import write_encoded_file, write_file, write_plan
 from fairtree.errors import ConflictError, DatasetError, NotFoundError, Problem
 from fairtree.services.progress import NoProgress, Progress
 from fairtree.store.models import Company, PlanVersion
-from fairtree.store.repositories import bulk_dump, bulk_load
-from fairtree.store.repositories.bulk_dump import Chunk
+from fairtree.store.repositories import bulk_dump, bulk_load, sqlite_csv
 
+T = TypeVar("T", bound=Sized)
 IMPORT_ACTOR = "dataset-import"
 IMPORTED_PLAN_VERSION = "imported"
 _EPOCH = date(1970, 1, 1)
@@ -133,19 +134,23 @@ def export_dataset(
         if spec is schema.PARTIES and sizes[spec.name] == 0:
             written[spec.name] = 0
             continue  # parties.csv is optional: written only when there are parties
-        written[spec.name] = write_file(
-            folder, spec, _advancing(bulk_dump.chunks(session, spec.name), progress)
-        )
+        if session.get_bind().dialect.name == "sqlite":
+            chunks = sqlite_csv.csv_chunks(session, spec.name)
+            written[spec.name] = write_encoded_file(folder, spec, _advancing(chunks, progress))
+        else:
+            rows = _advancing(bulk_dump.chunks(session, spec.name), progress)
+            written[spec.name] = write_file(folder, spec, rows)
     plan_text = bulk_dump.latest_plan_text(session)
     if plan_text is not None:
         write_plan(folder, plan_text)
     return DatasetCounts(**{name: written[f"{name}.csv"] for name in _COUNTED})
 
 
-def _advancing(chunks: Iterator[Chunk], progress: Progress) -> Iterator[Chunk]:
+def _advancing(chunks: Iterator[T], progress: Progress) -> Iterator[T]:
+    """Pass chunks through, advancing progress by their rows (a list, or (bytes, rows))."""
     for chunk in chunks:
         yield chunk
-        progress.advance(len(chunk))
+        progress.advance(chunk[1] if isinstance(chunk, tuple) else len(chunk))
 
 
 __all__ = ["DatasetCounts", "export_dataset", "import_dataset"]

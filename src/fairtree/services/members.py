@@ -35,11 +35,14 @@ def list_members(
     _check_limit(limit)
     if status is not None and status not in MEMBER_STATUSES:
         raise ValidationError(f"status must be one of {', '.join(MEMBER_STATUSES)}")
-    return [MemberSummary(*row) for row in repository.list_members(session, status, limit)]
+    return [
+        MemberSummary(**row._asdict()) for row in repository.list_members(session, status, limit)
+    ]
 
 
 def search_members(session: Session, text: str, limit: int = 50) -> list[MemberSummary]:
     _check_limit(limit)
     if not text.strip():
         raise ValidationError("search text is empty")
-    return [MemberSummary(*row) for row in repository.search_members(session, text.strip(), limit)]
+    rows = repository.search_members(session, text.strip(), limit)
+    return [MemberSummary(**row._asdict()) for row in rows]

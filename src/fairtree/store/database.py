@@ -35,7 +35,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         return create_engine(url, **kwargs)
     database = make_url(url).database
     in_memory = not database or database == ":memory:"
-    if not in_memory:
+    if database and not in_memory:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **kwargs)
     _configure_sqlite(engine, wal=not in_memory)
@@ -58,6 +58,14 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def driver_connection(session: Session) -> Any:
+    """The DBAPI connection under the session's transaction (sqlite3 or psycopg), for
+    bulk paths that bypass the ORM: executemany, COPY, streaming cursors."""
+    connection = session.connection().connection.driver_connection
+    assert connection is not None, "the session's connection is closed"
+    return connection
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

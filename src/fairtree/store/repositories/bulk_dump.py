@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, desc, func, select
 from sqlalchemy.orm import Session, aliased
 
+from fairtree.store.database import driver_connection
 from fairtree.store.models import (
     Company,
     Customer,
@@ -51,7 +52,7 @@ def latest_plan_text(session: Session) -> str | None:
     )
 
 
-def _members_query() -> Select[Any]:
+def _members_query() -> Select:  # type: ignore[type-arg]
     sponsor, parent = aliased(Member), aliased(Member)
     return (
         select(
@@ -73,7 +74,7 @@ def _members_query() -> Select[Any]:
     )
 
 
-def _customers_query() -> Select[Any]:
+def _customers_query() -> Select:  # type: ignore[type-arg]
     return (
         select(
             Customer.customer_id,
@@ -87,7 +88,7 @@ def _customers_query() -> Select[Any]:
     )
 
 
-def _products_query() -> Select[Any]:
+def _products_query() -> Select:  # type: ignore[type-arg]
     return select(
         Product.sku,
         Product.country,
@@ -101,7 +102,7 @@ def _products_query() -> Select[Any]:
     ).order_by(Product.id)
 
 
-def _orders_query() -> Select[Any]:
+def _orders_query() -> Select:  # type: ignore[type-arg]
     reversed_order = aliased(Order)
     return (
         select(
@@ -123,7 +124,7 @@ def _orders_query() -> Select[Any]:
     )
 
 
-def _order_lines_query() -> Select[Any]:
+def _order_lines_query() -> Select:  # type: ignore[type-arg]
     return (
         select(
             Order.order_id,
@@ -141,7 +142,7 @@ def _order_lines_query() -> Select[Any]:
     )
 
 
-def _parties_query() -> Select[Any]:
+def _parties_query() -> Select:  # type: ignore[type-arg]
     consultant, host_member = aliased(Member), aliased(Member)
     return (
         select(
@@ -192,7 +193,7 @@ def chunks(session: Session, file: str) -> Iterator[Chunk]:
     """
     connection = session.connection()
     compiled = QUERIES[file]().compile(dialect=connection.dialect)
-    driver = connection.connection.driver_connection
+    driver = driver_connection(session)
     if connection.dialect.name == "postgresql":
         cursor = driver.cursor(name=f"fairtree_export_{file.split('.')[0]}")
         cursor.itersize = CHUNK_ROWS

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from fairtree.dataset.arrays import Rows
 from fairtree.dataset.csvio import encode_lines
+from fairtree.store.database import driver_connection as _driver_connection
 from fairtree.store.models import Base, Company, Member
 
 CHUNK_ROWS = 250_000
@@ -30,10 +31,6 @@ def database_is_empty(session: Session) -> bool:
     has_company = session.scalar(select(func.count()).select_from(Company)) or 0
     has_members = session.scalar(select(func.count()).select_from(Member)) or 0
     return has_company == 0 and has_members == 0
-
-
-def _driver_connection(session: Session) -> Any:
-    return session.connection().connection.driver_connection
 
 
 def _python_column(column: np.ndarray | pa.Array) -> list[Any]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from fairtree.store.models import Member
 
 
-def _summary_query() -> Select[Any]:
+def _summary_query() -> Select:  # type: ignore[type-arg]
     sponsor = aliased(Member)
     return select(
         Member.member_id,
