@@ -36,6 +36,13 @@ from fairtree.web.page_auth import LOGIN_PATH, MaybePagePrincipal, PageForm, Pag
 from fairtree.web.render import problems_of, render
 
 router = APIRouter(prefix="/app", tags=["pages"], include_in_schema=False)
+entrance = APIRouter(include_in_schema=False)
+
+
+@entrance.get("/")
+def front_door() -> RedirectResponse:
+    """The server's address opens the member back office."""
+    return RedirectResponse("/app/", status_code=303)
 
 
 def _me(session: DbSession, principal: Principal, kind: DataKind, record: str) -> Member:

@@ -28,6 +28,7 @@ ROUTERS = [
     help.router,
     policies.router,
     portability.router,
+    pages.entrance,
     pages.router,
     pages_more.router,
 ]
