@@ -1,23 +1,36 @@
 """The fairtree tables. Import from here so every model is registered on ``Base.metadata``."""
 
 from fairtree.store.base import Base
+from fairtree.store.models.accounting import LedgerEntry, LedgerTransaction
 from fairtree.store.models.catalog import Product
 from fairtree.store.models.company import Company, Period, PlanVersion
 from fairtree.store.models.customers import Contact, Customer
 from fairtree.store.models.members import GenealogyRecord, Member
 from fairtree.store.models.orders import Order, OrderLine, Party
+from fairtree.store.models.payouts import PayoutBatch, PayoutItem
+from fairtree.store.models.runs import CommissionRun, PayoutLine, RankRecord, RunBonusTotal
+from fairtree.store.models.volumes import MemberPeriodVolume
 
 __all__ = [
     "Base",
+    "CommissionRun",
     "Company",
     "Contact",
     "Customer",
     "GenealogyRecord",
+    "LedgerEntry",
+    "LedgerTransaction",
     "Member",
+    "MemberPeriodVolume",
     "Order",
     "OrderLine",
     "Party",
+    "PayoutBatch",
+    "PayoutItem",
+    "PayoutLine",
     "Period",
     "PlanVersion",
     "Product",
+    "RankRecord",
+    "RunBonusTotal",
 ]
