@@ -7,7 +7,7 @@ from fairtree.store.models.company import Company, Period, PlanVersion
 from fairtree.store.models.customers import Contact, Customer
 from fairtree.store.models.members import GenealogyRecord, Member
 from fairtree.store.models.orders import Order, OrderLine, Party
-from fairtree.store.models.payouts import PayoutBatch, PayoutItem
+from fairtree.store.models.payouts import PayoutBatch, PayoutHold, PayoutItem
 from fairtree.store.models.runs import CommissionRun, PayoutLine, RankRecord, RunBonusTotal
 from fairtree.store.models.volumes import MemberPeriodVolume
 
@@ -26,6 +26,7 @@ __all__ = [
     "OrderLine",
     "Party",
     "PayoutBatch",
+    "PayoutHold",
     "PayoutItem",
     "PayoutLine",
     "Period",

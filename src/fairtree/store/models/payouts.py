@@ -60,3 +60,19 @@ class PayoutItem(Base):
     rate: Mapped[str] = mapped_column(String(40))  # Decimal string, batch -> payout currency
     status: Mapped[str] = mapped_column(String(8))
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class PayoutHold(Base):
+    """A reason not to pay a member (e.g. a dispute) until ``released_at`` is set."""
+
+    __tablename__ = "payout_holds"
+    __table_args__ = (Index(None, "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    reason: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.current_timestamp()
+    )
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
