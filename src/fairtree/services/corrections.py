@@ -132,7 +132,8 @@ def _diff_into(
     ]
     if missing:
         names.update(runs.member_names(session, missing))
-    for index in changed.tolist():
+    by_member = sorted(changed.tolist(), key=lambda i: _member_and_bonus(str(keys[i])))
+    for index in by_member:
         member_text, bonus = str(keys[index]).split("\x1f")
         member = int(member_text)
         out.member_db_ids.append(member)
@@ -142,3 +143,8 @@ def _diff_into(
         out.corrects_line.append(int(original[index]) if original[index] >= 0 else None)
         out.periods.append(period_key)
         out.reasons.append(reason)
+
+
+def _member_and_bonus(key: str) -> tuple[int, str]:
+    member, bonus = key.split("\x1f")
+    return int(member), bonus
