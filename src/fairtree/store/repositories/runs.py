@@ -206,3 +206,9 @@ def member_names(session: Session, member_db_ids: list[int]) -> dict[int, str]:
 
     rows = session.execute(select(Member.id, Member.member_id).where(Member.id.in_(member_db_ids)))
     return {int(i): str(name) for i, name in rows}
+
+
+def member_by_external_id(session: Session, member_id: str) -> Any:
+    from fairtree.store.models import Member
+
+    return session.scalar(select(Member).where(Member.member_id == member_id))
