@@ -1,0 +1,1 @@
+"""Benchmarks behind `fairtree bench ...` (each prints one JSON line)."""
