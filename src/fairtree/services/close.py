@@ -10,6 +10,7 @@ it to the ledger. Neither commits.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import yaml
@@ -43,7 +44,13 @@ class CloseResult:
 
 
 def plan_document(version: PlanVersion) -> PlanDocument:
-    return parse_plan(yaml.safe_load(version.yaml_text), f"plan_versions/{version.version}")
+    """The parsed plan of a stored version (parsed once per process and text)."""
+    return _parsed(version.sha256, version.yaml_text, version.version)
+
+
+@lru_cache(maxsize=32)
+def _parsed(sha256: str, yaml_text: str, version: str) -> PlanDocument:
+    return parse_plan(yaml.safe_load(yaml_text), f"plan_versions/{version}")
 
 
 def plan_for(
