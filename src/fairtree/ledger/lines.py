@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from fairtree.engine.result import Evaluation
 
@@ -27,13 +29,25 @@ class RunLines:
         return int(self.amount.shape[0])
 
     def explanation_refs(self, period_key: str) -> np.ndarray:
-        return np.array(
-            [
-                f"{period_key}/{m}/{b}"
-                for m, b in zip(self.member_ids.tolist(), self.bonus_id.tolist(), strict=True)
-            ],
-            dtype=object,
-        )
+        """``PERIOD/MEMBER/BONUS`` per line (vectorized string join)."""
+        if len(self) == 0:
+            return np.zeros(0, dtype=object)
+        period = pa.array(np.full(len(self), period_key, dtype=object), pa.string())
+        members = pa.array(self.member_ids.astype(str), pa.string())
+        bonuses = pa.array(self.bonus_id.astype(str), pa.string())
+        joined = pc.binary_join_element_wise(period, members, bonuses, "/")
+        return joined.to_numpy(zero_copy_only=False).astype(object)
+
+    def digest(self, extra: str = "") -> str:
+        """sha256 over member ids, bonuses and amounts in order (plus ``extra`` text)."""
+        bonus_names, bonus_codes = np.unique(self.bonus_id.astype(str), return_inverse=True)
+        digest = hashlib.sha256()
+        digest.update(self.member_db_id.astype("<i8").tobytes())
+        digest.update(bonus_codes.astype("<i8").tobytes())
+        digest.update(self.amount.astype("<i8").tobytes())
+        digest.update("\x1f".join(bonus_names.tolist()).encode())
+        digest.update(extra.encode())
+        return digest.hexdigest()
 
     def total(self) -> int:
         return int(self.amount.sum())
@@ -64,11 +78,3 @@ def evaluation_lines(evaluation: Evaluation, member_db_ids: np.ndarray) -> RunLi
         bonus_id=bonus[order],
         amount=amount[order],
     )
-
-
-def lines_digest(member_ids: list[str], bonus_ids: list[str], amounts: list[int]) -> str:
-    """sha256 over the lines in order: equal digests mean identical lines."""
-    digest = hashlib.sha256()
-    for member, bonus, amount in zip(member_ids, bonus_ids, amounts, strict=True):
-        digest.update(f"{member}\x1f{bonus}\x1f{amount}\n".encode())
-    return digest.hexdigest()

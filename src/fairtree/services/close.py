@@ -21,7 +21,7 @@ from fairtree.engine.evaluate import evaluate
 from fairtree.engine.inputs import CarryState, EngineInput
 from fairtree.engine.result import Evaluation
 from fairtree.errors import ConflictError, NotFoundError
-from fairtree.ledger.lines import RunLines, evaluation_lines, lines_digest
+from fairtree.ledger.lines import RunLines, evaluation_lines
 from fairtree.periods import Period
 from fairtree.plans.load import PlanDocument, parse_plan
 from fairtree.services.corrections import Adjustments, corrections_for
@@ -150,11 +150,17 @@ def evaluation_currency(document: PlanDocument, period: Period) -> str:
 
 
 def _digest(lines: RunLines, adjustments: Adjustments) -> str:
-    return lines_digest(
-        lines.member_ids.tolist() + adjustments.member_ids,
-        lines.bonus_id.tolist() + [f"{b}@{p}" for b, p in adjustments.bonus_and_period()],
-        lines.amount.tolist() + adjustments.amounts,
+    """Digest of the commission lines and the (few) adjustment lines, in order."""
+    extra = "".join(
+        f"\n{m}\x1f{b}@{p}\x1f{a}"
+        for m, (b, p), a in zip(
+            adjustments.member_ids,
+            adjustments.bonus_and_period(),
+            adjustments.amounts,
+            strict=True,
+        )
     )
+    return lines.digest(extra)
 
 
 def _write_lines(

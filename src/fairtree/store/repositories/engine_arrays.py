@@ -126,7 +126,7 @@ def _empty(kind: str) -> np.ndarray:
     }[kind]
 
 
-def _read_columns(
+def read_columns(
     session: Session, sql: str, params: dict[str, Any], schema: dict[str, str]
 ) -> dict[str, np.ndarray]:
     """Run one SELECT and return its columns as numpy arrays (no NULLs expected)."""
@@ -202,7 +202,7 @@ def _codes(values: np.ndarray, codes: dict[str, int], dtype: type) -> np.ndarray
 def load_members(session: Session, period: Period) -> tuple[Members, np.ndarray]:
     """The network on the period's last day, rows ordered by database id."""
     last_day = period.end - timedelta(days=1)
-    cols = _read_columns(session, _MEMBERS_SQL, {"last_day": last_day}, _MEMBER_COLUMNS)
+    cols = read_columns(session, _MEMBERS_SQL, {"last_day": last_day}, _MEMBER_COLUMNS)
     db_ids, names = cols["id"], cols["member_id"]
     positions = cols["placement_position"]
     position_codes = _codes(positions, _POSITIONS, np.int8)
@@ -225,7 +225,7 @@ def _line_sums(session: Session, order_db_ids: np.ndarray) -> dict[str, np.ndarr
     if order_db_ids.size == 0:
         return sums
     params = {"lo": int(order_db_ids[0]), "hi": int(order_db_ids[-1])}
-    lines = _read_columns(session, _LINES_SQL, params, _LINE_COLUMNS)
+    lines = read_columns(session, _LINES_SQL, params, _LINE_COLUMNS)
     where = np.clip(np.searchsorted(order_db_ids, lines["order_id"]), 0, order_db_ids.size - 1)
     keep = order_db_ids[where] == lines["order_id"]
     if not keep.any():
@@ -243,7 +243,7 @@ def load_orders(
 ) -> tuple[Orders, np.ndarray]:
     """Orders (and returns, negative) whose effective date falls in the period."""
     params = {"start": period.start, "end": period.end, "through": through_id}
-    cols = _read_columns(session, _ORDERS_SQL, params, _ORDER_COLUMNS)
+    cols = read_columns(session, _ORDERS_SQL, params, _ORDER_COLUMNS)
     order_db_ids = cols["id"]
     sums = _line_sums(session, order_db_ids)
     sign, ids = cols["sign"], cols["order_id"]

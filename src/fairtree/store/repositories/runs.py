@@ -24,6 +24,7 @@ from fairtree.store.models import (
     RunBonusTotal,
 )
 from fairtree.store.repositories.bulk_load import insert_rows
+from fairtree.store.repositories.engine_arrays import read_columns
 
 
 def the_company(session: Session) -> Company:
@@ -185,11 +186,19 @@ def previous_highest_ranks(
     )
     if last is None:
         return highest
-    rows = session.execute(
-        select(RankRecord.member_id, RankRecord.highest_rank).where(RankRecord.run_id == last)
-    ).all()
-    if not rows:
+    rows = read_columns(
+        session,
+        "SELECT member_id, highest_rank FROM rank_history WHERE run_id = :run ORDER BY member_id",
+        {"run": int(last)},
+        {"member_id": "int", "highest_rank": "int"},
+    )
+    ids, ranks = rows["member_id"], rows["highest_rank"].astype(np.int16)
+    if ids.size == 0 or member_db_ids.size == 0:
         return highest
+    where = np.clip(np.searchsorted(member_db_ids, ids), 0, member_db_ids.size - 1)
+    hit = member_db_ids[where] == ids
+    highest[where[hit]] = ranks[hit]
+    return highest
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     ranks = np.array([r[1] for r in rows], dtype=np.int16)
     where = np.searchsorted(member_db_ids, ids)
