@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from ledger_company import PLAN_YAML, add_plan, member_db_id, post_order, seed_company
 from sqlalchemy import func, select
@@ -182,3 +183,22 @@ def test_empty_period_writes_an_empty_draft(session: Session) -> None:
     result = close_period(session, "2026-03")
     assert (result.lines, result.total_paid) == (0, 0)
     assert session.scalar(select(func.count()).select_from(RankRecord)) == 4
+
+
+def test_carry_values_of_the_last_finalized_run_come_back_as_carry_in(session: Session) -> None:
+    from fairtree.services.close import carry_in_for
+
+    company = seed_company(session)
+    close_period(session, "2026-03")
+    run_id = finalize_run(session, "2026-03")
+    ids = np.array([member_db_id(session, n) for n in "ABCD"], dtype=np.int64)
+    runs.insert_carry_values(
+        session,
+        run_id,
+        ids,
+        {"binary.left": np.array([0, 250, 0, 75]), "binary.right": np.zeros(4, dtype=np.int64)},
+    )
+    carry = carry_in_for(session, company, Period.parse("2026-04"), ids)
+    assert carry.highest_rank.tolist() == [2, 0, 1, 1]  # silver, none, bronze, bronze
+    assert {k: v.tolist() for k, v in carry.values.items()} == {"binary.left": [0, 250, 0, 75]}
+    assert carry_in_for(session, company, Period.parse("2026-03"), ids).values == {}

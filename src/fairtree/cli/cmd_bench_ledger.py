@@ -83,12 +83,13 @@ def load(
     orders: Annotated[int, typer.Option(min=1, help="Orders in the month.")] = 5_000_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     postgres: Annotated[str | None, typer.Option(help="PostgreSQL URL (default: SQLite).")] = None,
+    close: Annotated[bool, typer.Option(help="Also time close and finalize.")] = True,
 ) -> None:
-    """Load a month's network and orders from the store into engine arrays; seconds."""
+    """Load a month's network and orders into engine arrays, then close; seconds."""
     from fairtree.benchmarks.load import run_load
 
     _run(
         f"seeding {members:,} members and {orders:,} orders",
         postgres,
-        lambda engine: run_load(engine, members, orders, seed),
+        lambda engine: run_load(engine, members, orders, seed, close),
     )

@@ -73,9 +73,19 @@ def evaluate_period(
     facts = engine_arrays.load_period_facts(
         session, period, through_id, placement=company.placement != "none"
     )
-    highest = runs.previous_highest_ranks(session, company.id, period.start, facts.member_db_ids)
-    inputs = EngineInput(facts.inputs.members, facts.inputs.orders, carry_in=CarryState(highest))
+    carry_in = carry_in_for(session, company, period, facts.member_db_ids)
+    inputs = EngineInput(facts.inputs.members, facts.inputs.orders, carry_in=carry_in)
     return facts, evaluate(inputs, document, period)
+
+
+def carry_in_for(
+    session: Session, company: Company, period: Period, member_db_ids: np.ndarray
+) -> CarryState:
+    """Highest ranks and bonus carry values from the latest finalized run before ``period``."""
+    highest = runs.previous_highest_ranks(session, company.id, period.start, member_db_ids)
+    last = runs.latest_finalized_before(session, company.id, period.start)
+    values = runs.carry_values(session, last, member_db_ids) if last is not None else {}
+    return CarryState(highest, values)
 
 
 def close_period(session: Session, period_key: str) -> CloseResult:
@@ -130,6 +140,7 @@ def close_period(session: Session, period_key: str) -> CloseResult:
         evaluation.pv,
         evaluation.group_volume,
     )
+    runs.insert_carry_values(session, run.id, facts.member_db_ids, evaluation.carry_out.values)
     runs.add_bonus_totals(session, run.id, _bonus_totals(evaluation, document, period))
     session.flush()
     pause_point("close_before_commit")

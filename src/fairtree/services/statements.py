@@ -17,13 +17,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from fairtree.engine.explain import explain_member
-from fairtree.engine.inputs import CarryState, EngineInput
+from fairtree.engine.inputs import EngineInput
 from fairtree.engine.trace import TraceLine
 from fairtree.errors import NotFoundError
 from fairtree.ledger.accounts import Account, member_owed
 from fairtree.money import format_amount
 from fairtree.periods import Period
-from fairtree.services.close import plan_document
+from fairtree.services.close import carry_in_for, plan_document
 from fairtree.store.models import CommissionRun, PlanVersion
 from fairtree.store.repositories import engine_arrays, ledger, runs
 
@@ -69,8 +69,8 @@ def _traces(
     facts = engine_arrays.load_period_facts(
         session, period, through, placement=company.placement != "none"
     )
-    highest = runs.previous_highest_ranks(session, company.id, period.start, facts.member_db_ids)
-    inputs = EngineInput(facts.inputs.members, facts.inputs.orders, carry_in=CarryState(highest))
+    carry_in = carry_in_for(session, company, period, facts.member_db_ids)
+    inputs = EngineInput(facts.inputs.members, facts.inputs.orders, carry_in=carry_in)
     return {t.bonus_id: t for t in explain_member(inputs, document, period, member_id)}
 
 

@@ -8,7 +8,13 @@ from fairtree.store.models.customers import Contact, Customer
 from fairtree.store.models.members import GenealogyRecord, Member
 from fairtree.store.models.orders import Order, OrderLine, Party
 from fairtree.store.models.payouts import PayoutBatch, PayoutHold, PayoutItem
-from fairtree.store.models.runs import CommissionRun, PayoutLine, RankRecord, RunBonusTotal
+from fairtree.store.models.runs import (
+    CommissionRun,
+    PayoutLine,
+    RankRecord,
+    RunBonusTotal,
+    RunCarryValue,
+)
 from fairtree.store.models.volumes import MemberPeriodVolume
 
 __all__ = [
@@ -34,4 +40,5 @@ __all__ = [
     "Product",
     "RankRecord",
     "RunBonusTotal",
+    "RunCarryValue",
 ]

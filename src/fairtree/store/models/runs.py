@@ -146,3 +146,16 @@ class RankRecord(Base):
     highest_rank: Mapped[int] = mapped_column(SmallInteger)
     pv: Mapped[int] = mapped_column(BigInteger)
     group_volume: Mapped[int] = mapped_column(BigInteger)
+
+
+class RunCarryValue(Base):
+    """State a bonus kind hands to the next period (e.g. ``binary.left``), non-zero only."""
+
+    __tablename__ = "run_carry_values"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("commission_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)

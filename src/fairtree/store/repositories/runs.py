@@ -22,6 +22,7 @@ from fairtree.store.models import (
     PlanVersion,
     RankRecord,
     RunBonusTotal,
+    RunCarryValue,
 )
 from fairtree.store.repositories.bulk_load import insert_rows
 from fairtree.store.repositories.engine_arrays import read_columns
@@ -75,6 +76,7 @@ def max_order_id(session: Session) -> int:
 def delete_run(session: Session, run_id: int) -> None:
     """Remove a draft run and everything written with it."""
     session.execute(delete(RankRecord).where(RankRecord.run_id == run_id))
+    session.execute(delete(RunCarryValue).where(RunCarryValue.run_id == run_id))
     session.execute(delete(RunBonusTotal).where(RunBonusTotal.run_id == run_id))
     session.execute(delete(PayoutLine).where(PayoutLine.run_id == run_id))
     session.execute(delete(CommissionRun).where(CommissionRun.id == run_id))
@@ -174,16 +176,7 @@ def previous_highest_ranks(
 ) -> np.ndarray:
     """Highest rank each member held in the latest finalized run before ``before``."""
     highest = np.zeros(member_db_ids.shape[0], dtype=np.int16)
-    last = session.scalar(
-        select(CommissionRun.id)
-        .where(
-            CommissionRun.company_id == company_id,
-            CommissionRun.status == "finalized",
-            CommissionRun.starts_on < before,
-        )
-        .order_by(desc(CommissionRun.starts_on))
-        .limit(1)
-    )
+    last = latest_finalized_before(session, company_id, before)
     if last is None:
         return highest
     rows = read_columns(
@@ -221,3 +214,62 @@ def member_by_external_id(session: Session, member_id: str) -> Any:
     from fairtree.store.models import Member
 
     return session.scalar(select(Member).where(Member.member_id == member_id))
+
+
+def latest_finalized_before(session: Session, company_id: int, before: date) -> int | None:
+    return session.scalar(
+        select(CommissionRun.id)
+        .where(
+            CommissionRun.company_id == company_id,
+            CommissionRun.status == "finalized",
+            CommissionRun.starts_on < before,
+        )
+        .order_by(desc(CommissionRun.starts_on))
+        .limit(1)
+    )
+
+
+def insert_carry_values(
+    session: Session, run_id: int, member_db_ids: np.ndarray, values: dict[str, np.ndarray]
+) -> None:
+    """Store each carry-out array's non-zero values."""
+    for key in sorted(values):
+        array = values[key].astype(np.int64)
+        keep = np.flatnonzero(array)
+        if keep.size == 0:
+            continue
+        insert_rows(
+            session,
+            Rows(
+                "run_carry_values",
+                {
+                    "run_id": np.full(keep.size, run_id, dtype=np.int64),
+                    "key": np.full(keep.size, key, dtype=object),
+                    "member_id": member_db_ids[keep].astype(np.int64),
+                    "value": array[keep],
+                },
+            ),
+        )
+
+
+def carry_values(session: Session, run_id: int, member_db_ids: np.ndarray) -> dict[str, Any]:
+    """A run's carry-out arrays aligned with ``member_db_ids`` (sorted); 0 where absent."""
+    rows = read_columns(
+        session,
+        "SELECT key, member_id, value FROM run_carry_values WHERE run_id = :run"
+        " ORDER BY key, member_id",
+        {"run": int(run_id)},
+        {"key": "text", "member_id": "int", "value": "int"},
+    )
+    out: dict[str, np.ndarray] = {}
+    if member_db_ids.size == 0:
+        return out
+    for key in np.unique(rows["key"].astype(str)).tolist():
+        mine = rows["key"] == key
+        ids, values = rows["member_id"][mine], rows["value"][mine]
+        where = np.clip(np.searchsorted(member_db_ids, ids), 0, member_db_ids.size - 1)
+        hit = member_db_ids[where] == ids
+        array = np.zeros(member_db_ids.size, dtype=np.int64)
+        array[where[hit]] = values[hit]
+        out[key] = array
+    return out

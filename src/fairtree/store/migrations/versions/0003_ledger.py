@@ -267,6 +267,23 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "run_carry_values",
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=128), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_run_carry_values_member_id_members")
+        ),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["commission_runs.id"],
+            name=op.f("fk_run_carry_values_run_id_commission_runs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("run_id", "key", "member_id", name=op.f("pk_run_carry_values")),
+    )
+    op.create_table(
         "run_bonus_totals",
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("bonus_id", sa.String(length=64), nullable=False),
@@ -335,6 +352,7 @@ def downgrade() -> None:
 
     op.drop_table("ledger_entries")
     op.drop_table("run_bonus_totals")
+    op.drop_table("run_carry_values")
     with op.batch_alter_table("rank_history", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_rank_history_member_id_period_key"))
 
