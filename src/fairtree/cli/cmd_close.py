@@ -72,7 +72,7 @@ def print_review(console: Console, review: RunReview) -> None:
         )
     console.print(table)
     if review.largest_changes:
-        changes = Table("member", f"{review.compared_with}", review.period_key, "change")
+        changes = Table("member", review.compared_with or "before", review.period_key, "change")
         for change in review.largest_changes:
             changes.add_row(
                 change.member_id,
