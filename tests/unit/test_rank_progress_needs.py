@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fairtree.engine.rank_progress import LiveFigures, rank_progress
+from fairtree.engine.rank_progress import LiveFigures, capped_legs, leg_caps, rank_progress
 from fairtree.plans.load import parse_plan
 
 PLAN = {
@@ -39,8 +39,13 @@ def test_an_inactive_member_is_told_the_activity_volume_first() -> None:
 
 def test_max_leg_counts_each_leg_at_most_its_cap() -> None:
     # Requirement 1000.00 points, any leg counts at most 500.00: 60 + 500 + 300 = 860.
+    caps = leg_caps(plan())
+    assert caps == [50000]
     figures = LiveFigures(
-        pv=6000, group_volume=156000, leg_volumes=(120000, 30000), active_frontline=1
+        pv=6000,
+        group_volume=156000,
+        capped_legs=capped_legs([120000, 30000], caps),
+        active_frontline=1,
     )
     progress = rank_progress(plan(), figures)
     assert (progress.rank, progress.next_rank) == ("bronze", "silver")
@@ -52,7 +57,10 @@ def test_max_leg_counts_each_leg_at_most_its_cap() -> None:
 
 def test_rank_conditions_on_downline_ranks_are_left_to_the_close() -> None:
     figures = LiveFigures(
-        pv=6000, group_volume=200000, leg_volumes=(50000, 50000), active_frontline=2
+        pv=6000,
+        group_volume=200000,
+        capped_legs=capped_legs([50000, 50000], leg_caps(plan())),
+        active_frontline=2,
     )
     progress = rank_progress(plan(), figures)
     assert (progress.rank, progress.next_rank) == ("silver", "gold")

@@ -18,9 +18,24 @@ from fairtree.plans.schema import Plan, RankConditions
 class LiveFigures:
     pv: int  # hundredths of a point
     group_volume: int
-    leg_volumes: tuple[int, ...] = ()  # group volume of each frontline leg
+    capped_legs: dict[int, int] = field(default_factory=dict)  # cap -> Σ min(leg GV, cap)
     active_frontline: int = 0
     status_allowed: bool = True
+
+
+def leg_caps(plan: Plan) -> list[int]:
+    """Every per-leg cap the plan's max-leg conditions use."""
+    caps = set()
+    for rank in plan.ranks:
+        rule = rank.conditions.max_leg
+        if rule is not None:
+            caps.add(leg_cap(rule.requirement, rule.max_leg_percent, rule.max_leg_volume))
+    return sorted(caps)
+
+
+def capped_legs(leg_volumes: list[int], caps: list[int]) -> dict[int, int]:
+    """Σ min(leg, cap) for each cap, from a list of frontline leg group volumes."""
+    return {cap: sum(min(leg, cap) for leg in leg_volumes) for cap in caps}
 
 
 @dataclass(frozen=True)
@@ -54,7 +69,7 @@ def _needs(conditions: RankConditions, figures: LiveFigures, plan: Plan) -> list
     if conditions.max_leg is not None:
         rule = conditions.max_leg
         cap = leg_cap(rule.requirement, rule.max_leg_percent, rule.max_leg_volume)
-        counted = figures.pv + sum(min(leg, cap) for leg in figures.leg_volumes)
+        counted = figures.pv + figures.capped_legs.get(cap, 0)
         needs.append(Need("max_leg_volume", counted, rule.requirement))
     for condition in conditions.legs_with_rank:
         needs.append(Need(f"legs_with_{condition.rank}", None, condition.legs))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from fairtree.engine.context import statuses_allowed
 from fairtree.engine.inputs import STATUS_CODES
-from fairtree.engine.rank_progress import LiveFigures, RankProgress, rank_progress
+from fairtree.engine.rank_progress import LiveFigures, RankProgress, leg_caps, rank_progress
 from fairtree.errors import NotFoundError, Problem, ValidationError
 from fairtree.genealogy.tree import build_tree
 from fairtree.periods import Period, PeriodKind
@@ -126,19 +126,19 @@ def line_progress(session: Session, member_id: str, day: date) -> list[MemberPro
     plan = plan_on(session, day)
     allowed = statuses_allowed(plan)
     line = volumes.line_figures(session, key, member)
-    legs: dict[int, list[int]] = {}
-    active: dict[int, int] = {}
-    for sponsor, pv, gv, status in volumes.frontline_figures(session, key, [r[0] for r in line]):
-        legs.setdefault(sponsor, []).append(int(gv))
-        is_active = allowed[STATUS_CODES[status]] and pv >= plan.activity.min_pv
-        active[sponsor] = active.get(sponsor, 0) + int(is_active)
+    caps = leg_caps(plan)
+    statuses = [name for name, code in STATUS_CODES.items() if allowed[code]]
+    frontline = volumes.frontline_summary(
+        session, key, [r[0] for r in line], caps, plan.activity.min_pv, statuses
+    )
     result = []
     for db_id, depth, name, status, pv, gv in line:
+        active, capped = frontline.get(db_id, (0, {}))
         figures = LiveFigures(
             pv=int(pv),
             group_volume=int(gv),
-            leg_volumes=tuple(legs.get(db_id, ())),
-            active_frontline=active.get(db_id, 0),
+            capped_legs=capped,
+            active_frontline=active,
             status_allowed=bool(allowed[STATUS_CODES[status]]),
         )
         result.append(
