@@ -49,11 +49,15 @@ def period_of(session: Session, day: date) -> Period:
 
 
 def plan_on(session: Session, day: date) -> Plan:
-    company = runs.the_company(session)
-    version = runs.plan_in_force(session, company.id, day)
-    if version is None:
-        raise NotFoundError(f"no plan version is in force on {day}")
-    return plan_document(version).for_date(day)
+    """The plan in force on ``day`` (looked up once per session and day)."""
+    cache = session.info.setdefault("fairtree.plan_on", {})
+    if day not in cache:
+        company = runs.the_company(session)
+        version = runs.plan_in_force(session, company.id, day)
+        if version is None:
+            raise NotFoundError(f"no plan version is in force on {day}")
+        cache[day] = plan_document(version).for_date(day)
+    return cache[day]
 
 
 def post_order(

@@ -29,10 +29,14 @@ from fairtree.store.repositories.engine_arrays import read_columns
 
 
 def the_company(session: Session) -> Company:
-    """The company this database holds (one per database)."""
+    """The company this database holds (one per database; looked up once per session)."""
+    company = session.info.get("fairtree.company")
+    if company is not None and company in session:
+        return company
     company = session.scalar(select(Company).order_by(Company.id).limit(1))
     if company is None:
         raise NotFoundError("the database holds no company; import a dataset first")
+    session.info["fairtree.company"] = company
     return company
 
 
