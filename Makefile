@@ -18,7 +18,7 @@ venv: $(STAMP)
 
 ## The back office on the embedded SQLite default, seeded with a demo company.
 demo: $(STAMP)
-	$(BIN)/fairtree serve --seed-demo
+	$(BIN)/fairtree serve
 
 ## Every test: unit, plan cases, database (SQLite and PostgreSQL), browser.
 test: $(STAMP)

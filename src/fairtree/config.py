@@ -18,13 +18,23 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     outbox_dir: Path = field(default_factory=lambda: Path("var/outbox"))
     max_request_bytes: int = 1_000_000
+    # Sign-in. Cookies are Secure unless turned off for plain-http local use.
+    cookie_secure: bool = True
+    session_hours: int = 12
+    api_token_days: int = 90
+    reset_token_minutes: int = 30
+    # Login rate limiting: failed attempts allowed per window, per account and per address.
+    login_window_seconds: int = 900
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 30
 
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
-            database_url=os.environ.get("FAIRTREE_DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_url=os.environ.get("FAIRTREE_DATABASE_URL") or DEFAULT_DATABASE_URL,
             outbox_dir=Path(os.environ.get("FAIRTREE_OUTBOX_DIR", "var/outbox")),
             max_request_bytes=int(os.environ.get("FAIRTREE_MAX_REQUEST_BYTES", "1000000")),
+            cookie_secure=os.environ.get("FAIRTREE_COOKIE_SECURE", "true").lower() != "false",
         )
 
     @property

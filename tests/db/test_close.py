@@ -202,3 +202,29 @@ def test_carry_values_of_the_last_finalized_run_come_back_as_carry_in(session: S
     assert carry.highest_rank.tolist() == [2, 0, 1, 1]  # silver, none, bronze, bronze
     assert {k: v.tolist() for k, v in carry.values.items()} == {"binary.left": [0, 250, 0, 75]}
     assert carry_in_for(session, company, Period.parse("2026-03"), ids).values == {}
+
+
+def test_loader_reads_an_imported_dataset_with_parties_and_returns(
+    session: Session, make_dataset
+) -> None:
+    from fairtree.services.datasets import import_dataset
+
+    import_dataset(session, make_dataset())
+    february = engine_arrays.load_period_facts(session, Period.parse("2026-02"))
+    members = february.inputs.members
+    assert members.ids.tolist() == ["M1", "M2", "M3", "M4", "M6"]
+    assert members.sponsor.tolist() == [-1, 0, 0, 4, 1]
+    assert members.placement_position.tolist() == [-1, 0, 1, 0, 1]
+    orders = february.inputs.orders
+    # O2 is a party order of customer C1 (owned by M2); R1 returns a January order.
+    assert orders.ids.tolist() == ["O2", "O3"]
+    assert orders.buyer.tolist() == [1, 2]
+    assert orders.from_customer.tolist() == [True, False]
+    assert orders.party.tolist() == [0, -1]
+    assert orders.retail_margin.tolist() == [1000, 0]
+    assert february.inputs.parties is not None
+    assert february.inputs.parties.consultant.tolist() == [1]
+    january = engine_arrays.load_period_facts(session, Period.parse("2026-01")).inputs.orders
+    assert january.ids.tolist() == ["O1", "R1"]
+    assert january.pv.tolist() == [5000, -2500]
+    assert january.placed_on.astype(str).tolist() == ["2026-01-06", "2026-01-06"]

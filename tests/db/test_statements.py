@@ -37,7 +37,7 @@ def test_a_commission_line_carries_its_derivation(corrected: Session) -> None:
     )
     assert line.explanation == [
         "uni (unilevel) for A: 7.34 USD",
-        "  rule: unilevel 2 levels on BV, compression dynamic, paid 2 level(s) at this rank",
+        "  rule: unilevel 2 levels on BV, compression dynamic, this rank is paid 2 level(s)",
         "  rank: silver",
         "  level 1: B 20.00 points x 10% [orders O-B]",
         "  level 1: C 33.35 points x 10% (compressed past B) [orders O-C]",

@@ -266,3 +266,27 @@ def test_many_bad_rows_are_summarised(make_dataset):
     assert problems[-1] == Problem(
         "members.csv", "", "sponsor_id", "50 more rows: the same problem"
     )
+
+
+def test_a_nul_byte_is_refused(make_dataset):
+    text = SAMPLE_DATASET["customers.csv"].replace("Carol", "Ca\x00rol")
+    assert only(problems_of(make_dataset(customers=text))) == Problem(
+        "customers.csv", "line 2", "", "contains a NUL byte"
+    )
+
+
+def test_a_quoted_field_that_is_never_closed(make_dataset):
+    text = SAMPLE_DATASET["customers.csv"] + 'C3,M1,"Open,US,2026-02-01\n'
+    reasons = [p.reason for p in problems_of(make_dataset(customers=text))]
+    assert "a quoted field is never closed" in reasons
+
+
+def test_line_numbers_count_quoted_line_breaks(make_dataset):
+    text = (
+        SAMPLE_DATASET["customers.csv"]
+        + 'C3,M1,"Two\nline name",US,2026-02-01\n'
+        + "C4,NOBODY,Dan,US,2026-02-01\n"
+    )
+    assert only(problems_of(make_dataset(customers=text))) == Problem(
+        "customers.csv", "line 6", "member_id", "unknown member 'NOBODY'"
+    )

@@ -78,3 +78,20 @@ def test_explain_lists_compression_skip_and_orders():
     sources = [(c.source, c.level, c.skipped, c.orders) for c in line.contributions]
     assert sources == [("B", 1, (), ("o2",)), ("C", 1, ("B",), ("o3",))]
     assert "compressed past B" in "\n".join(line.describe("USD"))
+
+
+def test_carry_out_feeds_the_next_period():
+    plan = parse_plan(
+        dict(PLAN, ranks=[{"name": "Leader", "conditions": {"group_volume": 150}}]), "t.yaml"
+    )
+    inputs = chain_input()
+    march = evaluate(inputs, plan, Period.parse("2026-03"))
+    # A: active, GV 100 + 10 + 80 = 190 >= 150 -> Leader; B inactive; C: GV 80 < 150
+    assert march.paid_as.tolist() == [1, 0, 0]
+    april = evaluate(
+        EngineInput(inputs.members, inputs.orders, carry_in=march.carry_out),
+        plan,
+        Period.parse("2026-04"),  # no orders in April: nobody active, nobody ranked
+    )
+    assert april.paid_as.tolist() == [0, 0, 0]
+    assert april.highest.tolist() == march.highest.tolist() == [1, 0, 0]

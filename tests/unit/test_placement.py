@@ -8,6 +8,7 @@ from fairtree.genealogy.placement import (
     RIGHT,
     BinaryRule,
     check_position,
+    place_automatically,
     place_binary,
     place_matrix,
     position_label,
@@ -159,3 +160,19 @@ def test_single_rules_refuse_unknown_sponsor_and_bad_width():
         place_matrix(tree, "A", 1)
     with pytest.raises(ValueError, match="not a valid BinaryRule"):
         place_binary(tree, "A", "leftmost")
+
+
+def test_automatic_placement_dispatches_on_the_placement_kind():
+    binary = InMemoryPlacement("binary")
+    binary.add_root("A")
+    assert place_automatically(binary, "A", "binary", "alternate", enrollments_before=1) == (
+        "A",
+        RIGHT,
+    )
+    matrix = InMemoryPlacement("matrix", width=4)
+    matrix.add_root("A")
+    assert place_automatically(matrix, "A", "matrix", width=4) == ("A", 1)
+    with pytest.raises(PositionOutOfRangeError, match="needs its width"):
+        place_automatically(matrix, "A", "matrix")
+    with pytest.raises(PositionOutOfRangeError, match="places nobody"):
+        place_automatically(matrix, "A", "none")

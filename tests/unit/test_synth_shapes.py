@@ -185,3 +185,33 @@ def test_placement_kinds_and_start_date():
         generate(10, 1, seed=1, placement="matrix", matrix_width=1)
     with pytest.raises(ValueError, match="members must be at least 1"):
         generate(0, 1, seed=1)
+
+
+@pytest.mark.parametrize(
+    ("members", "months", "placement"), [(1, 1, "binary"), (2, 1, "matrix"), (5, 3, "none")]
+)
+def test_tiny_companies_generate_and_write(members, months, placement, tmp_path):
+    from fairtree.simulation.synth import write_dataset
+
+    tiny = generate(members, months, seed=0, placement=placement)
+    assert len(tiny.members) == members
+    folder = write_dataset(tiny, tmp_path / "tiny")
+    lines = (folder / "members.csv").read_text().splitlines()
+    assert len(lines) == members + 1
+    assert lines[1].startswith("M0000001,,,,2026-01-01,active,2026-01-01,US,USD,")
+
+
+def test_uniform_recruiting_knobs_give_a_random_recursive_tree():
+    """Known mathematics: recruited by a uniformly random earlier member, the share of
+    members recruiting exactly k approaches 2^-(k+1) (half recruit nobody)."""
+    from fairtree.simulation.synth_network import NetworkKnobs
+
+    uniform = NetworkKnobs(
+        preferential_share=0.0, recency_power=1.0, quick_quitter_share=0.0,
+        steady_quit_monthly=1e-12,
+    )  # fmt: skip
+    members = 200_000
+    tree = generate(members, 12, seed=3, placement="none", network=uniform)
+    recruits = np.bincount(tree.members.sponsor[1:], minlength=members)
+    shares = np.bincount(recruits)[:5] / members
+    assert np.allclose(shares, [0.5, 0.25, 0.125, 0.0625, 0.03125], atol=0.005)

@@ -13,7 +13,7 @@ from fairtree.engine.plan_tests import run_case
 from fairtree.errors import FairtreeError
 from fairtree.plans.load import load_plan
 
-console = Console()
+console = Console(soft_wrap=True)
 
 
 @plan_app.command("check")
@@ -27,7 +27,8 @@ def check(files: list[Path]) -> None:
                 check_kinds(version, str(path))
         except FairtreeError as exc:
             failed = True
-            console.print(f"[red]refused[/red] {path}\n{exc}", highlight=False)
+            console.print(f"[red]refused[/red] {path}", highlight=False)
+            console.print(str(exc), highlight=False, markup=False)
             continue
         console.print(f"[green]ok[/green] {path} ({len(document.versions)} version(s))")
     raise typer.Exit(1 if failed else 0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,7 +33,7 @@ def read_csv(
             problems.file(spec.name, "file is missing")
         return None
     data = path.read_bytes()
-    if not _header_ok(data, spec, problems):
+    if not _header_ok(data, spec, problems) or not _check_bytes(data, spec, problems):
         return None
     malformed: list[int] = []
 
@@ -65,16 +65,44 @@ def read_csv(
     table = table.combine_chunks()
     if not has_quotes and not malformed:
         return table, LineNumbers()
-    starts, bad_records = _record_lines(data, len(spec.columns))
-    for line, fields in bad_records:
-        problems.file(
-            spec.name,
-            f"malformed line: {fields} fields where {len(spec.columns)} columns are expected",
-            location=f"line {line}",
-        )
+    width = len(spec.columns)
+    if malformed:
+        _, bad_records = _record_lines(data, width)
+        for line, fields in bad_records:
+            problems.file(
+                spec.name,
+                f"malformed line: {fields} fields where {width} columns are expected",
+                location=f"line {line}",
+            )
+        if not bad_records:  # the two parsers disagree: still refuse the file
+            problems.file(spec.name, f"{len(malformed)} malformed line(s)")
     if data.count(b'"') % 2:
         problems.file(spec.name, "a quoted field is never closed")
-    return table, LineNumbers(lambda rows: starts[np.minimum(rows, len(starts) - 1)])
+    return table, LineNumbers(_lazy_record_starts(data, width))
+
+
+def _lazy_record_starts(data: bytes, width: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Line numbers of records when quoted fields may span lines, computed on first use
+    (only when a problem is reported), so valid files never pay for it."""
+    cache: list[np.ndarray] = []
+
+    def resolve(rows: np.ndarray) -> np.ndarray:
+        if not cache:
+            cache.append(_record_lines(data, width)[0])
+        starts = cache[0]
+        return starts[np.minimum(rows, len(starts) - 1)]
+
+    return resolve
+
+
+def _check_bytes(data: bytes, spec: FileSpec, problems: Problems) -> bool:
+    """Refuse NUL bytes: no database text column can hold them."""
+    at = data.find(b"\x00")
+    if at < 0:
+        return True
+    line = data[:at].count(b"\n") + 1
+    problems.file(spec.name, "contains a NUL byte", location=f"line {line}")
+    return False
 
 
 def _header_ok(data: bytes, spec: FileSpec, problems: Problems) -> bool:

@@ -51,6 +51,12 @@ def parse_bool(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def parse_date(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """ISO dates to days since 1970 (int32), and the mask of text that is not a real date."""
     shaped = matches(column, DATE_PATTERN)
+    if shaped.all():
+        try:  # the strict cast is fast and refuses impossible dates like 2026-02-30 ...
+            days = pc.cast(column, pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False)
+            return days.astype(np.int32), np.zeros(len(column), dtype=bool)
+        except pa.ArrowInvalid:
+            pass  # ... but cannot say which row is wrong: find it below
     parsed = pc.strptime(column, format="%Y-%m-%d", unit="s", error_is_null=True)
     # strptime rolls 2026-02-30 over to March; writing it back exposes that.
     same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), column)

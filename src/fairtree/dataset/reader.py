@@ -108,6 +108,9 @@ def _read_plan(folder: Path, problems: Problems) -> PlanText | None:
     if not path.is_file():
         return None
     data = path.read_bytes()
+    if b"\x00" in data:
+        problems.file(schema.PLAN_FILE, "contains a NUL byte")
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as bad:

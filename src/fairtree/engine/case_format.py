@@ -51,7 +51,14 @@ class CaseParty(Strict):
     id: str
     consultant: str
     host: str | None = None  # a member hosting; empty when a customer hosts
+    host_customer: str | None = None  # a retail customer hosting (any id text)
     held_on: date | None = None
+
+    @model_validator(mode="after")
+    def _one_host(self) -> CaseParty:
+        if self.host is not None and self.host_customer is not None:
+            raise ValueError("give at most one of host or host_customer")
+        return self
 
 
 class CarryIn(Strict):
@@ -68,6 +75,8 @@ class Expect(Strict):
     pool: dict[str, Amount] | None = None
     total_paid: Amount | None = None
     carry_out: dict[str, dict[str, Volume]] | None = None  # listed members only
+    # complete: party id -> {host id: credit}; a party not listed gets no host credit
+    host_credits: dict[str, dict[str, Amount]] | None = None
 
 
 class ExpectError(Strict):

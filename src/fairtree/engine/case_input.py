@@ -6,7 +6,7 @@ import numpy as np
 
 from fairtree.engine.case_format import Case
 from fairtree.engine.inputs import STATUS_CODES, CarryState, EngineInput, Members, Orders, Parties
-from fairtree.errors import UnknownMemberError
+from fairtree.errors import PlanError, Problem, UnknownMemberError
 from fairtree.money import parse_amount
 from fairtree.periods import Period
 from fairtree.plans.schema import Plan
@@ -26,6 +26,14 @@ def _position(text: str | None) -> int:
     if text is None:
         return -1
     return _POSITIONS[text] if text in _POSITIONS else int(text)
+
+
+def _party(ids: dict[str, int], name: str | None, what: str) -> int:
+    if name is None:
+        return -1
+    if name not in ids:
+        raise PlanError([Problem("case", what, "party", f"names unknown party {name!r}")])
+    return ids[name]
 
 
 def _signed_volume(hundredths: int, is_return: bool) -> int:
@@ -81,7 +89,10 @@ def case_input(case: Case, plan: Plan) -> EngineInput:
         retail_margin=np.array(
             [money(o.retail_margin, s) for o, s in zip(rows, signs, strict=True)], dtype=np.int64
         ),
-        party=np.array([party_ids[o.party] if o.party else -1 for o in rows], dtype=np.int64),
+        party=np.array(
+            [_party(party_ids, o.party, f"order {o.id or i + 1}") for i, o in enumerate(rows)],
+            dtype=np.int64,
+        ),
     )
     parties = Parties(
         ids=np.array([p.id for p in case.parties], dtype=object),
@@ -92,6 +103,7 @@ def case_input(case: Case, plan: Plan) -> EngineInput:
             [_index(ids, p.host, f"party {p.id} host") for p in case.parties], dtype=np.int64
         ),
         held_on=np.array([p.held_on or period.start for p in case.parties], dtype="datetime64[D]"),
+        host_customer=np.array([p.host_customer or "" for p in case.parties], dtype=object),
     )
     highest = np.zeros(len(case.members), dtype=np.int16)
     for name, rank in case.carry_in.highest_rank.items():

@@ -13,7 +13,7 @@ from math import gcd
 import numpy as np
 
 from fairtree.engine.inputs import STATUS_CODES, CarryState, EngineInput
-from fairtree.genealogy.network import PlacementTree
+from fairtree.genealogy.network import PlacementTree, build_placement_tree
 from fairtree.genealogy.tree import Tree
 from fairtree.money import RoundingRule, currency_exponent, round_div_array
 from fairtree.periods import Period
@@ -49,8 +49,23 @@ class Context:
     paid_as: np.ndarray  # int16
     highest: np.ndarray  # int16
     carry_in: CarryState  # preorder
-    placement: PlacementTree | None = None
     pay_of: dict[str, np.ndarray] = field(default_factory=dict)  # earlier bonuses, preorder
+    cache: dict[str, np.ndarray] = field(default_factory=dict)  # shared derived arrays
+    _placement: PlacementTree | None = None
+
+    @property
+    def placement(self) -> PlacementTree | None:
+        """The placement tree in its own preorder (None without placement columns).
+
+        Built on first use, so plans without binary or matrix bonuses never pay for it.
+        """
+        members = self.inputs.members
+        if self._placement is None and members.placement_parent is not None:
+            assert members.placement_position is not None
+            self._placement = build_placement_tree(
+                members.placement_parent, members.placement_position, ids=members.ids
+            )
+        return self._placement
 
     @property
     def size(self) -> int:

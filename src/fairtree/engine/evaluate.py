@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from fairtree.engine.context import Context, PeriodOrders, statuses_allowed
@@ -10,7 +12,6 @@ from fairtree.engine.ranks import evaluate_ranks
 from fairtree.engine.registry import get_kind, registered_kinds
 from fairtree.engine.result import BonusOutcome, Evaluation
 from fairtree.errors import PlanError, Problem
-from fairtree.genealogy.network import build_placement_tree
 from fairtree.genealogy.tree import Tree, build_tree
 from fairtree.periods import Period
 from fairtree.plans.load import PlanDocument
@@ -81,11 +82,6 @@ def build_context(
     paid_as = evaluate_ranks(plan, tree, pv, group_volume, active)
     carry_in = inputs.carry_in or CarryState.empty(len(members))
     highest = np.maximum(carry_in.highest_rank[order], paid_as).astype(np.int16)
-    placement = None
-    if members.placement_parent is not None and members.placement_position is not None:
-        placement = build_placement_tree(
-            members.placement_parent, members.placement_position, ids=members.ids
-        )
     return Context(
         plan=plan,
         period=period,
@@ -104,7 +100,6 @@ def build_context(
             highest_rank=carry_in.highest_rank[order],
             values={key: value[order] for key, value in carry_in.values.items()},
         ),
-        placement=placement,
     )
 
 
@@ -140,11 +135,10 @@ def to_evaluation(ctx: Context, outcomes: dict[str, BonusOutcome]) -> Evaluation
     carry_values: dict[str, np.ndarray] = {}
     mapped: dict[str, BonusOutcome] = {}
     for bonus_id, outcome in outcomes.items():
-        mapped[bonus_id] = BonusOutcome(
+        mapped[bonus_id] = dataclasses.replace(
+            outcome,
             pay=outcome.pay[back],
-            pool=outcome.pool,
             carry_out={k: v[back] for k, v in outcome.carry_out.items()},
-            report_only=outcome.report_only,
         )
         for key, value in outcome.carry_out.items():
             carry_values[f"{bonus_id}.{key}"] = value[back]

@@ -65,10 +65,24 @@ class Orders:
 
 @dataclass(frozen=True)
 class Parties:
+    """Parties of a party plan; ``Orders.party`` indexes these rows."""
+
     ids: np.ndarray
     consultant: np.ndarray  # int64 member index
     host_member: np.ndarray  # int64 member index or -1 (a customer hosts)
     held_on: np.ndarray  # datetime64[D]
+    host_customer: np.ndarray | None = None  # object: customer id hosting, "" when none
+
+    def __len__(self) -> int:
+        return int(self.consultant.shape[0])
+
+    def host_name(self, party: int, member_ids: np.ndarray) -> str:
+        """Who receives the host credit: the hosting member's or customer's id, or ""."""
+        if self.host_member[party] >= 0:
+            return str(member_ids[self.host_member[party]])
+        if self.host_customer is not None and self.host_customer[party]:
+            return str(self.host_customer[party])
+        return ""
 
 
 @dataclass(frozen=True)

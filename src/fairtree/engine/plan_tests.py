@@ -129,13 +129,15 @@ def compare(case: Case, currency: str, result: Evaluation) -> list[str]:
                 if b not in result.outcomes
             ]
             for bonus_id, bonus in result.outcomes.items():
-                want = _minor(listed[bonus_id], currency) if bonus_id in listed else 0
-                check(f"pay {member} {bonus_id}", money(want), money(bonus.pay[row[member]]))
-    for label, table, attribute in (
-        ("breakage", expect.breakage, "breakage"),
-        ("pool", expect.pool, "pool"),
-    ):
-        for bonus_id, amount in (table or {}).items():
+                due = _minor(listed[bonus_id], currency) if bonus_id in listed else 0
+                check(f"pay {member} {bonus_id}", money(due), money(bonus.pay[row[member]]))
+    amounts: tuple[tuple[str, dict[str, Decimal] | None], ...] = (
+        ("breakage", expect.breakage),
+        ("pool", expect.pool),
+    )
+    for attribute, amount_table in amounts:
+        label = attribute
+        for bonus_id, amount in (amount_table or {}).items():
             if bonus_id not in result.outcomes:
                 out.append(f"{label} names unknown bonus {bonus_id!r}")
                 continue
@@ -143,15 +145,42 @@ def compare(case: Case, currency: str, result: Evaluation) -> list[str]:
             check(f"{label} {bonus_id}", money(_minor(amount, currency)), money(got))
     if expect.total_paid is not None:
         check("total paid", money(_minor(expect.total_paid, currency)), money(result.total_paid()))
+    if expect.host_credits is not None:
+        out += compare_credits(expect.host_credits, currency, result)
     for key, per_member in (expect.carry_out or {}).items():
         values = result.carry_out.values.get(key)
         if values is None:
             out.append(f"carry_out {key}: not produced")
             continue
-        for member, want in per_member.items():
+        for member, carried in per_member.items():
             check(
                 f"carry_out {key} {member}",
-                format_points(want),
+                format_points(carried),
                 format_points(int(values[row[member]])),
+            )
+    return out
+
+
+def compare_credits(
+    expected: dict[str, dict[str, Decimal]], currency: str, result: Evaluation
+) -> list[str]:
+    """Host credit lines, complete: every party listed, and no credit for any other."""
+    got: dict[str, dict[str, int]] = {}
+    for outcome in result.outcomes.values():
+        for line in outcome.credits:
+            got.setdefault(line.party, {})[line.holder] = line.amount
+    want = {
+        party: {holder: _minor(amount, currency) for holder, amount in holders.items()}
+        for party, holders in expected.items()
+    }
+    out = []
+    for party in sorted(set(want) | set(got)):
+        shown = lambda table: {  # noqa: E731
+            holder: format_amount(amount, currency) for holder, amount in table.items()
+        }
+        if want.get(party, {}) != got.get(party, {}):
+            out.append(
+                f"host credit {party}: expected {shown(want.get(party, {}))}, "
+                f"got {shown(got.get(party, {}))}"
             )
     return out

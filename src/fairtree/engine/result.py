@@ -11,6 +11,24 @@ from fairtree.engine.inputs import CarryState
 
 
 @dataclass(frozen=True)
+class CreditLine:
+    """An amount a bonus reports to someone outside the pay array, never paid as
+    commission: e.g. a party host's reward credit (the host may be a retail customer).
+
+    ``amount = rate x base`` rounded once by the plan's rule; ``base`` is minor units.
+    """
+
+    bonus_id: str
+    party: str
+    holder: str  # member or customer id
+    holder_is_member: bool
+    base: int
+    rate: int  # RATE_SCALE units
+    amount: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class BonusOutcome:
     """One bonus over the network, in the evaluating context's member order.
 
@@ -23,6 +41,7 @@ class BonusOutcome:
     pool: int
     carry_out: dict[str, np.ndarray] = field(default_factory=dict)
     report_only: bool = False
+    credits: tuple[CreditLine, ...] = ()  # reported beside pay, not commission
 
     @property
     def paid(self) -> int:

@@ -25,7 +25,7 @@ class PlacementTree:
 def build_placement_tree(
     placement_parent: np.ndarray,
     placement_position: np.ndarray,
-    ids: Sequence[object] | None = None,
+    ids: Sequence[object] | np.ndarray | None = None,
 ) -> PlacementTree:
     """Placement tree arrays; members without a parent are roots of their own."""
     position = np.asarray(placement_position, dtype=np.int8)

@@ -132,6 +132,25 @@ def place_matrix(view: PlacementView[Node], sponsor: Node, width: int) -> tuple[
     raise AssertionError("a finite tree always has an open slot")  # pragma: no cover
 
 
+def place_automatically(
+    view: PlacementView[Node],
+    sponsor: Node,
+    kind: PlacementKind | str,
+    rule: BinaryRule | str = BinaryRule.WEAKER_LEG,
+    width: int | None = None,
+    enrollments_before: int = 0,
+) -> tuple[Node, int]:
+    """Where the company's automatic rule puts a new member enrolled by ``sponsor``."""
+    kind = PlacementKind(kind)
+    if kind is PlacementKind.BINARY:
+        return place_binary(view, sponsor, rule, enrollments_before)
+    if kind is PlacementKind.MATRIX:
+        if width is None:
+            raise PositionOutOfRangeError("a matrix needs its width")
+        return place_matrix(view, sponsor, width)
+    raise PositionOutOfRangeError("a company without a placement tree places nobody")
+
+
 def place_forced(
     view: PlacementView[Node],
     parent: Node,

@@ -6,7 +6,10 @@ a million members within seconds:
 
 - Binary outer legs: ``jump[node, side]`` remembers a node further down the node's outer
   edge (path compression), so walking to the bottom does not start at the top each time.
-- Weaker leg: subtree sizes are kept by adding one up the ancestors of each new member.
+- Weaker leg: subtree sizes are kept by adding one up the ancestors of each new member,
+  but only to members whose size can still be asked for (their placement parent still
+  enrolls someone later; the sponsor array is known in advance). Members that no longer
+  matter are skipped with union-find style pointers, so deep trees stay cheap.
 - Matrix spillover: all levels of a sponsor's subtree above its first open slot are full
   and stay full, so each sponsor keeps a cursor (level, index in that level) that only
   moves forward; the node at a cursor is found by the base-W digits of the index.
@@ -14,6 +17,7 @@ a million members within seconds:
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +30,7 @@ try:  # numba is a dependency, but the kernels still run (slowly) without it.
 
     HAVE_NUMBA = True
 except ImportError:  # pragma: no cover - exercised only where numba is missing
-    numba = None
+    numba = None  # type: ignore[assignment]
     HAVE_NUMBA = False
 
 _RULE_CODES = {
@@ -59,12 +63,41 @@ def _outer_bottom(child: np.ndarray, jump: np.ndarray, start: int, side: int) ->
     return node
 
 
+# Columns of the per-member record the weaker-leg rule keeps; one row per member keeps
+# what each step up the tree reads in one cache line.
+_PARENT, _SKIP, _SIZE, _ASKED_UNTIL = 0, 1, 2, 3
+
+
+def _next_counted(start: int, now: int, record: np.ndarray) -> int:
+    """Nearest ancestor-or-self of ``start`` whose leg size will still be asked for, or -1.
+
+    A member's size is asked for only while their placement parent enrolls members
+    later than ``now`` (``_ASKED_UNTIL``); after that it never matters again, so the
+    ``_SKIP`` pointer jumps over it (and is compressed like union-find).
+    """
+    node = start
+    while node >= 0:
+        ahead = record[node, _SKIP]
+        if ahead != node:
+            node = ahead
+            continue
+        if record[node, _ASKED_UNTIL] > now:
+            break
+        record[node, _SKIP] = record[node, _PARENT]
+        node = record[node, _PARENT]
+    walker = start
+    while walker >= 0 and walker != node:
+        ahead = record[walker, _SKIP]
+        record[walker, _SKIP] = node
+        walker = ahead
+    return node
+
+
 def _binary_kernel(
     sponsor: np.ndarray,
     rule_code: int,
     parent: np.ndarray,
     position: np.ndarray,
-    outer_bottom: Callable[..., int],
 ) -> None:
     n = sponsor.shape[0]
     child = np.full((n, 2), -1, dtype=np.int64)
@@ -72,13 +105,22 @@ def _binary_kernel(
     for i in range(n):
         jump[i, 0] = i
         jump[i, 1] = i
-    size = np.ones(n, dtype=np.int64)
     enrolled = np.zeros(n, dtype=np.int64)
+    last_enrollment = np.full(n, -1, dtype=np.int64)
+    for i in range(n):
+        if sponsor[i] >= 0:
+            last_enrollment[sponsor[i]] = i
+    record = np.empty((n if rule_code == 2 else 0, 4), dtype=np.int64)
     for i in range(n):
         enroller = sponsor[i]
         if enroller < 0:
             parent[i] = -1
             position[i] = -1
+            if rule_code == 2:
+                record[i, _PARENT] = -1
+                record[i, _SKIP] = i
+                record[i, _SIZE] = 1
+                record[i, _ASKED_UNTIL] = -1
             continue
         if rule_code == 0:
             side = 0
@@ -87,21 +129,25 @@ def _binary_kernel(
         elif rule_code == 2:
             left = child[enroller, 0]
             right = child[enroller, 1]
-            left_size = size[left] if left >= 0 else 0
-            right_size = size[right] if right >= 0 else 0
+            left_size = record[left, _SIZE] if left >= 0 else 0
+            right_size = record[right, _SIZE] if right >= 0 else 0
             side = 0 if left_size <= right_size else 1
         else:
             side = enrolled[enroller] % 2
         enrolled[enroller] += 1
-        bottom = outer_bottom(child, jump, enroller, side)
+        bottom = _outer_bottom(child, jump, enroller, side)
         child[bottom, side] = i
         parent[i] = bottom
         position[i] = side
         if rule_code == 2:
-            up = bottom
+            record[i, _PARENT] = bottom
+            record[i, _SKIP] = i
+            record[i, _SIZE] = 1
+            record[i, _ASKED_UNTIL] = last_enrollment[bottom]
+            up = _next_counted(bottom, i, record)
             while up >= 0:
-                size[up] += 1
-                up = parent[up]
+                record[up, _SIZE] += 1
+                up = _next_counted(record[up, _PARENT], i, record)
 
 
 def _matrix_kernel(
@@ -147,17 +193,21 @@ def _matrix_kernel(
         position[i] = slot + 1
 
 
-def _binary_python(sponsor: Any, rule_code: int, parent: Any, position: Any) -> None:
-    _binary_kernel(sponsor, rule_code, parent, position, _outer_bottom)
+def _compile(kernel: Callable[..., Any], **helpers: Callable[..., Any]) -> Callable[..., Any]:
+    """``kernel`` compiled by numba, calling the compiled ``helpers`` it names."""
+    assert numba is not None
+    scope = {**kernel.__globals__, **helpers}
+    rebound = types.FunctionType(kernel.__code__, scope, kernel.__name__)
+    return numba.njit(cache=True)(rebound)
 
 
 if HAVE_NUMBA:
-    _outer_bottom_jit = numba.njit(cache=True)(_outer_bottom)
-    _binary_kernel_jit = numba.njit(cache=True)(_binary_kernel)
-    _matrix_jit = numba.njit(cache=True)(_matrix_kernel)
-
-    def _binary_compiled(sponsor: Any, rule_code: int, parent: Any, position: Any) -> None:
-        _binary_kernel_jit(sponsor, rule_code, parent, position, _outer_bottom_jit)
+    _binary_compiled = _compile(
+        _binary_kernel,
+        _outer_bottom=numba.njit(cache=True)(_outer_bottom),
+        _next_counted=numba.njit(cache=True)(_next_counted),
+    )
+    _matrix_compiled = _compile(_matrix_kernel)
 
 
 def _validated_sponsors(sponsor: np.ndarray) -> np.ndarray:
@@ -194,9 +244,9 @@ def place_all(
     compiled = use_numba and HAVE_NUMBA
     if kind is PlacementKind.BINARY:
         code = _RULE_CODES[BinaryRule(rule)]
-        (_binary_compiled if compiled else _binary_python)(sponsors, code, parent, position)
+        (_binary_compiled if compiled else _binary_kernel)(sponsors, code, parent, position)
     elif kind is PlacementKind.MATRIX:
         if not 2 <= width <= 100:
             raise ValueError(f"matrix width must be 2..100, got {width}")
-        (_matrix_jit if compiled else _matrix_kernel)(sponsors, width, parent, position)
+        (_matrix_compiled if compiled else _matrix_kernel)(sponsors, width, parent, position)
     return parent, position

@@ -15,9 +15,8 @@ from fairtree.errors import UnknownMemberError
 from fairtree.genealogy.placement import (
     BinaryRule,
     PlacementKind,
-    place_binary,
+    place_automatically,
     place_forced,
-    place_matrix,
 )
 
 
@@ -52,14 +51,10 @@ class InMemoryPlacement:
         """Place ``node`` enrolled by ``sponsor`` by the tree's automatic rule."""
         if not self.contains(sponsor):
             raise UnknownMemberError(f"sponsor {sponsor!r} is not in the placement tree")
-        if self.kind is PlacementKind.BINARY:
-            before = self._enrolled.get(sponsor, 0)
-            parent, position = place_binary(self, sponsor, rule, before)
-        elif self.kind is PlacementKind.MATRIX:
-            assert self.width is not None
-            parent, position = place_matrix(self, sponsor, self.width)
-        else:
-            raise ValueError("a tree without placement places nobody")
+        before = self._enrolled.get(sponsor, 0)
+        parent, position = place_automatically(
+            self, sponsor, self.kind, rule, self.width, enrollments_before=before
+        )
         self._enrolled[sponsor] = self._enrolled.get(sponsor, 0) + 1
         self._attach(node, parent, position)
         return parent, position
@@ -97,6 +92,6 @@ def place_one_by_one(
             tree.add_root(member)
             continue
         above, slot = tree.place_new(member, enroller, rule)
-        parent[member] = above
+        parent[member] = int(above)  # type: ignore[call-overload]  # nodes are ints here
         position[member] = slot
     return parent, position

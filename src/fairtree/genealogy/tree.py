@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numba
 import numpy as np
@@ -46,11 +47,19 @@ class Tree:
         np.cumsum(values, out=cum[1:])
         return cum[self.end] - cum[:-1]
 
+    @cached_property
+    def non_roots(self) -> np.ndarray:
+        """Positions of members that have a parent (computed once per tree)."""
+        return np.flatnonzero(self.parent >= 0)
+
+    @cached_property
+    def non_root_parent(self) -> np.ndarray:
+        return self.parent[self.non_roots]
+
     def children_sum(self, values: np.ndarray) -> np.ndarray:
         """Sum of ``values`` over each member's direct children (frontline)."""
-        has_parent = self.parent >= 0
         out = np.zeros(self.size, dtype=np.int64)
-        np.add.at(out, self.parent[has_parent], np.asarray(values, dtype=np.int64)[has_parent])
+        np.add.at(out, self.non_root_parent, np.asarray(values, dtype=np.int64)[self.non_roots])
         return out
 
     def ancestor(self, steps: int) -> np.ndarray:
@@ -61,11 +70,11 @@ class Tree:
         return node
 
 
-def _names(ids: Sequence[object] | None, index: int) -> str:
+def _names(ids: Sequence[object] | np.ndarray | None, index: int) -> str:
     return str(ids[index]) if ids is not None else f"#{index}"
 
 
-def _check_parents(parent: np.ndarray, ids: Sequence[object] | None) -> None:
+def _check_parents(parent: np.ndarray, ids: Sequence[object] | np.ndarray | None) -> None:
     bad = np.flatnonzero((parent < -1) | (parent >= parent.shape[0]))
     if bad.size:
         first = int(bad[0])
@@ -74,7 +83,7 @@ def _check_parents(parent: np.ndarray, ids: Sequence[object] | None) -> None:
         )
 
 
-def _depths(parent: np.ndarray, ids: Sequence[object] | None) -> np.ndarray:
+def _depths(parent: np.ndarray, ids: Sequence[object] | np.ndarray | None) -> np.ndarray:
     """Depth of every member by pointer jumping; a chain still open afterwards loops."""
     n = parent.shape[0]
     depth = (parent >= 0).astype(np.int64)
@@ -109,6 +118,7 @@ def _member_on_loop(parent: np.ndarray, start: int) -> int:
 
 @numba.njit(cache=True)
 def _preorder_kernel(parent: np.ndarray, fill_order: np.ndarray):  # pragma: no cover - compiled
+    """Counting-sort children by parent, then one DFS writing preorder arrays directly."""
     n = parent.shape[0]
     first_child = np.zeros(n + 2, dtype=np.int64)  # CSR over parent + 1 (slot 0 = roots)
     for i in range(n):
@@ -124,35 +134,40 @@ def _preorder_kernel(parent: np.ndarray, fill_order: np.ndarray):  # pragma: no 
         cursor[slot] += 1
     order = np.empty(n, dtype=np.int64)
     position = np.full(n, -1, dtype=np.int64)
-    depth = np.zeros(n, dtype=np.int32)
+    pre_parent = np.empty(n, dtype=np.int64)
+    pre_depth = np.zeros(n, dtype=np.int32)
     stack = np.empty(n, dtype=np.int64)
+    stack_parent = np.empty(n, dtype=np.int64)  # preorder position of the pushed node's parent
     top = 0
     for k in range(first_child[1] - 1, first_child[0] - 1, -1):
         stack[top] = children[k]
+        stack_parent[top] = -1
         top += 1
     count = 0
     while top > 0:
         top -= 1
         node = stack[top]
+        up = stack_parent[top]
         position[node] = count
         order[count] = node
-        count += 1
-        if parent[node] >= 0:
-            depth[node] = depth[parent[node]] + 1
+        pre_parent[count] = up
+        if up >= 0:
+            pre_depth[count] = pre_depth[up] + 1
         for k in range(first_child[node + 2] - 1, first_child[node + 1] - 1, -1):
             stack[top] = children[k]
+            stack_parent[top] = count
             top += 1
-    size = np.ones(n, dtype=np.int64)
+        count += 1
+    end = np.arange(n, dtype=np.int64) + 1
     for k in range(count - 1, -1, -1):
-        node = order[k]
-        if parent[node] >= 0:
-            size[parent[node]] += size[node]
-    return order, position, depth, size, count
+        if pre_parent[k] >= 0 and end[k] > end[pre_parent[k]]:
+            end[pre_parent[k]] = end[k]
+    return order, position, pre_parent, pre_depth, end, count
 
 
 def build_tree(
     parent_of: np.ndarray | Sequence[int],
-    ids: Sequence[object] | None = None,
+    ids: Sequence[object] | np.ndarray | None = None,
     sibling_key: np.ndarray | None = None,
 ) -> Tree:
     """Preorder arrays for a forest given each member's parent input index (-1 = root).
@@ -173,24 +188,17 @@ def build_tree(
         fill_order = np.arange(n, dtype=np.int64)
     else:
         fill_order = np.lexsort((np.asarray(sibling_key), parent)).astype(np.int64)
-    order, position, depth, size, visited = _preorder_kernel(parent, fill_order)
+    order, position, pre_parent, depth, end, visited = _preorder_kernel(parent, fill_order)
     if visited < n:  # members never reached from a root hang below a loop
         stray = int(np.flatnonzero(position < 0)[0])
         on_loop = _member_on_loop(parent, stray)
         raise CycleError(f"the chain above member {_names(ids, on_loop)} loops back to it")
-    pre_parent = np.where(parent[order] >= 0, position[np.maximum(parent[order], 0)], -1)
-    return Tree(
-        order=order,
-        position=position,
-        parent=pre_parent,
-        depth=depth[order],
-        end=np.arange(n, dtype=np.int64) + size[order],
-    )
+    return Tree(order=order, position=position, parent=pre_parent, depth=depth, end=end)
 
 
 def build_tree_numpy(
     parent_of: np.ndarray | Sequence[int],
-    ids: Sequence[object] | None = None,
+    ids: Sequence[object] | np.ndarray | None = None,
     sibling_key: np.ndarray | None = None,
 ) -> Tree:
     """The numpy-only construction (no compiled code); same arrays as :func:`build_tree`."""
@@ -251,7 +259,7 @@ def build_tree_reference(parent_of: Sequence[int]) -> Tree:
     """Plain recursive-free DFS: the obviously-right version the tests compare against."""
     n = len(parent_of)
     children: list[list[int]] = [[] for _ in range(n)]
-    roots = []
+    roots: list[int] = []
     for i, p in enumerate(parent_of):
         (roots if p < 0 else children[p]).append(i)
     order: list[int] = []

@@ -48,9 +48,26 @@ class Bracket(Strict):
 
 
 class Breakaway(Strict):
-    rank: str  # a frontline leg whose head holds this paid-as rank breaks away
+    """When a leg leaves its sponsor's group, and the overrides paid on it.
+
+    A member (not a root) breaks away when it holds ``rank`` (the pay rank) and/or,
+    when ``group_volume`` is given, is active with its own group PV (after its own
+    breakaways left) at or above it. Give at least one; both must hold when both
+    are given.
+    """
+
+    rank: str | None = None
+    group_volume: Volume | None = None
     generation_rates: list[Rate] = Field(default_factory=list)  # override on gen 1, 2, ...
     generation_min_rank: str | None = None  # receiver rank needed to earn overrides
+    # generations paid, by receiver rank (highest listed rank <= own); None: all
+    generations_by_rank: dict[str, int] | None = None
+
+    @model_validator(mode="after")
+    def _some_condition(self) -> Breakaway:
+        if self.rank is None and self.group_volume is None:
+            raise ValueError("give rank, group_volume or both")
+        return self
 
 
 class Stairstep(BonusBase):
@@ -66,12 +83,22 @@ class BinaryPairs(Strict):
     pair_volume: Volume  # volume on each side that makes one pair
     pair_amount: Amount  # paid per pair
     first_pair: Literal["1:1", "2:1"] = "1:1"
+    # 2:1 applies to the member's first pair ever (carried as "<id>.first_pair") or
+    # to the first pair of every period
+    first_pair_scope: Literal["ever", "period"] = "ever"
+
+    @model_validator(mode="after")
+    def _positive_pair(self) -> BinaryPairs:
+        if self.pair_volume <= 0:
+            raise ValueError("pair_volume must be above 0")
+        return self
 
 
 class BinaryCarry(Strict):
     enabled: bool = True
     max_carry: Volume | None = None  # carry per side above this is flushed
     flush_if_inactive: bool = True
+    flush_weaker_side: bool = False  # a paid member's weaker-side remainder is flushed
 
 
 class Binary(BonusBase):
@@ -82,7 +109,8 @@ class Binary(BonusBase):
     weak_leg_rate: Rate | None = None
     pairs: BinaryPairs | None = None
     carry: BinaryCarry = BinaryCarry()
-    cap_by_rank: dict[str, Amount] = Field(default_factory=dict)  # per period
+    cap: Amount | None = None  # per period, for every member (None: no cap)
+    cap_by_rank: dict[str, Amount] = Field(default_factory=dict)  # per period, overrides cap
     requires_active_legs: int = Field(default=0, ge=0, le=2)  # personally sponsored L/R
 
     @model_validator(mode="after")
@@ -99,6 +127,8 @@ class Matrix(BonusBase):
     volume: VolumeName = "bv"
     width: int = Field(ge=1, le=100)
     rates: list[Rate] = Field(min_length=1)  # one per matrix level (the depth)
+    compression: Literal["none", "dynamic"] = "none"  # dynamic: skip inactive placements
+    compressed_volume: Literal["roll_up", "breakage"] = "roll_up"
 
 
 class Matching(BonusBase):
@@ -135,8 +165,11 @@ class LeadershipPool(BonusBase):
 
 
 class HostTier(Strict):
+    """A party sales tier: the host's reward and, optionally, the consultant's rate."""
+
     min_sales: Amount
     reward_percent: Rate
+    consultant_rate: Rate | None = None  # None: the bonus's flat consultant_rate
 
 
 class PartyPlan(BonusBase):

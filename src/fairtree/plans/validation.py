@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from fairtree.errors import Problem
 from fairtree.money import currency_exponent
+from fairtree.plans.kind_checks import check_kind_parameters
 from fairtree.plans.schema import Plan
 from fairtree.plans.schema_bonuses import Binary, Matching, Stairstep
 
@@ -56,12 +57,15 @@ def check_plan(plan: Plan, source: str, prefix: str = "") -> list[Problem]:
                 "generation_min_rank",
                 bonus.breakaway.generation_min_rank,
             )
+        check_kind_parameters(bonus, where, plan.currency, rank_names, bad)
         if isinstance(bonus, Matching):
             for j, other in enumerate(bonus.of):
                 if other not in ids:
                     bad(f"{where}.of[{j}]", "of", f"unknown bonus {other!r}")
         if isinstance(bonus, Binary):
             amounts = list(bonus.cap_by_rank.values())
+            if bonus.cap is not None:
+                amounts.append(bonus.cap)
             if bonus.pairs is not None:
                 amounts.append(bonus.pairs.pair_amount)
             _check_precision(plan.currency, amounts, f"{where}", bad)

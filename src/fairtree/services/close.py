@@ -74,7 +74,9 @@ def evaluate_period(
         session, period, through_id, placement=company.placement != "none"
     )
     carry_in = carry_in_for(session, company, period, facts.member_db_ids)
-    inputs = EngineInput(facts.inputs.members, facts.inputs.orders, carry_in=carry_in)
+    inputs = EngineInput(
+        facts.inputs.members, facts.inputs.orders, facts.inputs.parties, carry_in=carry_in
+    )
     return facts, evaluate(inputs, document, period)
 
 

@@ -8,6 +8,7 @@ the command or request boundary does.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -54,12 +55,15 @@ def import_dataset(
     total = sum(parsed.counts.values())
     progress.stage("loading", total)
     company = _add_company(session, parsed)
-    if session.get_bind().dialect.name == "sqlite":
-        with bulk_load.sqlite_bulk_mode(session):
-            _load_tables(session, parsed, progress)
-    else:
+    tables = [rows.table for rows in parsed.tables] + ["genealogy_history"]
+    with ExitStack() as stack:
+        stack.enter_context(bulk_load.secondary_indexes_built_after(session, tables))
+        if session.get_bind().dialect.name == "sqlite":
+            bulk_load.defer_sqlite_foreign_keys(session)
+            stack.enter_context(bulk_load.sqlite_large_cache(session))
         _load_tables(session, parsed, progress)
-    bulk_load.open_history_for_all_members(session, reason="import", actor=IMPORT_ACTOR)
+        bulk_load.open_history_for_all_members(session, reason="import", actor=IMPORT_ACTOR)
+        progress.stage("indexing", None)
     bulk_load.advance_id_sequences(session, [rows.table for rows in parsed.tables])
     if parsed.plan is not None:
         session.add(

@@ -70,7 +70,9 @@ def _traces(
         session, period, through, placement=company.placement != "none"
     )
     carry_in = carry_in_for(session, company, period, facts.member_db_ids)
-    inputs = EngineInput(facts.inputs.members, facts.inputs.orders, carry_in=carry_in)
+    inputs = EngineInput(
+        facts.inputs.members, facts.inputs.orders, facts.inputs.parties, carry_in=carry_in
+    )
     return {t.bonus_id: t for t in explain_member(inputs, document, period, member_id)}
 
 

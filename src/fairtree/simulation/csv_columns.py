@@ -19,6 +19,9 @@ from fairtree.money import currency_exponent
 
 ColumnFormatter = Callable[[slice], pa.Array]
 CHUNK_ROWS = 500_000
+SMALL_COLUMN = 10_000  # shorter columns are converted directly
+VOCABULARY_SAMPLE = 2_000
+MAX_VOCABULARY = 64
 
 
 def text(values: np.ndarray) -> pa.Array:
@@ -34,7 +37,29 @@ def text(values: np.ndarray) -> pa.Array:
 
 def plain(values: np.ndarray) -> pa.Array:
     """Text known to need no quoting (ids, codes, enums)."""
-    return pa.array(np.asarray(values, dtype=np.str_), type=pa.string())
+    values = np.asarray(values, dtype=np.str_)
+    if values.shape[0] > SMALL_COLUMN:
+        coded = _by_vocabulary(values)
+        if coded is not None:
+            return coded
+    return pa.array(values, type=pa.string())
+
+
+def _by_vocabulary(values: np.ndarray) -> pa.Array | None:
+    """A long column of few distinct values, converted once per value (numpy's unicode
+    to Arrow conversion is the slow part); None if the column has many distinct values."""
+    vocabulary = np.unique(values[:VOCABULARY_SAMPLE])
+    codes = np.full(values.shape[0], -1, dtype=np.int32)
+    for _ in range(2):
+        for code, item in enumerate(vocabulary):
+            codes[values == item] = code
+        missing = codes < 0
+        if not missing.any():
+            return pc.take(pa.array(vocabulary, type=pa.string()), pa.array(codes))
+        vocabulary = np.concatenate([vocabulary, np.unique(values[missing][:VOCABULARY_SAMPLE])])
+        if vocabulary.shape[0] > MAX_VOCABULARY:
+            return None
+    return None
 
 
 def integers(values: np.ndarray) -> pa.Array:
@@ -96,12 +121,6 @@ def money(minor: np.ndarray, currencies: np.ndarray) -> pa.Array:
 def points(hundredths: np.ndarray) -> pa.Array:
     """Volumes in canonical form: two decimals (``25.00``)."""
     return fixed_point(hundredths, 2)
-
-
-def optional_int(values: np.ndarray | None) -> pa.Array:
-    """Integers with -1 (or a missing column) written as empty."""
-    values = np.asarray(values, dtype=np.int64)
-    return pc.fill_null(pc.cast(pa.array(values, mask=values < 0), pa.string()), "")
 
 
 def _write_lines(out: BinaryIO, columns: Sequence[pa.Array]) -> None:

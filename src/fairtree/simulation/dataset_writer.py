@@ -8,12 +8,15 @@ written.
 
 from __future__ import annotations
 
+import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from fairtree.simulation import csv_columns as col
 from fairtree.simulation.company import SyntheticCompany, id_width
@@ -160,7 +163,7 @@ def _write_order_lines(company: SyntheticCompany, folder: Path) -> None:
     lines = company.order_lines
     order_width = id_width(len(company.orders), 8)
     currency = company.orders.currency
-    sku = company.products.sku
+    sku = pa.array(company.products.sku, type=pa.string())
     col.write_csv(
         folder / "order_lines.csv",
         ORDER_LINE_COLUMNS,
@@ -168,7 +171,7 @@ def _write_order_lines(company: SyntheticCompany, folder: Path) -> None:
         [
             lambda r: col.ids("O", lines.order[r], order_width),
             lambda r: col.integers(lines.line_no[r]),
-            lambda r: col.plain(sku[lines.sku[r]]),
+            lambda r: pc.take(sku, pa.array(lines.sku[r])),
             lambda r: col.integers(lines.quantity[r]),
             lambda r: col.money(lines.unit_price[r], currency[lines.order[r]]),
             lambda r: col.points(lines.pv[r]),
@@ -221,7 +224,8 @@ def write_dataset(
     if target.exists() and any(target.iterdir()):
         raise FileExistsError(f"{target} is not empty; refusing to overwrite a dataset")
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging = target.with_name(f".{target.name}.partial-{os.getpid()}-{secrets.token_hex(4)}")
+    staging.mkdir()  # default permissions (umask), unlike tempfile.mkdtemp's 0700
     try:
         for name, write in zip(DATASET_FILES, WRITERS, strict=False):
             write(company, staging)

@@ -7,7 +7,6 @@ get foreign keys, WAL and explicit ``BEGIN`` (so savepoints work under pysqlite)
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,12 +16,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-DEFAULT_DATABASE_URL = "sqlite:///var/fairtree.sqlite3"
+from fairtree.config import DEFAULT_DATABASE_URL, Settings
 
 
 def database_url() -> str:
     """The configured database URL (env ``FAIRTREE_DATABASE_URL`` or the SQLite default)."""
-    return os.environ.get("FAIRTREE_DATABASE_URL") or DEFAULT_DATABASE_URL
+    return Settings.from_env().database_url or DEFAULT_DATABASE_URL
 
 
 def is_sqlite(url: str) -> bool:

@@ -1,7 +1,20 @@
 """The fairtree tables. Import from here so every model is registered on ``Base.metadata``."""
 
 from fairtree.store.base import Base
+from fairtree.store.models.access import (
+    AccessGrant,
+    AccessLogEntry,
+    AuditRecord,
+    IdempotencyRecord,
+)
 from fairtree.store.models.accounting import LedgerEntry, LedgerTransaction
+from fairtree.store.models.accounts import (
+    ApiToken,
+    AuthSession,
+    LoginAttempt,
+    PasswordResetToken,
+    User,
+)
 from fairtree.store.models.catalog import Product
 from fairtree.store.models.company import Company, Period, PlanVersion
 from fairtree.store.models.customers import Contact, Customer
@@ -18,19 +31,27 @@ from fairtree.store.models.runs import (
 from fairtree.store.models.volumes import MemberPeriodVolume
 
 __all__ = [
+    "AccessGrant",
+    "AccessLogEntry",
+    "ApiToken",
+    "AuditRecord",
+    "AuthSession",
     "Base",
     "CommissionRun",
     "Company",
     "Contact",
     "Customer",
     "GenealogyRecord",
+    "IdempotencyRecord",
     "LedgerEntry",
     "LedgerTransaction",
+    "LoginAttempt",
     "Member",
     "MemberPeriodVolume",
     "Order",
     "OrderLine",
     "Party",
+    "PasswordResetToken",
     "PayoutBatch",
     "PayoutHold",
     "PayoutItem",
@@ -41,4 +62,5 @@ __all__ = [
     "RankRecord",
     "RunBonusTotal",
     "RunCarryValue",
+    "User",
 ]

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -58,9 +59,20 @@ class Order(Base):
             name="return_points_at_order",
         ),
         Index(None, "buyer_member_id", "placed_on"),
-        Index(None, "buyer_customer_id"),
-        Index(None, "returns_order_id"),
         Index(None, "placed_on"),
+        # Few orders are bought by customers or are returns: index only those.
+        Index(
+            None,
+            "buyer_customer_id",
+            sqlite_where=text("buyer_customer_id IS NOT NULL"),
+            postgresql_where=text("buyer_customer_id IS NOT NULL"),
+        ),
+        Index(
+            None,
+            "returns_order_id",
+            sqlite_where=text("returns_order_id IS NOT NULL"),
+            postgresql_where=text("returns_order_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

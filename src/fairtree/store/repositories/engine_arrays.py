@@ -1,6 +1,6 @@
 """Load a period's network and orders straight into engine arrays (set-based).
 
-Three plain SELECTs (members, orders, order lines), read column-wise into numpy:
+Plain SELECTs (members, orders, order lines, parties), read column-wise into numpy:
 PostgreSQL streams each with ``COPY (SELECT ...) TO STDOUT`` into Arrow's CSV reader,
 SQLite through one raw cursor fetch. Line amounts are summed per order in numpy
 (``add.reduceat`` over lines sorted by order), so no GROUP BY and no ORM objects.
@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from sqlalchemy.orm import Session
 
-from fairtree.engine.inputs import STATUS_CODES, EngineInput, Members, Orders
+from fairtree.engine.inputs import STATUS_CODES, EngineInput, Members, Orders, Parties
 from fairtree.errors import UnknownMemberError
 from fairtree.periods import Period
 
@@ -40,13 +40,15 @@ ORDER BY m.id
 # the date of the order they reverse).
 _ORDERS_SQL = """
 SELECT o.id, o.order_id, COALESCE(o.buyer_member_id, c.member_id, -1),
-       CASE WHEN o.buyer_customer_id IS NULL THEN 0 ELSE 1 END, o.placed_on, 1
+       CASE WHEN o.buyer_customer_id IS NULL THEN 0 ELSE 1 END, o.placed_on, 1,
+       COALESCE(o.party_id, -1)
 FROM orders o LEFT JOIN customers c ON c.id = o.buyer_customer_id
 WHERE o.kind = 'order' AND o.placed_on >= :start AND o.placed_on < :end
   AND o.id <= :through
 UNION ALL
 SELECT r.id, r.order_id, COALESCE(r.buyer_member_id, c.member_id, -1),
-       CASE WHEN r.buyer_customer_id IS NULL THEN 0 ELSE 1 END, o.placed_on, -1
+       CASE WHEN r.buyer_customer_id IS NULL THEN 0 ELSE 1 END, o.placed_on, -1,
+       COALESCE(r.party_id, o.party_id, -1)
 FROM orders o JOIN orders r ON r.returns_order_id = o.id
 LEFT JOIN customers c ON c.id = r.buyer_customer_id
 WHERE o.placed_on >= :start AND o.placed_on < :end AND r.id <= :through
@@ -83,6 +85,18 @@ _ORDER_COLUMNS = {
     "from_customer": _INT,
     "placed_on": _DATE,
     "sign": _INT,
+    "party_id": _INT,
+}
+_PARTIES_SQL = """
+SELECT id, party_id, consultant_member_id, COALESCE(host_member_id, -1), held_on
+FROM parties ORDER BY id
+"""
+_PARTY_COLUMNS = {
+    "id": _INT,
+    "party_id": _TEXT,
+    "consultant": _INT,
+    "host_member": _INT,
+    "held_on": _DATE,
 }
 _LINE_COLUMNS = {
     "order_id": _INT,
@@ -238,8 +252,27 @@ def _line_sums(session: Session, order_db_ids: np.ndarray) -> dict[str, np.ndarr
     return sums
 
 
+def load_parties(session: Session, member_db_ids: np.ndarray) -> tuple[Parties | None, np.ndarray]:
+    """Every party (few rows), consultants and member hosts as member rows."""
+    cols = read_columns(session, _PARTIES_SQL, {}, _PARTY_COLUMNS)
+    if cols["id"].size == 0:
+        return None, cols["id"]
+    ids = cols["party_id"]
+    parties = Parties(
+        ids=ids,
+        consultant=_index_of(member_db_ids, cols["consultant"], "consultant", ids),
+        host_member=_index_of(member_db_ids, cols["host_member"], "host", ids),
+        held_on=cols["held_on"],
+    )
+    return parties, cols["id"]
+
+
 def load_orders(
-    session: Session, period: Period, member_db_ids: np.ndarray, through_id: int = NO_LIMIT
+    session: Session,
+    period: Period,
+    member_db_ids: np.ndarray,
+    through_id: int = NO_LIMIT,
+    party_db_ids: np.ndarray | None = None,
 ) -> tuple[Orders, np.ndarray]:
     """Orders (and returns, negative) whose effective date falls in the period."""
     params = {"start": period.start, "end": period.end, "through": through_id}
@@ -258,9 +291,16 @@ def load_orders(
         sales=sign * sums["sales"],
         noncommissionable_sales=sign * sums["other"],
         retail_margin=np.where(from_customer, sign * sums["margin"], 0),
-        party=np.full(ids.size, -1, dtype=np.int64),
+        party=_party_index(cols["party_id"], party_db_ids),
     )
     return orders, order_db_ids
+
+
+def _party_index(party_ids: np.ndarray, party_db_ids: np.ndarray | None) -> np.ndarray:
+    if party_db_ids is None or party_db_ids.size == 0:
+        return np.full(party_ids.size, -1, dtype=np.int64)
+    found = np.clip(np.searchsorted(party_db_ids, party_ids), 0, party_db_ids.size - 1)
+    return np.where((party_ids >= 0) & (party_db_ids[found] == party_ids), found, -1)
 
 
 def load_period_facts(
@@ -270,5 +310,6 @@ def load_period_facts(
     members, member_db_ids = load_members(session, period)
     if not placement:
         members = Members(members.ids, members.sponsor, members.joined_on, members.status)
-    orders, order_db_ids = load_orders(session, period, member_db_ids, through_id)
-    return PeriodFacts(EngineInput(members, orders), member_db_ids, order_db_ids)
+    parties, party_db_ids = load_parties(session, member_db_ids)
+    orders, order_db_ids = load_orders(session, period, member_db_ids, through_id, party_db_ids)
+    return PeriodFacts(EngineInput(members, orders, parties), member_db_ids, order_db_ids)

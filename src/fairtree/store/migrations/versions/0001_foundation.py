@@ -317,7 +317,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_orders_buyer_customer_id"), ["buyer_customer_id"], unique=False
+            batch_op.f("ix_orders_buyer_customer_id"),
+            ["buyer_customer_id"],
+            unique=False,
+            sqlite_where=sa.text("buyer_customer_id IS NOT NULL"),
+            postgresql_where=sa.text("buyer_customer_id IS NOT NULL"),
         )
         batch_op.create_index(
             batch_op.f("ix_orders_buyer_member_id_placed_on"),
@@ -326,7 +330,11 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_orders_placed_on"), ["placed_on"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_orders_returns_order_id"), ["returns_order_id"], unique=False
+            batch_op.f("ix_orders_returns_order_id"),
+            ["returns_order_id"],
+            unique=False,
+            sqlite_where=sa.text("returns_order_id IS NOT NULL"),
+            postgresql_where=sa.text("returns_order_id IS NOT NULL"),
         )
 
     op.create_table(

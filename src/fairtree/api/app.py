@@ -1,0 +1,66 @@
+"""The FastAPI application: ``create_app(settings)`` wires settings, database, mail,
+error mapping, the request size limit and one router per topic."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from fairtree import __version__
+from fairtree.api.errors import NOT_FOUND_BODY, install_error_handlers
+from fairtree.api.limits import BodySizeLimit
+from fairtree.api.problems import ERROR_RESPONSES, install_request_validation_handler
+from fairtree.api.routers import ROUTERS
+from fairtree.config import Settings
+from fairtree.services.mail import MailBackend, OutboxMailBackend
+from fairtree.store.database import make_engine, make_session_factory
+
+_STATUS_NAMES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "too_many_requests",
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    """HTTP errors in the same {error, detail} shape as the domain errors."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        return JSONResponse(NOT_FOUND_BODY, status_code=404, headers=exc.headers)
+    body = {"error": _STATUS_NAMES.get(exc.status_code, "error"), "detail": str(exc.detail)}
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    mail: MailBackend | None = None,
+) -> FastAPI:
+    """The API for ``settings`` (default: from the environment)."""
+    settings = settings or Settings.from_env()
+    engine = engine or make_engine(settings.database_url)
+    app = FastAPI(
+        title="fairtree",
+        version=__version__,
+        description="Back office API: members' own data, their team, and company administration.",
+        responses=ERROR_RESPONSES,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.mail = mail or OutboxMailBackend(settings.outbox_dir)
+    install_error_handlers(app)
+    install_request_validation_handler(app)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,30 @@
+"""Path, query and header parameters shared by routers, with their bounds."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Header, Path, Query
+
+ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"  # the dataset's id rule
+# Text that is stored: one line, no control characters (PostgreSQL refuses NUL outright).
+ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
+# Multi-line text that is stored (plan YAML): anything but NUL.
+NO_NUL = r"^[^\x00]*$"
+
+MemberId = Annotated[str, Path(pattern=ID_PATTERN, description="the member's id")]
+RecordId = Annotated[str, Path(pattern=ID_PATTERN)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="repeat a creating request safely: the same key returns the first answer",
+    ),
+]
+# A database row id: fits a 32-bit INTEGER column on every backend.
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]

@@ -1,0 +1,165 @@
+"""Company administration: member search and read, periods, plan versions, audit log.
+
+Staff read member private fields only with a stated reason (X-Access-Reason); that read
+is access-logged and audited through the policy like any other.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from fairtree.api.deps import AdminStaff, AnyStaff, DbSession, Reason
+from fairtree.api.params import ONE_LINE, IdempotencyKey, Limit, MemberId, Offset, RecordId
+from fairtree.api.schemas import (
+    AdminMemberOut,
+    AuditOut,
+    MemberSummaryOut,
+    PeriodOut,
+    PlanVersionIn,
+    PlanVersionOut,
+    PlanVersionTextOut,
+    ProfileOut,
+)
+from fairtree.errors import NotFoundError
+from fairtree.services import audit, member_records, plan_versions
+from fairtree.services.clock import aware
+from fairtree.services.idempotency import fingerprint, run_once
+from fairtree.services.policy import DataKind, authorize, owner_member
+from fairtree.store.models.members import MEMBER_STATUSES
+from fairtree.store.repositories import accounts as accounts_repo
+from fairtree.store.repositories import company as company_repo
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+
+SearchText = Annotated[str | None, Query(max_length=100, pattern=ONE_LINE)]
+Status = Annotated[str | None, Query(pattern="^(" + "|".join(MEMBER_STATUSES) + ")$")]
+
+
+@router.get("/members", response_model=list[MemberSummaryOut])
+def search_members(
+    staff: AnyStaff,
+    session: DbSession,
+    q: SearchText = None,
+    status: Status = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> list[MemberSummaryOut]:
+    """Members whose id or display name contains ``q``: public fields only."""
+    return [
+        MemberSummaryOut(
+            member_id=m.member_id,
+            display_name=m.display_name,
+            status=m.status,
+            joined_on=m.joined_on,
+            sponsor_id=sponsor,
+        )
+        for m, sponsor in company_repo.search_members(session, q, status, limit, offset)
+    ]
+
+
+@router.get("/members/{member_id}", response_model=AdminMemberOut)
+def read_member(
+    member_id: MemberId, staff: AnyStaff, session: DbSession, reason: Reason
+) -> AdminMemberOut:
+    """Public fields always; private fields too when a reason is stated (logged)."""
+    owner = owner_member(session, member_id)
+    private = None
+    if reason:
+        authorize(session, staff, owner, DataKind.PROFILE, record="profile", reason=reason)
+        private = ProfileOut(**member_records.profile(session, owner).__dict__)
+    sponsor = (
+        accounts_repo.member_external_id(session, owner.sponsor_id) if owner.sponsor_id else None
+    )
+    return AdminMemberOut(
+        member_id=owner.member_id,
+        display_name=owner.display_name,
+        status=owner.status,
+        joined_on=owner.joined_on,
+        sponsor_id=sponsor,
+        private=private,
+    )
+
+
+@router.get("/periods", response_model=list[PeriodOut])
+def list_periods(
+    staff: AnyStaff, session: DbSession, limit: Limit = 100, offset: Offset = 0
+) -> list[PeriodOut]:
+    return [
+        PeriodOut(key=p.key, kind=p.kind, starts_on=p.starts_on, ends_on=p.ends_on, status=p.status)
+        for p in company_repo.periods(session, limit, offset)
+    ]
+
+
+@router.get("/plan-versions", response_model=list[PlanVersionOut])
+def list_plan_versions(staff: AnyStaff, session: DbSession) -> list[PlanVersionOut]:
+    return [
+        PlanVersionOut(version=v.version, effective_from=v.effective_from, sha256=v.sha256)
+        for v in company_repo.plan_versions(session)
+    ]
+
+
+@router.get("/plan-versions/{version}", response_model=PlanVersionTextOut)
+def read_plan_version(version: RecordId, staff: AnyStaff, session: DbSession) -> PlanVersionTextOut:
+    company = company_repo.the_company(session)
+    row = company_repo.plan_version(session, company.id, version) if company else None
+    if row is None:
+        raise NotFoundError(f"no plan version {version}")
+    return PlanVersionTextOut(
+        version=row.version,
+        effective_from=row.effective_from,
+        sha256=row.sha256,
+        yaml_text=row.yaml_text,
+    )
+
+
+@router.post("/plan-versions", response_model=PlanVersionOut, status_code=201)
+def upload_plan_version(
+    request: Request,
+    body: PlanVersionIn,
+    staff: AdminStaff,
+    session: DbSession,
+    reason: Reason,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Upload a plan version as YAML text; it is validated before it is stored."""
+
+    def create() -> tuple[int, object]:
+        row = plan_versions.upload(
+            session, staff, body.version, body.effective_from, body.yaml_text, reason
+        )
+        out = PlanVersionOut(
+            version=row.version, effective_from=row.effective_from, sha256=row.sha256
+        )
+        return 201, out.model_dump(mode="json")
+
+    request_hash = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
+    (status, payload), replayed = run_once(session, staff, idempotency_key, request_hash, create)
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return JSONResponse(payload, status_code=status, headers=headers)
+
+
+@router.get("/audit", response_model=list[AuditOut])
+def read_audit_log(
+    staff: AdminStaff,
+    session: DbSession,
+    target: Annotated[str | None, Query(max_length=128, pattern=ONE_LINE)] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> list[AuditOut]:
+    """The append-only audit log, newest first (company owner and admins)."""
+    return [
+        AuditOut(
+            id=r.id,
+            actor=r.actor,
+            action=r.action,
+            target_kind=r.target_kind,
+            target=r.target,
+            reason=r.reason,
+            details=r.details,
+            created_at=aware(r.created_at),
+        )
+        for r in audit.list_records(session, limit, offset, target)
+    ]

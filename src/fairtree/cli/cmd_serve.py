@@ -1,0 +1,47 @@
+"""``fairtree serve``: migrate, seed the demo company on a first start, serve the app."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from fairtree.cli.main import app
+from fairtree.config import Settings
+
+console = Console(stderr=True)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    demo: bool = typer.Option(
+        True,
+        "--demo/--no-demo",
+        help="On first start with an empty embedded (SQLite) database, seed a demo company.",
+    ),
+    demo_members: int = typer.Option(3000, min=10, help="Members in the demo company."),
+) -> None:
+    """Serve the back office and API (OpenAPI at /openapi.json, health at /health)."""
+    import uvicorn
+
+    from fairtree.api.app import create_app
+    from fairtree.cli.progress import RichProgress
+    from fairtree.services.demo import DemoShape, seed_demo_if_empty
+    from fairtree.store.database import make_engine, session_scope
+    from fairtree.store.migrate import upgrade
+
+    settings = Settings.from_env()
+    upgrade(settings.database_url)
+    if demo and settings.is_embedded:
+        engine = make_engine(settings.database_url)
+        with RichProgress(console) as progress, session_scope(engine) as session:
+            counts = seed_demo_if_empty(session, DemoShape(members=demo_members), progress=progress)
+        engine.dispose()
+        if counts is not None:
+            console.print(
+                f"[green]Seeded the demo company:[/] {counts.members} members, "
+                f"{counts.orders} orders"
+            )
+    console.print(f"fairtree on http://{host}:{port}  (health: /health, API: /openapi.json)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

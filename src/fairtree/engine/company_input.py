@@ -1,0 +1,58 @@
+"""Engine input from a synthetic company (fairtree.simulation), without files."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fairtree.engine.inputs import STATUS_CODES, EngineInput, Members, Parties
+from fairtree.engine.order_rollup import rollup_orders
+from fairtree.simulation.company import SyntheticCompany
+
+
+def status_codes(names: np.ndarray) -> np.ndarray:
+    codes = np.full(names.shape[0], -1, dtype=np.int8)
+    for name, code in STATUS_CODES.items():
+        codes[names == name] = code
+    return codes
+
+
+def company_input(company: SyntheticCompany) -> EngineInput:
+    m, o, lines, products = company.members, company.orders, company.order_lines, company.products
+    members = Members(
+        ids=m.member_id(np.arange(len(m))),
+        sponsor=m.sponsor.astype(np.int64),
+        joined_on=m.joined_on,
+        status=status_codes(m.status),
+        placement_parent=m.placement_parent.astype(np.int64),
+        placement_position=m.placement_position.astype(np.int8),
+    )
+    orders = rollup_orders(
+        order_ids=o.order_id(np.arange(len(o))),
+        buyer_member=o.buyer_member,
+        buyer_customer=o.buyer_customer,
+        customer_owner=company.customers.owner,
+        is_return=o.kind == "return",
+        placed_on=o.placed_on,
+        party=o.party,
+        line_order=lines.order,
+        quantity=lines.quantity,
+        unit_price=lines.unit_price,
+        line_pv=lines.pv,
+        line_bv=lines.bv,
+        commissionable=products.commissionable[lines.sku],
+        retail_price=products.retail_price[lines.sku],
+        member_price=products.member_price[lines.sku],
+    )
+    p = company.parties
+    parties = Parties(
+        ids=p.party_id(np.arange(len(p))),
+        consultant=p.consultant,
+        host_member=p.host_member,
+        held_on=p.held_on,
+        host_customer=np.where(
+            p.host_customer >= 0,
+            company.customers.customer_id(np.maximum(p.host_customer, 0)),
+            "",
+        ).astype(object),
+    )
+    return EngineInput(members, orders, parties)

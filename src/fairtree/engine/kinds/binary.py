@@ -1,0 +1,296 @@
+"""Binary: pay on the weaker of a member's two placement legs, carrying the rest.
+
+Per period and member: left = this period's volume in the left placement leg +
+carry-in ``<id>.left`` (same for right). A qualified member (active, at ``min_rank``,
+with an active personally sponsored member in ``requires_active_legs`` of the two
+legs) is paid ``weak_leg_rate`` x min(left, right), or ``pair_amount`` per pair of
+``pair_volume`` on both sides (optionally 2:1 on the stronger side for the first
+pair). Paid volume leaves both sides; the rest carries to the next period unless a
+flush rule zeroes it (inactive member, weaker side, above ``max_carry``, carry off).
+Pay above the member's cap (``cap``/``cap_by_rank``) is breakage.
+
+pool = Σ uncapped pay of qualified members; breakage = what the caps cut. Volume of
+members who are not qualified is not money yet: it carries or is flushed (shown in
+the carry-out and the explanation), so it is never counted twice across periods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from fairtree.engine.context import Context, volume_pay
+from fairtree.engine.kinds.binary_reference import binary_reference
+from fairtree.engine.placement_legs import placement_view, sides_with, slot_volumes
+from fairtree.engine.reference import ReferenceContext
+from fairtree.engine.registry import register
+from fairtree.engine.result import BonusOutcome
+from fairtree.engine.trace import Contribution, TraceLine
+from fairtree.money import currency_exponent, format_amount, format_points
+from fairtree.plans.schema import Plan
+from fairtree.plans.schema_bonuses import Binary
+from fairtree.plans.values import RATE_SCALE, format_rate
+
+LEFT, RIGHT = 0, 1
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    return int(amount.scaleb(currency_exponent(currency)))
+
+
+def cap_lookup(plan: Plan, config: Binary) -> np.ndarray:
+    """Cap in minor units per rank index (0 = no rank); -1 means no cap.
+
+    A member takes the cap of the highest listed rank at or below their own, else
+    ``cap``. A loop over the plan's ranks, not over members.
+    """
+    value = -1 if config.cap is None else to_minor(config.cap, plan.currency)
+    lookup = np.empty(len(plan.ranks) + 1, dtype=np.int64)
+    lookup[0] = value
+    for index, rank in enumerate(plan.ranks, start=1):
+        if rank.name in config.cap_by_rank:
+            value = to_minor(config.cap_by_rank[rank.name], plan.currency)
+        lookup[index] = value
+    return lookup
+
+
+@dataclass(frozen=True)
+class BinarySettlement:
+    """Every figure of the period, per member in sponsor preorder."""
+
+    leg_volume: np.ndarray  # (n, 2) this period's volume under left / right
+    leg_head: np.ndarray  # (n, 2) sponsor position of the left / right child, -1
+    carry_in: np.ndarray  # (n, 2)
+    sides_with_active: np.ndarray  # (n,) legs holding an active personal enrollee
+    qualified: np.ndarray  # bool
+    pairs: np.ndarray  # pairs paid (pairs rule) else 0
+    weak: np.ndarray  # volume paid on (weak-leg rule) or pairs x pair_volume
+    exact_numerator: np.ndarray  # rate x hundredths (weak-leg) or minor units (pairs)
+    uncapped: np.ndarray  # minor units, qualified members only
+    cap: np.ndarray  # minor units, -1 = none
+    pay: np.ndarray
+    remaining: np.ndarray  # (n, 2) after pay, before flush rules
+    carry_out: np.ndarray  # (n, 2) after flush rules
+    first_pair_out: np.ndarray  # bool: first pair paid by the end of the period
+
+    @property
+    def legs(self) -> np.ndarray:
+        return self.leg_volume + self.carry_in
+
+
+def _carry_in(ctx: Context, config: Binary) -> tuple[np.ndarray, np.ndarray]:
+    zeros = np.zeros(ctx.size, dtype=np.int64)
+    values = ctx.carry_in.values
+    carry = np.stack(
+        [values.get(f"{config.id}.left", zeros), values.get(f"{config.id}.right", zeros)],
+        axis=1,
+    ).astype(np.int64)
+    if not config.carry.enabled:
+        carry = np.zeros_like(carry)
+    first = values.get(f"{config.id}.first_pair", zeros) != 0
+    return carry, first
+
+
+def _pairs(
+    left: np.ndarray, right: np.ndarray, config: Binary, pending: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pairs, left used, right used); a pending 2:1 first pair takes 2 units from
+    the stronger side (left on a tie), and without it no pair is paid."""
+    assert config.pairs is not None
+    unit = config.pairs.pair_volume
+    strong_left = left >= right
+    strong = np.maximum(left, right)
+    weak = np.minimum(left, right)
+    two_one = pending & (config.pairs.first_pair == "2:1")
+    can_first = two_one & (strong >= 2 * unit) & (weak >= unit)
+    strong_after = np.where(can_first, strong - 2 * unit, strong)
+    weak_after = np.where(can_first, weak - unit, weak)
+    more = np.minimum(strong_after, weak_after) // unit
+    more = np.where(two_one & ~can_first, 0, more)
+    pairs = more + can_first
+    strong_used = more * unit + np.where(can_first, 2 * unit, 0)
+    weak_used = more * unit + np.where(can_first, unit, 0)
+    left_used = np.where(strong_left, strong_used, weak_used)
+    right_used = np.where(strong_left, weak_used, strong_used)
+    return pairs, left_used, right_used
+
+
+def settle(ctx: Context, config: Binary) -> BinarySettlement:
+    view = placement_view(ctx)
+    volume = ctx.volume(config.volume)
+    leg_volume, leg_head = slot_volumes(view, volume, (LEFT, RIGHT))
+    carry_in, first_done = _carry_in(ctx, config)
+    legs = leg_volume + carry_in
+    left, right = legs[:, 0], legs[:, 1]
+
+    enrollees = np.flatnonzero(ctx.active)
+    active_sides = sides_with(view, enrollees, ctx.tree.parent[enrollees], (LEFT, RIGHT))
+    sides = active_sides.sum(axis=1)
+    qualified = (
+        ctx.active & ctx.rank_at_least(config.min_rank) & (sides >= config.requires_active_legs)
+    )
+
+    if config.pairs is not None:
+        pending = (
+            ~first_done if config.pairs.first_pair_scope == "ever" else np.ones_like(qualified)
+        )
+        pairs, left_used, right_used = _pairs(left, right, config, pending)
+        pairs = np.where(qualified, pairs, 0)
+        used = np.stack([left_used, right_used], axis=1) * qualified[:, None]
+        numerator = pairs * to_minor(config.pairs.pair_amount, ctx.plan.currency)
+        uncapped = numerator
+        weak = pairs * config.pairs.pair_volume
+        first_out = first_done | (pairs > 0)
+    else:
+        assert config.weak_leg_rate is not None
+        pairs = np.zeros(ctx.size, dtype=np.int64)
+        weak = np.where(qualified, np.minimum(left, right), 0)
+        used = np.stack([weak, weak], axis=1)
+        numerator = config.weak_leg_rate * weak
+        uncapped = volume_pay(numerator, ctx.plan.currency, ctx.rounding)
+        first_out = first_done
+
+    cap = cap_lookup(ctx.plan, config)[ctx.pay_rank]
+    pay = np.where(cap >= 0, np.minimum(uncapped, cap), uncapped)
+
+    remaining = legs - used
+    carry_out = remaining.copy()
+    if not config.carry.enabled:
+        carry_out[:] = 0
+    if config.carry.flush_if_inactive:
+        carry_out[~ctx.active] = 0
+    if config.carry.flush_weaker_side:
+        weaker = np.where(left >= right, RIGHT, LEFT)
+        rows = np.flatnonzero(qualified)
+        carry_out[rows, weaker[rows]] = 0
+    if config.carry.max_carry is not None:
+        carry_out = np.minimum(carry_out, config.carry.max_carry)
+
+    return BinarySettlement(
+        leg_volume=leg_volume,
+        leg_head=leg_head,
+        carry_in=carry_in,
+        sides_with_active=sides,
+        qualified=qualified,
+        pairs=pairs,
+        weak=weak,
+        exact_numerator=numerator,
+        uncapped=uncapped,
+        cap=cap,
+        pay=pay,
+        remaining=remaining,
+        carry_out=carry_out,
+        first_pair_out=first_out,
+    )
+
+
+def carry_arrays(config: Binary, left: np.ndarray, right: np.ndarray, first: np.ndarray) -> dict:
+    out = {"left": left.astype(np.int64), "right": right.astype(np.int64)}
+    if config.pairs is not None and config.pairs.first_pair_scope == "ever":
+        out["first_pair"] = np.where(first, 100, 0).astype(np.int64)  # 1.00 = paid
+    return out
+
+
+@register("binary")
+class BinaryKind:
+    name = "binary"
+
+    @staticmethod
+    def evaluate(ctx: Context, config: Binary) -> BonusOutcome:
+        s = settle(ctx, config)
+        return BonusOutcome(
+            pay=s.pay,
+            pool=int(s.uncapped.sum()),
+            carry_out=carry_arrays(config, s.carry_out[:, 0], s.carry_out[:, 1], s.first_pair_out),
+        )
+
+    @staticmethod
+    def reference(ref: ReferenceContext, config: Binary) -> BonusOutcome:
+        pay, pool, left, right, first = binary_reference(ref, config)
+        return BonusOutcome(
+            pay=np.array(pay, dtype=np.int64),
+            pool=pool,
+            carry_out=carry_arrays(
+                config, np.array(left), np.array(right), np.array(first, dtype=bool)
+            ),
+        )
+
+    @staticmethod
+    def explain(
+        ctx: Context, config: Binary, outcome: BonusOutcome, member: int
+    ) -> list[TraceLine]:
+        s = settle(ctx, config)
+        legs = s.legs[member]
+        if not legs.any() and not s.pay[member]:
+            return []
+        ids = ctx.inputs.members.ids[ctx.tree.order]
+        currency = ctx.plan.currency
+        contributions = []
+        for side, name in ((LEFT, "left"), (RIGHT, "right")):
+            head = int(s.leg_head[member, side])
+            contributions.append(
+                Contribution(
+                    source=str(ids[head]) if head >= 0 else "(empty)",
+                    level=1,
+                    base=int(s.leg_volume[member, side]),
+                    rate=RATE_SCALE,
+                    paid=bool(s.qualified[member]),
+                    note=(
+                        f"{name} leg: this period + carry-in "
+                        f"{format_points(int(s.carry_in[member, side]))} = "
+                        f"{format_points(int(legs[side]))}; carries out "
+                        f"{format_points(int(s.carry_out[member, side]))}"
+                    ),
+                )
+            )
+        if not s.qualified[member]:
+            why = _unqualified_reason(ctx, config, s, member)
+            contributions = [
+                Contribution(**{**c.__dict__, "paid": False, "note": f"{c.note}; {why}"})
+                for c in contributions
+            ]
+        if config.pairs is not None:
+            exact = Decimal(int(s.exact_numerator[member])).scaleb(-currency_exponent(currency))
+            rule = (
+                f"{int(s.pairs[member])} pair(s) of {format_points(config.pairs.pair_volume)} "
+                f"x {config.pairs.pair_amount} {currency} (first pair {config.pairs.first_pair})"
+            )
+        else:
+            assert config.weak_leg_rate is not None
+            exact = Decimal(int(s.exact_numerator[member])) / (RATE_SCALE * 100)
+            rule = (
+                f"{format_rate(config.weak_leg_rate)} of the weaker leg "
+                f"{format_points(int(s.weak[member]))} {config.volume.upper()}"
+            )
+        cap = int(s.cap[member])
+        if cap >= 0:
+            rule += f"; cap {format_amount(cap, currency)} {currency}"
+            if s.uncapped[member] > cap:
+                cut = format_amount(int(s.uncapped[member]) - cap, currency)
+                rule += f" (cut {cut} {currency} as breakage)"
+        return [
+            TraceLine(
+                bonus_id=config.id,
+                kind="binary",
+                member=str(ids[member]),
+                amount=int(outcome.pay[member]),
+                exact=str(exact),
+                rounding=ctx.rounding.value,
+                rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
+                rule=rule,
+                contributions=tuple(contributions),
+            )
+        ]
+
+
+def _unqualified_reason(ctx: Context, config: Binary, s: BinarySettlement, member: int) -> str:
+    if not ctx.active[member]:
+        return "receiver not active"
+    if not ctx.rank_at_least(config.min_rank)[member]:
+        return f"receiver below {config.min_rank}"
+    return (
+        f"needs an active personal enrollee in {config.requires_active_legs} leg(s), "
+        f"has {int(s.sides_with_active[member])}"
+    )

@@ -1,0 +1,176 @@
+"""Fast start: a rate on a new member's orders in their first ``days`` days.
+
+A member's fast-start base in the period is the net volume of the orders counted as
+theirs (own orders, and customer orders when the plan gives those to the owner)
+placed on or after the day they joined and before ``joined + days``; returns in the
+window reduce it, never below zero. The enroller (sponsor, level 1) earns rates[0]
+of it, the sponsor's sponsor rates[1], and so on (no compression). A receiver earns
+only when active, at ``min_rank``, with own PV >= ``receiver_min_pv`` and, when
+``receiver_needs_own_order``, an own order (not a customer's) with volume in the
+period; otherwise that share is breakage.
+
+pool = Σ rates x Σ bases; breakage = pool - paid.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import numpy as np
+
+from fairtree.engine.context import Context, volume_pay
+from fairtree.engine.reference import ReferenceContext
+from fairtree.engine.registry import register
+from fairtree.engine.result import BonusOutcome
+from fairtree.engine.trace import Contribution, TraceLine
+from fairtree.plans.schema_bonuses import FastStart
+from fairtree.plans.values import RATE_SCALE
+
+
+def _in_window(ctx: Context, config: FastStart) -> np.ndarray:
+    """Mask over the period's orders: placed within the buyer's first ``days`` days."""
+    joined = ctx.joined_on[ctx.orders.buyer]
+    placed = ctx.orders.placed_on
+    return (placed >= joined) & (placed < joined + np.timedelta64(config.days, "D"))
+
+
+def _base(ctx: Context, config: FastStart) -> np.ndarray:
+    window = _in_window(ctx, config)
+    volume = ctx.orders.pv if config.volume == "pv" else ctx.orders.bv
+    base = np.zeros(ctx.size, dtype=np.int64)
+    np.add.at(base, ctx.orders.buyer[window], volume[window])
+    return np.maximum(base, 0)
+
+
+def _eligible(ctx: Context, config: FastStart) -> np.ndarray:
+    eligible = ctx.active & ctx.rank_at_least(config.min_rank) & (ctx.pv >= config.receiver_min_pv)
+    if config.receiver_needs_own_order:
+        own = ~ctx.orders.from_customer & ((ctx.orders.pv > 0) | (ctx.orders.bv > 0))
+        ordered = np.zeros(ctx.size, dtype=bool)
+        ordered[ctx.orders.buyer[own]] = True
+        eligible &= ordered
+    return eligible
+
+
+def _levels(ctx: Context, config: FastStart):  # type: ignore[no-untyped-def]
+    """Per level k: (k, new members with a base, their level-k sponsor, paid mask)."""
+    base = _base(ctx, config)
+    eligible = _eligible(ctx, config)
+    sources = np.flatnonzero(base > 0)
+    receivers = sources
+    for level in range(1, len(config.rates) + 1):
+        receivers = ctx.tree.parent[receivers]
+        has = receivers >= 0
+        sources, receivers = sources[has], receivers[has]
+        if sources.size == 0:
+            return
+        yield level, sources, receivers, eligible[receivers], base
+
+
+def _reason(ctx: Context, config: FastStart, member: int) -> str:
+    if not ctx.active[member]:
+        return "receiver not active"
+    if not ctx.rank_at_least(config.min_rank)[member]:
+        return f"receiver below {config.min_rank}"
+    if ctx.pv[member] < config.receiver_min_pv:
+        return "receiver PV below receiver_min_pv"
+    return "receiver placed no own order this period"
+
+
+@register("fast_start")
+class FastStartKind:
+    name = "fast_start"
+
+    @staticmethod
+    def evaluate(ctx: Context, config: FastStart) -> BonusOutcome:
+        numerator = np.zeros(ctx.size, dtype=np.int64)
+        base = _base(ctx, config)
+        for level, sources, receivers, paid, _ in _levels(ctx, config):
+            np.add.at(numerator, receivers[paid], config.rates[level - 1] * base[sources[paid]])
+        pay = volume_pay(numerator, ctx.plan.currency, ctx.rounding)
+        total = np.array([sum(config.rates) * int(base.sum())], dtype=np.int64)
+        return BonusOutcome(
+            pay=pay, pool=int(volume_pay(total, ctx.plan.currency, ctx.rounding)[0])
+        )
+
+    @staticmethod
+    def reference(ref: ReferenceContext, config: FastStart) -> BonusOutcome:
+        base = [0] * ref.size
+        for order in ref.orders:
+            start = ref.joined_on[order.buyer]
+            if start <= order.placed_on < start + timedelta(days=config.days):
+                base[order.buyer] += order.pv if config.volume == "pv" else order.bv
+        base = [max(b, 0) for b in base]
+        own_order = [False] * ref.size
+        for order in ref.orders:
+            if not order.from_customer and (order.pv > 0 or order.bv > 0):
+                own_order[order.buyer] = True
+        exact = [Decimal(0)] * ref.size
+        for member in range(ref.size):
+            receiver = ref.sponsor[member]
+            for rate in config.rates:
+                if receiver < 0 or base[member] == 0:
+                    break
+                if (
+                    ref.active[receiver]
+                    and ref.rank_at_least(receiver, config.min_rank)
+                    and ref.pv[receiver] >= config.receiver_min_pv
+                    and (own_order[receiver] or not config.receiver_needs_own_order)
+                ):
+                    exact[receiver] += ref.rate(rate) * ref.points(base[member])
+                receiver = ref.sponsor[receiver]
+        pay = np.array([ref.round(amount) for amount in exact], dtype=np.int64)
+        pool = sum(ref.rate(r) for r in config.rates) * ref.points(sum(base))
+        return BonusOutcome(pay=pay, pool=ref.round(pool))
+
+    @staticmethod
+    def explain(
+        ctx: Context, config: FastStart, outcome: BonusOutcome, member: int
+    ) -> list[TraceLine]:
+        ids = ctx.inputs.members.ids[ctx.tree.order]
+        order_ids = ctx.inputs.orders.ids
+        window = _in_window(ctx, config)
+        contributions, exact = [], 0
+        for level, sources, receivers, paid, base in _levels(ctx, config):
+            rate = config.rates[level - 1]
+            for k in np.flatnonzero(receivers == member):
+                source = int(sources[k])
+                if paid[k]:
+                    exact += rate * int(base[source])
+                rows = ctx.orders.index[(ctx.orders.buyer == source) & window]
+                joined = ctx.joined_on[source]
+                contributions.append(
+                    Contribution(
+                        source=str(ids[source]),
+                        level=level,
+                        base=int(base[source]),
+                        rate=rate,
+                        paid=bool(paid[k]),
+                        orders=tuple(str(order_ids[r]) for r in rows),
+                        note=(
+                            f"joined {joined}, window to "
+                            f"{joined + np.timedelta64(config.days - 1, 'D')}"
+                            if paid[k]
+                            else _reason(ctx, config, member)
+                        ),
+                    )
+                )
+        if not contributions:
+            return []
+        return [
+            TraceLine(
+                bonus_id=config.id,
+                kind="fast_start",
+                member=str(ids[member]),
+                amount=int(outcome.pay[member]),
+                exact=str(Decimal(exact) / (RATE_SCALE * 100)),
+                rounding=ctx.rounding.value,
+                rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
+                rule=(
+                    f"fast start: {config.volume.upper()} of orders in the first "
+                    f"{config.days} days, {len(config.rates)} level(s) up the sponsor tree"
+                ),
+                contributions=tuple(contributions),
+            )
+        ]

@@ -1,0 +1,190 @@
+"""Forced matrix: level k of the PLACEMENT tree earns rates[k-1] x the member's volume.
+
+The matrix is the placement tree of width ``width`` (slots 1..W under each member,
+filled by spillover when members join); its depth is the number of rates. A
+receiver earns only when active and at ``min_rank``. With ``compression: dynamic``
+inactive members are not counted as levels (the next active placement ancestor
+takes the level); ``compressed_volume`` says whether an inactive member's own volume
+still pays upward (``roll_up``) or not (``breakage``). Without compression an
+inactive receiver's share is breakage.
+
+pool = Σ rates x total volume (every unit of volume can pay every level);
+breakage = pool - paid (missing uplines, unqualified receivers, rounding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import numpy as np
+
+from fairtree.engine.context import Context, volume_pay
+from fairtree.engine.placement_legs import placement_view
+from fairtree.engine.reference import ReferenceContext
+from fairtree.engine.registry import register
+from fairtree.engine.result import BonusOutcome
+from fairtree.engine.trace import Contribution, TraceLine
+from fairtree.errors import PlanError, Problem
+from fairtree.genealogy.compress import compressed_parent
+from fairtree.plans.schema import Plan
+from fairtree.plans.schema_bonuses import Matrix
+from fairtree.plans.values import RATE_SCALE
+
+
+def check_slots(
+    plan: Plan, config: Matrix, ids: np.ndarray, parent: np.ndarray, slot: np.ndarray
+) -> None:
+    """Refuse a placement whose slot does not fit the matrix width (input order)."""
+    wrong = np.flatnonzero((parent >= 0) & ((slot < 1) | (slot > config.width)))
+    if wrong.size:
+        index = [b.id for b in plan.bonuses].index(config.id)
+        raise PlanError(
+            [
+                Problem(
+                    "plan",
+                    f"bonuses[{index}].width",
+                    "width",
+                    f"member {ids[m]} holds placement slot {int(slot[m])}, "
+                    f"outside the {config.width}-wide matrix",
+                )
+                for m in wrong[:20]
+            ]
+        )
+
+
+def _placement_up(ctx: Context, config: Matrix) -> np.ndarray:
+    members = ctx.inputs.members
+    if members.placement_parent is not None and members.placement_position is not None:
+        check_slots(
+            ctx.plan, config, members.ids, members.placement_parent, members.placement_position
+        )
+    parent = placement_view(ctx).parent_in_sponsor_order()
+    if config.compression == "dynamic":
+        return compressed_parent(parent, ctx.active)
+    return parent
+
+
+def _levels(
+    ctx: Context, config: Matrix
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Per level k: (k, source positions, their level-k receivers, paid mask)."""
+    up = _placement_up(ctx, config)
+    volume = ctx.volume(config.volume)
+    sources = np.flatnonzero(volume > 0)
+    if config.compression == "dynamic" and config.compressed_volume == "breakage":
+        sources = sources[ctx.active[sources]]
+    eligible = ctx.active & ctx.rank_at_least(config.min_rank)
+    receivers = sources
+    for level in range(1, len(config.rates) + 1):
+        receivers = up[receivers]
+        has = receivers >= 0
+        sources, receivers = sources[has], receivers[has]
+        if sources.size == 0:
+            return
+        yield level, sources, receivers, eligible[receivers]
+
+
+@register("matrix")
+class MatrixKind:
+    name = "matrix"
+
+    @staticmethod
+    def evaluate(ctx: Context, config: Matrix) -> BonusOutcome:
+        volume = ctx.volume(config.volume)
+        numerator = np.zeros(ctx.size, dtype=np.int64)
+        for level, sources, receivers, paid in _levels(ctx, config):
+            np.add.at(numerator, receivers[paid], config.rates[level - 1] * volume[sources[paid]])
+        pay = volume_pay(numerator, ctx.plan.currency, ctx.rounding)
+        total = np.array([sum(config.rates) * int(volume.sum())], dtype=np.int64)
+        pool = int(volume_pay(total, ctx.plan.currency, ctx.rounding)[0])
+        return BonusOutcome(pay=pay, pool=pool)
+
+    @staticmethod
+    def reference(ref: ReferenceContext, config: Matrix) -> BonusOutcome:
+        members = ref.inputs.members
+        size = ref.size
+        parent = [-1] * size
+        if members.placement_parent is not None and members.placement_position is not None:
+            check_slots(
+                ref.plan, config, members.ids, members.placement_parent, members.placement_position
+            )
+            parent = [int(p) for p in members.placement_parent]
+        volume = ref.volume(config.volume)
+        dynamic = config.compression == "dynamic"
+        exact = [Decimal(0)] * size
+        for source in range(size):
+            if volume[source] <= 0:
+                continue
+            if dynamic and config.compressed_volume == "breakage" and not ref.active[source]:
+                continue
+            level, node = 0, parent[source]
+            while node >= 0 and level < len(config.rates):
+                if dynamic and not ref.active[node]:
+                    node = parent[node]
+                    continue
+                level += 1
+                if ref.active[node] and ref.rank_at_least(node, config.min_rank):
+                    exact[node] += ref.rate(config.rates[level - 1]) * ref.points(volume[source])
+                node = parent[node]
+        pay = np.array([ref.round(amount) for amount in exact], dtype=np.int64)
+        pool = sum(ref.rate(r) for r in config.rates) * ref.points(sum(volume))
+        return BonusOutcome(pay=pay, pool=ref.round(pool))
+
+    @staticmethod
+    def explain(
+        ctx: Context, config: Matrix, outcome: BonusOutcome, member: int
+    ) -> list[TraceLine]:
+        ids = ctx.inputs.members.ids[ctx.tree.order]
+        volume = ctx.volume(config.volume)
+        order_ids = ctx.inputs.orders.ids
+        parent = placement_view(ctx).parent_in_sponsor_order()
+        contributions, exact = [], 0
+        for level, sources, receivers, paid in _levels(ctx, config):
+            rate = config.rates[level - 1]
+            for k in np.flatnonzero(receivers == member):
+                source = int(sources[k])
+                skipped = []
+                node = int(parent[source])
+                while config.compression == "dynamic" and node >= 0 and node != member:
+                    if not ctx.active[node]:
+                        skipped.append(str(ids[node]))
+                    node = int(parent[node])
+                if paid[k]:
+                    exact += rate * int(volume[source])
+                    note = ""
+                elif not ctx.active[member]:
+                    note = "receiver not active"
+                else:
+                    note = f"receiver below {config.min_rank}"
+                rows = ctx.orders.index[ctx.orders.buyer == source]
+                contributions.append(
+                    Contribution(
+                        source=str(ids[source]),
+                        level=level,
+                        base=int(volume[source]),
+                        rate=rate,
+                        paid=bool(paid[k]),
+                        orders=tuple(str(order_ids[r]) for r in rows),
+                        skipped=tuple(skipped),
+                        note=note,
+                    )
+                )
+        if not contributions:
+            return []
+        return [
+            TraceLine(
+                bonus_id=config.id,
+                kind="matrix",
+                member=str(ids[member]),
+                amount=int(outcome.pay[member]),
+                exact=str(Decimal(exact) / (RATE_SCALE * 100)),
+                rounding=ctx.rounding.value,
+                rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
+                rule=(
+                    f"{config.width}x{len(config.rates)} matrix on {config.volume.upper()}, "
+                    f"compression {config.compression}"
+                ),
+                contributions=tuple(contributions),
+            )
+        ]

@@ -1,0 +1,75 @@
+"""Walking k levels up the sponsor tree, shared by level-based kinds (unilevel,
+matching): the vector walk for the engine and the plain walk for the reference."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from fairtree.engine.context import Context
+from fairtree.engine.reference import ReferenceContext
+from fairtree.genealogy.compress import compressed_parent
+
+
+def upline(ctx: Context, compression: str) -> np.ndarray:
+    """Next receiver up: the sponsor, or with dynamic compression the next active one."""
+    if compression != "dynamic":
+        return ctx.tree.parent
+    if "active_upline" not in ctx.cache:
+        ctx.cache["active_upline"] = compressed_parent(ctx.tree.parent, ctx.active)
+    return ctx.cache["active_upline"]
+
+
+def walk_levels(
+    up: np.ndarray,
+    sources: np.ndarray,
+    levels: int,
+    eligible: np.ndarray,
+    depth: np.ndarray,
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Per level k = 1..levels: (k, sources, their level-k receivers, paid mask).
+
+    A receiver is paid level k when ``eligible`` and paid at least k levels
+    (``depth``); sources whose chain ran out are dropped as it goes.
+    """
+    receivers = sources
+    for level in range(1, levels + 1):
+        receivers = up[receivers]
+        has = receivers >= 0
+        sources, receivers = sources[has], receivers[has]
+        if sources.size == 0:
+            return
+        yield level, sources, receivers, eligible[receivers] & (depth[receivers] >= level)
+
+
+def reference_levels(
+    ref: ReferenceContext, source: int, levels: int, dynamic: bool
+) -> Iterator[tuple[int, int]]:
+    """(level, receiver) going up from ``source``; inactive members skipped if dynamic."""
+    level, node = 0, ref.sponsor[source]
+    while node >= 0 and level < levels:
+        if dynamic and not ref.active[node]:
+            node = ref.sponsor[node]
+            continue
+        level += 1
+        yield level, node
+        node = ref.sponsor[node]
+
+
+def skipped_between(ctx: Context, source: int, receiver: int) -> list[int]:
+    """Inactive members passed over between ``source`` and ``receiver`` (explain only)."""
+    out, node = [], int(ctx.tree.parent[source])
+    while node >= 0 and node != receiver:
+        if not ctx.active[node]:
+            out.append(node)
+        node = int(ctx.tree.parent[node])
+    return out
+
+
+def not_paid_reason(ctx: Context, member: int, min_rank: str | None, depth: int) -> str:
+    if not ctx.active[member]:
+        return "receiver not active"
+    if not ctx.rank_at_least(min_rank)[member]:
+        return f"receiver below {min_rank}"
+    return f"rank pays {depth} level(s)"

@@ -1,0 +1,106 @@
+"""The placement tree seen from the sponsor-preorder arrays every kind works in.
+
+The placement tree has its own preorder (each placement subtree contiguous), so leg
+volumes are prefix sums there; these helpers translate between the two numberings
+and return per-member figures in sponsor preorder. No loop over members.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fairtree.engine.context import Context
+from fairtree.genealogy.network import PlacementTree
+from fairtree.genealogy.tree import Tree
+
+
+@dataclass(frozen=True)
+class PlacementView:
+    """Placement arrays plus the maps to and from sponsor preorder."""
+
+    tree: Tree  # placement preorder
+    leg: np.ndarray  # slot under the placement parent, placement preorder
+    to_sponsor: np.ndarray  # placement position -> sponsor position
+    to_placement: np.ndarray  # sponsor position -> placement position
+
+    def parent_in_sponsor_order(self) -> np.ndarray:
+        """Each member's placement parent as a sponsor position (-1 for a root)."""
+        parent_p = self.tree.parent[self.to_placement]
+        return np.where(parent_p >= 0, self.to_sponsor[np.maximum(parent_p, 0)], -1)
+
+    def slot_in_sponsor_order(self) -> np.ndarray:
+        return self.leg[self.to_placement].astype(np.int64)
+
+
+def placement_view(ctx: Context) -> PlacementView:
+    """The context's placement tree; without one every member is a root of its own."""
+    placement = ctx.placement
+    if placement is None:
+        n = ctx.size
+        own = np.arange(n, dtype=np.int64)
+        placement = PlacementTree(
+            tree=Tree(
+                order=ctx.tree.order.copy(),
+                position=ctx.tree.position.copy(),
+                parent=np.full(n, -1, dtype=np.int64),
+                depth=np.zeros(n, dtype=np.int32),
+                end=own + 1,
+            ),
+            leg=np.full(n, -1, dtype=np.int8),
+        )
+    to_sponsor = ctx.tree.position[placement.tree.order]
+    to_placement = placement.tree.position[ctx.tree.order]
+    return PlacementView(placement.tree, placement.leg, to_sponsor, to_placement)
+
+
+def slot_children(view: PlacementView, slots: tuple[int, ...]) -> np.ndarray:
+    """(n, len(slots)) placement child holding each slot, as placement positions (-1)."""
+    tree = view.tree
+    out = np.full((tree.size, len(slots)), -1, dtype=np.int64)
+    child = np.flatnonzero(tree.parent >= 0)
+    for column, slot in enumerate(slots):
+        holders = child[view.leg[child] == slot]
+        out[tree.parent[holders], column] = holders
+    return out
+
+
+def slot_volumes(
+    view: PlacementView, volume: np.ndarray, slots: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per member (sponsor preorder): volume of the placement subtree under each slot.
+
+    ``volume`` is in sponsor preorder. Returns (volumes (n, k), child sponsor
+    positions (n, k), -1 where the slot is empty).
+    """
+    in_placement = np.asarray(volume, dtype=np.int64)[view.to_sponsor]
+    subtree = view.tree.subtree_sum(in_placement)
+    children = slot_children(view, slots)
+    filled = children >= 0
+    volumes_p = np.where(filled, subtree[np.maximum(children, 0)], 0)
+    children_s = np.where(filled, view.to_sponsor[np.maximum(children, 0)], -1)
+    return volumes_p[view.to_placement], children_s[view.to_placement]
+
+
+def sides_with(
+    view: PlacementView, members: np.ndarray, owner: np.ndarray, slots: tuple[int, ...]
+) -> np.ndarray:
+    """(n, k) bool: owner's placement subtree under each slot holds one of ``members``.
+
+    ``members`` and ``owner`` are parallel sponsor positions (e.g. active members and
+    their sponsors); result rows are owners in sponsor preorder.
+    """
+    tree = view.tree
+    n = tree.size
+    out = np.zeros((n, len(slots)), dtype=bool)
+    keep = owner >= 0
+    members, owner = members[keep], owner[keep]
+    member_p = view.to_placement[members]
+    owner_p = view.to_placement[owner]
+    children = slot_children(view, slots)
+    for column in range(len(slots)):
+        head = children[owner_p, column]
+        inside = (head >= 0) & (member_p >= head) & (member_p < tree.end[np.maximum(head, 0)])
+        out[owner[inside], column] = True
+    return out

@@ -1,0 +1,49 @@
+"""The demo company: a synthetic network loaded through the real import path.
+
+It goes through the same checks as any dataset (generate -> write folder -> import), so
+the demo shows exactly what a real company would see, and seeding is deterministic.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from fairtree.services.datasets import DatasetCounts, import_dataset
+from fairtree.services.progress import NoProgress, Progress
+from fairtree.simulation.synth import generate, write_dataset
+from fairtree.store.repositories.bulk_load import database_is_empty
+
+
+@dataclass(frozen=True)
+class DemoShape:
+    """How big the demo company is; the defaults fill a back office without waiting."""
+
+    members: int = 3000
+    months: int = 6
+    seed: int = 2026
+
+
+def seed_demo(
+    session: Session, shape: DemoShape | None = None, progress: Progress | None = None
+) -> DatasetCounts:
+    """Generate and import the demo company into an empty database (no commit)."""
+    shape = shape or DemoShape()
+    progress = progress or NoProgress()
+    progress.stage("generating demo company", None)
+    company = generate(shape.members, shape.months, shape.seed)
+    with tempfile.TemporaryDirectory(prefix="fairtree-demo-") as folder:
+        write_dataset(company, Path(folder))
+        return import_dataset(session, Path(folder), progress)
+
+
+def seed_demo_if_empty(
+    session: Session, shape: DemoShape | None = None, progress: Progress | None = None
+) -> DatasetCounts | None:
+    """Seed only a database with no company in it; ``None`` when it already had one."""
+    if not database_is_empty(session):
+        return None
+    return seed_demo(session, shape, progress)

@@ -1,0 +1,99 @@
+"""Queries for grants, the access log, the audit log and idempotency keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from fairtree.store.models import (
+    AccessGrant,
+    AccessLogEntry,
+    AuditRecord,
+    IdempotencyRecord,
+    Member,
+    User,
+)
+
+
+def live_grants(
+    session: Session, owner_member_pk: int, grantee_user_id: int, now: datetime
+) -> list[AccessGrant]:
+    """Grants from an owner to a grantee that are neither revoked nor expired at ``now``."""
+    return list(
+        session.scalars(
+            select(AccessGrant).where(
+                AccessGrant.owner_member_id == owner_member_pk,
+                AccessGrant.grantee_user_id == grantee_user_id,
+                AccessGrant.revoked_at.is_(None),
+                AccessGrant.expires_at > now,
+            )
+        )
+    )
+
+
+def grants_of_owner(session: Session, owner_member_pk: int) -> list[tuple[AccessGrant, str]]:
+    rows = session.execute(
+        select(AccessGrant, User.login)
+        .join(User, User.id == AccessGrant.grantee_user_id)
+        .where(AccessGrant.owner_member_id == owner_member_pk)
+        .order_by(AccessGrant.id)
+    )
+    return [(grant, login) for grant, login in rows]
+
+
+def grant_of_owner(session: Session, owner_member_pk: int, grant_id: int) -> AccessGrant | None:
+    return session.scalars(
+        select(AccessGrant).where(
+            AccessGrant.id == grant_id, AccessGrant.owner_member_id == owner_member_pk
+        )
+    ).one_or_none()
+
+
+def add_access_log(session: Session, rows: Iterable[dict[str, object]]) -> None:
+    """Insert access log rows in one statement (a team view logs many at once)."""
+    batch = list(rows)
+    if batch:
+        session.execute(insert(AccessLogEntry), batch)
+
+
+def access_log_of_owner(
+    session: Session, owner_member_pk: int, limit: int, offset: int
+) -> list[tuple[AccessLogEntry, str]]:
+    rows = session.execute(
+        select(AccessLogEntry, User.login)
+        .join(User, User.id == AccessLogEntry.reader_user_id)
+        .where(AccessLogEntry.owner_member_id == owner_member_pk)
+        .order_by(AccessLogEntry.read_at.desc(), AccessLogEntry.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [(entry, login) for entry, login in rows]
+
+
+def add_audit(session: Session, record: AuditRecord) -> None:
+    session.add(record)
+    session.flush()
+
+
+def audit_records(
+    session: Session, limit: int, offset: int, target: str | None = None
+) -> list[AuditRecord]:
+    query = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit).offset(offset)
+    if target is not None:
+        query = query.where(AuditRecord.target == target)
+    return list(session.scalars(query))
+
+
+def idempotency_record(session: Session, user_id: int, key: str) -> IdempotencyRecord | None:
+    return session.scalars(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
+        )
+    ).one_or_none()
+
+
+def member_pk_by_external_id(session: Session, member_id: str) -> int | None:
+    return session.scalar(select(Member.id).where(Member.member_id == member_id))

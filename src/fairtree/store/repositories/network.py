@@ -1,0 +1,89 @@
+"""Queries over the current sponsor tree: upline paths, subtrees and period volumes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.orm import Session
+
+from fairtree.store.models import Customer, Member, Order, OrderLine
+
+
+def member_by_external_id(session: Session, member_id: str) -> Member | None:
+    return session.scalars(select(Member).where(Member.member_id == member_id)).one_or_none()
+
+
+def upline_depth(session: Session, ancestor_pk: int, member_pk: int) -> int | None:
+    """How many sponsor steps from ``member_pk`` up to ``ancestor_pk`` (None: not above it)."""
+    up = (
+        select(Member.sponsor_id.label("node"), literal(1).label("steps"))
+        .where(Member.id == member_pk)
+        .cte("up", recursive=True)
+    )
+    parent = select(Member.sponsor_id, up.c.steps + 1).join(up, Member.id == up.c.node)
+    up = up.union_all(parent.where(up.c.steps < 100_000))
+    return session.scalar(select(func.min(up.c.steps)).where(up.c.node == ancestor_pk))
+
+
+def _subtree_cte(root_pk: int):  # type: ignore[no-untyped-def]
+    down = (
+        select(Member.id.label("node"), Member.sponsor_id.label("sponsor"))
+        .where(Member.id == root_pk)
+        .cte("down", recursive=True)
+    )
+    child = select(Member.id, Member.sponsor_id).join(down, Member.sponsor_id == down.c.node)
+    return down.union_all(child)
+
+
+def subtree(session: Session, root_pk: int) -> tuple[np.ndarray, np.ndarray]:
+    """(member pks, sponsor pks) of ``root_pk`` and everyone below it, in one query."""
+    down = _subtree_cte(root_pk)
+    rows = session.execute(select(down.c.node, down.c.sponsor)).all()
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    sponsors = np.fromiter(
+        (r[1] if r[1] is not None else -1 for r in rows), dtype=np.int64, count=len(rows)
+    )
+    return ids, sponsors
+
+
+def subtree_personal_volumes(
+    session: Session, root_pk: int, starts_on: date, ends_on: date
+) -> tuple[np.ndarray, np.ndarray]:
+    """(member pks, PV) for members of the subtree with orders in [starts_on, ends_on).
+
+    PV is in hundredths of a point: own orders plus orders of the member's retail
+    customers; returns subtract.
+    """
+    down = _subtree_cte(root_pk)
+    signed_pv = case((Order.kind == "return", -1), else_=1) * OrderLine.pv * OrderLine.quantity
+    owner = func.coalesce(Order.buyer_member_id, Customer.member_id)
+    query = (
+        select(owner.label("owner"), func.sum(signed_pv))
+        .select_from(Order)
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .outerjoin(Customer, Customer.id == Order.buyer_customer_id)
+        .join(down, down.c.node == owner)
+        .where(Order.placed_on >= starts_on, Order.placed_on < ends_on)
+        .group_by(owner)
+    )
+    rows = session.execute(query).all()
+    pks = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    pv = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+    return pks, pv
+
+
+def members_by_pks(session: Session, member_pks: list[int]) -> dict[int, Member]:
+    if not member_pks:
+        return {}
+    return {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(member_pks)))}
+
+
+__all__ = [
+    "member_by_external_id",
+    "members_by_pks",
+    "subtree",
+    "subtree_personal_volumes",
+    "upline_depth",
+]

@@ -1,0 +1,248 @@
+"""A small company with one member (T) seen from every relationship the policy knows.
+
+    R
+    └── U3 (upline, 3 levels above T)
+        ├── U2
+        │   └── S (T's sponsor)
+        │       └── T (the target)
+        │           └── D (T's downline)
+        ├── X (crossline)
+        └── G (crossline; T grants G a read of every grantable kind)
+
+Staff: admin@acme.test (admin), help@acme.test (support), boss@acme.test (owner).
+T owns customer CT1, order OT1 and a return of it; X owns customer CX1 and order OX1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from unittest.mock import patch
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from fairtree.config import Settings
+from fairtree.services import sign_in, users
+from fairtree.services.clock import utcnow
+from fairtree.services.credentials import hash_password
+from fairtree.services.policy import GRANTABLE
+from fairtree.store.database import session_scope
+from fairtree.store.models import (
+    AccessGrant,
+    Company,
+    Customer,
+    Member,
+    Order,
+    OrderLine,
+    Period,
+    PlanVersion,
+    Product,
+)
+
+PASSWORD = "correct horse battery"
+PLAN_TEXT = """\
+plan: {name: acme}
+currency: USD
+ranks:
+  - {name: Bronze, conditions: {pv: 100}}
+bonuses:
+  - {id: uni, kind: unilevel, rates: ["5%", "3%"]}
+"""
+TREE = [("R", None), ("U3", "R"), ("U2", "U3"), ("S", "U2"), ("T", "S"), ("D", "T")]
+TREE += [("X", "U3"), ("G", "U3")]
+MEMBER_LOGINS = {m: m.lower() for m, _ in TREE}
+STAFF = {"admin": "admin@acme.test", "support": "help@acme.test", "owner": "boss@acme.test"}
+
+
+@dataclass
+class World:
+    settings: Settings
+    tokens: dict[str, str] = field(default_factory=dict)  # who -> bearer token
+    member_pks: dict[str, int] = field(default_factory=dict)
+    grant_id: int = 0  # T lets G read every grantable kind
+    spare_grant_id: int = 0  # T lets X read orders (for revoke tests)
+    token_ids: dict[str, int] = field(default_factory=dict)
+    user_ids: dict[str, int] = field(default_factory=dict)
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"} if who in self.tokens else {}
+
+
+def _member(member_id: str, sponsor_pk: int | None) -> Member:
+    return Member(
+        member_id=member_id,
+        sponsor_id=sponsor_pk,
+        joined_on=date(2026, 1, 5),
+        status="active",
+        status_since=date(2026, 1, 5),
+        country="US",
+        currency="USD",
+        display_name=f"Name of {member_id}",
+        identity_verified=False,
+    )
+
+
+def _order(order_id: str, buyer_pk: int | None, customer_pk: int | None, day: date) -> Order:
+    return Order(
+        order_id=order_id,
+        kind="order",
+        placed_on=day,
+        buyer_member_id=buyer_pk,
+        buyer_customer_id=customer_pk,
+        country="US",
+        currency="USD",
+    )
+
+
+def _add_sales(session: Session, pks: dict[str, int]) -> None:
+    product = Product(
+        sku="P1",
+        country="US",
+        name="Tea",
+        currency="USD",
+        retail_price=2500,
+        member_price=2000,
+        pv=2000,
+        bv=1500,
+        commissionable=True,
+    )
+    session.add(product)
+    customers = {
+        cid: Customer(
+            customer_id=cid,
+            member_id=pks[owner],
+            name=f"Private {cid}",
+            country="US",
+            created_on=date(2026, 1, 10),
+        )
+        for cid, owner in (("CT1", "T"), ("CX1", "X"))
+    }
+    session.add_all(customers.values())
+    session.flush()
+    march = date(2026, 3, 3)
+    orders = [
+        (_order("OT1", pks["T"], None, march), 3),  # T: 3 x 20 PV = 60 PV
+        (_order("OD1", pks["D"], None, march), 2),  # D: 40 PV
+        (_order("OX1", pks["X"], None, march), 1),
+        (_order("OC1", None, customers["CT1"].id, march), 1),  # T's customer: 20 PV to T
+    ]
+    for order, quantity in orders:
+        session.add(order)
+        session.flush()
+        session.add(
+            OrderLine(
+                order_id=order.id,
+                line_no=1,
+                product_id=product.id,
+                quantity=quantity,
+                unit_price=2000,
+                pv=2000,
+                bv=1500,
+            )
+        )
+    original = orders[0][0]
+    refund = Order(
+        order_id="RT1",
+        kind="return",
+        placed_on=march + timedelta(days=2),
+        buyer_member_id=pks["T"],
+        country="US",
+        currency="USD",
+        returns_order_id=original.id,
+    )
+    session.add(refund)
+    session.flush()
+    session.add(
+        OrderLine(
+            order_id=refund.id,
+            line_no=1,
+            product_id=product.id,
+            quantity=1,
+            unit_price=2000,
+            pv=2000,
+            bv=1500,
+        )
+    )  # T returns one unit: 60 + 20 - 20 = 60 PV in March
+    session.flush()
+
+
+@cache
+def _hash_once(password: str) -> str:
+    """argon2 is slow on purpose; the world's eleven sign-ins share one real hash."""
+    return hash_password(password)
+
+
+def build_world(engine: Engine, settings: Settings) -> World:
+    world = World(settings)
+    with (
+        patch("fairtree.services.users.hash_password", _hash_once),
+        session_scope(engine) as session,
+    ):
+        company = Company(
+            company_id="acme",
+            name="Acme",
+            currency="USD",
+            country="US",
+            period_kind="month",
+            placement="none",
+        )
+        session.add(company)
+        session.flush()
+        session.add(
+            Period(
+                company_id=company.id,
+                key="2026-03",
+                kind="month",
+                starts_on=date(2026, 3, 1),
+                ends_on=date(2026, 4, 1),
+                status="open",
+            )
+        )
+        for member_id, sponsor in TREE:
+            member = _member(member_id, world.member_pks.get(sponsor) if sponsor else None)
+            session.add(member)
+            session.flush()
+            world.member_pks[member_id] = member.id
+        _add_sales(session, world.member_pks)
+        people = {}
+        for member_id in world.member_pks:
+            people[member_id] = users.create_member_user(
+                session, member_id, PASSWORD, email=f"{member_id.lower()}@members.test"
+            )
+        for role, email in STAFF.items():
+            people[role] = users.create_staff_user(session, email, role, PASSWORD)
+        for who, user in people.items():
+            issued = sign_in.issue_api_token(session, settings, user, "tests")
+            world.tokens[who], world.token_ids[who] = issued.token, issued.record.id
+        world.user_ids = {who: user.id for who, user in people.items()}
+        grants = [
+            AccessGrant(
+                owner_member_id=world.member_pks["T"],
+                grantee_user_id=people[grantee].id,
+                kinds=kinds,
+                read_only=True,
+                created_at=utcnow(),
+                expires_at=utcnow() + timedelta(days=7),
+            )
+            for grantee, kinds in (("G", ",".join(sorted(GRANTABLE))), ("X", "orders"))
+        ]
+        session.add_all(grants)
+        session.add(
+            PlanVersion(
+                company_id=company.id,
+                version="v1",
+                effective_from=date(2026, 1, 1),
+                yaml_text=PLAN_TEXT,
+                sha256="0" * 64,
+            )
+        )
+        session.flush()
+        world.grant_id, world.spare_grant_id = grants[0].id, grants[1].id
+    return world
+
+
+def member_pk(engine: Engine, member_id: str) -> int:
+    with Session(engine) as session:
+        return int(session.scalar(select(Member.id).where(Member.member_id == member_id)))

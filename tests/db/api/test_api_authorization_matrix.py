@@ -1,0 +1,184 @@
+"""Every route of the app against every relationship, expected answers in ONE table.
+
+Routes come from ``app.routes`` (flattened with FastAPI's ``iter_route_contexts``), so
+a route added without a row here fails ``test_every_route_is_in_the_table``. The
+target member is T (see api_world.py); each column is a reader in one relationship to
+T. Staff columns run without and with an ``X-Access-Reason``. The revoked-grantee
+column runs after T revokes G's grant through the API.
+"""
+
+from __future__ import annotations
+
+from itertools import count
+
+import pytest
+from api_world import PASSWORD, PLAN_TEXT, World, build_world
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from fairtree.api.app import create_app
+from fairtree.config import Settings
+from fairtree.services import sign_in
+from fairtree.store.database import session_scope
+from fairtree.store.models import User
+
+COLUMNS = (
+    "self", "sponsor", "upline3", "downline", "crossline", "grantee", "grantee_revoked",
+    "admin", "admin_reason", "support", "support_reason", "anonymous",
+)  # fmt: skip
+READER = {
+    "self": "T", "sponsor": "S", "upline3": "U3", "downline": "D", "crossline": "X",
+    "grantee": "G", "grantee_revoked": "G", "admin": "admin", "admin_reason": "admin",
+    "support": "support", "support_reason": "support", "anonymous": None,
+}  # fmt: skip
+
+# fmt: off
+#                                              self spo up3 dwn crs gra rev adm adR sup suR anon
+EXPECTED: dict[tuple[str, str], str] = {
+    ("GET", "/openapi.json"):                     "200 200 200 200 200 200 200 200 200 200 200 200",
+    ("GET", "/docs"):                             "200 200 200 200 200 200 200 200 200 200 200 200",
+    ("GET", "/docs/oauth2-redirect"):             "200 200 200 200 200 200 200 200 200 200 200 200",
+    ("GET", "/redoc"):                            "200 200 200 200 200 200 200 200 200 200 200 200",
+    ("GET", "/health"):                           "200 200 200 200 200 200 200 200 200 200 200 200",
+    ("POST", "/auth/login"):                      "401 401 401 401 401 401 401 401 401 401 401 401",
+    ("POST", "/auth/tokens"):                     "401 401 401 401 401 401 401 401 401 401 401 401",
+    ("GET", "/auth/tokens"):                      "200 200 200 200 200 200 200 200 200 200 200 401",
+    ("DELETE", "/auth/tokens/{token_id}"):        "204 404 404 404 404 404 404 404 404 404 404 401",
+    ("GET", "/auth/me"):                          "200 200 200 200 200 200 200 200 200 200 200 401",
+    ("POST", "/auth/logout"):                     "204 204 204 204 204 204 204 204 204 204 204 401",
+    ("POST", "/auth/password"):                   "422 422 422 422 422 422 422 422 422 422 422 401",
+    ("POST", "/auth/password-reset"):             "202 202 202 202 202 202 202 202 202 202 202 202",
+    ("POST", "/auth/password-reset/confirm"):     "422 422 422 422 422 422 422 422 422 422 422 422",
+    ("GET", "/members/{member_id}/profile"):      "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("GET", "/members/{member_id}/orders"):       "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("GET", "/members/{member_id}/orders/{order_id}"):
+                                                  "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("GET", "/members/{member_id}/customers"):    "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("GET", "/members/{member_id}/customers/{customer_id}"):
+                                                  "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("GET", "/members/{member_id}/team"):         "200 200 200 404 404 200 404 200 200 200 200 401",
+    ("GET", "/members/{member_id}/access-log"):   "200 404 404 404 404 404 404 403 200 403 200 401",
+    ("GET", "/members/{member_id}/grants"):       "200 404 404 404 404 404 404 403 200 403 200 401",
+    ("POST", "/members/{member_id}/grants"):      "201 404 404 404 404 404 404 404 404 404 404 401",
+    ("DELETE", "/members/{member_id}/grants/{grant_id}"):
+                                                  "204 404 404 404 404 404 404 404 404 404 404 401",
+    ("GET", "/admin/members"):                    "404 404 404 404 404 404 404 200 200 200 200 401",
+    ("GET", "/admin/members/{member_id}"):        "404 404 404 404 404 404 404 200 200 200 200 401",
+    ("GET", "/admin/periods"):                    "404 404 404 404 404 404 404 200 200 200 200 401",
+    ("GET", "/admin/plan-versions"):              "404 404 404 404 404 404 404 200 200 200 200 401",
+    ("GET", "/admin/plan-versions/{version}"):    "404 404 404 404 404 404 404 200 200 200 200 401",
+    ("POST", "/admin/plan-versions"):             "404 404 404 404 404 404 404 201 201 404 404 401",
+    ("GET", "/admin/audit"):                      "404 404 404 404 404 404 404 200 200 404 404 401",
+}
+# fmt: on
+
+_serial = count()
+
+
+def _routes(app: FastAPI) -> set[tuple[str, str]]:
+    found = set()
+    for route in iter_route_contexts(app.routes):
+        for method in getattr(route, "methods", None) or ():
+            if method != "HEAD":
+                found.add((method, route.path))
+    return found
+
+
+def _body(method: str, path: str, who: str) -> dict | None:
+    n = next(_serial)
+    bodies = {
+        "/auth/login": {"login": f"nobody{n}", "password": "wrong password!"},
+        "/auth/tokens": {"login": f"nobody{n}", "password": "wrong password!", "name": "x"},
+        "/auth/password": {"current_password": "wrong password!", "new_password": "x" * 12},
+        "/auth/password-reset": {"login": f"nobody{n}"},
+        "/auth/password-reset/confirm": {"token": "ftr_bogus", "new_password": "x" * 12},
+        "/members/{member_id}/grants": {"grantee_login": "d", "kinds": ["orders"], "days": 1},
+        "/admin/plan-versions": {
+            "version": f"matrix-{who}-{n}",
+            "effective_from": "2026-05-01",
+            "yaml_text": PLAN_TEXT,
+        },
+    }
+    return bodies.get(path) if method == "POST" else None
+
+
+def _url(path: str, world: World, spare_token_id: int) -> str:
+    url = path.format(
+        member_id="T",
+        order_id="OT1",
+        customer_id="CT1",
+        grant_id=world.spare_grant_id,
+        token_id=spare_token_id,
+        version="v1",
+    )
+    return url + ("?period=2026-03" if path.endswith("/team") else "")
+
+
+def _headers(world: World, engine: Engine, column: str, path: str) -> dict[str, str]:
+    reader = READER[column]
+    if reader is None:
+        return {}
+    headers = world.auth(reader)
+    if path == "/auth/logout":  # signing out revokes the credential: use a throwaway one
+        with session_scope(engine) as session:
+            user = session.get(User, world.user_ids[reader])
+            token = sign_in.issue_api_token(session, world.settings, user, "throwaway").token
+        headers = {"Authorization": f"Bearer {token}"}
+    if column.endswith("_reason"):
+        headers["X-Access-Reason"] = "support ticket 1234"
+    return headers
+
+
+@pytest.fixture
+def matrix_app(committing_engine: Engine, db_url: str, tmp_path) -> tuple[FastAPI, World]:
+    settings = Settings(
+        database_url=db_url,
+        outbox_dir=tmp_path / "outbox",
+        login_failures_per_account=1000,
+        login_failures_per_address=1000,
+    )
+    return create_app(settings, engine=committing_engine), build_world(committing_engine, settings)
+
+
+def test_every_route_is_in_the_table(matrix_app: tuple[FastAPI, World]) -> None:
+    app, _ = matrix_app
+    routes = _routes(app)
+    assert routes - set(EXPECTED) == set(), "routes missing from the authorization table"
+    assert set(EXPECTED) - routes == set(), "table rows for routes that no longer exist"
+    assert all(len(v.split()) == len(COLUMNS) for v in EXPECTED.values())
+
+
+def test_every_route_answers_every_relationship_as_the_table_says(
+    matrix_app: tuple[FastAPI, World], committing_engine: Engine
+) -> None:
+    app, world = matrix_app
+    with session_scope(committing_engine) as session:
+        t_user = session.get(User, world.user_ids["T"])
+        spare_token_id = sign_in.issue_api_token(session, world.settings, t_user, "spare").record.id
+    mismatches = []
+    with TestClient(app, base_url="https://testserver") as client:
+
+        def run(columns: tuple[str, ...]) -> None:
+            for (method, path), row in sorted(EXPECTED.items()):
+                expected = dict(zip(COLUMNS, row.split(), strict=True))
+                for column in columns:
+                    response = client.request(
+                        method,
+                        _url(path, world, spare_token_id),
+                        json=_body(method, path, column),
+                        headers=_headers(world, committing_engine, column, path),
+                    )
+                    if str(response.status_code) != expected[column]:
+                        mismatches.append(
+                            f"{method} {path} as {column}: {response.status_code}"
+                            f" (expected {expected[column]}) {response.text[:120]}"
+                        )
+
+        run(tuple(c for c in COLUMNS if c != "grantee_revoked"))
+        revoke = client.delete(f"/members/T/grants/{world.grant_id}", headers=world.auth("T"))
+        assert revoke.status_code == 204
+        run(("grantee_revoked",))
+    assert mismatches == []
+    assert PASSWORD  # the world's password is never sent by this test: logins above are wrong

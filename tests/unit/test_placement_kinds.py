@@ -1,0 +1,109 @@
+"""Binary, matrix and fast start: explanations name the figures behind each line,
+caps resolve by rank, and a network without a placement tree pays no binary."""
+
+from pathlib import Path
+
+import numpy as np
+
+from fairtree.engine.case_input import case_input
+from fairtree.engine.evaluate import evaluate
+from fairtree.engine.explain import explain_member
+from fairtree.engine.inputs import CarryState, EngineInput, Members
+from fairtree.engine.kinds.binary import cap_lookup
+from fairtree.engine.plan_tests import load_case
+from fairtree.periods import Period
+from fairtree.plans.load import load_plan, parse_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+HYBRID = ROOT / "plans" / "binary-hybrid"
+MATRIX = ROOT / "plans" / "forced-matrix"
+
+
+def case_inputs(plan_dir: Path, name: str):
+    case = load_case(plan_dir / "cases" / name)
+    document = load_plan(plan_dir / "plan.yaml")
+    period = Period.parse(case.period)
+    return case_input(case, document.for_date(period.start)), document, period
+
+
+def line_of(lines, bonus_id):
+    [line] = [line for line in lines if line.bonus_id == bonus_id]
+    return line
+
+
+def test_binary_explanation_shows_legs_carry_and_cap():
+    inputs, plan, period = case_inputs(HYBRID, "04_rank_caps.yaml")
+    line = line_of(explain_member(inputs, plan, period, "A"), "binary")
+    assert line.amount == 10000
+    assert line.exact == "120"
+    assert line.rank == "Director"
+    assert "cap 100.00 USD (cut 20.00 USD as breakage)" in line.rule
+    left, right = line.contributions
+    assert (left.source, left.base, right.source, right.base) == ("B", 210000, "C", 120000)
+    assert "carries out 500.00" in left.note and "carries out 0.00" in right.note
+
+
+def test_binary_explanation_says_why_unqualified():
+    inputs, plan, period = case_inputs(HYBRID, "05_needs_enrollee_in_each_leg.yaml")
+    line = line_of(explain_member(inputs, plan, period, "A"), "binary")
+    assert line.amount == 0
+    assert all(not c.paid for c in line.contributions)
+    assert "needs an active personal enrollee in 2 leg(s), has 1" in line.contributions[0].note
+
+
+def test_fast_start_explanation_lists_window_orders():
+    inputs, plan, period = case_inputs(HYBRID, "07_fast_start_window_and_returns.yaml")
+    line = line_of(explain_member(inputs, plan, period, "B"), "fast_start")
+    assert line.amount == 3800
+    [from_c] = line.contributions
+    assert (from_c.source, from_c.level, from_c.base) == ("C", 1, 19000)
+    assert sorted(from_c.orders) == ["c1", "c2", "c4"]  # c3 is day 31
+    unpaid = line_of(explain_member(inputs, plan, period, "A"), "fast_start")
+    assert unpaid.amount == 0
+    assert {c.note for c in unpaid.contributions} == {"receiver placed no own order this period"}
+
+
+def test_matrix_explanation_names_compressed_members():
+    inputs, plan, period = case_inputs(MATRIX, "02_dynamic_compression.yaml")
+    line = line_of(explain_member(inputs, plan, period, "A"), "matrix")
+    assert line.amount == 1990
+    from_g = [c for c in line.contributions if c.source == "G"]
+    assert [(c.level, c.skipped) for c in from_g] == [(3, ("E",))]
+
+
+def test_cap_takes_highest_listed_rank_at_or_below():
+    plan = parse_plan(
+        {
+            "plan": {"name": "caps"},
+            "currency": "USD",
+            "ranks": [{"name": n} for n in ("R1", "R2", "R3", "R4")],
+            "bonuses": [
+                {
+                    "id": "bin",
+                    "kind": "binary",
+                    "weak_leg_rate": "10%",
+                    "cap": "5",
+                    "cap_by_rank": {"R2": "50", "R4": "30"},
+                }
+            ],
+        },
+        "caps.yaml",
+    ).base
+    # no rank -> cap 5; R1 -> 5; R2, R3 -> 50; R4 -> 30 (a listed lower cap wins)
+    assert cap_lookup(plan, plan.bonuses[0]).tolist() == [500, 500, 5000, 5000, 3000]
+
+
+def test_binary_without_placement_tree_pays_nothing_and_keeps_carry():
+    inputs, plan, period = case_inputs(HYBRID, "01_weak_leg_basic.yaml")
+    m = inputs.members
+    unplaced = EngineInput(
+        Members(ids=m.ids, sponsor=m.sponsor, joined_on=m.joined_on, status=m.status),
+        inputs.orders,
+        carry_in=CarryState(
+            highest_rank=np.zeros(len(m), dtype=np.int16),
+            values={"binary.left": np.array([7000, 0, 0, 0, 0])},
+        ),
+    )
+    result = evaluate(unplaced, plan, period)
+    assert result.pay("binary").tolist() == [0, 0, 0, 0, 0]
+    assert result.carry_out.values["binary.left"].tolist() == [7000, 0, 0, 0, 0]
