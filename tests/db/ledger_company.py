@@ -40,6 +40,14 @@ bonuses:
     compressed_volume: roll_up
 """
 
+# silver: own PV 50 + legs, each leg counted at most 50% of 150 = 75 points; one active
+# frontline member.
+MAX_LEG_PLAN = PLAN_YAML.replace(
+    "  - {name: silver, conditions: {group_volume: 150}}",
+    "  - {name: silver, conditions: {max_leg: {requirement: 150, max_leg_percent: '50%'},"
+    " active_personal: 1}}",
+)
+
 NETWORK = (("A", None), ("B", "A"), ("C", "B"), ("D", "C"))
 MARCH_ORDERS = (
     ("O-A", "A", "100", "100"),

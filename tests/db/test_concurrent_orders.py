@@ -9,7 +9,7 @@ import threading
 from datetime import date
 
 import pytest
-from ledger_company import seed_company
+from ledger_company import MAX_LEG_PLAN, add_plan, seed_company
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -68,7 +68,8 @@ def closer(engine: Engine, start: threading.Barrier, errors: list) -> None:
 def test_parallel_orders_during_a_close_are_not_lost(committing_engine: Engine) -> None:
     FINALIZED.clear()
     with Session(committing_engine) as session, session.begin():
-        seed_company(session)
+        company = seed_company(session)
+        add_plan(session, company.id, MAX_LEG_PLAN, "v2", date(2026, 1, 1))
         session.add(
             Product(
                 sku="Q", country="US", name="Q", currency="USD",
@@ -118,6 +119,7 @@ def test_parallel_orders_during_a_close_are_not_lost(committing_engine: Engine) 
         )
         # Running volumes kept by the parallel postings equal a recomputation.
         for key in ("2026-03", "2026-04"):
-            live = volumes.period_rows(session, key)
+            live = volumes.period_rows(session, key), volumes.period_legs(session, key)
             rebuild_period_volumes(session, key)
-            assert volumes.period_rows(session, key) == live
+            assert (volumes.period_rows(session, key), volumes.period_legs(session, key)) == live
+            assert live[1]  # capped leg sums were kept

@@ -1,11 +1,12 @@
-"""Posting an order keeps the buyer's PV and every upline member's group volume current."""
+"""Posting an order keeps the buyer's PV, every upline member's group volume and their
+frontline aggregates current; progress reads them without scanning any frontline."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from ledger_company import member_db_id, seed_company
+from ledger_company import MAX_LEG_PLAN, add_plan, member_db_id, seed_company
 from sqlalchemy.orm import Session
 
 from fairtree.errors import ValidationError
@@ -21,7 +22,8 @@ from fairtree.store.repositories import volumes
 
 @pytest.fixture
 def company(session: Session) -> Session:
-    seed_company(session, orders=False)
+    created = seed_company(session, orders=False)
+    add_plan(session, created.id, MAX_LEG_PLAN, "v2", date(2026, 1, 1))
     session.add(
         Product(
             sku="Q",
@@ -53,17 +55,19 @@ def test_an_order_updates_the_buyer_and_every_ancestor(company: Session) -> None
         ("B", 2, 0, 5000, None, "bronze"),
         ("A", 3, 0, 5000, None, "bronze"),
     ]
-    (d, *_rest) = line_progress(company, "D", date(2026, 3, 1))
+    (d, c, *_rest) = line_progress(company, "D", date(2026, 3, 1))
     assert [(n.condition, n.have, n.need, n.missing) for n in d.progress.needs] == [
-        ("group_volume", 5000, 15000, 10000)
+        ("max_leg_volume", 5000, 15000, 10000),
+        ("active_personal", 0, 1, 1),
     ]
-    post_order(company, "N2", "A", date(2026, 3, 6), [NewLine("Q", 2)])
-    post_order(company, "N3", "C", date(2026, 3, 7), [NewLine("Q", 1)])
-    assert summary(company, "D") == [
-        ("D", 0, 5000, 5000, "bronze", "silver"),
-        ("C", 1, 5000, 10000, "bronze", "silver"),
-        ("B", 2, 0, 10000, None, "bronze"),
-        ("A", 3, 10000, 20000, "silver", None),
+    post_order(company, "N2", "C", date(2026, 3, 6), [NewLine("Q", 1)])
+    post_order(company, "N3", "D", date(2026, 3, 7), [NewLine("Q", 1)])
+    # C: own 50 + D's leg 100 capped at 75 = 125 of 150; D is active (1 of 1).
+    (_d, c, *_rest) = line_progress(company, "D", date(2026, 3, 1))
+    assert (c.pv, c.group_volume, c.progress.rank) == (5000, 15000, "bronze")
+    assert [(n.condition, n.have, n.missing) for n in c.progress.needs] == [
+        ("max_leg_volume", 12500, 2500),
+        ("active_personal", 1, 0),
     ]
 
 
@@ -72,13 +76,21 @@ def test_other_periods_are_untouched(company: Session) -> None:
     assert summary(company, "D")[0][2:4] == (0, 0)
 
 
-def test_live_volumes_equal_a_full_recomputation(company: Session) -> None:
-    for n, (buyer, quantity) in enumerate([("D", 1), ("B", 3), ("C", 2), ("D", 1), ("A", 1)]):
+def test_live_figures_equal_a_full_recomputation(company: Session) -> None:
+    buys = [("D", 1), ("B", 3), ("C", 2), ("D", 1), ("A", 1), ("B", 1)]
+    for n, (buyer, quantity) in enumerate(buys):
         post_order(company, f"N{n}", buyer, date(2026, 3, 1 + n), [NewLine("Q", quantity)])
-    live = volumes.period_rows(company, "2026-03")
+    live, live_legs = (
+        volumes.period_rows(company, "2026-03"),
+        volumes.period_legs(company, "2026-03"),
+    )
     assert rebuild_period_volumes(company, "2026-03") == 4
     assert volumes.period_rows(company, "2026-03") == live
-    assert live[member_db_id(company, "A")] == (5000, 40000)
+    assert volumes.period_legs(company, "2026-03") == live_legs
+    a, b = member_db_id(company, "A"), member_db_id(company, "B")
+    assert live[a] == (5000, 45000, 1)  # B is active
+    assert live_legs[(a, 7500)] == 7500  # B's leg (400 points) counts 75
+    assert live[b][2] == 1  # C is active
 
 
 def test_a_bad_order_names_its_line_and_writes_nothing(company: Session) -> None:

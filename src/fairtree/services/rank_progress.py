@@ -117,32 +117,43 @@ def post_order(
             volume += line.quantity * per_unit
     session.flush()
     if volume:
-        volumes.add_volume(session, period_of(session, placed_on).key, member.id, volume)
+        period = period_of(session, placed_on)
+        period_plan = plan_on(session, period.start)
+        line = volumes.sponsor_line(session, period.key, member.id)
+        allowed = statuses_allowed(period_plan)[STATUS_CODES[member.status]]
+        volumes.add_volume(
+            session,
+            period.key,
+            [int(row[0]) for row in line],
+            volume,
+            leg_caps(period_plan),
+            period_plan.activity.min_pv,
+            buyer_counts=bool(allowed),
+        )
     return order.id
 
 
 def line_progress(session: Session, member_id: str, day: date) -> list[MemberProgress]:
-    """Rank progress of the member and every upline member in the period of ``day``."""
+    """Rank progress of the member and every upline member in the period of ``day``.
+
+    Two queries of O(depth) rows: the sponsor line with its running figures, and the
+    capped leg sums of those members.
+    """
     member = session.scalar(select(Member.id).where(Member.member_id == member_id))
     if member is None:
         raise NotFoundError(f"no member {member_id!r}")
-    key = period_of(session, day).key
-    plan = plan_on(session, day)
+    period = period_of(session, day)
+    plan = plan_on(session, period.start)
     allowed = statuses_allowed(plan)
-    line = volumes.line_figures(session, key, member)
-    caps = leg_caps(plan)
-    statuses = [name for name, code in STATUS_CODES.items() if allowed[code]]
-    frontline = volumes.frontline_summary(
-        session, key, [r[0] for r in line], caps, plan.activity.min_pv, statuses
-    )
+    line = volumes.sponsor_line(session, period.key, member)
+    legs = volumes.capped_legs(session, period.key, [int(r[0]) for r in line])
     result = []
-    for db_id, depth, name, status, pv, gv in line:
-        active, capped = frontline.get(db_id, (0, {}))
+    for db_id, depth, name, status, pv, gv, active in line:
         figures = LiveFigures(
             pv=int(pv),
             group_volume=int(gv),
-            capped_legs=capped,
-            active_frontline=active,
+            capped_legs=legs.get(int(db_id), {}),
+            active_frontline=int(active),
             status_allowed=bool(allowed[STATUS_CODES[status]]),
         )
         result.append(
@@ -166,7 +177,17 @@ def rebuild_period_volumes(session: Session, period_key: str) -> int:
     pv = np.zeros(len(facts.inputs.members), dtype=np.int64)
     np.add.at(pv, orders.buyer[keep], source[keep])
     tree = build_tree(facts.inputs.members.sponsor)
+    order = tree.order
     group = np.empty_like(pv)
-    group[tree.order] = tree.subtree_sum(pv[tree.order])
-    volumes.replace_period(session, period.key, facts.member_db_ids, pv, group)
-    return int(((pv != 0) | (group != 0)).sum())
+    group[order] = tree.subtree_sum(pv[order])
+    members = facts.inputs.members
+    active = statuses_allowed(plan)[members.status] & (pv >= plan.activity.min_pv)
+    frontline = np.empty_like(pv)
+    frontline[order] = tree.children_sum(active[order])
+    legs = {}
+    for cap in leg_caps(plan):
+        capped = np.empty_like(pv)
+        capped[order] = tree.children_sum(np.minimum(group[order], cap))
+        legs[cap] = capped
+    volumes.replace_period(session, period.key, facts.member_db_ids, pv, group, frontline, legs)
+    return int(((pv != 0) | (group != 0) | (frontline != 0)).sum())

@@ -28,7 +28,7 @@ from fairtree.store.models.runs import (
     RunBonusTotal,
     RunCarryValue,
 )
-from fairtree.store.models.volumes import MemberPeriodVolume
+from fairtree.store.models.volumes import MemberPeriodLeg, MemberPeriodVolume
 
 __all__ = [
     "AccessGrant",
@@ -47,6 +47,7 @@ __all__ = [
     "LedgerTransaction",
     "LoginAttempt",
     "Member",
+    "MemberPeriodLeg",
     "MemberPeriodVolume",
     "Order",
     "OrderLine",

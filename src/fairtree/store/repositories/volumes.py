@@ -1,40 +1,32 @@
-"""Running period volumes: add an order's volume up the sponsor line, read progress inputs.
+"""Running period volumes: post an order's volume up the sponsor line, read progress.
 
-``add_volume`` is one statement: a recursive walk from the buyer up the sponsor tree
-(one primary-key lookup per step, written as a scalar subquery so SQLite never
-builds a filter over the whole members table),
-upserted into ``member_period_volumes`` (PV for the buyer, group volume for the buyer
-and every ancestor). Rows are locked in the same bottom-up order by every poster, so
-concurrent postings do not deadlock on shared ancestors.
+Posting is three statements, each touching O(depth) rows:
+1. the sponsor line of the buyer (a recursive walk, one primary-key lookup per step);
+2. one multi-row upsert of ``member_period_volumes`` for the line, in depth order,
+   RETURNING the new values: PV for the buyer, group volume for everyone;
+3. one multi-row upsert of ``member_period_legs`` and of the sponsor's
+   ``active_frontline`` with the changes that follow from 2.
+Because each row's new value comes back from its own atomic update, the changes in 3
+are exact under concurrent postings; every poster locks rows bottom-up in the same
+order, so parallel postings on shared ancestors do not deadlock.
 """
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from fairtree.dataset.arrays import Rows
+from fairtree.store.models import MemberPeriodLeg, MemberPeriodVolume
 from fairtree.store.repositories.bulk_load import insert_rows
 
-_ADD_VOLUME = """
-WITH RECURSIVE line(member_id, depth) AS (
-  SELECT CAST(:buyer AS INTEGER), CAST(0 AS INTEGER)
-  UNION ALL
-  SELECT (SELECT m.sponsor_id FROM members m WHERE m.id = line.member_id), line.depth + 1
-  FROM line WHERE line.member_id IS NOT NULL
-)
-INSERT INTO member_period_volumes (period_key, member_id, pv, group_volume)
-SELECT :period, member_id, CASE WHEN depth = 0 THEN :pv ELSE 0 END, :pv
-FROM line WHERE member_id IS NOT NULL ORDER BY depth
-ON CONFLICT (period_key, member_id) DO UPDATE
-SET pv = member_period_volumes.pv + excluded.pv,
-    group_volume = member_period_volumes.group_volume + excluded.group_volume
-"""
-
-_LINE_FIGURES = """
+_LINE = """
 WITH RECURSIVE line(member_id, depth) AS (
   SELECT CAST(:member AS INTEGER), CAST(0 AS INTEGER)
   UNION ALL
@@ -42,7 +34,7 @@ WITH RECURSIVE line(member_id, depth) AS (
   FROM line WHERE line.member_id IS NOT NULL
 )
 SELECT line.member_id, line.depth, mem.member_id, mem.status,
-       COALESCE(v.pv, 0), COALESCE(v.group_volume, 0)
+       COALESCE(v.pv, 0), COALESCE(v.group_volume, 0), COALESCE(v.active_frontline, 0)
 FROM line
 JOIN members mem ON mem.id = line.member_id
 LEFT JOIN member_period_volumes v ON v.member_id = line.member_id AND v.period_key = :period
@@ -50,67 +42,126 @@ WHERE line.member_id IS NOT NULL
 ORDER BY line.depth
 """
 
-_FRONTLINE = """
-SELECT c.sponsor_id,
-       SUM(CASE WHEN c.status IN :statuses AND COALESCE(v.pv, 0) >= :min_pv
-                THEN 1 ELSE 0 END) AS active{capped}
-FROM members c
-LEFT JOIN member_period_volumes v ON v.member_id = c.id AND v.period_key = :period
-WHERE c.sponsor_id IN :sponsors
-GROUP BY c.sponsor_id
-"""
-_CAPPED = (
-    ",\n       SUM(CASE WHEN COALESCE(v.group_volume, 0) < {cap} THEN COALESCE(v.group_volume, 0)"
-    " ELSE {cap} END)"
-)
+
+def _insert(session: Session, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
-def add_volume(session: Session, period_key: str, buyer_id: int, pv: int) -> None:
-    """Add ``pv`` to the buyer's PV and to the group volume of the buyer and every ancestor."""
-    session.execute(text(_ADD_VOLUME), {"period": period_key, "buyer": buyer_id, "pv": pv})
+def sponsor_line(session: Session, period_key: str, member_id: int) -> list[Any]:
+    """(db id, depth, member id, status, pv, group volume, active frontline), member first."""
+    return list(session.execute(text(_LINE), {"period": period_key, "member": member_id}))
 
 
-def line_figures(session: Session, period_key: str, member_id: int) -> list[Any]:
-    """(db id, depth, member id, status, pv, group volume) from the member up to the root."""
-    return list(session.execute(text(_LINE_FIGURES), {"period": period_key, "member": member_id}))
-
-
-def frontline_summary(
+def add_volume(
     session: Session,
     period_key: str,
-    sponsors: list[int],
+    line_ids: list[int],
+    pv: int,
     caps: list[int],
     min_pv: int,
-    statuses: list[str],
-) -> dict[int, tuple[int, dict[int, int]]]:
-    """Per sponsor: active frontline members and, per cap, Σ min(leg group volume, cap).
+    buyer_counts: bool,
+) -> None:
+    """Add ``pv`` to the buyer (``line_ids[0]``) and every ancestor, and keep each
+    ancestor's frontline aggregates (capped leg sums, active count) in step."""
+    if pv == 0 or not line_ids:
+        return
+    table = MemberPeriodVolume.__table__
+    statement = _insert(session, table).values(
+        [
+            {
+                "period_key": period_key,
+                "member_id": member,
+                "pv": pv if depth == 0 else 0,
+                "group_volume": pv,
+                "active_frontline": 0,
+            }
+            for depth, member in enumerate(line_ids)
+        ]
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["period_key", "member_id"],
+        set_={
+            "pv": table.c.pv + statement.excluded.pv,
+            "group_volume": table.c.group_volume + statement.excluded.group_volume,
+        },
+    ).returning(table.c.member_id, table.c.pv, table.c.group_volume)
+    new = {int(m): (int(p), int(g)) for m, p, g in session.execute(statement)}
+    legs = []
+    for child, parent in pairwise(line_ids):
+        after = new[child][1]
+        before = after - pv
+        for cap in caps:
+            delta = min(after, cap) - min(before, cap)
+            if delta:
+                legs.append(
+                    {
+                        "period_key": period_key,
+                        "member_id": parent,
+                        "cap": cap,
+                        "capped_volume": delta,
+                    }
+                )
+    if legs:
+        legs_table = MemberPeriodLeg.__table__
+        upsert = _insert(session, legs_table).values(legs)
+        session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["period_key", "member_id", "cap"],
+                set_={"capped_volume": legs_table.c.capped_volume + upsert.excluded.capped_volume},
+            )
+        )
+    buyer_after = new[line_ids[0]][0]
+    crossed = (buyer_after >= min_pv) != (buyer_after - pv >= min_pv)
+    if buyer_counts and crossed and len(line_ids) > 1:
+        change = 1 if buyer_after >= min_pv else -1
+        upsert = _insert(session, table).values(
+            period_key=period_key,
+            member_id=line_ids[1],
+            pv=0,
+            group_volume=0,
+            active_frontline=change,
+        )
+        session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["period_key", "member_id"],
+                set_={"active_frontline": table.c.active_frontline + change},
+            )
+        )
 
-    Aggregated in SQL over the sponsor index (a LEFT JOIN keeps SQLite from scanning the
-    period's volumes), so a member with thousands of frontline members costs one query.
-    """
-    capped = "".join(_CAPPED.format(cap=int(cap)) for cap in caps)
-    statement = text(_FRONTLINE.format(capped=capped)).bindparams(
-        bindparam("sponsors", expanding=True), bindparam("statuses", expanding=True)
-    )
+
+def capped_legs(
+    session: Session, period_key: str, member_ids: list[int]
+) -> dict[int, dict[int, int]]:
+    """member -> {cap: Σ min(leg group volume, cap)} for the given members."""
     rows = session.execute(
-        statement,
-        {"period": period_key, "sponsors": sponsors, "statuses": statuses, "min_pv": min_pv},
+        select(MemberPeriodLeg.member_id, MemberPeriodLeg.cap, MemberPeriodLeg.capped_volume)
+        .where(MemberPeriodLeg.period_key == period_key)
+        .where(MemberPeriodLeg.member_id.in_(bindparam("members", expanding=True))),
+        {"members": member_ids},
     )
-    return {
-        int(row[0]): (int(row[1]), {cap: int(row[2 + i]) for i, cap in enumerate(caps)})
-        for row in rows
-    }
+    out: dict[int, dict[int, int]] = {}
+    for member, cap, value in rows:
+        out.setdefault(int(member), {})[int(cap)] = int(value)
+    return out
 
 
 def replace_period(
-    session: Session, period_key: str, member_db_ids: np.ndarray, pv: np.ndarray, gv: np.ndarray
+    session: Session,
+    period_key: str,
+    member_db_ids: np.ndarray,
+    pv: np.ndarray,
+    group_volume: np.ndarray,
+    active_frontline: np.ndarray,
+    legs: dict[int, np.ndarray],
 ) -> None:
-    """Set a period's rows from whole arrays (after an import or to repair)."""
-    session.execute(
-        text("DELETE FROM member_period_volumes WHERE period_key = :period"),
-        {"period": period_key},
-    )
-    keep = (pv != 0) | (gv != 0)
+    """Set a period's rows from whole arrays (after an import, or to repair)."""
+    for table in ("member_period_volumes", "member_period_legs"):
+        session.execute(
+            text(f"DELETE FROM {table} WHERE period_key = :period"),  # noqa: S608 - fixed names
+            {"period": period_key},
+        )
+    keep = (pv != 0) | (group_volume != 0) | (active_frontline != 0)
     size = int(keep.sum())
     if size:
         insert_rows(
@@ -121,18 +172,46 @@ def replace_period(
                     "period_key": np.full(size, period_key, dtype=object),
                     "member_id": member_db_ids[keep].astype(np.int64),
                     "pv": pv[keep].astype(np.int64),
-                    "group_volume": gv[keep].astype(np.int64),
+                    "group_volume": group_volume[keep].astype(np.int64),
+                    "active_frontline": active_frontline[keep].astype(np.int64),
                 },
             ),
         )
+    for cap, values in sorted(legs.items()):
+        rows = np.flatnonzero(values)
+        if rows.size:
+            insert_rows(
+                session,
+                Rows(
+                    "member_period_legs",
+                    {
+                        "period_key": np.full(rows.size, period_key, dtype=object),
+                        "member_id": member_db_ids[rows].astype(np.int64),
+                        "cap": np.full(rows.size, cap, dtype=np.int64),
+                        "capped_volume": values[rows].astype(np.int64),
+                    },
+                ),
+            )
 
 
-def period_rows(session: Session, period_key: str) -> dict[int, tuple[int, int]]:
+def period_rows(session: Session, period_key: str) -> dict[int, tuple[int, int, int]]:
+    """member -> (pv, group volume, active frontline) of a period."""
     rows = session.execute(
-        text(
-            "SELECT member_id, pv, group_volume FROM member_period_volumes"
-            " WHERE period_key = :period"
-        ),
-        {"period": period_key},
+        select(
+            MemberPeriodVolume.member_id,
+            MemberPeriodVolume.pv,
+            MemberPeriodVolume.group_volume,
+            MemberPeriodVolume.active_frontline,
+        ).where(MemberPeriodVolume.period_key == period_key)
     )
-    return {int(m): (int(p), int(g)) for m, p, g in rows}
+    return {int(m): (int(p), int(g), int(a)) for m, p, g, a in rows}
+
+
+def period_legs(session: Session, period_key: str) -> dict[tuple[int, int], int]:
+    """(member, cap) -> capped leg sum of a period (non-zero rows)."""
+    rows = session.execute(
+        select(MemberPeriodLeg.member_id, MemberPeriodLeg.cap, MemberPeriodLeg.capped_volume)
+        .where(MemberPeriodLeg.period_key == period_key)
+        .where(MemberPeriodLeg.capped_volume != 0)
+    )
+    return {(int(m), int(c)): int(v) for m, c, v in rows}

@@ -19,11 +19,25 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "member_period_legs",
+        sa.Column("period_key", sa.String(length=32), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("cap", sa.BigInteger(), nullable=False),
+        sa.Column("capped_volume", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_member_period_legs_member_id_members")
+        ),
+        sa.PrimaryKeyConstraint(
+            "period_key", "member_id", "cap", name=op.f("pk_member_period_legs")
+        ),
+    )
+    op.create_table(
         "member_period_volumes",
         sa.Column("period_key", sa.String(length=32), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("pv", sa.BigInteger(), nullable=False),
         sa.Column("group_volume", sa.BigInteger(), nullable=False),
+        sa.Column("active_frontline", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["member_id"], ["members.id"], name=op.f("fk_member_period_volumes_member_id_members")
         ),
@@ -387,3 +401,4 @@ def downgrade() -> None:
     op.drop_table("commission_runs")
     op.drop_table("payout_batches")
     op.drop_table("member_period_volumes")
+    op.drop_table("member_period_legs")
