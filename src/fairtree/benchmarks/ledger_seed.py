@@ -18,9 +18,10 @@ from fairtree.simulation.synth_network import NetworkKnobs, generate_members, mo
 from fairtree.store.models import Company, PlanVersion, Product
 from fairtree.store.repositories.bulk_load import (
     advance_id_sequences,
+    defer_sqlite_foreign_keys,
     insert_rows,
     open_history_for_all_members,
-    sqlite_bulk_mode,
+    sqlite_large_cache,
 )
 
 BENCH_PLAN = """\
@@ -132,7 +133,8 @@ def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarr
                 )
             )
         if engine.dialect.name == "sqlite":
-            with sqlite_bulk_mode(session):
+            defer_sqlite_foreign_keys(session)
+            with sqlite_large_cache(session):
                 for table in rows:
                     insert_rows(session, table)
         else:

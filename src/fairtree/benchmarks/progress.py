@@ -13,24 +13,27 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import yaml
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from fairtree.benchmarks.ledger_seed import MONTH, seed
-from fairtree.genealogy.tree import build_tree
-from fairtree.services.rank_progress import NewLine, line_progress, post_order
+from fairtree.benchmarks.ledger_seed import BENCH_PLAN, MONTH, seed
+from fairtree.plans.load import parse_plan
+from fairtree.services.rank_progress import NewLine, line_progress, period_figures, post_order
 from fairtree.store.repositories import volumes
 
 
 def _mid_period_volumes(engine: Engine, sponsor: np.ndarray, seed_value: int) -> None:
+    """Half the members already bought this month: every running figure set from arrays."""
     rng = np.random.default_rng(seed_value + 1)
     pv = np.where(rng.random(sponsor.size) < 0.5, rng.integers(1, 5, sponsor.size) * 2500, 0)
-    tree = build_tree(sponsor)
-    group = np.empty_like(pv)
-    group[tree.order] = tree.subtree_sum(pv[tree.order])
+    pv = pv.astype(np.int64)
+    plan = parse_plan(yaml.safe_load(BENCH_PLAN), "bench").base
+    status = np.zeros(sponsor.size, dtype=np.int8)  # all active
+    group, frontline, legs = period_figures(plan, sponsor, status, pv)
     ids = np.arange(1, sponsor.size + 1, dtype=np.int64)
     with Session(engine) as session, session.begin():
-        volumes.replace_period(session, "2026-03", ids, pv.astype(np.int64), group)
+        volumes.replace_period(session, "2026-03", ids, pv, group, frontline, legs)
 
 
 def run_progress(engine: Engine, members: int, postings: int, seed_value: int) -> dict[str, Any]:

@@ -176,12 +176,23 @@ def rebuild_period_volumes(session: Session, period_key: str) -> int:
     source = orders.pv if plan.volumes.pv_from == "pv" else orders.bv
     pv = np.zeros(len(facts.inputs.members), dtype=np.int64)
     np.add.at(pv, orders.buyer[keep], source[keep])
-    tree = build_tree(facts.inputs.members.sponsor)
+    group, frontline, legs = period_figures(
+        plan, facts.inputs.members.sponsor, facts.inputs.members.status, pv
+    )
+    volumes.replace_period(session, period.key, facts.member_db_ids, pv, group, frontline, legs)
+    return int(((pv != 0) | (group != 0) | (frontline != 0)).sum())
+
+
+def period_figures(
+    plan: Plan, sponsor: np.ndarray, status: np.ndarray, pv: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
+    """Group volume, active frontline count and capped leg sums of every member, from
+    each member's PV (input order), by prefix sums over the sponsor tree."""
+    tree = build_tree(sponsor)
     order = tree.order
     group = np.empty_like(pv)
     group[order] = tree.subtree_sum(pv[order])
-    members = facts.inputs.members
-    active = statuses_allowed(plan)[members.status] & (pv >= plan.activity.min_pv)
+    active = statuses_allowed(plan)[status] & (pv >= plan.activity.min_pv)
     frontline = np.empty_like(pv)
     frontline[order] = tree.children_sum(active[order])
     legs = {}
@@ -189,5 +200,4 @@ def rebuild_period_volumes(session: Session, period_key: str) -> int:
         capped = np.empty_like(pv)
         capped[order] = tree.children_sum(np.minimum(group[order], cap))
         legs[cap] = capped
-    volumes.replace_period(session, period.key, facts.member_db_ids, pv, group, frontline, legs)
-    return int(((pv != 0) | (group != 0) | (frontline != 0)).sum())
+    return group, frontline, legs
