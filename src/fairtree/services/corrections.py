@@ -104,47 +104,43 @@ def _diff_into(
     lines: Any,
     reason: str,
 ) -> None:
+    """Append (recomputed - already paid) per member and bonus, where it is not zero.
+
+    Keys are member id x bonus code as int64, so matching is sorted-array arithmetic;
+    only the changed pairs are visited one by one.
+    """
     paid_member, paid_bonus, paid_amount, paid_line = queries.paid_for_period(
         session, company_id, period_key
     )
-    new_keys = [
-        f"{m}\x1f{b}" for m, b in zip(lines.member_db_id.tolist(), lines.bonus_id, strict=True)
-    ]
-    old_keys = [f"{m}\x1f{b}" for m, b in zip(paid_member.tolist(), paid_bonus, strict=True)]
-    keys = np.array(sorted(set(new_keys) | set(old_keys)), dtype=object)
+    bonus_names = np.unique(np.concatenate([lines.bonus_id, paid_bonus]).astype(str))
+    width = max(bonus_names.size, 1)
+
+    def keys_of(members: np.ndarray, bonuses: np.ndarray) -> np.ndarray:
+        codes = np.searchsorted(bonus_names, bonuses.astype(str))
+        return members.astype(np.int64) * width + codes
+
+    new_keys = keys_of(lines.member_db_id, lines.bonus_id)
+    old_keys = keys_of(paid_member, paid_bonus)
+    keys = np.union1d(new_keys, old_keys)
     if keys.size == 0:
         return
     new_amount = np.zeros(keys.size, dtype=np.int64)
     old_amount = np.zeros(keys.size, dtype=np.int64)
     original = np.full(keys.size, -1, dtype=np.int64)
-    names: dict[int, str] = {}
-    if new_keys:
-        where = np.searchsorted(keys, np.array(new_keys, dtype=object))
-        new_amount[where] = lines.amount
-        names.update(zip(lines.member_db_id.tolist(), lines.member_ids.tolist(), strict=True))
-    if old_keys:
-        where = np.searchsorted(keys, np.array(old_keys, dtype=object))
-        old_amount[where] = paid_amount
-        original[where] = paid_line
-    changed = np.flatnonzero(new_amount != old_amount)
-    missing = [
-        int(k.split("\x1f")[0]) for k in keys[changed] if int(k.split("\x1f")[0]) not in names
-    ]
-    if missing:
-        names.update(runs.member_names(session, missing))
-    by_member = sorted(changed.tolist(), key=lambda i: _member_and_bonus(str(keys[i])))
-    for index in by_member:
-        member_text, bonus = str(keys[index]).split("\x1f")
-        member = int(member_text)
+    new_amount[np.searchsorted(keys, new_keys)] = lines.amount
+    where = np.searchsorted(keys, old_keys)
+    old_amount[where] = paid_amount
+    original[where] = paid_line
+    changed = np.flatnonzero(new_amount != old_amount)  # keys are sorted: member, bonus
+    if changed.size == 0:
+        return
+    members = (keys[changed] // width).tolist()
+    names = runs.member_names(session, sorted(set(members)))
+    for index, member in zip(changed.tolist(), members, strict=True):
         out.member_db_ids.append(member)
         out.member_ids.append(names[member])
-        out.bonus_ids.append(bonus)
+        out.bonus_ids.append(str(bonus_names[keys[index] % width]))
         out.amounts.append(int(new_amount[index] - old_amount[index]))
         out.corrects_line.append(int(original[index]) if original[index] >= 0 else None)
         out.periods.append(period_key)
         out.reasons.append(reason)
-
-
-def _member_and_bonus(key: str) -> tuple[int, str]:
-    member, bonus = key.split("\x1f")
-    return int(member), bonus
