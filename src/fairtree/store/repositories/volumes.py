@@ -1,6 +1,8 @@
 """Running period volumes: post an order's volume up the sponsor line, read progress.
 
-Posting is three statements, each touching O(depth) rows:
+Every statement reads or writes O(depth) rows by primary key (the figures of the line
+are scalar subqueries, so no planner estimate can turn them into a scan of the period).
+Posting is three statements:
 1. the sponsor line of the buyer (a recursive walk, one primary-key lookup per step);
 2. one multi-row upsert of ``member_period_volumes`` for the line, in depth order,
    RETURNING the new values: PV for the buyer, group volume for everyone;
@@ -34,10 +36,14 @@ WITH RECURSIVE line(member_id, depth) AS (
   FROM line WHERE line.member_id IS NOT NULL
 )
 SELECT line.member_id, line.depth, mem.member_id, mem.status,
-       COALESCE(v.pv, 0), COALESCE(v.group_volume, 0), COALESCE(v.active_frontline, 0)
+       COALESCE((SELECT v.pv FROM member_period_volumes v
+                 WHERE v.period_key = :period AND v.member_id = line.member_id), 0),
+       COALESCE((SELECT v.group_volume FROM member_period_volumes v
+                 WHERE v.period_key = :period AND v.member_id = line.member_id), 0),
+       COALESCE((SELECT v.active_frontline FROM member_period_volumes v
+                 WHERE v.period_key = :period AND v.member_id = line.member_id), 0)
 FROM line
 JOIN members mem ON mem.id = line.member_id
-LEFT JOIN member_period_volumes v ON v.member_id = line.member_id AND v.period_key = :period
 WHERE line.member_id IS NOT NULL
 ORDER BY line.depth
 """
