@@ -140,3 +140,32 @@ def test_export_refuses_a_folder_with_files(session: Session, make_dataset) -> N
     import_dataset(session, folder)
     with pytest.raises(ConflictError):
         export_dataset(session, folder)
+
+
+def test_indexes_on_self_references_stay_during_the_load() -> None:
+    """Members listed before their sponsors made SQLite scan the whole table per row
+    when the sponsor index was dropped for the load (quadratic); it must stay."""
+    from fairtree.store.models import Base
+    from fairtree.store.repositories.bulk_load import _serves_self_reference
+
+    kept = {
+        index.name
+        for table in Base.metadata.sorted_tables
+        for index in table.indexes
+        if _serves_self_reference(index)
+    }
+    assert kept == {
+        "ix_members_sponsor_id",
+        "ix_orders_returns_order_id",
+        "ix_payout_lines_corrects_line_id",  # an adjustment line points at the line it corrects
+    }
+
+
+def test_members_listed_before_their_sponsors(
+    session: Session, make_dataset, tmp_path: Path
+) -> None:
+    header, *rows = SAMPLE_DATASET["members.csv"].splitlines(keepends=True)
+    source = make_dataset(members=header + "".join(reversed(rows)))
+    import_dataset(session, source)
+    export_dataset(session, tmp_path / "out")
+    assert files_of(tmp_path / "out") == files_of(source)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,38 +9,33 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fairtree.services.datasets import export_dataset, import_dataset
+from fairtree.simulation.synth import generate, write_dataset
 from fairtree.store.models import GenealogyRecord, Member, Order, OrderLine
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_DATASETS = sorted(path.parent for path in (REPO / "datasets").glob("*/company.csv"))
 
 
-def _synthetic_writer():
-    path = REPO / "bench" / "synthetic_dataset.py"
-    spec = importlib.util.spec_from_file_location("synthetic_dataset", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.write_synthetic_dataset
-
-
 def files_of(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
-def test_a_generated_network_round_trips(session: Session, tmp_path: Path) -> None:
+def data_rows(path: Path) -> list[list[str]]:
+    return [line.split(",") for line in path.read_text().splitlines()[1:]]
+
+
+def test_a_generated_company_round_trips(session: Session, tmp_path: Path) -> None:
     source = tmp_path / "source"
-    _synthetic_writer()(source, members=3_000, orders_per_member=4, seed=7)
+    write_dataset(generate(members=3_000, months=4, seed=7), source)
     counts = import_dataset(session, source)
-    assert (counts.members, counts.orders, counts.order_lines) == (3_000, 12_000, 12_000)
+    orders = data_rows(source / "orders.csv")
+    assert counts.members == 3_000
+    assert counts.orders == len(orders) > 3_000
     assert session.scalar(select(func.count()).select_from(GenealogyRecord)) == 3_000
     returns = session.scalar(select(func.count()).select_from(Order).where(Order.kind == "return"))
-    assert returns and returns > 0
+    assert returns == sum(row[1] == "return" for row in orders) > 0
     total_units = session.scalar(select(func.sum(OrderLine.quantity)))
-    assert total_units == sum(
-        int(line.split(",")[3])
-        for line in (source / "order_lines.csv").read_text().splitlines()[1:]
-    )
+    assert total_units == sum(int(row[3]) for row in data_rows(source / "order_lines.csv"))
     exported = tmp_path / "exported"
     export_dataset(session, exported)
     assert files_of(exported) == files_of(source)

@@ -17,7 +17,7 @@ from fairtree.services.rank_progress import (
     rebuild_period_volumes,
 )
 from fairtree.store.models import Product
-from fairtree.store.repositories import volumes
+from fairtree.store.repositories import running_volumes as volumes
 
 
 @pytest.fixture

@@ -52,3 +52,13 @@ def test_serve_seeds_demo_and_answers_health(tmp_path: Path):
         process.wait(timeout=20)
     with sqlite3.connect(database) as connection:
         assert connection.execute("select count(*) from members").fetchone()[0] == 150
+    sign_ins = (tmp_path / "var" / "demo-sign-ins.txt").read_text().splitlines()
+    assert sign_ins[0] == "login\tpassword\trole\twho"
+    assert sorted(line.split("\t")[2] for line in sign_ins[1:]) == [
+        "admin",
+        "member",
+        "member",
+        "member",
+        "member",
+        "support",
+    ]

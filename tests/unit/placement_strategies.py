@@ -221,9 +221,10 @@ currencies = st.sampled_from(["USD", "USD", "JPY", "KWD"])
 
 
 @st.composite
-def binary_plans(draw):  # type: ignore[no-untyped-def]
+def binary_plans(draw, monotone_caps: bool = False):  # type: ignore[no-untyped-def]
     currency = draw(currencies)
-    bonuses = [draw(binary_bonus(whole_money=currency == "JPY")), draw(fast_start_bonus())]
+    binary = binary_bonus(whole_money=currency == "JPY", monotone_caps=monotone_caps)
+    bonuses = [draw(binary), draw(fast_start_bonus())]
     return parse_plan(plan_doc(draw, currency, bonuses), "generated.yaml")
 
 

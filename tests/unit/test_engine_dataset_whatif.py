@@ -10,6 +10,7 @@ from fairtree.engine.company_input import company_input
 from fairtree.engine.dataset_input import load_dataset_input
 from fairtree.engine.evaluate import evaluate
 from fairtree.engine.explain import explain_member
+from fairtree.engine.reference import evaluate_reference
 from fairtree.engine.whatif import diff_plans
 from fairtree.errors import DatasetError
 from fairtree.periods import Period
@@ -108,3 +109,25 @@ def test_cli_explain_and_diff(dataset, tmp_path):
         app, ["explain", "NOPE", "--period", "2026-03", "--dataset", str(dataset)]
     )
     assert missing.exit_code == 1 and "no member 'NOPE'" in missing.output
+
+
+def test_engine_and_reference_agree_on_a_synthetic_company(dataset):
+    inputs = load_dataset_input(dataset)
+    plans_dir = PLAN.parents[1]
+    # the synthetic company has a binary placement tree, so the matrix plan does not fit
+    for plan_file in (
+        plans_dir / "unilevel" / "plan.yaml",
+        plans_dir / "binary-hybrid" / "plan.yaml",
+    ):
+        document = load_plan(plan_file)
+        for key in ("2026-01", "2026-03"):
+            fast = evaluate(inputs, document, Period.parse(key))
+            slow = evaluate_reference(inputs, document, Period.parse(key))
+            assert fast.paid_as.tolist() == slow.paid_as.tolist(), plan_file
+            for bonus_id in fast.bonus_ids:
+                assert fast.pay(bonus_id).tolist() == slow.pay(bonus_id).tolist(), (
+                    plan_file,
+                    bonus_id,
+                )
+                assert fast.outcomes[bonus_id].pool == slow.outcomes[bonus_id].pool
+    assert fast.total_paid() > 0

@@ -91,3 +91,19 @@ def test_placement_orders_left_before_right():
     placement = build_placement_tree(np.array([-1, 0, 0]), np.array([-1, 1, 0]))
     assert placement.tree.order.tolist() == [0, 2, 1]
     assert placement.leg.tolist() == [-1, 0, 1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_join_order_kernel_matches_depth_first_walk(data):
+    """Members in join order (parent index below the child's) take the sequential kernel."""
+    n = data.draw(st.integers(1, 50))
+    parents = [-1] + [data.draw(st.integers(-1, k - 1)) for k in range(1, n)]
+    key = np.array(data.draw(st.lists(st.integers(-1, 2), min_size=n, max_size=n)))
+    for sibling_key in (None, key):
+        fast = build_tree(parents, sibling_key=sibling_key)
+        slow = build_tree_numpy(parents, sibling_key=sibling_key)
+        for field in ("order", "position", "parent", "depth", "end"):
+            assert getattr(fast, field).tolist() == getattr(slow, field).tolist(), field
+    plain = build_tree_reference(parents)
+    assert build_tree(parents).order.tolist() == plain.order.tolist()

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
+from fairtree.engine.case_format import CarryIn
 from fairtree.engine.case_input import case_input
 from fairtree.engine.evaluate import evaluate
 from fairtree.engine.explain import explain_member
@@ -40,7 +41,9 @@ def test_binary_explanation_shows_legs_carry_and_cap():
     assert "cap 100.00 USD (cut 20.00 USD as breakage)" in line.rule
     left, right = line.contributions
     assert (left.source, left.base, right.source, right.base) == ("B", 210000, "C", 120000)
-    assert "carries out 500.00" in left.note and "carries out 0.00" in right.note
+    assert "paid on 1200.00; carries out 500.00" in left.note
+    assert "paid on 1200.00; carries out 0.00" in right.note
+    assert (left.rate, left.level) == (100000, 0)  # 10% of the weaker leg
 
 
 def test_binary_explanation_says_why_unqualified():
@@ -107,3 +110,29 @@ def test_binary_without_placement_tree_pays_nothing_and_keeps_carry():
     result = evaluate(unplaced, plan, period)
     assert result.pay("binary").tolist() == [0, 0, 0, 0, 0]
     assert result.carry_out.values["binary.left"].tolist() == [7000, 0, 0, 0, 0]
+
+
+def test_binary_carry_out_feeds_the_next_period():
+    """Case 05 (March) then case 06 (April): March's carry-out, handed over as the
+    engine returns it, gives April's hand-computed binary pay and carry."""
+    march_case = load_case(HYBRID / "cases" / "05_needs_enrollee_in_each_leg.yaml")
+    april_case = load_case(HYBRID / "cases" / "06_next_period_with_new_enrollee.yaml")
+    document = load_plan(HYBRID / "plan.yaml")
+    # the April network (E joins on April 5th) with March's orders and no carry-in
+    march = april_case.model_copy(
+        update={"period": "2026-03", "orders": march_case.orders, "carry_in": CarryIn()}
+    )
+    march_inputs = case_input(march, document.base)
+    first = evaluate(march_inputs, document, Period.parse("2026-03"))
+    ids = [str(i) for i in first.member_ids]
+    left = dict(zip(ids, first.carry_out.values["binary.left"].tolist(), strict=True))
+    right = dict(zip(ids, first.carry_out.values["binary.right"].tolist(), strict=True))
+    assert (left["A"], left["B"], right["A"]) == (25000, 15000, 8000)  # as case 05 expects
+
+    april = case_input(april_case.model_copy(update={"carry_in": CarryIn()}), document.base)
+    handed_over = EngineInput(april.members, april.orders, april.parties, first.carry_out)
+    second = evaluate(handed_over, document, Period.parse("2026-04"))
+    pay = dict(zip(ids, second.pay("binary").tolist(), strict=True))
+    assert pay == {"A": 3300, "B": 0, "C": 0, "D": 0, "E": 0}
+    carried = dict(zip(ids, second.carry_out.values["binary.left"].tolist(), strict=True))
+    assert carried == {"A": 2000, "B": 15000, "C": 0, "D": 20000, "E": 0}

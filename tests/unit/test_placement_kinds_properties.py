@@ -3,6 +3,7 @@ evaluator to the cent (pay, pool, carry-out), pay is conserved, explanations add
 and renumbering the members changes nothing."""
 
 import os
+from decimal import Decimal
 
 import numpy as np
 from hypothesis import given, settings
@@ -13,7 +14,9 @@ from fairtree.engine.evaluate import build_context, evaluate, run_bonuses
 from fairtree.engine.inputs import CarryState, EngineInput, Members, Orders
 from fairtree.engine.reference import evaluate_reference
 from fairtree.engine.registry import get_kind
+from fairtree.money import currency_exponent, round_decimal
 from fairtree.periods import Period
+from fairtree.plans.values import RATE_SCALE
 
 PERIOD = Period.parse("2026-03")
 EXAMPLES = int(os.environ.get("FAIRTREE_PROPERTY_EXAMPLES", "300"))  # raise for a long run
@@ -57,12 +60,20 @@ def test_matrix_agrees_with_reference(drawn):
     assert_conserved(fast)
 
 
-@settings(max_examples=100, deadline=None)
-@given(placed_networks(), binary_plans())
-def test_explain_amount_equals_pay(inputs, document):
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(2, 3).flatmap(
+        lambda w: st.tuples(
+            placed_networks(None if w == 2 else w), binary_plans() if w == 2 else matrix_plans(w)
+        )
+    )
+)
+def test_explain_amount_equals_pay_and_adds_up(drawn):
+    inputs, document = drawn
     plan = document.base
     ctx = build_context(inputs, plan, PERIOD)
     outcomes = run_bonuses(ctx)
+    exponent = currency_exponent(plan.currency)
     for bonus in plan.bonuses:
         kind = get_kind(bonus.kind)
         for member in range(ctx.size):
@@ -73,6 +84,15 @@ def test_explain_amount_equals_pay(inputs, document):
             for line in lines:
                 assert line.amount == paid
                 assert line.describe(plan.currency)[0].startswith(bonus.id)
+                rounded = round_decimal(Decimal(line.exact).scaleb(exponent), plan.rounding)
+                if bonus.kind == "binary":  # exact is before the cap; the cap only cuts
+                    assert rounded >= paid
+                    assert (rounded == paid) or "as breakage" in line.rule
+                    continue
+                parts = [c for c in line.contributions if c.paid]
+                exact = sum((Decimal(c.base) * c.rate for c in parts), Decimal(0))
+                assert Decimal(line.exact) == exact / (RATE_SCALE * 100)
+                assert rounded == paid
 
 
 def relabel(inputs: EngineInput, perm: np.ndarray) -> EngineInput:
@@ -137,3 +157,36 @@ def test_relabelling_members_changes_nothing(drawn):
         assert after.outcomes[bonus_id].pool == before.outcomes[bonus_id].pool
     for key, value in before.carry_out.values.items():
         assert after.carry_out.values[key][perm].tolist() == value.tolist()
+
+
+def with_extra_order(inputs: EngineInput, buyer: int, pv: int, bv: int) -> EngineInput:
+    o = inputs.orders
+
+    def add(array, value):
+        return np.concatenate([array, np.array([value], dtype=array.dtype)])
+
+    orders = Orders(
+        ids=add(o.ids, "extra"),
+        buyer=add(o.buyer, buyer),
+        from_customer=add(o.from_customer, False),
+        placed_on=add(o.placed_on, np.datetime64("2026-03-10")),
+        pv=add(o.pv, pv),
+        bv=add(o.bv, bv),
+        sales=add(o.sales, 0),
+        noncommissionable_sales=add(o.noncommissionable_sales, 0),
+        retail_margin=add(o.retail_margin, 0),
+        party=add(o.party, -1),
+    )
+    return EngineInput(inputs.members, orders, inputs.parties, inputs.carry_in)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(placed_networks(), binary_plans(monotone_caps=True), st.data())
+def test_binary_and_fast_start_have_no_flat_spots(inputs, plan, data):
+    """An extra order anywhere never lowers anyone's binary or fast start pay."""
+    buyer = data.draw(st.integers(0, len(inputs.members) - 1))
+    pv, bv = data.draw(st.integers(0, 20000)), data.draw(st.integers(0, 20000))
+    before = evaluate(inputs, plan, PERIOD)
+    after = evaluate(with_extra_order(inputs, buyer, pv, bv), plan, PERIOD)
+    for bonus_id in before.bonus_ids:
+        assert (after.pay(bonus_id) >= before.pay(bonus_id)).all(), bonus_id

@@ -20,7 +20,7 @@ def test_self_may_read_and_write_everything(kind: DataKind) -> None:
 @pytest.mark.parametrize("relationship", [R.SPONSOR, R.UPLINE])
 def test_uplines_see_the_team_view_and_nothing_private(relationship: Relationship) -> None:
     assert decide(relationship, K.TEAM) is Outcome.ALLOW
-    for kind in [*PRIVATE, K.ACCESS_LOG, K.GRANTS]:
+    for kind in [*PRIVATE, K.ACCESS_LOG, K.GRANTS, K.DIRECTORY]:
         assert decide(relationship, kind) is Outcome.DENY, kind
 
 
@@ -47,6 +47,7 @@ def test_access_log_and_grants_cannot_be_granted() -> None:
 @pytest.mark.parametrize("relationship", [R.ADMIN, R.SUPPORT])
 def test_staff_need_a_reason_for_private_data(relationship: Relationship) -> None:
     assert decide(relationship, K.TEAM) is Outcome.ALLOW
+    assert decide(relationship, K.DIRECTORY) is Outcome.ALLOW
     for kind in [*PRIVATE, K.ACCESS_LOG]:
         assert decide(relationship, kind) is Outcome.NEED_REASON
         assert decide(relationship, kind, reason="   ") is Outcome.NEED_REASON

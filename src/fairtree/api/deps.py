@@ -48,7 +48,10 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-DbSession = Annotated[Session, Depends(db_session)]
+# scope="function": commit before the answer is sent, so a client acting on the answer
+# (a redirect after sign-in, a read after a write) sees the change, and a failed commit
+# is an error answer rather than a success whose data was rolled back.
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def current_principal(request: Request, session: DbSession) -> Principal | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -112,6 +112,10 @@ class PlanVersionIn(BaseModel):
     version: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
     effective_from: date
     yaml_text: Annotated[str, Field(min_length=1, max_length=200_000, pattern=NO_NUL)]
+    reason: Annotated[
+        str,
+        Field(min_length=1, max_length=500, pattern=ONE_LINE, description="kept in the audit log"),
+    ]
 
 
 class PlanVersionOut(BaseModel):
@@ -126,10 +130,13 @@ class PlanVersionTextOut(PlanVersionOut):
 
 class AuditOut(BaseModel):
     id: int
+    recorded_at: datetime
+    effective_on: date
     actor: str
+    actor_role: str
     action: str
-    target_kind: str
-    target: str
-    reason: str | None
-    details: str
-    created_at: datetime
+    subject_kind: str
+    subject_id: str
+    reason: str
+    before: dict[str, Any]
+    after: dict[str, Any]

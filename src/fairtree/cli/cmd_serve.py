@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.console import Console
 
 from fairtree.cli.main import app
 from fairtree.config import Settings
+from fairtree.services.demo import DemoSeeded
 
 console = Console(stderr=True)
+
+
+SIGN_INS_FILE = Path("var/demo-sign-ins.txt")
+
+
+def _announce(seeded: DemoSeeded) -> None:
+    """Print the demo's sign-ins and keep them in a local file (not in the repository)."""
+    counts = seeded.counts
+    console.print(
+        f"[green]Seeded the demo company:[/] {counts.members} members, {counts.orders} orders"
+    )
+    lines = [f"{s.login}\t{s.password}\t{s.role}\t{s.who}" for s in seeded.sign_ins]
+    SIGN_INS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    SIGN_INS_FILE.write_text("login\tpassword\trole\twho\n" + "\n".join(lines) + "\n")
+    SIGN_INS_FILE.chmod(0o600)
+    console.print(f"Demo sign-ins (also in {SIGN_INS_FILE}):")
+    for line in lines:
+        console.print("  " + line.replace("\t", "  "))
 
 
 @app.command()
@@ -26,7 +47,7 @@ def serve(
     import uvicorn
 
     from fairtree.api.app import create_app
-    from fairtree.cli.progress import RichProgress
+    from fairtree.cli.rich_progress import RichProgress
     from fairtree.services.demo import DemoShape, seed_demo_if_empty
     from fairtree.store.database import make_engine, session_scope
     from fairtree.store.migrate import upgrade
@@ -36,12 +57,9 @@ def serve(
     if demo and settings.is_embedded:
         engine = make_engine(settings.database_url)
         with RichProgress(console) as progress, session_scope(engine) as session:
-            counts = seed_demo_if_empty(session, DemoShape(members=demo_members), progress=progress)
+            seeded = seed_demo_if_empty(session, DemoShape(members=demo_members), progress=progress)
         engine.dispose()
-        if counts is not None:
-            console.print(
-                f"[green]Seeded the demo company:[/] {counts.members} members, "
-                f"{counts.orders} orders"
-            )
+        if seeded is not None:
+            _announce(seeded)
     console.print(f"fairtree on http://{host}:{port}  (health: /health, API: /openapi.json)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -40,7 +40,6 @@ class Context:
     inputs: EngineInput
     tree: Tree
     status: np.ndarray  # int8, preorder
-    joined_on: np.ndarray  # datetime64[D], preorder
     orders: PeriodOrders
     pv: np.ndarray  # int64 hundredths, preorder (net of returns, never below zero)
     bv: np.ndarray
@@ -66,6 +65,13 @@ class Context:
                 members.placement_parent, members.placement_position, ids=members.ids
             )
         return self._placement
+
+    @property
+    def joined_on(self) -> np.ndarray:
+        """Join dates (datetime64[D]) in preorder, gathered on first use."""
+        if "joined_on" not in self.cache:
+            self.cache["joined_on"] = self.inputs.members.joined_on[self.tree.order]
+        return self.cache["joined_on"]
 
     @property
     def size(self) -> int:

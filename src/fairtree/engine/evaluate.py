@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
 from fairtree.engine.context import Context, PeriodOrders, statuses_allowed
@@ -51,14 +49,19 @@ def member_volumes(
     if plan.volumes.customer_orders == "none":
         keep &= ~orders.from_customer
     rows = np.flatnonzero(keep)
-    raw = {"pv": orders.pv[rows], "bv": orders.bv[rows]}
+
+    def period_rows(column: np.ndarray) -> np.ndarray:
+        # every order in the period (the usual case for a close): no copy
+        return column if rows.shape[0] == len(orders) else column[rows]
+
+    raw = {"pv": period_rows(orders.pv), "bv": period_rows(orders.bv)}
     pv_orders, bv_orders = raw[plan.volumes.pv_from], raw[plan.volumes.bv_from]
-    buyer = tree.position[orders.buyer[rows]]
+    buyer = tree.position[period_rows(orders.buyer)]
     period_orders = PeriodOrders(
         index=rows,
         buyer=buyer,
-        from_customer=orders.from_customer[rows],
-        placed_on=orders.placed_on[rows],
+        from_customer=period_rows(orders.from_customer),
+        placed_on=period_rows(orders.placed_on),
         pv=pv_orders,
         bv=bv_orders,
     )
@@ -88,7 +91,6 @@ def build_context(
         inputs=inputs,
         tree=tree,
         status=status,
-        joined_on=members.joined_on[order],
         orders=period_orders,
         pv=pv,
         bv=bv,
@@ -130,28 +132,23 @@ def evaluate(
 
 
 def to_evaluation(ctx: Context, outcomes: dict[str, BonusOutcome]) -> Evaluation:
-    """Map preorder results back to input order."""
-    back = ctx.tree.position  # input index -> preorder position
-    carry_values: dict[str, np.ndarray] = {}
-    mapped: dict[str, BonusOutcome] = {}
-    for bonus_id, outcome in outcomes.items():
-        mapped[bonus_id] = dataclasses.replace(
-            outcome,
-            pay=outcome.pay[back],
-            carry_out={k: v[back] for k, v in outcome.carry_out.items()},
-        )
-        for key, value in outcome.carry_out.items():
-            carry_values[f"{bonus_id}.{key}"] = value[back]
+    """Wrap preorder results; they are put in input order when first read."""
+    carry_values = {
+        f"{bonus_id}.{key}": value
+        for bonus_id, outcome in outcomes.items()
+        for key, value in outcome.carry_out.items()
+    }
     return Evaluation(
         member_ids=ctx.inputs.members.ids,
         bonus_ids=tuple(bonus.id for bonus in ctx.plan.bonuses),
-        outcomes=mapped,
-        paid_as=ctx.paid_as[back],
-        highest=ctx.highest[back],
-        active=ctx.active[back],
-        pv=ctx.pv[back],
-        bv=ctx.bv[back],
-        group_volume=ctx.group_volume[back],
-        carry_out=CarryState(highest_rank=ctx.highest[back], values=carry_values),
+        outcomes=outcomes,
+        paid_as=ctx.paid_as,
+        highest=ctx.highest,
+        active=ctx.active,
+        pv=ctx.pv,
+        bv=ctx.bv,
+        group_volume=ctx.group_volume,
+        carry_out=CarryState(highest_rank=ctx.highest, values=carry_values),
         rank_names=tuple(rank.name for rank in ctx.plan.ranks),
+        back=ctx.tree.position,
     )

@@ -12,8 +12,40 @@ from dataclasses import dataclass
 import numpy as np
 
 from fairtree.engine.context import Context
+from fairtree.engine.inputs import Members
+from fairtree.errors import PlanError, Problem
 from fairtree.genealogy.network import PlacementTree
 from fairtree.genealogy.tree import Tree
+from fairtree.plans.schema import Plan
+
+
+def refuse_bad_slots(
+    plan: Plan, bonus_id: str, members: Members, slots: range, field: str, what: str
+) -> None:
+    """Refuse a placed member whose slot this bonus cannot read (input order).
+
+    A slot outside ``slots`` would put the member's volume in no leg or level, so the
+    run stops and names the members instead of paying as if they were not there.
+    """
+    if members.placement_parent is None or members.placement_position is None:
+        return
+    slot = members.placement_position.astype(np.int64)
+    wrong = np.flatnonzero(
+        (members.placement_parent >= 0) & ((slot < slots.start) | (slot >= slots.stop))
+    )
+    if wrong.size:
+        index = [bonus.id for bonus in plan.bonuses].index(bonus_id)
+        raise PlanError(
+            [
+                Problem(
+                    "plan",
+                    f"bonuses[{index}].{field}" if field else f"bonuses[{index}]",
+                    field or "kind",
+                    f"member {members.ids[m]} holds placement slot {int(slot[m])}, {what}",
+                )
+                for m in wrong[:20]
+            ]
+        )
 
 
 @dataclass(frozen=True)

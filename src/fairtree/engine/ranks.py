@@ -41,7 +41,10 @@ def meets(
     active: np.ndarray,
     rank: np.ndarray,
     plan: Plan,
+    memo: dict[str, np.ndarray] | None = None,
 ) -> np.ndarray:
+    """Members meeting every condition; ``memo`` keeps figures shared by several ranks."""
+    memo = {} if memo is None else memo
     ok = np.ones(tree.size, dtype=bool)
     if conditions.pv is not None:
         ok &= pv >= conditions.pv
@@ -54,7 +57,9 @@ def meets(
     for condition in conditions.legs_with_rank:
         ok &= legs_holding(tree, rank, plan.rank_index(condition.rank)) >= condition.legs
     if conditions.active_personal is not None:
-        ok &= tree.children_sum(active.astype(np.int64)) >= conditions.active_personal
+        if "active_personal" not in memo:
+            memo["active_personal"] = tree.children_sum(active.astype(np.int64))
+        ok &= memo["active_personal"] >= conditions.active_personal
     return ok
 
 
@@ -63,10 +68,11 @@ def evaluate_ranks(
 ) -> np.ndarray:
     """Paid-as rank index per member (0 = none), preorder."""
     rank = np.zeros(tree.size, dtype=np.int16)
+    memo: dict[str, np.ndarray] = {}
     for r, definition in enumerate(plan.ranks, start=1):
         candidates = active & (rank == r - 1)
         if not candidates.any():
             break
-        ok = meets(definition.conditions, tree, pv, group_volume, active, rank, plan)
+        ok = meets(definition.conditions, tree, pv, group_volume, active, rank, plan, memo)
         rank[candidates & ok] = r
     return rank

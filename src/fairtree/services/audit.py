@@ -1,12 +1,13 @@
 """The audit log: admin actions and staff reads of private data, append-only.
 
 There is deliberately no function here (or in the store) that updates or deletes a
-record; on PostgreSQL a trigger refuses UPDATE and DELETE as well.
+record; on PostgreSQL a trigger refuses UPDATE and DELETE as well. Every record
+names who acted (a sign-in, or the local operator at the command line), in which
+role, on what, why, and what it looked like before and after.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,6 +16,9 @@ from fairtree.services.clock import utcnow
 from fairtree.services.principal import Principal
 from fairtree.store.models import AuditRecord
 from fairtree.store.repositories import access as access_repo
+from fairtree.store.repositories import audit as audit_repo
+
+LOCAL_OPERATOR = ("local-operator", "operator")
 
 
 def record_action(
@@ -22,28 +26,29 @@ def record_action(
     actor: Principal | None,
     *,
     action: str,
-    target_kind: str,
-    target: str,
-    reason: str | None = None,
-    details: dict[str, Any] | None = None,
-    actor_label: str | None = None,
+    subject_kind: str,
+    subject_id: str,
+    reason: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> AuditRecord:
     """Append one audit record; ``actor`` None means the local operator (CLI)."""
-    record = AuditRecord(
-        actor_user_id=actor.user_id if actor else None,
-        actor=actor.label if actor else (actor_label or "local-operator"),
+    name, role = (actor.login, actor.role) if actor else LOCAL_OPERATOR
+    return audit_repo.add_record(
+        session,
+        effective_on=utcnow().date(),
+        actor=name[:64],
+        actor_role=role,
         action=action,
-        target_kind=target_kind,
-        target=target[:128],
+        subject_kind=subject_kind,
+        subject_id=subject_id[:64],
         reason=reason,
-        details=json.dumps(details or {}, sort_keys=True, default=str),
-        created_at=utcnow(),
+        before=before or {},
+        after=after or {},
     )
-    access_repo.add_audit(session, record)
-    return record
 
 
 def list_records(
-    session: Session, limit: int, offset: int, target: str | None = None
+    session: Session, limit: int, offset: int, subject_id: str | None = None
 ) -> list[AuditRecord]:
-    return access_repo.audit_records(session, limit, offset, target)
+    return access_repo.audit_records(session, limit, offset, subject_id)

@@ -10,9 +10,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from fairtree.services.datasets import DatasetCounts, import_dataset
+from fairtree.services.demo_people import DemoSignIn, create_demo_sign_ins
 from fairtree.services.progress import NoProgress, Progress
 from fairtree.simulation.synth import generate, write_dataset
 from fairtree.store.repositories.bulk_load import database_is_empty
@@ -27,9 +29,17 @@ class DemoShape:
     seed: int = 2026
 
 
+@dataclass(frozen=True)
+class DemoSeeded:
+    """What seeding produced: row counts and the sign-ins a person can use."""
+
+    counts: DatasetCounts
+    sign_ins: list[DemoSignIn]
+
+
 def seed_demo(
     session: Session, shape: DemoShape | None = None, progress: Progress | None = None
-) -> DatasetCounts:
+) -> DemoSeeded:
     """Generate and import the demo company into an empty database (no commit)."""
     shape = shape or DemoShape()
     progress = progress or NoProgress()
@@ -37,12 +47,15 @@ def seed_demo(
     company = generate(shape.members, shape.months, shape.seed)
     with tempfile.TemporaryDirectory(prefix="fairtree-demo-") as folder:
         write_dataset(company, Path(folder))
-        return import_dataset(session, Path(folder), progress)
+        counts = import_dataset(session, Path(folder), progress)
+    last_day = (company.end - np.timedelta64(1, "D")).astype("datetime64[D]").item()
+    sign_ins = create_demo_sign_ins(session, company.members, last_day)
+    return DemoSeeded(counts, sign_ins)
 
 
 def seed_demo_if_empty(
     session: Session, shape: DemoShape | None = None, progress: Progress | None = None
-) -> DatasetCounts | None:
+) -> DemoSeeded | None:
     """Seed only a database with no company in it; ``None`` when it already had one."""
     if not database_is_empty(session):
         return None

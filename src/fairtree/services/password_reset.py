@@ -1,8 +1,9 @@
 """Password reset by a one-time, expiring token sent by mail.
 
 Asking for a reset answers the same whether or not the login exists (no account
-probing). Using the token sets the new password, burns the token and revokes every
-session and API token of the account.
+probing), and mails at most a few tokens per account per window. Using the token
+sets the new password, burns the token and revokes every session and API token of
+the account.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from fairtree.store.models import PasswordResetToken
 from fairtree.store.repositories import accounts as accounts_repo
 
 RESET_PREFIX = "ftr"
+# At most this many reset mails per account per rate-limit window, so the form
+# cannot be used to flood someone's mailbox.
+RESETS_PER_WINDOW = 3
 
 
 def request_reset(session: Session, settings: Settings, mail: MailBackend, login: str) -> None:
@@ -28,6 +32,9 @@ def request_reset(session: Session, settings: Settings, mail: MailBackend, login
     if user is None or user.disabled or not user.email:
         return
     now = utcnow()
+    since = now - timedelta(seconds=settings.login_window_seconds)
+    if accounts_repo.reset_tokens_since(session, user.id, since) >= RESETS_PER_WINDOW:
+        return
     token = new_token(RESET_PREFIX)
     session.add(
         PasswordResetToken(

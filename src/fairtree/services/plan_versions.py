@@ -23,7 +23,7 @@ def upload(
     version: str,
     effective_from: date,
     yaml_text: str,
-    reason: str | None = None,
+    reason: str,
 ) -> PlanVersion:
     source = f"plan version {version}"
     try:
@@ -49,9 +49,9 @@ def upload(
         session,
         actor,
         action="plan_version_uploaded",
-        target_kind="plan_version",
-        target=version,
+        subject_kind="plan_version",
+        subject_id=version,
         reason=reason,
-        details={"effective_from": effective_from.isoformat(), "sha256": digest},
+        after={"effective_from": effective_from.isoformat(), "sha256": digest},
     )
     return row

@@ -22,7 +22,7 @@ from fairtree.services.clock import utcnow
 from fairtree.services.principal import Principal
 from fairtree.store.models import Member
 from fairtree.store.repositories import access as access_repo
-from fairtree.store.repositories.network import member_by_external_id, upline_depth
+from fairtree.store.repositories.sponsor_tree import member_by_external_id, upline_depth
 
 
 class Relationship(StrEnum):
@@ -38,6 +38,7 @@ class Relationship(StrEnum):
 
 class DataKind(StrEnum):
     TEAM = "team"  # display name, rank, volumes: what the plan needs to explain pay
+    DIRECTORY = "directory"  # id, display name, status, join date, sponsor: staff look-ups
     PROFILE = "profile"  # the member's own profile: country, currency, status, sign-in email
     ORDERS = "orders"
     CUSTOMERS = "customers"
@@ -70,7 +71,9 @@ GRANTABLE = frozenset(
     }
 )
 UPLINE_KINDS = frozenset({DataKind.TEAM})
-STAFF_FREE_KINDS = frozenset({DataKind.TEAM})  # staff read these without stating a reason
+STAFF_FREE_KINDS = frozenset(
+    {DataKind.TEAM, DataKind.DIRECTORY}
+)  # staff read these without stating a reason
 
 
 class ReasonRequiredError(PermissionDeniedError):
@@ -180,9 +183,10 @@ def authorize(
                 session,
                 principal,
                 action="staff_read",
-                target_kind=str(kind),
-                target=f"{owner.member_id}/{record}",
-                reason=reason,
+                subject_kind="member",
+                subject_id=owner.member_id,
+                reason=reason or "",
+                after={"data_kind": str(kind), "record": record},
             )
     return Access(relationship, reason)
 

@@ -2,7 +2,7 @@
 
 ``post_order`` writes the order and, in the same transaction, adds its PV to the
 buyer's period PV and to the group volume of the buyer and every upline member
-(``store.repositories.volumes.add_volume``). ``line_progress`` then reads the member and
+(``store.repositories.running_volumes.add_volume``). ``line_progress`` then reads the member and
 every ancestor with their frontline figures in two queries and applies the plan's next
 rank conditions (``engine.rank_progress``). Neither commits.
 """
@@ -25,7 +25,8 @@ from fairtree.periods import Period, PeriodKind
 from fairtree.plans.schema import Plan
 from fairtree.services.close import plan_document
 from fairtree.store.models import Member, Order, OrderLine, Product
-from fairtree.store.repositories import engine_arrays, runs, volumes
+from fairtree.store.repositories import engine_arrays, runs
+from fairtree.store.repositories import running_volumes as volumes
 
 
 @dataclass(frozen=True)

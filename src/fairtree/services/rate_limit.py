@@ -33,6 +33,13 @@ def is_limited(session: Session, settings: Settings, login: str, address: str) -
     )
 
 
-def record_attempt(session: Session, login: str, address: str, ok: bool) -> None:
+def record_attempt(
+    session: Session, settings: Settings, login: str, address: str, ok: bool
+) -> None:
+    """Record one attempt; older attempts of the same keys are dropped as they age out."""
+    now = utcnow()
     keys = [("account", login)] if ok else attempt_keys(login, address)
-    accounts_repo.add_attempts(session, keys, ok, utcnow())
+    accounts_repo.prune_attempts(
+        session, keys, now - timedelta(seconds=settings.login_window_seconds)
+    )
+    accounts_repo.add_attempts(session, keys, ok, now)

@@ -67,7 +67,7 @@ def check_credentials(
     user = accounts_repo.user_by_login(session, login)
     ok = verify_password(user.password_hash if user else None, password)
     ok = ok and user is not None and not user.disabled
-    rate_limit.record_attempt(session, login, address, ok)
+    rate_limit.record_attempt(session, settings, login, address, ok)
     return user if ok else None
 
 
@@ -151,6 +151,11 @@ def sign_out(session: Session, principal: Principal) -> None:
     if row is not None and row.revoked_at is None:
         row.revoked_at = now
         session.flush()
+
+
+def sign_out_everywhere(session: Session, principal: Principal) -> None:
+    """Revoke every session and API token of the principal's sign-in."""
+    accounts_repo.revoke_everything(session, principal.user_id, utcnow())
 
 
 def revoke_api_token(session: Session, principal: Principal, token_id: int) -> None:

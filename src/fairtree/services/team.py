@@ -19,7 +19,7 @@ from fairtree.services.access_log import log_reads
 from fairtree.services.policy import DataKind
 from fairtree.services.principal import Principal
 from fairtree.store.models import Member
-from fairtree.store.repositories import network
+from fairtree.store.repositories import sponsor_tree
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def team_view(
     limit: int,
     offset: int,
 ) -> TeamPage:
-    pks, sponsors = network.subtree(session, root.id)
+    pks, sponsors = sponsor_tree.subtree(session, root.id)
     order = np.argsort(pks, kind="stable")
     pks, sponsors = pks[order], sponsors[order]
     parent = np.searchsorted(pks, sponsors)
@@ -57,7 +57,7 @@ def team_view(
     parent = np.where(inside, parent, -1)
     tree = build_tree(parent)
     pv = np.zeros(pks.size, dtype=np.int64)
-    with_orders, volumes = network.subtree_personal_volumes(
+    with_orders, volumes = sponsor_tree.subtree_personal_volumes(
         session, root.id, period.start, period.end
     )
     if with_orders.size:
@@ -67,7 +67,7 @@ def team_view(
     shown = np.flatnonzero(tree.depth <= max_depth)  # preorder: parents before children
     page = shown[offset : offset + limit]
     page_pks = pks[tree.order[page]].tolist()
-    members = network.members_by_pks(session, page_pks)
+    members = sponsor_tree.members_by_pks(session, page_pks)
     rows = [
         TeamRow(
             member_id=members[pk].member_id,

@@ -12,7 +12,7 @@ from fairtree.services.sign_in import normalize_login
 from fairtree.store.models import User
 from fairtree.store.models.accounts import STAFF_ROLES
 from fairtree.store.repositories import accounts as accounts_repo
-from fairtree.store.repositories.network import member_by_external_id
+from fairtree.store.repositories.sponsor_tree import member_by_external_id
 
 
 def create_member_user(
@@ -38,9 +38,10 @@ def create_staff_user(session: Session, email: str, role: str, password: str) ->
         session,
         None,
         action="staff_created",
-        target_kind="user",
-        target=user.login,
-        details={"role": role},
+        subject_kind="user",
+        subject_id=user.login,
+        reason="staff sign-in created with fairtree users create",
+        after={"login": user.login, "role": role},
     )
     return user
 
@@ -65,10 +66,17 @@ def _add(
 
 def revoke_access(session: Session, login: str, reason: str) -> None:
     """End every session and API token of a sign-in (the local operator acts); audited."""
+    if not reason.strip():
+        raise ValidationError([Problem("request", "", "reason", "state why access is revoked")])
     user = accounts_repo.user_by_login(session, normalize_login(login))
     if user is None:
         raise NotFoundError(f"no sign-in {login!r}")
     accounts_repo.revoke_everything(session, user.id, utcnow())
     record_action(
-        session, None, action="access_revoked", target_kind="user", target=user.login, reason=reason
+        session,
+        None,
+        action="access_revoked",
+        subject_kind="user",
+        subject_id=user.login,
+        reason=reason,
     )

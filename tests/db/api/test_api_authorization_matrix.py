@@ -16,6 +16,7 @@ from api_world import PASSWORD, PLAN_TEXT, World, build_world
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from member_data_world import MemberDataWorld, build_member_data, member_data_body
 from sqlalchemy import Engine
 
 from fairtree.api.app import create_app
@@ -48,6 +49,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("DELETE", "/auth/tokens/{token_id}"):        "204 404 404 404 404 404 404 404 404 404 404 401",
     ("GET", "/auth/me"):                          "200 200 200 200 200 200 200 200 200 200 200 401",
     ("POST", "/auth/logout"):                     "204 204 204 204 204 204 204 204 204 204 204 401",
+    ("POST", "/auth/sign-out-everywhere"):        "204 204 204 204 204 204 204 204 204 204 204 401",
     ("POST", "/auth/password"):                   "422 422 422 422 422 422 422 422 422 422 422 401",
     ("POST", "/auth/password-reset"):             "202 202 202 202 202 202 202 202 202 202 202 202",
     ("POST", "/auth/password-reset/confirm"):     "422 422 422 422 422 422 422 422 422 422 422 422",
@@ -71,6 +73,72 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/admin/plan-versions/{version}"):    "404 404 404 404 404 404 404 200 200 200 200 401",
     ("POST", "/admin/plan-versions"):             "404 404 404 404 404 404 404 201 201 404 404 401",
     ("GET", "/admin/audit"):                      "404 404 404 404 404 404 404 200 200 404 404 401",
+    # Member-owned data (contacts, notes, goals, help, policies, portability).
+    ("GET", "/members/{member_id}/contacts"):     "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("POST", "/members/{member_id}/contacts"):    "201 404 404 404 404 404 404 404 404 404 404 401",
+    ("GET", "/members/{member_id}/contacts/{contact_id}"):
+                                                  "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("PATCH", "/members/{member_id}/contacts/{contact_id}"):
+                                                  "200 404 404 404 404 404 404 404 404 404 404 401",
+    ("DELETE", "/members/{member_id}/contacts/{contact_id}"):
+                                                  "204 404 404 404 404 404 404 404 404 404 404 401",
+    ("GET", "/me/contacts/outreach"):             "200 200 200 200 200 200 200 404 404 404 404 401",
+    ("GET", "/me/contacts/outreach.csv"):         "200 200 200 200 200 200 200 404 404 404 404 401",
+    ("POST", "/members/{member_id}/customers"):   "201 404 404 404 404 404 404 404 404 404 404 401",
+    ("GET", "/members/{member_id}/notes"):        "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("POST", "/members/{member_id}/notes"):       "201 404 404 404 404 404 404 404 404 404 404 401",
+    ("GET", "/members/{member_id}/notes/{note_id}"):
+                                                  "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("DELETE", "/members/{member_id}/notes/{note_id}"):
+                                                  "204 404 404 404 404 404 404 404 404 404 404 401",
+    ("GET", "/members/{member_id}/goals"):        "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("POST", "/members/{member_id}/goals"):       "201 404 404 404 404 404 404 404 404 404 404 401",
+    ("GET", "/members/{member_id}/goals/{goal_id}"):
+                                                  "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("DELETE", "/members/{member_id}/goals/{goal_id}"):
+                                                  "204 404 404 404 404 404 404 404 404 404 404 401",
+    ("GET", "/help/requests"):                    "200 200 200 200 200 200 200 200 200 200 200 401",
+    ("POST", "/help/requests"):                   "201 201 201 201 201 201 201 404 404 404 404 401",
+    ("GET", "/help/requests/{request_id}"):       "200 200 404 404 404 404 404 404 404 404 404 401",
+    ("POST", "/help/requests/{request_id}/messages"):
+                                                  "200 200 404 404 404 404 404 404 404 404 404 401",
+    ("POST", "/help/requests/{request_id}/close"):
+                                                  "200 403 404 404 404 404 404 404 404 404 404 401",
+    ("POST", "/help/requests/{request_id}/withdraw"):
+                                                  "200 403 404 404 404 404 404 404 404 404 404 401",
+    ("GET", "/help/mentors"):                     "200 200 200 200 200 200 200 200 200 200 200 401",
+    ("PUT", "/me/mentoring"):                     "200 200 200 200 200 200 200 404 404 404 404 401",
+    ("DELETE", "/me/mentoring"):                  "204 204 204 204 204 204 204 404 404 404 404 401",
+    ("GET", "/members/{member_id}/care"):         "200 200 200 200 200 200 200 200 200 200 200 401",
+    ("GET", "/policies/current"):                 "200 200 200 200 200 200 200 200 200 200 200 401",
+    ("POST", "/policies/{version}/acknowledgement"):
+                                                  "200 200 200 200 200 200 200 404 404 404 404 401",
+    ("GET", "/admin/policies"):                   "404 404 404 404 404 404 404 200 200 200 200 401",
+    ("POST", "/admin/policies"):                  "404 404 404 404 404 404 404 201 201 404 404 401",
+    ("GET", "/me/export"):                        "200 200 200 200 200 200 200 404 404 404 404 401",
+    ("POST", "/me/close"):                        "422 422 422 422 422 422 422 404 404 404 404 401",
+    # Member back office pages: each shows the reader's own data; no sign-in redirects (303).
+    ("GET", "/app/login"):                        "200 200 200 200 200 200 200 200 200 200 200 200",
+    ("POST", "/app/login"):                       "422 422 422 422 422 422 422 422 422 422 422 422",
+    ("POST", "/app/logout"):                      "303 303 303 303 303 303 303 303 303 303 303 303",
+    ("GET", "/app/"):                             "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("GET", "/app/customers"):                    "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("POST", "/app/customers"):                   "422 422 422 422 422 422 422 404 404 404 404 303",
+    ("GET", "/app/contacts"):                     "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("POST", "/app/contacts"):                    "422 422 422 422 422 422 422 404 404 404 404 303",
+    ("GET", "/app/goals"):                        "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("POST", "/app/goals"):                       "422 422 422 422 422 422 422 404 404 404 404 303",
+    ("GET", "/app/help"):                         "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("POST", "/app/help"):                        "422 422 422 422 422 422 422 404 404 404 404 303",
+    ("GET", "/app/policies"):                     "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("POST", "/app/policies/acknowledge"):        "422 422 422 422 422 422 422 404 404 404 404 303",
+    ("GET", "/app/access-log"):                   "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("GET", "/app/team"):                         "200 200 200 200 200 200 200 404 404 404 404 303",
+    ("POST", "/app/contacts/{contact_id}/consent"):
+                                                  "422 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/app/help/{request_id}"):            "200 200 404 404 404 404 404 404 404 404 404 303",
+    ("POST", "/app/help/{request_id}/reply"):     "422 422 404 404 404 404 404 404 404 404 404 303",
+    ("POST", "/app/help/{request_id}/state"):     "422 422 404 404 404 404 404 404 404 404 404 303",
 }
 # fmt: on
 
@@ -99,13 +167,17 @@ def _body(method: str, path: str, who: str) -> dict | None:
             "version": f"matrix-{who}-{n}",
             "effective_from": "2026-05-01",
             "yaml_text": PLAN_TEXT,
+            "reason": "authorization matrix",
         },
     }
-    return bodies.get(path) if method == "POST" else None
+    if method == "POST" and path in bodies:
+        return bodies[path]
+    return member_data_body(method, path, n, who)
 
 
-def _url(path: str, world: World, spare_token_id: int) -> str:
+def _url(method: str, path: str, world: World, data: MemberDataWorld, spare_token_id: int) -> str:
     url = path.format(
+        **data.path_ids(method, path),
         member_id="T",
         order_id="OT1",
         customer_id="CT1",
@@ -116,16 +188,22 @@ def _url(path: str, world: World, spare_token_id: int) -> str:
     return url + ("?period=2026-03" if path.endswith("/team") else "")
 
 
+SIGN_OUTS = ("/auth/logout", "/auth/sign-out-everywhere")
+
+
+def _fresh_token(world: World, engine: Engine, reader: str) -> str:
+    with session_scope(engine) as session:
+        user = session.get(User, world.user_ids[reader])
+        return sign_in.issue_api_token(session, world.settings, user, "fresh").token
+
+
 def _headers(world: World, engine: Engine, column: str, path: str) -> dict[str, str]:
     reader = READER[column]
     if reader is None:
         return {}
     headers = world.auth(reader)
-    if path == "/auth/logout":  # signing out revokes the credential: use a throwaway one
-        with session_scope(engine) as session:
-            user = session.get(User, world.user_ids[reader])
-            token = sign_in.issue_api_token(session, world.settings, user, "throwaway").token
-        headers = {"Authorization": f"Bearer {token}"}
+    if path in SIGN_OUTS:  # these revoke the caller's credentials: use a fresh one
+        headers = {"Authorization": f"Bearer {_fresh_token(world, engine, reader)}"}
     if column.endswith("_reason"):
         headers["X-Access-Reason"] = "support ticket 1234"
     return headers
@@ -142,6 +220,11 @@ def matrix_app(committing_engine: Engine, db_url: str, tmp_path) -> tuple[FastAP
     return create_app(settings, engine=committing_engine), build_world(committing_engine, settings)
 
 
+@pytest.fixture
+def member_data(matrix_app: tuple[FastAPI, World], committing_engine: Engine) -> MemberDataWorld:
+    return build_member_data(committing_engine, matrix_app[1])
+
+
 def test_every_route_is_in_the_table(matrix_app: tuple[FastAPI, World]) -> None:
     app, _ = matrix_app
     routes = _routes(app)
@@ -151,14 +234,14 @@ def test_every_route_is_in_the_table(matrix_app: tuple[FastAPI, World]) -> None:
 
 
 def test_every_route_answers_every_relationship_as_the_table_says(
-    matrix_app: tuple[FastAPI, World], committing_engine: Engine
+    matrix_app: tuple[FastAPI, World], committing_engine: Engine, member_data: MemberDataWorld
 ) -> None:
     app, world = matrix_app
     with session_scope(committing_engine) as session:
         t_user = session.get(User, world.user_ids["T"])
         spare_token_id = sign_in.issue_api_token(session, world.settings, t_user, "spare").record.id
     mismatches = []
-    with TestClient(app, base_url="https://testserver") as client:
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
 
         def run(columns: tuple[str, ...]) -> None:
             for (method, path), row in sorted(EXPECTED.items()):
@@ -166,10 +249,13 @@ def test_every_route_answers_every_relationship_as_the_table_says(
                 for column in columns:
                     response = client.request(
                         method,
-                        _url(path, world, spare_token_id),
+                        _url(method, path, world, member_data, spare_token_id),
                         json=_body(method, path, column),
                         headers=_headers(world, committing_engine, column, path),
                     )
+                    reader = READER[column]
+                    if path == "/auth/sign-out-everywhere" and reader is not None:
+                        world.tokens[reader] = _fresh_token(world, committing_engine, reader)
                     if str(response.status_code) != expected[column]:
                         mismatches.append(
                             f"{method} {path} as {column}: {response.status_code}"

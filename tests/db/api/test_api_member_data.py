@@ -83,9 +83,15 @@ def test_staff_reads_of_private_data_are_audited(
     assert refused.status_code == 403
     assert "reason" in refused.json()["detail"]
     assert client.get("/members/T/customers", headers={**world.auth("admin"), **REASON}).is_success
-    audit = client.get("/admin/audit?target=T/list", headers=world.auth("owner")).json()
-    assert [(a["actor"], a["action"], a["reason"]) for a in audit] == [
-        ("admin:admin@acme.test", "staff_read", "ticket 77: payout question")
+    audit = client.get("/admin/audit?subject=T", headers=world.auth("owner")).json()
+    assert [(a["actor"], a["actor_role"], a["action"], a["reason"], a["after"]) for a in audit] == [
+        (
+            "admin@acme.test",
+            "admin",
+            "staff_read",
+            "ticket 77: payout question",
+            {"data_kind": "customers", "record": "list"},
+        )
     ]
 
 
@@ -98,6 +104,16 @@ def test_admin_member_read_shows_private_fields_only_with_a_reason(
     assert full["private"]["email"] == "t@members.test"
     found = client.get("/admin/members?q=name of u", headers=world.auth("support")).json()
     assert [m["member_id"] for m in found] == ["U3", "U2"]
+    u2_log = client.get("/members/U2/access-log", headers=world.auth("U2")).json()
+    assert [(e["reader"], e["data_kind"], e["record"]) for e in u2_log] == [
+        ("help@acme.test", "directory", "search")
+    ]
+    t_log = client.get("/members/T/access-log", headers=world.auth("T")).json()
+    assert [(e["data_kind"], e["record"], e["reason"]) for e in t_log] == [
+        ("profile", "profile", "ticket 77: payout question"),
+        ("directory", "summary", "ticket 77: payout question"),
+        ("directory", "summary", None),
+    ]
 
 
 def test_guessing_ids_answers_exactly_like_a_missing_record(
@@ -176,7 +192,12 @@ def test_plan_version_upload_is_validated_idempotent_and_audited(
     client: TestClient, world: World
 ) -> None:
     headers = {**world.auth("admin"), "Idempotency-Key": "plan-v2"}
-    body = {"version": "v2", "effective_from": "2026-06-01", "yaml_text": PLAN_TEXT}
+    body = {
+        "version": "v2",
+        "effective_from": "2026-06-01",
+        "yaml_text": PLAN_TEXT,
+        "reason": "new rates from June",
+    }
     first = client.post("/admin/plan-versions", json=body, headers=headers)
     assert first.status_code == 201 and len(first.json()["sha256"]) == 64
     assert client.post("/admin/plan-versions", json=body, headers=headers).json() == first.json()
@@ -189,11 +210,17 @@ def test_plan_version_upload_is_validated_idempotent_and_audited(
     listed = client.get("/admin/plan-versions", headers=world.auth("support")).json()
     assert [v["version"] for v in listed] == ["v1", "v2"]
     audit = client.get("/admin/audit", headers=world.auth("admin")).json()
-    assert [a["action"] for a in audit if a["target"] == "v2"] == ["plan_version_uploaded"]
+    uploads = [(a["action"], a["reason"]) for a in audit if a["subject_id"] == "v2"]
+    assert uploads == [("plan_version_uploaded", "new rates from June")]
 
 
 def test_oversized_request_bodies_are_refused(client: TestClient, world: World) -> None:
-    body = {"version": "big", "effective_from": "2026-06-01", "yaml_text": "x" * 30_000}
+    body = {
+        "version": "big",
+        "effective_from": "2026-06-01",
+        "yaml_text": "x" * 30_000,
+        "reason": "r",
+    }
     response = client.post("/admin/plan-versions", json=body, headers=world.auth("admin"))
     assert response.status_code == 413
     assert response.json()["error"] == "too_large"

@@ -4,16 +4,18 @@ rate limiting that holds across app instances."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from api_world import PASSWORD, World
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from fairtree.api.app import create_app
 from fairtree.config import Settings
+from fairtree.services.clock import utcnow
 from fairtree.services.mail import MemoryMailBackend
-from fairtree.store.models import ApiToken, User
+from fairtree.store.models import ApiToken, AuthSession, LoginAttempt, PasswordResetToken, User
 
 
 def _login(client: TestClient, login: str, password: str = PASSWORD):
@@ -161,3 +163,77 @@ def test_login_rate_limit_per_address(
         for login in ("a1", "a2", "a3"):
             assert _login(client, login, "wrong password!").status_code == 401
         assert _login(client, "T").status_code == 429
+
+
+def test_expired_sessions_tokens_and_reset_tokens_are_refused(
+    client: TestClient, world: World, mail: MemoryMailBackend, committing_engine: Engine
+) -> None:
+    _login(client, "T")
+    assert client.get("/auth/me").status_code == 200
+    client.post("/auth/password-reset", json={"login": "T"})
+    token = re.search(r"ftr_\S+", mail.sent[0].get_content()).group(0)
+    past = utcnow() - timedelta(seconds=1)
+    with Session(committing_engine) as session, session.begin():
+        session.execute(update(AuthSession).values(expires_at=past))
+        session.execute(update(ApiToken).values(expires_at=past))
+        session.execute(update(PasswordResetToken).values(expires_at=past))
+    assert client.get("/auth/me").status_code == 401
+    assert client.get("/auth/me", headers=world.auth("T")).status_code == 401
+    confirm = {"token": token, "new_password": "too late for this"}
+    assert client.post("/auth/password-reset/confirm", json=confirm).status_code == 422
+
+
+def test_disabled_sign_in_cannot_sign_in_or_use_its_token(
+    client: TestClient, world: World, committing_engine: Engine
+) -> None:
+    with Session(committing_engine) as session, session.begin():
+        session.execute(update(User).where(User.login == "t").values(disabled=True))
+    assert client.get("/auth/me", headers=world.auth("T")).status_code == 401
+    assert _login(client, "T").status_code == 401
+
+
+def test_sign_out_everywhere_ends_every_session_and_token(client: TestClient, world: World) -> None:
+    other = client.post("/auth/tokens", json={"login": "t", "password": PASSWORD, "name": "phone"})
+    phone = {"Authorization": f"Bearer {other.json()['token']}"}
+    assert client.post("/auth/sign-out-everywhere", headers=world.auth("T")).status_code == 204
+    assert client.get("/auth/me", headers=phone).status_code == 401
+    assert client.get("/auth/me", headers=world.auth("T")).status_code == 401
+    assert client.get("/auth/me", headers=world.auth("D")).status_code == 200
+
+
+def test_cookie_session_member_writes_need_the_csrf_token(client: TestClient, world: World) -> None:
+    csrf = _login(client, "T").json()["csrf_token"]
+    assert client.cookies.get("fairtree_csrf") == csrf
+    body = {"grantee_login": "D", "kinds": ["goals"], "days": 1}
+    refused = client.post("/members/T/grants", json=body)
+    assert refused.status_code == 403
+    assert client.get("/members/T/grants").status_code == 200  # reads need no token
+    made = client.post("/members/T/grants", json=body, headers={"X-CSRF-Token": csrf})
+    assert made.status_code == 201
+    grant_id = made.json()["id"]
+    assert client.delete(f"/members/T/grants/{grant_id}").status_code == 403
+    deleted = client.delete(f"/members/T/grants/{grant_id}", headers={"X-CSRF-Token": csrf})
+    assert deleted.status_code == 204
+
+
+def test_attempts_older_than_the_window_are_forgotten(
+    client: TestClient, world: World, committing_engine: Engine, settings: Settings
+) -> None:
+    old = utcnow() - timedelta(seconds=settings.login_window_seconds + 60)
+    with Session(committing_engine) as session, session.begin():
+        session.add_all(
+            LoginAttempt(key_kind="account", key="d", succeeded=False, attempted_at=old)
+            for _ in range(settings.login_failures_per_account)
+        )
+    assert _login(client, "D").status_code == 200  # old failures do not count
+    with Session(committing_engine) as session:
+        ages = session.scalars(select(LoginAttempt.attempted_at)).all()
+    assert len(ages) == 1  # the old rows were pruned; only this success is kept
+
+
+def test_reset_mails_are_limited_per_account(
+    client: TestClient, world: World, mail: MemoryMailBackend
+) -> None:
+    for _ in range(5):
+        assert client.post("/auth/password-reset", json={"login": "T"}).status_code == 202
+    assert len(mail.sent) == 3

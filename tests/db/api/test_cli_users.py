@@ -79,4 +79,8 @@ def test_revoke_ends_tokens_and_is_audited(
         record = session.scalars(
             select(AuditRecord).where(AuditRecord.action == "access_revoked")
         ).one()
-    assert (record.actor, record.target, record.reason) == ("local-operator", "d", "lost laptop")
+    assert (record.actor, record.subject_id, record.reason) == (
+        "local-operator",
+        "d",
+        "lost laptop",
+    )

@@ -1,5 +1,33 @@
-"""One router per topic; ``ROUTERS`` is what create_app mounts, in this order."""
+"""One router per topic; ``ROUTERS`` is what create_app mounts, in this order (the
+member back office pages of ``fairtree.web`` last)."""
 
-from fairtree.api.routers import admin, auth, health, members, sharing, team
+from fairtree.api.routers import (
+    admin,
+    auth,
+    contacts,
+    health,
+    help,
+    members,
+    notes_goals,
+    policies,
+    portability,
+    sharing,
+    team,
+)
+from fairtree.web import pages, pages_more
 
-ROUTERS = [health.router, auth.router, members.router, team.router, sharing.router, admin.router]
+ROUTERS = [
+    health.router,
+    auth.router,
+    members.router,
+    team.router,
+    sharing.router,
+    admin.router,
+    contacts.router,
+    notes_goals.router,
+    help.router,
+    policies.router,
+    portability.router,
+    pages.router,
+    pages_more.router,
+]

@@ -25,6 +25,7 @@ from fairtree.api.schemas import (
 )
 from fairtree.errors import NotFoundError
 from fairtree.services import audit, member_records, plan_versions
+from fairtree.services.access_log import log_reads
 from fairtree.services.clock import aware
 from fairtree.services.idempotency import fingerprint, run_once
 from fairtree.services.policy import DataKind, authorize, owner_member
@@ -47,7 +48,10 @@ def search_members(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[MemberSummaryOut]:
-    """Members whose id or display name contains ``q``: public fields only."""
+    """Members whose id or display name contains ``q``: public fields only. Each member
+    listed is recorded in their access log."""
+    found = company_repo.search_members(session, q, status, limit, offset)
+    log_reads(session, staff, [(m.id, "search") for m, _ in found], DataKind.DIRECTORY, None)
     return [
         MemberSummaryOut(
             member_id=m.member_id,
@@ -56,7 +60,7 @@ def search_members(
             joined_on=m.joined_on,
             sponsor_id=sponsor,
         )
-        for m, sponsor in company_repo.search_members(session, q, status, limit, offset)
+        for m, sponsor in found
     ]
 
 
@@ -66,6 +70,7 @@ def read_member(
 ) -> AdminMemberOut:
     """Public fields always; private fields too when a reason is stated (logged)."""
     owner = owner_member(session, member_id)
+    authorize(session, staff, owner, DataKind.DIRECTORY, record="summary", reason=reason)
     private = None
     if reason:
         authorize(session, staff, owner, DataKind.PROFILE, record="profile", reason=reason)
@@ -121,14 +126,13 @@ def upload_plan_version(
     body: PlanVersionIn,
     staff: AdminStaff,
     session: DbSession,
-    reason: Reason,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Upload a plan version as YAML text; it is validated before it is stored."""
 
     def create() -> tuple[int, object]:
         row = plan_versions.upload(
-            session, staff, body.version, body.effective_from, body.yaml_text, reason
+            session, staff, body.version, body.effective_from, body.yaml_text, body.reason
         )
         out = PlanVersionOut(
             version=row.version, effective_from=row.effective_from, sha256=row.sha256
@@ -145,7 +149,7 @@ def upload_plan_version(
 def read_audit_log(
     staff: AdminStaff,
     session: DbSession,
-    target: Annotated[str | None, Query(max_length=128, pattern=ONE_LINE)] = None,
+    subject: Annotated[str | None, Query(max_length=64, pattern=ONE_LINE)] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[AuditOut]:
@@ -153,13 +157,16 @@ def read_audit_log(
     return [
         AuditOut(
             id=r.id,
+            recorded_at=aware(r.recorded_at),
+            effective_on=r.effective_on,
             actor=r.actor,
+            actor_role=r.actor_role,
             action=r.action,
-            target_kind=r.target_kind,
-            target=r.target,
+            subject_kind=r.subject_kind,
+            subject_id=r.subject_id,
             reason=r.reason,
-            details=r.details,
-            created_at=aware(r.created_at),
+            before=r.before,
+            after=r.after,
         )
-        for r in audit.list_records(session, limit, offset, target)
+        for r in audit.list_records(session, limit, offset, subject)
     ]

@@ -204,6 +204,16 @@ def logout(principal: SignedIn, session: DbSession) -> Response:
     return response
 
 
+@router.post("/sign-out-everywhere", status_code=204, response_class=Response)
+def sign_out_everywhere(principal: SignedIn, session: DbSession) -> Response:
+    """Revoke every session and API token of this sign-in, this one included."""
+    sign_in.sign_out_everywhere(session, principal)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)
+    return response
+
+
 @router.post("/password", status_code=204, response_class=Response)
 def change_password(body: PasswordChange, principal: SignedIn, session: DbSession) -> Response:
     """Change the password; every session and token of the account is revoked."""

@@ -22,8 +22,13 @@ from decimal import Decimal
 import numpy as np
 
 from fairtree.engine.context import Context, volume_pay
-from fairtree.engine.kinds.binary_reference import binary_reference
-from fairtree.engine.placement_legs import placement_view, sides_with, slot_volumes
+from fairtree.engine.kinds.binary_reference import BINARY_SLOTS, binary_reference
+from fairtree.engine.placement_legs import (
+    placement_view,
+    refuse_bad_slots,
+    sides_with,
+    slot_volumes,
+)
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
@@ -118,6 +123,7 @@ def _pairs(
 
 
 def settle(ctx: Context, config: Binary) -> BinarySettlement:
+    refuse_bad_slots(ctx.plan, config.id, ctx.inputs.members, range(2), "", BINARY_SLOTS)
     view = placement_view(ctx)
     volume = ctx.volume(config.volume)
     leg_volume, leg_head = slot_volumes(view, volume, (LEFT, RIGHT))
@@ -228,19 +234,21 @@ class BinaryKind:
         ids = ctx.inputs.members.ids[ctx.tree.order]
         currency = ctx.plan.currency
         contributions = []
+        used = legs - s.remaining[member]
+        rate = config.weak_leg_rate if config.weak_leg_rate is not None else RATE_SCALE
         for side, name in ((LEFT, "left"), (RIGHT, "right")):
             head = int(s.leg_head[member, side])
             contributions.append(
                 Contribution(
                     source=str(ids[head]) if head >= 0 else "(empty)",
-                    level=1,
-                    base=int(s.leg_volume[member, side]),
-                    rate=RATE_SCALE,
+                    level=0,
+                    base=int(legs[side]),
+                    rate=rate,
                     paid=bool(s.qualified[member]),
                     note=(
-                        f"{name} leg: this period + carry-in "
-                        f"{format_points(int(s.carry_in[member, side]))} = "
-                        f"{format_points(int(legs[side]))}; carries out "
+                        f"{name} leg: this period {format_points(int(s.leg_volume[member, side]))}"
+                        f" + carry-in {format_points(int(s.carry_in[member, side]))}; "
+                        f"paid on {format_points(int(used[side]))}; carries out "
                         f"{format_points(int(s.carry_out[member, side]))}"
                     ),
                 )
@@ -255,7 +263,8 @@ class BinaryKind:
             exact = Decimal(int(s.exact_numerator[member])).scaleb(-currency_exponent(currency))
             rule = (
                 f"{int(s.pairs[member])} pair(s) of {format_points(config.pairs.pair_volume)} "
-                f"x {config.pairs.pair_amount} {currency} (first pair {config.pairs.first_pair})"
+                f"points per side x {config.pairs.pair_amount} {currency} "
+                f"(first pair {config.pairs.first_pair}, {config.pairs.first_pair_scope})"
             )
         else:
             assert config.weak_leg_rate is not None

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from fairtree.engine.placement_legs import refuse_bad_slots
 from fairtree.engine.reference import ReferenceContext
 from fairtree.plans.schema_bonuses import Binary
+
+BINARY_SLOTS = "a binary tree has only L and R"
 
 
 def placement_children(ref: ReferenceContext) -> list[dict[int, int]]:
@@ -45,6 +48,7 @@ def binary_reference(
     ref: ReferenceContext, config: Binary
 ) -> tuple[list[int], int, list[int], list[int], list[bool]]:
     """(pay, pool, carry left, carry right, first pair paid) in input order."""
+    refuse_bad_slots(ref.plan, config.id, ref.inputs.members, range(2), "", BINARY_SLOTS)
     children = placement_children(ref)
     volume = ref.volume(config.volume)
     carry = ref.carry_in.values

@@ -20,45 +20,31 @@ from decimal import Decimal
 import numpy as np
 
 from fairtree.engine.context import Context, volume_pay
-from fairtree.engine.placement_legs import placement_view
+from fairtree.engine.inputs import Members
+from fairtree.engine.placement_legs import placement_view, refuse_bad_slots
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
 from fairtree.engine.trace import Contribution, TraceLine
-from fairtree.errors import PlanError, Problem
 from fairtree.genealogy.compress import compressed_parent
 from fairtree.plans.schema import Plan
 from fairtree.plans.schema_bonuses import Matrix
 from fairtree.plans.values import RATE_SCALE
 
 
-def check_slots(
-    plan: Plan, config: Matrix, ids: np.ndarray, parent: np.ndarray, slot: np.ndarray
-) -> None:
-    """Refuse a placement whose slot does not fit the matrix width (input order)."""
-    wrong = np.flatnonzero((parent >= 0) & ((slot < 1) | (slot > config.width)))
-    if wrong.size:
-        index = [b.id for b in plan.bonuses].index(config.id)
-        raise PlanError(
-            [
-                Problem(
-                    "plan",
-                    f"bonuses[{index}].width",
-                    "width",
-                    f"member {ids[m]} holds placement slot {int(slot[m])}, "
-                    f"outside the {config.width}-wide matrix",
-                )
-                for m in wrong[:20]
-            ]
-        )
+def check_slots(plan: Plan, config: Matrix, members: Members) -> None:
+    refuse_bad_slots(
+        plan,
+        config.id,
+        members,
+        range(1, config.width + 1),
+        "width",
+        f"outside the {config.width}-wide matrix",
+    )
 
 
 def _placement_up(ctx: Context, config: Matrix) -> np.ndarray:
-    members = ctx.inputs.members
-    if members.placement_parent is not None and members.placement_position is not None:
-        check_slots(
-            ctx.plan, config, members.ids, members.placement_parent, members.placement_position
-        )
+    check_slots(ctx.plan, config, ctx.inputs.members)
     parent = placement_view(ctx).parent_in_sponsor_order()
     if config.compression == "dynamic":
         return compressed_parent(parent, ctx.active)
@@ -105,10 +91,8 @@ class MatrixKind:
         members = ref.inputs.members
         size = ref.size
         parent = [-1] * size
-        if members.placement_parent is not None and members.placement_position is not None:
-            check_slots(
-                ref.plan, config, members.ids, members.placement_parent, members.placement_position
-            )
+        check_slots(ref.plan, config, members)
+        if members.placement_parent is not None:
             parent = [int(p) for p in members.placement_parent]
         volume = ref.volume(config.volume)
         dynamic = config.compression == "dynamic"

@@ -1,12 +1,7 @@
 """The fairtree tables. Import from here so every model is registered on ``Base.metadata``."""
 
 from fairtree.store.base import Base
-from fairtree.store.models.access import (
-    AccessGrant,
-    AccessLogEntry,
-    AuditRecord,
-    IdempotencyRecord,
-)
+from fairtree.store.models.access import AccessGrant, AccessLogEntry, IdempotencyRecord
 from fairtree.store.models.accounting import LedgerEntry, LedgerTransaction
 from fairtree.store.models.accounts import (
     ApiToken,
@@ -15,12 +10,16 @@ from fairtree.store.models.accounts import (
     PasswordResetToken,
     User,
 )
+from fairtree.store.models.audit import AuditRecord
 from fairtree.store.models.catalog import Product
 from fairtree.store.models.company import Company, Period, PlanVersion
 from fairtree.store.models.customers import Contact, Customer
+from fairtree.store.models.help import HelpMessage, HelpRequest, MentoringOffer
 from fairtree.store.models.members import GenealogyRecord, Member
+from fairtree.store.models.notes_goals import Goal, Note
 from fairtree.store.models.orders import Order, OrderLine, Party
 from fairtree.store.models.payouts import PayoutBatch, PayoutHold, PayoutItem
+from fairtree.store.models.policies import PolicyAcknowledgement, PolicyVersion
 from fairtree.store.models.runs import (
     CommissionRun,
     PayoutLine,
@@ -42,6 +41,9 @@ __all__ = [
     "Contact",
     "Customer",
     "GenealogyRecord",
+    "Goal",
+    "HelpMessage",
+    "HelpRequest",
     "IdempotencyRecord",
     "LedgerEntry",
     "LedgerTransaction",
@@ -49,6 +51,8 @@ __all__ = [
     "Member",
     "MemberPeriodLeg",
     "MemberPeriodVolume",
+    "MentoringOffer",
+    "Note",
     "Order",
     "OrderLine",
     "Party",
@@ -59,6 +63,8 @@ __all__ = [
     "PayoutLine",
     "Period",
     "PlanVersion",
+    "PolicyAcknowledgement",
+    "PolicyVersion",
     "Product",
     "RankRecord",
     "RunBonusTotal",

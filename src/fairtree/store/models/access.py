@@ -4,8 +4,8 @@
   read-only, until an expiry, revocable at any time.
 - ``access_log``: every read of another member's data (reader, owner, kind, record,
   reason, time); the owner can list it.
-- ``audit_log``: append-only record of admin actions and staff reads of private data.
-  No code path updates or deletes it; on PostgreSQL a trigger refuses UPDATE/DELETE.
+- The audit log (``store/models/audit.py``) records admin actions and staff reads of
+  private data; on PostgreSQL a trigger refuses UPDATE/DELETE on it (0002_accounts).
 - ``idempotency_keys``: a creating request replayed with the same Idempotency-Key gets
   the first answer back; the unique index makes a concurrent duplicate fail.
 """
@@ -58,23 +58,6 @@ class AccessLogEntry(Base):
     record: Mapped[str] = mapped_column(String(128))
     reason: Mapped[str | None] = mapped_column(Text)
     read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class AuditRecord(Base):
-    """An admin action or staff read, written once and never changed."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index(None, "created_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    actor: Mapped[str] = mapped_column(String(254))
-    action: Mapped[str] = mapped_column(String(64))
-    target_kind: Mapped[str] = mapped_column(String(32))
-    target: Mapped[str] = mapped_column(String(128))
-    reason: Mapped[str | None] = mapped_column(Text)
-    details: Mapped[str] = mapped_column(Text, default="{}")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class IdempotencyRecord(Base):

@@ -73,17 +73,13 @@ def access_log_of_owner(
     return [(entry, login) for entry, login in rows]
 
 
-def add_audit(session: Session, record: AuditRecord) -> None:
-    session.add(record)
-    session.flush()
-
-
 def audit_records(
-    session: Session, limit: int, offset: int, target: str | None = None
+    session: Session, limit: int, offset: int, subject_id: str | None = None
 ) -> list[AuditRecord]:
+    """The audit log newest first, optionally about one subject."""
     query = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit).offset(offset)
-    if target is not None:
-        query = query.where(AuditRecord.target == target)
+    if subject_id is not None:
+        query = query.where(AuditRecord.subject_id == subject_id)
     return list(session.scalars(query))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import (
@@ -124,3 +124,23 @@ def add_attempts(session: Session, keys: list[tuple[str, str]], ok: bool, now: d
         LoginAttempt(key_kind=kind, key=key, succeeded=ok, attempted_at=now) for kind, key in keys
     )
     session.flush()
+
+
+def prune_attempts(session: Session, keys: list[tuple[str, str]], before: datetime) -> None:
+    """Forget these keys' attempts older than ``before`` (outside every rate-limit window)."""
+    session.execute(
+        delete(LoginAttempt).where(
+            or_(
+                *((LoginAttempt.key_kind == kind) & (LoginAttempt.key == key) for kind, key in keys)
+            ),
+            LoginAttempt.attempted_at < before,
+        )
+    )
+
+
+def reset_tokens_since(session: Session, user_id: int, since: datetime) -> int:
+    """How many reset tokens were issued to a user since ``since``."""
+    query = select(func.count()).where(
+        PasswordResetToken.user_id == user_id, PasswordResetToken.created_at >= since
+    )
+    return int(session.scalar(query) or 0)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import func, select, text
+from sqlalchemy import Index, func, select, text
 from sqlalchemy.orm import Session
 
 from fairtree.dataset.arrays import Rows
@@ -79,18 +79,29 @@ def insert_rows(session: Session, rows: Rows, progress: Progress | None = None) 
         _executemany_rows(session, rows, progress)
 
 
+ROWS_PER_STATEMENT = 50  # multi-row VALUES: measured about a third faster than one row
+
+
 def _executemany_rows(session: Session, rows: Rows, progress: Progress | None) -> None:
     names = list(rows.columns)
-    sql = (
-        f"INSERT INTO {rows.table} ({', '.join(names)}) "  # noqa: S608 - names are our own
-        f"VALUES ({', '.join('?' for _ in names)})"
-    )
+    width = len(names)
+    one_row = f"({', '.join('?' for _ in names)})"
+    insert = f"INSERT INTO {rows.table} ({', '.join(names)}) VALUES "  # noqa: S608 - our names
+    many_rows_sql = insert + ", ".join([one_row] * ROWS_PER_STATEMENT)
     cursor = _driver_connection(session).cursor()
     total = len(rows)
     for start in range(0, total, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, total)
         columns = [_python_column(_slice(rows.columns[n], start, stop)) for n in names]
-        cursor.executemany(sql, zip(*columns, strict=True))
+        whole = (stop - start) // ROWS_PER_STATEMENT * ROWS_PER_STATEMENT
+        if whole:
+            flat: list[Any] = [None] * (whole * width)
+            for position, column in enumerate(columns):
+                flat[position::width] = column[:whole]
+            groups = zip(*[iter(flat)] * (width * ROWS_PER_STATEMENT), strict=True)
+            cursor.executemany(many_rows_sql, groups)
+        rest = zip(*[column[whole:] for column in columns], strict=True)
+        cursor.executemany(insert + one_row, rest)
         if progress:
             progress(rows.table, stop - start)
     cursor.close()
@@ -152,6 +163,17 @@ def advance_id_sequences(session: Session, tables: list[str]) -> None:
         )
 
 
+def _serves_self_reference(index: Index) -> bool:
+    """An index on a column referencing its own table (sponsor, reversed order) stays.
+
+    With foreign keys checked at commit, inserting a parent while a child still points
+    ahead makes SQLite look up that parent's children; without this index that is a
+    full scan per row, and a file listing members before their sponsors goes quadratic.
+    """
+    first = next(iter(index.columns), None)
+    return first is not None and any(key.column.table is index.table for key in first.foreign_keys)
+
+
 @contextmanager
 def secondary_indexes_built_after(session: Session, tables: list[str]) -> Iterator[None]:
     """Drop the non-unique indexes of ``tables`` and build them again after the load.
@@ -166,7 +188,7 @@ def secondary_indexes_built_after(session: Session, tables: list[str]) -> Iterat
         for table in Base.metadata.sorted_tables
         if table.name in tables
         for index in table.indexes
-        if not index.unique
+        if not index.unique and not _serves_self_reference(index)
     ]
     for index in indexes:
         index.drop(connection)

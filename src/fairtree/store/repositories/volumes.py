@@ -1,223 +1,87 @@
-"""Running period volumes: post an order's volume up the sponsor line, read progress.
+"""Personal volume of a whole downline for one period, in one set-based query.
 
-Every statement reads or writes O(depth) rows by primary key (the figures of the line
-are scalar subqueries, so no planner estimate can turn them into a scan of the period).
-Posting is three statements:
-1. the sponsor line of the buyer (a recursive walk, one primary-key lookup per step);
-2. one multi-row upsert of ``member_period_volumes`` for the line, in depth order,
-   RETURNING the new values: PV for the buyer, group volume for everyone;
-3. one multi-row upsert of ``member_period_legs`` and of the sponsor's
-   ``active_frontline`` with the changes that follow from 2.
-Because each row's new value comes back from its own atomic update, the changes in 3
-are exact under concurrent postings; every poster locks rows bottom-up in the same
-order, so parallel postings on shared ancestors do not deadlock.
+PV of a member in a period = PV of the commissionable lines of orders placed in
+[start, end) by the member or by one of the member's retail customers, minus the PV of
+returns placed in the period (a return is its own dated fact). Integer hundredths.
 """
 
 from __future__ import annotations
 
-from itertools import pairwise
-from typing import Any
+from collections.abc import Sequence
+from datetime import date
 
 import numpy as np
-from sqlalchemy import bindparam, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import BigInteger, case, cast, func, select
 from sqlalchemy.orm import Session
 
-from fairtree.dataset.arrays import Rows
-from fairtree.store.models import MemberPeriodLeg, MemberPeriodVolume
-from fairtree.store.repositories.bulk_load import insert_rows
-
-_LINE = """
-WITH RECURSIVE line(member_id, depth) AS (
-  SELECT CAST(:member AS INTEGER), CAST(0 AS INTEGER)
-  UNION ALL
-  SELECT (SELECT m.sponsor_id FROM members m WHERE m.id = line.member_id), line.depth + 1
-  FROM line WHERE line.member_id IS NOT NULL
-)
-SELECT line.member_id, line.depth, mem.member_id, mem.status,
-       COALESCE((SELECT v.pv FROM member_period_volumes v
-                 WHERE v.period_key = :period AND v.member_id = line.member_id), 0),
-       COALESCE((SELECT v.group_volume FROM member_period_volumes v
-                 WHERE v.period_key = :period AND v.member_id = line.member_id), 0),
-       COALESCE((SELECT v.active_frontline FROM member_period_volumes v
-                 WHERE v.period_key = :period AND v.member_id = line.member_id), 0)
-FROM line
-JOIN members mem ON mem.id = line.member_id
-WHERE line.member_id IS NOT NULL
-ORDER BY line.depth
-"""
+from fairtree.periods import Period
+from fairtree.store.models import Customer, Member, Order, OrderLine, Product
+from fairtree.store.repositories.genealogy_history import downline_query
 
 
-def _insert(session: Session, table: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
-
-
-def sponsor_line(session: Session, period_key: str, member_id: int) -> list[Any]:
-    """(db id, depth, member id, status, pv, group volume, active frontline), member first."""
-    return list(session.execute(text(_LINE), {"period": period_key, "member": member_id}))
-
-
-def add_volume(
-    session: Session,
-    period_key: str,
-    line_ids: list[int],
-    pv: int,
-    caps: list[int],
-    min_pv: int,
-    buyer_counts: bool,
-) -> None:
-    """Add ``pv`` to the buyer (``line_ids[0]``) and every ancestor, and keep each
-    ancestor's frontline aggregates (capped leg sums, active count) in step."""
-    if pv == 0 or not line_ids:
-        return
-    table = MemberPeriodVolume.__table__
-    statement = _insert(session, table).values(
-        [
-            {
-                "period_key": period_key,
-                "member_id": member,
-                "pv": pv if depth == 0 else 0,
-                "group_volume": pv,
-                "active_frontline": 0,
-            }
-            for depth, member in enumerate(line_ids)
-        ]
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=["period_key", "member_id"],
-        set_={
-            "pv": table.c.pv + statement.excluded.pv,
-            "group_volume": table.c.group_volume + statement.excluded.group_volume,
-        },
-    ).returning(table.c.member_id, table.c.pv, table.c.group_volume)
-    new = {int(m): (int(p), int(g)) for m, p, g in session.execute(statement)}
-    legs = []
-    for child, parent in pairwise(line_ids):
-        after = new[child][1]
-        before = after - pv
-        for cap in caps:
-            delta = min(after, cap) - min(before, cap)
-            if delta:
-                legs.append(
-                    {
-                        "period_key": period_key,
-                        "member_id": parent,
-                        "cap": cap,
-                        "capped_volume": delta,
-                    }
-                )
-    if legs:
-        legs_table = MemberPeriodLeg.__table__
-        upsert = _insert(session, legs_table).values(legs)
-        session.execute(
-            upsert.on_conflict_do_update(
-                index_elements=["period_key", "member_id", "cap"],
-                set_={"capped_volume": legs_table.c.capped_volume + upsert.excluded.capped_volume},
-            )
-        )
-    buyer_after = new[line_ids[0]][0]
-    crossed = (buyer_after >= min_pv) != (buyer_after - pv >= min_pv)
-    if buyer_counts and crossed and len(line_ids) > 1:
-        change = 1 if buyer_after >= min_pv else -1
-        upsert = _insert(session, table).values(
-            period_key=period_key,
-            member_id=line_ids[1],
-            pv=0,
-            group_volume=0,
-            active_frontline=change,
-        )
-        session.execute(
-            upsert.on_conflict_do_update(
-                index_elements=["period_key", "member_id"],
-                set_={"active_frontline": table.c.active_frontline + change},
-            )
-        )
-
-
-def capped_legs(
-    session: Session, period_key: str, member_ids: list[int]
-) -> dict[int, dict[int, int]]:
-    """member -> {cap: Σ min(leg group volume, cap)} for the given members."""
-    rows = session.execute(
-        select(MemberPeriodLeg.member_id, MemberPeriodLeg.cap, MemberPeriodLeg.capped_volume)
-        .where(MemberPeriodLeg.period_key == period_key)
-        .where(MemberPeriodLeg.member_id.in_(bindparam("members", expanding=True))),
-        {"members": member_ids},
-    )
-    out: dict[int, dict[int, int]] = {}
-    for member, cap, value in rows:
-        out.setdefault(int(member), {})[int(cap)] = int(value)
-    return out
-
-
-def replace_period(
-    session: Session,
-    period_key: str,
-    member_db_ids: np.ndarray,
-    pv: np.ndarray,
-    group_volume: np.ndarray,
-    active_frontline: np.ndarray,
-    legs: dict[int, np.ndarray],
-) -> None:
-    """Set a period's rows from whole arrays (after an import, or to repair)."""
-    for table in ("member_period_volumes", "member_period_legs"):
-        session.execute(
-            text(f"DELETE FROM {table} WHERE period_key = :period"),  # noqa: S608 - fixed names
-            {"period": period_key},
-        )
-    keep = (pv != 0) | (group_volume != 0) | (active_frontline != 0)
-    size = int(keep.sum())
-    if size:
-        insert_rows(
-            session,
-            Rows(
-                "member_period_volumes",
-                {
-                    "period_key": np.full(size, period_key, dtype=object),
-                    "member_id": member_db_ids[keep].astype(np.int64),
-                    "pv": pv[keep].astype(np.int64),
-                    "group_volume": group_volume[keep].astype(np.int64),
-                    "active_frontline": active_frontline[keep].astype(np.int64),
-                },
-            ),
-        )
-    for cap, values in sorted(legs.items()):
-        rows = np.flatnonzero(values)
-        if rows.size:
-            insert_rows(
-                session,
-                Rows(
-                    "member_period_legs",
-                    {
-                        "period_key": np.full(rows.size, period_key, dtype=object),
-                        "member_id": member_db_ids[rows].astype(np.int64),
-                        "cap": np.full(rows.size, cap, dtype=np.int64),
-                        "capped_volume": values[rows].astype(np.int64),
-                    },
-                ),
-            )
-
-
-def period_rows(session: Session, period_key: str) -> dict[int, tuple[int, int, int]]:
-    """member -> (pv, group volume, active frontline) of a period."""
-    rows = session.execute(
+def personal_volume_query(period: Period):  # type: ignore[no-untyped-def]
+    """(member, pv) for every member with volume in ``period``."""
+    sign = case((Order.kind == "return", -1), else_=1)
+    owner = func.coalesce(Order.buyer_member_id, Customer.member_id)
+    return (
         select(
-            MemberPeriodVolume.member_id,
-            MemberPeriodVolume.pv,
-            MemberPeriodVolume.group_volume,
-            MemberPeriodVolume.active_frontline,
-        ).where(MemberPeriodVolume.period_key == period_key)
+            owner.label("member_pk"),
+            cast(func.sum(sign * OrderLine.quantity * OrderLine.pv), BigInteger).label("pv"),
+        )
+        .select_from(Order)
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .join(Product, Product.id == OrderLine.product_id)
+        .outerjoin(Customer, Customer.id == Order.buyer_customer_id)
+        .where(Order.placed_on >= period.start, Order.placed_on < period.end)
+        .where(Product.commissionable.is_(True))
+        .group_by(owner)
     )
-    return {int(m): (int(p), int(g), int(a)) for m, p, g, a in rows}
 
 
-def period_legs(session: Session, period_key: str) -> dict[tuple[int, int], int]:
-    """(member, cap) -> capped leg sum of a period (non-zero rows)."""
-    rows = session.execute(
-        select(MemberPeriodLeg.member_id, MemberPeriodLeg.cap, MemberPeriodLeg.capped_volume)
-        .where(MemberPeriodLeg.period_key == period_key)
-        .where(MemberPeriodLeg.capped_volume != 0)
+def _int_table(rows: Sequence[Sequence[int]], width: int) -> np.ndarray:
+    """Rows of integers as an (n, width) int64 array (column by column: numpy is slow
+    at converting SQLAlchemy rows one by one)."""
+    if not rows:
+        return np.zeros((0, width), dtype=np.int64)
+    return np.column_stack(
+        [np.fromiter(column, np.int64, len(rows)) for column in zip(*rows, strict=True)]
     )
-    return {(int(m), int(c)): int(v) for m, c, v in rows}
+
+
+def downline_with_volume(
+    session: Session, root_pk: int, period: Period, on: date | None = None
+) -> dict[str, np.ndarray]:
+    """Arrays over ``root_pk``'s whole sponsor downline (now or as of ``on``).
+
+    Keys: ``member_pk`` (ascending), ``sponsor_pk`` (-1 for the root), ``depth``, ``pv``
+    (int64 hundredths). Two set-based queries (the downline; PV per member in the
+    period) joined with numpy: joining them in SQL lets SQLite re-run the aggregate.
+    """
+    found = downline_query(root_pk, on).subquery("tree")
+    query = select(found.c.member_pk, func.coalesce(found.c.sponsor_pk, -1), found.c.depth)
+    tree = _int_table(session.execute(query).all(), 3)
+    tree = tree[np.argsort(tree[:, 0], kind="stable")]
+    member_pk, depth = tree[:, 0].copy(), tree[:, 2].copy()
+    sponsor = np.where(depth == 0, -1, tree[:, 1])
+    volume = _int_table(session.execute(personal_volume_query(period)).all(), 2)
+    pv = np.zeros(member_pk.size, dtype=np.int64)
+    if member_pk.size and volume.size:
+        at = np.minimum(np.searchsorted(member_pk, volume[:, 0]), member_pk.size - 1)
+        inside = member_pk[at] == volume[:, 0]
+        pv[at[inside]] = volume[inside, 1]
+    return {"member_pk": member_pk, "sponsor_pk": sponsor, "depth": depth, "pv": pv}
+
+
+def member_labels(
+    session: Session, member_pks: np.ndarray
+) -> dict[int, tuple[str, str, str, date]]:
+    """member_id, display name, status and status date of each member given."""
+    found: dict[int, tuple[str, str, str, date]] = {}
+    pks = member_pks.tolist()
+    for start in range(0, len(pks), 5000):
+        query = select(
+            Member.id, Member.member_id, Member.display_name, Member.status, Member.status_since
+        ).where(Member.id.in_(pks[start : start + 5000]))
+        for row in session.execute(query):
+            found[row[0]] = (row[1], row[2], row[3], row[4])
+    return found

@@ -1,6 +1,11 @@
 """Accounts: sign-ins, sessions, API tokens, password resets, login attempts, access
-grants, the access log, the append-only audit log (guarded by a trigger on PostgreSQL)
-and idempotency keys.
+grants, the access log, idempotency keys; the audit log made append-only by a trigger
+on PostgreSQL.
+
+The audit log table is shared with the genealogy operations, whose revision
+``0002_audit_log`` creates it. When that revision is in the chain it must come before
+this one, and this revision only adds the trigger; without it, this revision creates
+the same table itself.
 
 Revision ID: 0002_accounts
 Revises: 0001_foundation
@@ -8,6 +13,7 @@ Create Date: 2026-11-22 19:45:26.144106
 """
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
@@ -29,6 +35,41 @@ AUDIT_GUARD_TRIGGER = """
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
 FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()
 """
+
+
+def _creates_audit_log() -> bool:
+    return not Path(__file__).with_name("0002_audit_log.py").exists()
+
+
+def _create_audit_log() -> None:
+    """The same table as revision 0002_audit_log (store/models/audit.py)."""
+    op.create_table(
+        "audit_log",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "recorded_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
+        sa.Column("effective_on", sa.Date(), nullable=False),
+        sa.Column("actor", sa.String(length=64), nullable=False),
+        sa.Column("actor_role", sa.String(length=16), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("subject_kind", sa.String(length=32), nullable=False),
+        sa.Column("subject_id", sa.String(length=64), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("before", sa.JSON(), nullable=False),
+        sa.Column("after", sa.JSON(), nullable=False),
+        sa.CheckConstraint("length(reason) > 0", name=op.f("ck_audit_log_reason_given")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
+    )
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_audit_log_subject_kind_subject_id"),
+            ["subject_kind", "subject_id"],
+            unique=False,
+        )
 
 
 def upgrade() -> None:
@@ -150,24 +191,8 @@ def upgrade() -> None:
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_tokens_user_id"), ["user_id"], unique=False)
 
-    op.create_table(
-        "audit_log",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("actor_user_id", sa.Integer(), nullable=True),
-        sa.Column("actor", sa.String(length=254), nullable=False),
-        sa.Column("action", sa.String(length=64), nullable=False),
-        sa.Column("target_kind", sa.String(length=32), nullable=False),
-        sa.Column("target", sa.String(length=128), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("details", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_user_id"], ["users.id"], name=op.f("fk_audit_log_actor_user_id_users")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
-    )
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_log_created_at"), ["created_at"], unique=False)
+    if _creates_audit_log():
+        _create_audit_log()
 
     op.create_table(
         "auth_sessions",
@@ -238,10 +263,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_auth_sessions_user_id"))
 
     op.drop_table("auth_sessions")
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_audit_log_created_at"))
-
-    op.drop_table("audit_log")
+    if _creates_audit_log():
+        with op.batch_alter_table("audit_log", schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f("ix_audit_log_subject_kind_subject_id"))
+        op.drop_table("audit_log")
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_tokens_user_id"))
 

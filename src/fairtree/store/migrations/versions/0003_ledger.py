@@ -2,7 +2,7 @@
 ledger, payout batches and running member volumes.
 
 Revision ID: 0003_ledger
-Revises: 0002_accounts
+Revises: 0003_member_data
 Create Date: 2026-11-22 19:45:28.769386
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_ledger"
-down_revision: str | None = "0002_accounts"
+down_revision: str | None = "0003_member_data"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

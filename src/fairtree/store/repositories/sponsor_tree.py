@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 
 from fairtree.store.models import Customer, Member, Order, OrderLine
 
+# A bound on recursion, so a damaged tree (a loop) cannot make a query run forever.
+MAX_DEPTH = 100_000
+
 
 def member_by_external_id(session: Session, member_id: str) -> Member | None:
     return session.scalars(select(Member).where(Member.member_id == member_id)).one_or_none()
@@ -23,18 +26,22 @@ def upline_depth(session: Session, ancestor_pk: int, member_pk: int) -> int | No
         .cte("up", recursive=True)
     )
     parent = select(Member.sponsor_id, up.c.steps + 1).join(up, Member.id == up.c.node)
-    up = up.union_all(parent.where(up.c.steps < 100_000))
+    up = up.union_all(parent.where(up.c.steps < MAX_DEPTH))
     return session.scalar(select(func.min(up.c.steps)).where(up.c.node == ancestor_pk))
 
 
 def _subtree_cte(root_pk: int):  # type: ignore[no-untyped-def]
     down = (
-        select(Member.id.label("node"), Member.sponsor_id.label("sponsor"))
+        select(
+            Member.id.label("node"), Member.sponsor_id.label("sponsor"), literal(0).label("depth")
+        )
         .where(Member.id == root_pk)
         .cte("down", recursive=True)
     )
-    child = select(Member.id, Member.sponsor_id).join(down, Member.sponsor_id == down.c.node)
-    return down.union_all(child)
+    child = select(Member.id, Member.sponsor_id, down.c.depth + 1).join(
+        down, Member.sponsor_id == down.c.node
+    )
+    return down.union_all(child.where(down.c.depth < MAX_DEPTH))
 
 
 def subtree(session: Session, root_pk: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,108 @@
+"""`fairtree bench genealogy`: time the genealogy operations on a synthetic network."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+
+from fairtree.cli.main import bench_app
+from fairtree.genealogy.placement import BinaryRule, PlacementKind
+from fairtree.periods import Period
+from fairtree.services.datasets import import_dataset
+from fairtree.services.downline import downline_as_of, downline_report
+from fairtree.services.genealogy import NewMember, enroll, move, terminate
+from fairtree.simulation.dataset_writer import write_dataset
+from fairtree.simulation.synth import generate
+from fairtree.store.database import make_engine, session_scope
+from fairtree.store.migrate import upgrade
+
+
+def _timed(engine: Engine, work: Callable[..., object]) -> float:
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        work(session)
+    return time.perf_counter() - started
+
+
+@bench_app.command("genealogy")
+def bench_genealogy(
+    members: Annotated[int, typer.Option(min=10, help="Members in the network.")] = 100_000,
+    months: Annotated[int, typer.Option(min=1, help="Months simulated.")] = 12,
+    placement: Annotated[PlacementKind, typer.Option(help="Placement tree.")] = (
+        PlacementKind.MATRIX
+    ),
+    binary_rule: Annotated[BinaryRule, typer.Option(help="Binary auto-placement rule.")] = (
+        BinaryRule.WEAKER_LEG
+    ),
+    enrollments: Annotated[int, typer.Option(min=1, help="Enrollments timed.")] = 20,
+    database_url: Annotated[
+        str | None, typer.Option(help="An empty database to use (default: scratch SQLite).")
+    ] = None,
+) -> None:
+    """Import a synthetic network, then time tree reads, enrollments, a move, a termination."""
+    scratch = Path(tempfile.mkdtemp(prefix="fairtree-bench-genealogy-"))
+    try:
+        company = generate(
+            members, months, 1, placement=placement.value, binary_rule=binary_rule.value
+        )
+        write_dataset(company, scratch / "company")
+        url = database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
+        upgrade(url)
+        engine = make_engine(url)
+        with session_scope(engine) as session:
+            import_dataset(session, scratch / "company")
+        root = "M0000001"
+        period = Period.parse("2026-01")  # synthetic companies start in January 2026
+        for _ in range(months - 1):
+            period = period.next()
+        last_day = period.end
+        tree_seconds = _timed(engine, lambda s: downline_report(s, root, period, depth=2, on=None))
+        as_of_seconds = _timed(engine, lambda s: downline_as_of(s, root, period.start, 1))
+        at_top, at_leaf = [], []
+        leaf = f"M{members:07d}"
+        for k in range(enrollments):
+            top = NewMember(f"BT{k}", "Bench", last_day)
+            below = NewMember(f"BL{k}", "Bench", last_day)
+            at_top.append(_timed(engine, lambda s, n=top: enroll(s, None, n, root)))
+            at_leaf.append(_timed(engine, lambda s, n=below: enroll(s, None, n, leaf)))
+        move_seconds = _timed(
+            engine,
+            lambda s: move(
+                s,
+                None,
+                leaf,
+                sponsor_id=root,
+                reason="bench",
+                effective_on=last_day,
+            ),
+        )
+        terminate_seconds = _timed(
+            engine,
+            lambda s: terminate(s, None, leaf, reason="bench", effective_on=last_day),
+        )
+        engine.dispose()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    result = {
+        "bench": "genealogy",
+        "backend": url.split(":", 1)[0],
+        "members": len(company.members),
+        "placement": placement.value,
+        "binary_rule": binary_rule.value if placement is PlacementKind.BINARY else None,
+        "tree_report_whole_network_seconds": round(tree_seconds, 3),
+        "downline_as_of_seconds": round(as_of_seconds, 3),
+        "enroll_under_top_median_ms": round(statistics.median(at_top) * 1000, 1),
+        "enroll_under_leaf_median_ms": round(statistics.median(at_leaf) * 1000, 1),
+        "move_seconds": round(move_seconds, 3),
+        "terminate_seconds": round(terminate_seconds, 3),
+    }
+    typer.echo(json.dumps(result))

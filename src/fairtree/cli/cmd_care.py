@@ -1,0 +1,73 @@
+"""``fairtree care MEMBER``: how a leader supports others (answer time, retention of
+those they sponsored, team earning more than they spend)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from fairtree.cli.main import app
+from fairtree.config import Settings
+from fairtree.services.care import CareMetrics, care_metrics
+from fairtree.services.clock import utcnow
+from fairtree.store.database import make_engine, session_scope
+from fairtree.store.repositories.sponsor_tree import member_by_external_id
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "no answered requests"
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def render_care(metrics: CareMetrics) -> Table:
+    table = Table(title=f"Care metrics of {metrics.member_id}, as of {metrics.as_of}")
+    table.add_column("Measure")
+    table.add_column("Value", justify="right")
+    table.add_row("Median time to first answer", _duration(metrics.median_first_answer_seconds))
+    table.add_row("Help requests answered / unanswered",
+                  f"{metrics.answered_requests} / {metrics.unanswered_requests}")  # fmt: skip
+    table.add_row("Personally sponsored", str(metrics.personally_sponsored))
+    for item in metrics.retention:
+        share = f"{item.share}%" if item.share is not None else "nobody eligible yet"
+        table.add_row(
+            f"Still active after {item.months} months",
+            f"{share} ({item.still_active} of {item.eligible})",
+        )
+    table.add_row("Team members", str(metrics.team_size))
+    earning = metrics.team_earning_more_than_spent
+    table.add_row("Team earning more than they spent", f"{earning}%" if earning else "pending")
+    return table
+
+
+@app.command("care")
+def care(
+    member: Annotated[str, typer.Argument(help="The leader's member id.")],
+    as_of: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
+) -> None:
+    """Care metrics of a leader: answer time, retention of those they sponsored, team pay."""
+    console = Console()
+    try:
+        day = date.fromisoformat(as_of) if as_of else utcnow().date()
+    except ValueError:
+        console.print(f"[red]--as-of {as_of!r} is not a date (YYYY-MM-DD).[/red]")
+        raise typer.Exit(code=2) from None
+    engine = make_engine(Settings.from_env().database_url)
+    try:
+        with session_scope(engine) as session:
+            leader = member_by_external_id(session, member)
+            if leader is None:
+                console.print(f"[red]No member {member!r}.[/red]")
+                raise typer.Exit(code=1)
+            metrics = care_metrics(session, leader, day)
+    finally:
+        engine.dispose()
+    console.print(render_care(metrics))
+    console.print(f"Retention: {metrics.cohort_note}.", highlight=False)
+    console.print(f"Team earning: {metrics.team_earning_note}.", highlight=False)

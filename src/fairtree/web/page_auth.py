@@ -1,0 +1,69 @@
+"""Who is looking at a page, and the CSRF check for page forms.
+
+Pages use the session cookie set at sign-in (an API bearer token works too, for tools).
+Every unsafe request with a cookie session must carry the session's CSRF token, in the
+``csrf_token`` form field (pages put it in every form) or the ``X-CSRF-Token`` header;
+otherwise it is refused with 403 before anything runs. Without a sign-in a page
+redirects to the sign-in page; staff have no member back office (404, as in the API).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from fairtree.api.deps import CSRF_COOKIE, CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, DbSession
+from fairtree.errors import NotFoundError
+from fairtree.services.principal import Principal
+from fairtree.services.sign_in import csrf_matches, principal_for_api_token, principal_for_session
+
+LOGIN_PATH = "/app/login"
+CSRF_FIELD = "csrf_token"
+
+
+async def page_form(request: Request) -> dict[str, str]:
+    """The submitted form fields (empty for GET or a body that is not a form)."""
+    if request.method in SAFE_METHODS:
+        return {}
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+PageForm = Annotated[dict[str, str], Depends(page_form)]
+
+
+def page_principal(request: Request, session: DbSession, form: PageForm) -> Principal | None:
+    authorization = request.headers.get("authorization", "")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return principal_for_api_token(session, token.strip())
+    cookie = request.cookies.get(SESSION_COOKIE)
+    found = principal_for_session(session, cookie) if cookie else None
+    if found is None:
+        return None
+    principal, csrf_digest = found
+    if request.method not in SAFE_METHODS:
+        presented = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
+        if not csrf_matches(csrf_digest, presented):
+            raise HTTPException(403, detail="missing or wrong CSRF token: reload the page")
+    return principal
+
+
+MaybePagePrincipal = Annotated[Principal | None, Depends(page_principal)]
+
+
+def require_page_member(principal: MaybePagePrincipal) -> Principal:
+    if principal is None:
+        raise HTTPException(303, detail="sign in first", headers={"Location": LOGIN_PATH})
+    if principal.member_pk is None:
+        raise NotFoundError("no member area for this sign-in")
+    return principal
+
+
+PageMember = Annotated[Principal, Depends(require_page_member)]
+
+
+def csrf_token_of(request: Request) -> str:
+    """The CSRF token to put in forms: the double-submit cookie set at sign-in."""
+    return request.cookies.get(CSRF_COOKIE, "")

@@ -1,0 +1,289 @@
+"""The member back office: server-rendered pages over the same services as the API.
+
+Every page shows the signed-in member's own data and goes through the same policy
+(``authorize`` as self). Forms post back with the session's CSRF token; a failed
+form re-renders with the problems and status 422.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from fairtree.api.deps import CSRF_COOKIE, SESSION_COOKIE, DbSession, get_settings
+from fairtree.errors import FairtreeError, NotFoundError, ValidationError
+from fairtree.money import format_points
+from fairtree.periods import Period
+from fairtree.services import (
+    contacts,
+    customers,
+    goals,
+    help_requests,
+    member_records,
+    policies,
+    sign_in,
+    team,
+)
+from fairtree.services.access_log import reads_of
+from fairtree.services.clock import utcnow
+from fairtree.services.contacts import ContactFields
+from fairtree.services.policy import DataKind, authorize, owner_member
+from fairtree.services.principal import Principal
+from fairtree.store.models import Member
+from fairtree.web.page_auth import LOGIN_PATH, MaybePagePrincipal, PageForm, PageMember
+from fairtree.web.render import problems_of, render
+
+router = APIRouter(prefix="/app", tags=["pages"], include_in_schema=False)
+
+
+def _me(session: DbSession, principal: Principal, kind: DataKind, record: str) -> Member:
+    member = owner_member(session, principal.member_id or "")
+    authorize(session, principal, member, kind, record=record)
+    return member
+
+
+def _redirect(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+def _field(form: dict[str, str], name: str) -> str:
+    return form.get(name, "").strip()
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return render(request, "login.html", member=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, form: PageForm, session: DbSession) -> Response:
+    settings = get_settings(request)
+    login_name, password = _field(form, "login"), form.get("password", "")
+    if not login_name or not password:
+        return render(
+            request, "login.html", 422, member=None, problems=["enter login and password"]
+        )
+    address = request.client.host if request.client else "unknown"
+    try:
+        user = sign_in.check_credentials(session, settings, login_name, password, address)
+    except sign_in.TooManyAttemptsError:
+        return render(
+            request, "login.html", 429, member=None, problems=["too many failed sign-ins; wait"]
+        )
+    if user is None:
+        return render(request, "login.html", 401, member=None, problems=["wrong login or password"])
+    opened = sign_in.open_session(session, settings, user)
+    response = _redirect("/app/")
+    common = {
+        "secure": settings.cookie_secure,
+        "samesite": "lax",
+        "max_age": settings.session_hours * 3600,
+    }
+    response.set_cookie(SESSION_COOKIE, opened.token, httponly=True, **common)  # type: ignore[arg-type]
+    response.set_cookie(CSRF_COOKIE, opened.csrf_token, httponly=False, **common)  # type: ignore[arg-type]
+    return response
+
+
+@router.post("/logout")
+def logout(principal: MaybePagePrincipal, session: DbSession) -> Response:
+    """End the cookie session (an API token used here is left alone)."""
+    if principal is not None and principal.via == "session":
+        sign_in.sign_out(session, principal)
+    response = _redirect(LOGIN_PATH)
+    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, principal: PageMember, session: DbSession) -> HTMLResponse:
+    member = _me(session, principal, DataKind.PROFILE, "dashboard")
+    today = utcnow().date()
+    period = Period.parse(f"{today.year:04d}-{today.month:02d}")
+    own = team.team_view(session, principal, member, period, 0, 1, 0).rows[0]
+    return render(
+        request,
+        "dashboard.html",
+        member=member,
+        period=period.key,
+        own={"pv": format_points(own.pv), "gv": format_points(own.gv)},
+    )
+
+
+@router.get("/customers", response_class=HTMLResponse)
+def customers_page(request: Request, principal: PageMember, session: DbSession) -> HTMLResponse:
+    return _customers(request, session, principal)
+
+
+def _customers(request: Request, session: DbSession, principal: Principal, status: int = 200,
+               problems: list[str] | None = None) -> HTMLResponse:  # fmt: skip
+    member = _me(session, principal, DataKind.CUSTOMERS, "list")
+    listed = member_records.customers(session, member, 500, 0)
+    return render(request, "customers.html", status, member=member, customers=listed,
+                  problems=problems)  # fmt: skip
+
+
+@router.post("/customers", response_class=HTMLResponse)
+def add_customer(
+    request: Request, form: PageForm, principal: PageMember, session: DbSession
+) -> Response:
+    member = _me(session, principal, DataKind.CUSTOMERS, "new")
+    try:
+        customers.add_customer(session, member, _field(form, "name"), _field(form, "country"),
+                               utcnow().date())  # fmt: skip
+    except ValidationError as error:
+        return _customers(request, session, principal, 422, problems_of(error))
+    return _redirect("/app/customers")
+
+
+def contacts_view(request: Request, session: DbSession, principal: Principal, status: int = 200,
+              problems: list[str] | None = None) -> HTMLResponse:  # fmt: skip
+    member = _me(session, principal, DataKind.CONTACTS, "list")
+    return render(
+        request,
+        "contacts.html",
+        status,
+        member=member,
+        contacts=contacts.list_contacts(session, member, 500, 0),
+        outreach=contacts.outreach_list(session, member),
+        problems=problems,
+    )
+
+
+@router.get("/contacts", response_class=HTMLResponse)
+def contacts_page(request: Request, principal: PageMember, session: DbSession) -> HTMLResponse:
+    return contacts_view(request, session, principal)
+
+
+@router.post("/contacts", response_class=HTMLResponse)
+def add_contact(
+    request: Request, form: PageForm, principal: PageMember, session: DbSession
+) -> Response:
+    member = _me(session, principal, DataKind.CONTACTS, "new")
+    fields = ContactFields(
+        name=_field(form, "name"),
+        email=_field(form, "email"),
+        phone=_field(form, "phone"),
+        consent=_field(form, "consent") or "unknown",
+        relationship_mark=_field(form, "relationship_mark"),
+    )
+    try:
+        contacts.add_contact(session, member, fields, utcnow().date())
+    except ValidationError as error:
+        return contacts_view(request, session, principal, 422, problems_of(error))
+    return _redirect("/app/contacts")
+
+
+def _goals(request: Request, session: DbSession, principal: Principal, status: int = 200,
+           problems: list[str] | None = None) -> HTMLResponse:  # fmt: skip
+    member = _me(session, principal, DataKind.GOALS, "list")
+    listed = goals.list_goals(session, member, utcnow().date())
+    return render(request, "goals.html", status, member=member, goals=listed,
+                  labels=goals.METRIC_LABELS, problems=problems)  # fmt: skip
+
+
+@router.get("/goals", response_class=HTMLResponse)
+def goals_page(request: Request, principal: PageMember, session: DbSession) -> HTMLResponse:
+    return _goals(request, session, principal)
+
+
+@router.post("/goals", response_class=HTMLResponse)
+def add_goal(
+    request: Request, form: PageForm, principal: PageMember, session: DbSession
+) -> Response:
+    member = _me(session, principal, DataKind.GOALS, "new")
+    try:
+        starts_on = date.fromisoformat(_field(form, "starts_on"))
+        due_on = date.fromisoformat(_field(form, "due_on"))
+    except ValueError:
+        return _goals(request, session, principal, 422, ["dates: use YYYY-MM-DD"])
+    try:
+        goals.add_goal(session, member, _field(form, "title"), _field(form, "metric"),
+                       _field(form, "target"), starts_on, due_on)  # fmt: skip
+    except ValidationError as error:
+        return _goals(request, session, principal, 422, problems_of(error))
+    return _redirect("/app/goals")
+
+
+def _help(request: Request, session: DbSession, principal: Principal, status: int = 200,
+          problems: list[str] | None = None) -> HTMLResponse:  # fmt: skip
+    member = _me(session, principal, DataKind.PROFILE, "help")
+    return render(
+        request,
+        "help.html",
+        status,
+        member=member,
+        requests=help_requests.my_requests(session, principal, 200, 0),
+        mentors=help_requests.mentors(session),
+        problems=problems,
+    )
+
+
+@router.get("/help", response_class=HTMLResponse)
+def help_page(request: Request, principal: PageMember, session: DbSession) -> HTMLResponse:
+    return _help(request, session, principal)
+
+
+@router.post("/help", response_class=HTMLResponse)
+def ask_for_help(
+    request: Request, form: PageForm, principal: PageMember, session: DbSession
+) -> Response:
+    member = _me(session, principal, DataKind.PROFILE, "help")
+    try:
+        help_requests.ask(session, principal, member, _field(form, "helper_kind"),
+                          _field(form, "helper_member_id") or None, _field(form, "subject"),
+                          form.get("body", ""))  # fmt: skip
+    except ValidationError as error:
+        return _help(request, session, principal, 422, problems_of(error))
+    return _redirect("/app/help")
+
+
+@router.get("/policies", response_class=HTMLResponse)
+def policies_page(request: Request, principal: PageMember, session: DbSession) -> HTMLResponse:
+    member = _me(session, principal, DataKind.PROFILE, "policies")
+    try:
+        policy = policies.in_force(session, utcnow().date(), member)
+    except NotFoundError:
+        policy = None
+    return render(request, "policies.html", member=member, policy=policy)
+
+
+@router.post("/policies/acknowledge", response_class=HTMLResponse)
+def acknowledge_policy(
+    request: Request, form: PageForm, principal: PageMember, session: DbSession
+) -> Response:
+    member = _me(session, principal, DataKind.PROFILE, "policies")
+    version = _field(form, "version")
+    if not version:
+        return render(request, "policies.html", 422, member=member, policy=None,
+                      problems=["version: missing"])  # fmt: skip
+    try:
+        policies.acknowledge(session, member, version, utcnow().date())
+    except FairtreeError:
+        return render(request, "policies.html", 422, member=member, policy=None,
+                      problems=[f"version: no policy version {version} in force"])  # fmt: skip
+    return _redirect("/app/policies")
+
+
+@router.get("/access-log", response_class=HTMLResponse)
+def access_log_page(request: Request, principal: PageMember, session: DbSession) -> HTMLResponse:
+    member = _me(session, principal, DataKind.ACCESS_LOG, "list")
+    return render(
+        request, "access_log.html", member=member, entries=reads_of(session, member.id, 200, 0)
+    )
+
+
+@router.get("/team", response_class=HTMLResponse)
+def team_page(
+    request: Request, principal: PageMember, session: DbSession, period: str | None = None
+) -> HTMLResponse:
+    member = _me(session, principal, DataKind.TEAM, "team")
+    today = utcnow().date()
+    try:
+        chosen = Period.parse(period or f"{today.year:04d}-{today.month:02d}")
+    except ValueError:
+        chosen = Period.parse(f"{today.year:04d}-{today.month:02d}")
+    page = team.team_view(session, principal, member, chosen, 50, 500, 0)
+    return render(request, "team.html", member=member, team=page, points=format_points)

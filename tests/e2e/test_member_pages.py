@@ -1,0 +1,186 @@
+"""The member back office in a real browser: Debian's Chromium, headless, against
+uvicorn on a free port and a temporary SQLite database.
+
+Skips with a message when /usr/bin/chromium is missing (fails when CI=true).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from fairtree.api.app import create_app
+from fairtree.config import Settings
+from fairtree.services import contacts, users
+from fairtree.services.contacts import ContactFields
+from fairtree.store.database import make_engine, session_scope
+from fairtree.store.migrate import upgrade
+from fairtree.store.models import Company, Member, Order, OrderLine, Product
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+PASSWORD = "a long enough password"
+
+
+def _member(member_id: str, sponsor: Member | None) -> Member:
+    return Member(
+        member_id=member_id, sponsor_id=sponsor.id if sponsor else None,
+        joined_on=date(2026, 1, 5), status="active", status_since=date(2026, 1, 5),
+        country="US", currency="USD", display_name=f"Shown {member_id}",
+        identity_verified=False,
+    )  # fmt: skip
+
+
+def _seed(url: str) -> None:
+    """Upline U sponsors T; T has three contacts (one of each consent) and a March order."""
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        session.add(Company(company_id="acme", name="Acme", currency="USD", country="US",
+                            period_kind="month", placement="none"))  # fmt: skip
+        upline = _member("U", None)
+        session.add(upline)
+        session.flush()
+        member = _member("T", upline)
+        session.add(member)
+        product = Product(sku="P1", country="US", name="Tea", currency="USD", retail_price=2500,
+                          member_price=2000, pv=2500, bv=2000, commissionable=True)  # fmt: skip
+        session.add(product)
+        session.flush()
+        order = Order(order_id="O1", kind="order", placed_on=date(2026, 3, 3),
+                      buyer_member_id=member.id, country="US", currency="USD")  # fmt: skip
+        session.add(order)
+        session.flush()
+        session.add(OrderLine(order_id=order.id, line_no=1, product_id=product.id, quantity=2,
+                              unit_price=2000, pv=2500, bv=2000))  # fmt: skip
+        for name, consent in (("Ann Optin", "opted_in"), ("Bob Nocontact", "do_not_contact"),
+                              ("Cat Unknown", "unknown")):  # fmt: skip
+            fields = ContactFields(name=name, email=f"{name.split()[0].lower()}@example.test",
+                                   consent=consent)  # fmt: skip
+            contacts.add_contact(session, member, fields, date(2026, 3, 1))
+        users.create_member_user(session, "T", PASSWORD, email="t@members.test")
+        users.create_member_user(session, "U", PASSWORD, email="u@members.test")
+    engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder: Path = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{folder / 'pages.sqlite3'}"
+    upgrade(url)
+    _seed(url)
+    settings = Settings(database_url=url, outbox_dir=folder / "outbox", cookie_secure=False)
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not uv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert uv.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is missing: install Debian's chromium to run browser tests"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _signed_in(browser, server: str, login: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{server}/app/")
+    assert page.url.endswith("/app/login")  # signed out: redirected to sign in
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button:has-text('Sign in')")
+    assert page.url == f"{server}/app/", page.url + page.content()[-1500:]
+    return context, page
+
+
+def test_member_signs_in_and_sees_own_volumes(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    context, page = _signed_in(browser, server, "t")
+    assert page.locator("h1").inner_text() == "Shown T"
+    page.goto(f"{server}/app/team?period=2026-03")
+    assert "50.00" in page.locator("#team").inner_text()  # 2 x 25 PV
+    context.close()
+
+
+def test_contacts_page_shows_own_contacts_and_outreach_count(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    context, page = _signed_in(browser, server, "t")
+    page.goto(f"{server}/app/contacts")
+    rows = page.locator("#contacts tr").all_inner_texts()
+    assert [r.split("\t")[0] for r in rows[1:]] == ["Ann Optin", "Bob Nocontact", "Cat Unknown"]
+    count = page.locator("#outreach-count").inner_text()
+    assert "Outreach list: 1 opted-in contact." in count
+    assert page.locator(".left-out[data-consent=do_not_contact]").inner_text().startswith("1 ")
+    with page.expect_download() as download:
+        page.click("text=Download the outreach list (CSV)")
+    text = Path(download.value.path()).read_text()
+    assert "Ann Optin" in text and "Bob Nocontact" not in text and "Cat Unknown" not in text
+    context.close()
+
+
+def test_upline_team_page_shows_no_contact_or_email_data(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    context, page = _signed_in(browser, server, "u")
+    page.goto(f"{server}/app/team?period=2026-03")
+    html = page.content()
+    assert "Shown T" in html and "50.00" in html
+    for private in ("Ann Optin", "Bob Nocontact", "@example.test", "@members.test"):
+        assert private not in html
+    page.goto(f"{server}/app/contacts")
+    assert page.locator("#contacts tr").count() == 1  # U's own (empty) list, header only
+    context.close()
+
+
+def test_a_form_post_without_csrf_token_is_refused(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    context, page = _signed_in(browser, server, "t")
+    page.goto(f"{server}/app/contacts")
+    page.fill("#add-contact input[name=name]", "Forged Contact")
+    page.evaluate("document.querySelector('#add-contact input[name=csrf_token]').remove()")
+    with page.expect_response(
+        lambda r: r.url.endswith("/app/contacts") and r.request.method == "POST"
+    ) as posted:
+        page.click("button:has-text('Add contact')")
+    assert posted.value.status == 403
+    page.goto(f"{server}/app/contacts")
+    assert "Forged Contact" not in page.content()
+    page.fill("#add-contact input[name=name]", "Real Contact")
+    page.click("button:has-text('Add contact')")
+    page.wait_for_url(f"{server}/app/contacts")
+    assert "Real Contact" in page.locator("#contacts").inner_text()
+    context.close()
