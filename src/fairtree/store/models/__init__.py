@@ -2,6 +2,7 @@
 
 from fairtree.store.base import Base
 from fairtree.store.models.access import AccessGrant, AccessLogEntry, IdempotencyRecord
+from fairtree.store.models.accounting import LedgerEntry, LedgerTransaction
 from fairtree.store.models.accounts import (
     ApiToken,
     AuthSession,
@@ -17,7 +18,16 @@ from fairtree.store.models.help import HelpMessage, HelpRequest, MentoringOffer
 from fairtree.store.models.members import GenealogyRecord, Member
 from fairtree.store.models.notes_goals import Goal, Note
 from fairtree.store.models.orders import Order, OrderLine, Party
+from fairtree.store.models.payouts import PayoutBatch, PayoutHold, PayoutItem
 from fairtree.store.models.policies import PolicyAcknowledgement, PolicyVersion
+from fairtree.store.models.runs import (
+    CommissionRun,
+    PayoutLine,
+    RankRecord,
+    RunBonusTotal,
+    RunCarryValue,
+)
+from fairtree.store.models.volumes import MemberPeriodLeg, MemberPeriodVolume
 
 __all__ = [
     "AccessGrant",
@@ -26,6 +36,7 @@ __all__ = [
     "AuditRecord",
     "AuthSession",
     "Base",
+    "CommissionRun",
     "Company",
     "Contact",
     "Customer",
@@ -34,18 +45,29 @@ __all__ = [
     "HelpMessage",
     "HelpRequest",
     "IdempotencyRecord",
+    "LedgerEntry",
+    "LedgerTransaction",
     "LoginAttempt",
     "Member",
+    "MemberPeriodLeg",
+    "MemberPeriodVolume",
     "MentoringOffer",
     "Note",
     "Order",
     "OrderLine",
     "Party",
     "PasswordResetToken",
+    "PayoutBatch",
+    "PayoutHold",
+    "PayoutItem",
+    "PayoutLine",
     "Period",
     "PlanVersion",
     "PolicyAcknowledgement",
     "PolicyVersion",
     "Product",
+    "RankRecord",
+    "RunBonusTotal",
+    "RunCarryValue",
     "User",
 ]

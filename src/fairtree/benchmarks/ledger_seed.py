@@ -1,0 +1,148 @@
+"""A large synthetic company written straight into a database, for ledger benchmarks.
+
+Members come from the synthetic network generator (realistic depth), inserted
+set-based with explicit ids; orders are one line each, spread over one month.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import numpy as np
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from fairtree.dataset.arrays import Rows
+from fairtree.simulation.synth_network import NetworkKnobs, generate_members, month_bounds
+from fairtree.store.models import Company, PlanVersion, Product
+from fairtree.store.repositories.bulk_load import (
+    advance_id_sequences,
+    defer_sqlite_foreign_keys,
+    insert_rows,
+    open_history_for_all_members,
+    sqlite_large_cache,
+)
+
+BENCH_PLAN = """\
+plan: {name: ledger benchmark}
+currency: USD
+activity: {min_pv: 50}
+ranks:
+  - {name: bronze, conditions: {pv: 50}}
+  - {name: silver, conditions: {group_volume: 500, active_personal: 2}}
+  - {name: gold, conditions: {max_leg: {requirement: 2500, max_leg_percent: "50%"}}}
+  - {name: platinum, conditions: {max_leg: {requirement: 10000, max_leg_percent: "40%"}}}
+bonuses:
+  - id: unilevel
+    kind: unilevel
+    rates: ["10%", "5%", "5%", "3%", "2%"]
+    compression: dynamic
+"""
+MONTH = date(2026, 3, 1)
+
+
+def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarray:
+    """Company, plan, product, members (and ``orders`` March orders); returns sponsors."""
+    rng = np.random.default_rng(seed_value)
+    bounds = month_bounds(np.datetime64("2025-03-01", "D"), 12)
+    network = generate_members(rng, members, bounds, "none", "weaker_leg", 3, NetworkKnobs())
+    ids = np.arange(1, members + 1, dtype=np.int64)
+    sponsor = network.sponsor.astype(np.int64)
+    with Session(engine) as session, session.begin():
+        company = Company(
+            company_id="bench",
+            name="Benchmark Co",
+            currency="USD",
+            country="US",
+            period_kind="month",
+            placement="none",
+        )
+        session.add(company)
+        session.flush()
+        session.add(
+            PlanVersion(
+                company_id=company.id,
+                version="bench",
+                effective_from=date(2025, 1, 1),
+                yaml_text=BENCH_PLAN,
+                sha256=hashlib.sha256(BENCH_PLAN.encode()).hexdigest(),
+            )
+        )
+        session.add(
+            Product(
+                sku="BOX",
+                country="US",
+                name="Box",
+                currency="USD",
+                retail_price=5000,
+                member_price=4000,
+                pv=2500,
+                bv=2000,
+            )
+        )
+        session.flush()
+        rows = [
+            Rows(
+                "members",
+                {
+                    "id": ids,
+                    "member_id": np.char.add("M", np.char.zfill(ids.astype(str), 7)).astype(object),
+                    "sponsor_id": np.where(sponsor >= 0, sponsor + 1, None).astype(object),
+                    "joined_on": network.joined_on.astype(str).astype(object),
+                    "status": network.status.astype(object),
+                    "status_since": network.joined_on.astype(str).astype(object),
+                    "country": np.full(members, "US", dtype=object),
+                    "currency": np.full(members, "USD", dtype=object),
+                    "display_name": np.full(members, "member", dtype=object),
+                    "identity_verified": np.ones(members, dtype=bool),
+                },
+            )
+        ]
+        if orders:
+            buyer = rng.integers(1, members + 1, size=orders)
+            order_ids = np.arange(1, orders + 1, dtype=np.int64)
+            day = rng.integers(0, 31, size=orders)
+            placed = (np.datetime64(MONTH, "D") + day).astype(str).astype(object)
+            rows.append(
+                Rows(
+                    "orders",
+                    {
+                        "id": order_ids,
+                        "order_id": np.char.add("O", order_ids.astype(str)).astype(object),
+                        "kind": np.full(orders, "order", dtype=object),
+                        "placed_on": placed,
+                        "buyer_member_id": buyer,
+                        "country": np.full(orders, "US", dtype=object),
+                        "currency": np.full(orders, "USD", dtype=object),
+                    },
+                )
+            )
+            rows.append(
+                Rows(
+                    "order_lines",
+                    {
+                        "order_id": order_ids,
+                        "line_no": np.ones(orders, dtype=np.int64),
+                        "product_id": np.ones(orders, dtype=np.int64),
+                        "quantity": rng.integers(1, 4, size=orders),
+                        "unit_price": np.full(orders, 4000, dtype=np.int64),
+                        "pv": np.full(orders, 2500, dtype=np.int64),
+                        "bv": np.full(orders, 2000, dtype=np.int64),
+                    },
+                )
+            )
+        if engine.dialect.name == "sqlite":
+            defer_sqlite_foreign_keys(session)
+            with sqlite_large_cache(session):
+                for table in rows:
+                    insert_rows(session, table)
+        else:
+            for table in rows:
+                insert_rows(session, table)
+        open_history_for_all_members(session, reason="bench", actor="bench")
+        advance_id_sequences(session, ["members", "orders"])
+    with engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+        connection.commit()
+    return sponsor

@@ -1,0 +1,85 @@
+"""``fairtree payout``: batch a finalized period's payouts, export them, confirm them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from fairtree.cli.main import app
+from fairtree.money import format_amount, parse_amount
+from fairtree.services.payouts import create_batch, export_csv, mark_items
+from fairtree.store.database import make_engine, session_scope
+from fairtree.store.repositories.runs import the_company
+
+payout_app = typer.Typer(help="Payout batches: create, export, mark paid or failed.")
+app.add_typer(payout_app, name="payout")
+
+
+def _rates(pairs: list[str]) -> dict[str, str]:
+    rates = {}
+    for pair in pairs:
+        currency, _, rate = pair.partition("=")
+        if not rate:
+            raise typer.BadParameter(f"rate {pair!r} must look like EUR=0.9215")
+        rates[currency.strip().upper()] = rate.strip()
+    return rates
+
+
+@payout_app.command("create")
+def create(
+    period: Annotated[str, typer.Argument(help="Finalized period, e.g. 2026-03.")],
+    minimum: Annotated[str, typer.Option(help="Minimum payout in the plan currency.")] = "0",
+    rate: Annotated[
+        list[str] | None, typer.Option(help="Exchange rate snapshot, e.g. --rate EUR=0.9215.")
+    ] = None,
+) -> None:
+    """Create the period's payout batch from member balances."""
+    engine = make_engine()
+    try:
+        with session_scope(engine) as session:
+            currency = the_company(session).currency
+            summary = create_batch(
+                session, period, parse_amount(minimum, currency), _rates(rate or [])
+            )
+    finally:
+        engine.dispose()
+    Console().print(
+        f"{summary.period_key}: batch {summary.batch_id}: {summary.pending} to pay "
+        f"({format_amount(summary.pending_total, currency)} {currency}), "
+        f"{summary.held} held, {summary.carried} carried"
+    )
+
+
+@payout_app.command("export")
+def export(
+    period: Annotated[str, typer.Argument(help="Period of the batch.")],
+    out: Annotated[Path, typer.Option(help="CSV file to write.")],
+) -> None:
+    """Write the pending items as a payout provider CSV."""
+    engine = make_engine()
+    try:
+        with session_scope(engine) as session:
+            out.write_text(export_csv(session, period), encoding="utf-8")
+    finally:
+        engine.dispose()
+    Console().print(f"wrote {out}")
+
+
+@payout_app.command("mark")
+def mark(
+    period: Annotated[str, typer.Argument(help="Period of the batch.")],
+    items: Annotated[list[int], typer.Argument(help="Item ids.")],
+    failed: Annotated[bool, typer.Option(help="Mark failed instead of paid.")] = False,
+    reason: Annotated[str, typer.Option(help="Why an item failed.")] = "",
+) -> None:
+    """Confirm items paid, or failed (their amount returns to the member's balance)."""
+    engine = make_engine()
+    try:
+        with session_scope(engine) as session:
+            moved = mark_items(session, period, items, paid=not failed, reason=reason)
+    finally:
+        engine.dispose()
+    Console().print(f"{moved} item(s) marked {'failed' if failed else 'paid'}")

@@ -1,0 +1,41 @@
+"""``fairtree statement``: a member's statement for a period, as HTML or CSV."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fairtree.cli.main import app
+from fairtree.services.statements import member_statement, render_csv, render_html
+from fairtree.store.database import make_engine, session_scope
+
+
+class StatementFormat(StrEnum):
+    HTML = "html"
+    CSV = "csv"
+
+
+@app.command()
+def statement(
+    period: Annotated[str, typer.Argument(help="Period, e.g. 2026-03.")],
+    member: Annotated[str, typer.Argument(help="Member id.")],
+    format: Annotated[StatementFormat, typer.Option(help="Output format.")] = (
+        StatementFormat.HTML
+    ),
+    out: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
+) -> None:
+    """Every line a member earned in a period, each with how it was worked out."""
+    engine = make_engine()
+    try:
+        with session_scope(engine) as session:
+            built = member_statement(session, period, member)
+    finally:
+        engine.dispose()
+    text = render_html(built) if format is StatementFormat.HTML else render_csv(built)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")

@@ -1,0 +1,315 @@
+"""Load a period's network and orders straight into engine arrays (set-based).
+
+Plain SELECTs (members, orders, order lines, parties), read column-wise into numpy:
+PostgreSQL streams each with ``COPY (SELECT ...) TO STDOUT`` into Arrow's CSV reader,
+SQLite through one raw cursor fetch. Line amounts are summed per order in numpy
+(``add.reduceat`` over lines sorted by order), so no GROUP BY and no ORM objects.
+
+The network is the genealogy as it stood on the period's last day (genealogy_history).
+An order counts in the period its date falls in; a return counts in the period of the
+order it reverses (so a return after a close corrects that period, see docs/ledger.md).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from sqlalchemy.orm import Session
+
+from fairtree.engine.inputs import STATUS_CODES, EngineInput, Members, Orders, Parties
+from fairtree.errors import UnknownMemberError
+from fairtree.periods import Period
+
+_MEMBERS_SQL = """
+SELECT m.id, m.member_id, COALESCE(h.sponsor_id, -1), m.joined_on, m.status,
+       COALESCE(h.placement_parent_id, -1), COALESCE(h.placement_position, '')
+FROM members m
+JOIN genealogy_history h ON h.member_id = m.id
+ AND h.valid_from <= :last_day AND (h.valid_to IS NULL OR h.valid_to > :last_day)
+WHERE m.joined_on <= :last_day
+ORDER BY m.id
+"""
+
+# Orders dated in the period, then returns of orders dated in the period (which take
+# the date of the order they reverse).
+_ORDERS_SQL = """
+SELECT o.id, o.order_id, COALESCE(o.buyer_member_id, c.member_id, -1),
+       CASE WHEN o.buyer_customer_id IS NULL THEN 0 ELSE 1 END, o.placed_on, 1,
+       COALESCE(o.party_id, -1)
+FROM orders o LEFT JOIN customers c ON c.id = o.buyer_customer_id
+WHERE o.kind = 'order' AND o.placed_on >= :start AND o.placed_on < :end
+  AND o.id <= :through
+UNION ALL
+SELECT r.id, r.order_id, COALESCE(r.buyer_member_id, c.member_id, -1),
+       CASE WHEN r.buyer_customer_id IS NULL THEN 0 ELSE 1 END, o.placed_on, -1,
+       COALESCE(r.party_id, o.party_id, -1)
+FROM orders o JOIN orders r ON r.returns_order_id = o.id
+LEFT JOIN customers c ON c.id = r.buyer_customer_id
+WHERE o.placed_on >= :start AND o.placed_on < :end AND r.id <= :through
+ORDER BY 1
+"""
+
+# Lines of every order with an id in [lo, hi]; the caller keeps those of its orders.
+_LINES_SQL = """
+SELECT l.order_id,
+       CASE WHEN p.commissionable THEN l.quantity * l.pv ELSE 0 END,
+       CASE WHEN p.commissionable THEN l.quantity * l.bv ELSE 0 END,
+       CASE WHEN p.commissionable THEN l.quantity * l.unit_price ELSE 0 END,
+       CASE WHEN p.commissionable THEN 0 ELSE l.quantity * l.unit_price END,
+       l.quantity * (p.retail_price - p.member_price)
+FROM order_lines l JOIN products p ON p.id = l.product_id
+WHERE l.order_id >= :lo AND l.order_id <= :hi
+ORDER BY l.order_id
+"""
+
+_INT, _TEXT, _DATE = "int", "text", "date"
+_MEMBER_COLUMNS = {
+    "id": _INT,
+    "member_id": _TEXT,
+    "sponsor_id": _INT,
+    "joined_on": _DATE,
+    "status": _TEXT,
+    "placement_parent_id": _INT,
+    "placement_position": _TEXT,
+}
+_ORDER_COLUMNS = {
+    "id": _INT,
+    "order_id": _TEXT,
+    "buyer": _INT,
+    "from_customer": _INT,
+    "placed_on": _DATE,
+    "sign": _INT,
+    "party_id": _INT,
+}
+_PARTIES_SQL = """
+SELECT id, party_id, consultant_member_id, COALESCE(host_member_id, -1), held_on
+FROM parties ORDER BY id
+"""
+_PARTY_COLUMNS = {
+    "id": _INT,
+    "party_id": _TEXT,
+    "consultant": _INT,
+    "host_member": _INT,
+    "held_on": _DATE,
+}
+_LINE_COLUMNS = {
+    "order_id": _INT,
+    "pv": _INT,
+    "bv": _INT,
+    "sales": _INT,
+    "other": _INT,
+    "margin": _INT,
+}
+_ARROW_TYPES = {_INT: pa.int64(), _TEXT: pa.string(), _DATE: pa.date32()}
+_POSITIONS = {"L": 0, "R": 1}
+NO_LIMIT = 2**62
+
+
+@dataclass(frozen=True)
+class PeriodFacts:
+    """Engine input for one period plus the database ids behind its rows."""
+
+    inputs: EngineInput
+    member_db_ids: np.ndarray  # int64, row i of inputs.members
+    order_db_ids: np.ndarray  # int64, row i of inputs.orders
+
+    @property
+    def orders_id_sum(self) -> int:
+        return int(self.order_db_ids.sum())
+
+
+def _bind(sql: str, params: dict[str, Any]) -> str:
+    """Inline typed parameters (dates, integers only) for COPY and the raw cursor."""
+    for name, value in params.items():
+        literal = f"'{value.isoformat()}'" if isinstance(value, date) else str(int(value))
+        sql = sql.replace(f":{name}", literal)
+    return sql
+
+
+def _empty(kind: str) -> np.ndarray:
+    return {
+        _INT: np.zeros(0, dtype=np.int64),
+        _TEXT: np.zeros(0, dtype=object),
+        _DATE: np.zeros(0, dtype="datetime64[D]"),
+    }[kind]
+
+
+def read_columns(
+    session: Session, sql: str, params: dict[str, Any], schema: dict[str, str]
+) -> dict[str, np.ndarray]:
+    """Run one SELECT and return its columns as numpy arrays (no NULLs expected)."""
+    raw = session.connection().connection.driver_connection
+    bound = _bind(sql, params)
+    if session.get_bind().dialect.name == "postgresql":
+        return _read_copy(raw, bound, schema)
+    rows = raw.execute(bound).fetchall()
+    if not rows:
+        return {name: _empty(kind) for name, kind in schema.items()}
+    table = np.array(rows, dtype=object)
+    out = {}
+    for i, (name, kind) in enumerate(schema.items()):
+        column = table[:, i]
+        if kind == _INT:
+            out[name] = column.astype(np.int64)
+        elif kind == _DATE:
+            out[name] = column.astype(str).astype("datetime64[D]")
+        else:
+            out[name] = column
+    return out
+
+
+def _read_copy(raw: Any, sql: str, schema: dict[str, str]) -> dict[str, np.ndarray]:
+    buffer = io.BytesIO()
+    with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+        for block in copy:
+            buffer.write(block)
+    if buffer.getbuffer().nbytes == 0:
+        return {name: _empty(kind) for name, kind in schema.items()}
+    buffer.seek(0)
+    table = pacsv.read_csv(
+        buffer,
+        read_options=pacsv.ReadOptions(column_names=list(schema), block_size=1 << 26),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: _ARROW_TYPES[kind] for name, kind in schema.items()},
+            strings_can_be_null=False,
+        ),
+    )
+    out = {}
+    for name, kind in schema.items():
+        column = table.column(name)
+        if kind == _INT:
+            out[name] = column.to_numpy().astype(np.int64)
+        elif kind == _DATE:
+            out[name] = column.to_numpy().astype("datetime64[D]")
+        else:
+            out[name] = column.to_numpy(zero_copy_only=False).astype(object)
+    return out
+
+
+def _index_of(db_ids: np.ndarray, targets: np.ndarray, what: str, names: np.ndarray) -> np.ndarray:
+    """Row index in ``db_ids`` (sorted) of every target id; -1 stays -1."""
+    if db_ids.size == 0:
+        found = np.zeros(targets.size, dtype=np.int64)
+        missing = targets >= 0
+    else:
+        found = np.clip(np.searchsorted(db_ids, targets), 0, db_ids.size - 1)
+        missing = (targets >= 0) & (db_ids[found] != targets)
+    if missing.any():
+        row = int(np.flatnonzero(missing)[0])
+        raise UnknownMemberError(f"{what} of {names[row]} is not in the network of this period")
+    return np.where(targets >= 0, found, -1)
+
+
+def _codes(values: np.ndarray, codes: dict[str, int], dtype: type) -> np.ndarray:
+    out = np.full(values.shape[0], -1, dtype=dtype)
+    for name, code in codes.items():
+        out[values == name] = code
+    return out
+
+
+def load_members(session: Session, period: Period) -> tuple[Members, np.ndarray]:
+    """The network on the period's last day, rows ordered by database id."""
+    last_day = period.end - timedelta(days=1)
+    cols = read_columns(session, _MEMBERS_SQL, {"last_day": last_day}, _MEMBER_COLUMNS)
+    db_ids, names = cols["id"], cols["member_id"]
+    positions = cols["placement_position"]
+    position_codes = _codes(positions, _POSITIONS, np.int8)
+    numeric = np.char.isdigit(positions.astype(str)) if positions.size else positions.astype(bool)
+    position_codes[numeric] = positions[numeric].astype(np.int64)
+    members = Members(
+        ids=names,
+        sponsor=_index_of(db_ids, cols["sponsor_id"], "sponsor", names),
+        joined_on=cols["joined_on"],
+        status=np.maximum(_codes(cols["status"], STATUS_CODES, np.int8), 0),
+        placement_parent=_index_of(db_ids, cols["placement_parent_id"], "placement parent", names),
+        placement_position=position_codes,
+    )
+    return members, db_ids
+
+
+def _line_sums(session: Session, order_db_ids: np.ndarray) -> dict[str, np.ndarray]:
+    """Per order (aligned with ``order_db_ids``, sorted): summed line figures."""
+    sums = {name: np.zeros(order_db_ids.size, dtype=np.int64) for name in _LINE_COLUMNS}
+    if order_db_ids.size == 0:
+        return sums
+    params = {"lo": int(order_db_ids[0]), "hi": int(order_db_ids[-1])}
+    lines = read_columns(session, _LINES_SQL, params, _LINE_COLUMNS)
+    where = np.clip(np.searchsorted(order_db_ids, lines["order_id"]), 0, order_db_ids.size - 1)
+    keep = order_db_ids[where] == lines["order_id"]
+    if not keep.any():
+        return sums
+    owner = where[keep]
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    for name in _LINE_COLUMNS:
+        if name != "order_id":
+            sums[name][owner[starts]] = np.add.reduceat(lines[name][keep], starts)
+    return sums
+
+
+def load_parties(session: Session, member_db_ids: np.ndarray) -> tuple[Parties | None, np.ndarray]:
+    """Every party (few rows), consultants and member hosts as member rows."""
+    cols = read_columns(session, _PARTIES_SQL, {}, _PARTY_COLUMNS)
+    if cols["id"].size == 0:
+        return None, cols["id"]
+    ids = cols["party_id"]
+    parties = Parties(
+        ids=ids,
+        consultant=_index_of(member_db_ids, cols["consultant"], "consultant", ids),
+        host_member=_index_of(member_db_ids, cols["host_member"], "host", ids),
+        held_on=cols["held_on"],
+    )
+    return parties, cols["id"]
+
+
+def load_orders(
+    session: Session,
+    period: Period,
+    member_db_ids: np.ndarray,
+    through_id: int = NO_LIMIT,
+    party_db_ids: np.ndarray | None = None,
+) -> tuple[Orders, np.ndarray]:
+    """Orders (and returns, negative) whose effective date falls in the period."""
+    params = {"start": period.start, "end": period.end, "through": through_id}
+    cols = read_columns(session, _ORDERS_SQL, params, _ORDER_COLUMNS)
+    order_db_ids = cols["id"]
+    sums = _line_sums(session, order_db_ids)
+    sign, ids = cols["sign"], cols["order_id"]
+    from_customer = cols["from_customer"].astype(bool)
+    orders = Orders(
+        ids=ids,
+        buyer=_index_of(member_db_ids, cols["buyer"], "buyer", ids),
+        from_customer=from_customer,
+        placed_on=cols["placed_on"],
+        pv=sign * sums["pv"],
+        bv=sign * sums["bv"],
+        sales=sign * sums["sales"],
+        noncommissionable_sales=sign * sums["other"],
+        retail_margin=np.where(from_customer, sign * sums["margin"], 0),
+        party=_party_index(cols["party_id"], party_db_ids),
+    )
+    return orders, order_db_ids
+
+
+def _party_index(party_ids: np.ndarray, party_db_ids: np.ndarray | None) -> np.ndarray:
+    if party_db_ids is None or party_db_ids.size == 0:
+        return np.full(party_ids.size, -1, dtype=np.int64)
+    found = np.clip(np.searchsorted(party_db_ids, party_ids), 0, party_db_ids.size - 1)
+    return np.where((party_ids >= 0) & (party_db_ids[found] == party_ids), found, -1)
+
+
+def load_period_facts(
+    session: Session, period: Period, through_id: int = NO_LIMIT, placement: bool = True
+) -> PeriodFacts:
+    """Members and orders of ``period`` as engine input (orders up to ``through_id``)."""
+    members, member_db_ids = load_members(session, period)
+    if not placement:
+        members = Members(members.ids, members.sponsor, members.joined_on, members.status)
+    parties, party_db_ids = load_parties(session, member_db_ids)
+    orders, order_db_ids = load_orders(session, period, member_db_ids, through_id, party_db_ids)
+    return PeriodFacts(EngineInput(members, orders, parties), member_db_ids, order_db_ids)

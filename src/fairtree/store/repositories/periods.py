@@ -1,0 +1,37 @@
+"""Commission periods and the company lock that serialises closes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from fairtree.periods import Period as PeriodRange
+from fairtree.store.models import Company, Period
+
+
+def lock_company(session: Session, company_id: int) -> None:
+    """Row lock on the company (PostgreSQL) so two closes of it run one after the other.
+
+    SQLite takes its single writer lock at the first write, which serialises them too.
+    """
+    session.execute(select(Company.id).where(Company.id == company_id).with_for_update())
+
+
+def mark_period_closed(session: Session, company_id: int, period: PeriodRange) -> None:
+    existing = session.scalar(
+        select(Period.id).where(Period.company_id == company_id, Period.key == period.key)
+    )
+    if existing is None:
+        session.add(
+            Period(
+                company_id=company_id,
+                key=period.key,
+                kind=period.kind.value,
+                starts_on=period.start,
+                ends_on=period.end,
+                status="closed",
+            )
+        )
+    else:
+        session.execute(update(Period).where(Period.id == existing).values(status="closed"))
+    session.flush()

@@ -1,0 +1,33 @@
+"""Rank history queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fairtree.store.models import CommissionRun, Member, RankRecord
+
+
+def member_rank_rows(session: Session, member_id: str, include_drafts: bool) -> list[Any] | None:
+    """Rank rows of one member in period order; None when the member does not exist."""
+    db_id = session.scalar(select(Member.id).where(Member.member_id == member_id))
+    if db_id is None:
+        return None
+    statuses = ("finalized", "draft") if include_drafts else ("finalized",)
+    return list(
+        session.execute(
+            select(
+                RankRecord.period_key,
+                RankRecord.paid_as_rank,
+                RankRecord.highest_rank,
+                RankRecord.pv,
+                RankRecord.group_volume,
+                CommissionRun.plan_version_id,
+            )
+            .join(CommissionRun, CommissionRun.id == RankRecord.run_id)
+            .where(RankRecord.member_id == db_id, CommissionRun.status.in_(statuses))
+            .order_by(CommissionRun.starts_on)
+        )
+    )

@@ -1,0 +1,132 @@
+"""Payout batches: minimum, holds, exact conversion, provider CSV, paid and failed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from ledger_company import member_db_id, post_order, seed_company
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from fairtree.errors import ConflictError, ValidationError
+from fairtree.services.close import close_period, finalize_run
+from fairtree.services.payouts import create_batch, export_csv, mark_items
+from fairtree.store.models import Member, PayoutHold
+from fairtree.store.repositories import ledger
+from fairtree.store.repositories import payouts as store
+from fairtree.store.repositories.runs import the_company
+
+
+def finalized_march(session: Session) -> None:
+    seed_company(session)
+    close_period(session, "2026-03")
+    finalize_run(session, "2026-03")
+
+
+def set_member(session: Session, name: str, **values: object) -> None:
+    session.execute(update(Member).where(Member.member_id == name).values(**values))
+
+
+def items(session: Session, period: str = "2026-03") -> list[tuple]:
+    found = store.find_batch(session, the_company(session).id, period)
+    assert found is not None
+    return [
+        (i.member_id, i.amount, i.payout_currency, i.payout_amount, i.rate, i.status, i.reason)
+        for i in store.batch_items(session, found.id)
+    ]
+
+
+def item_ids(session: Session, period: str = "2026-03") -> dict[str, int]:
+    found = store.find_batch(session, the_company(session).id, period)
+    assert found is not None
+    return {row.member_id: row.id for row in store.batch_items(session, found.id)}
+
+
+def test_minimum_payout_carries_small_amounts(session: Session) -> None:
+    finalized_march(session)
+    summary = create_batch(session, "2026-03", minimum_payout=500, rates={})
+    assert (summary.pending, summary.carried, summary.pending_total) == (1, 1, 734)
+    assert items(session) == [
+        ("A", 734, "USD", 734, "1", "pending", None),
+        ("C", 400, "USD", 400, "1", "carried", "below the minimum payout of 5.00"),
+    ]
+    balances = ledger.balances(session)
+    a, c = member_db_id(session, "A"), member_db_id(session, "C")
+    assert balances[("member_payable", a)] == 0
+    assert balances[("payouts_in_transit", a)] == -734
+    assert balances[("member_payable", c)] == -400  # carried: still owed
+
+
+def test_conversion_is_exact_with_one_rounding(session: Session) -> None:
+    finalized_march(session)
+    set_member(session, "A", currency="EUR")
+    set_member(session, "C", currency="JPY")
+    create_batch(session, "2026-03", minimum_payout=0, rates={"EUR": "0.9215", "JPY": "151.37"})
+    # 7.34 x 0.9215 = 6.76381 -> 6.76 EUR; 4.00 x 151.37 = 605.48 -> 605 JPY.
+    assert [(i[0], i[3], i[4]) for i in items(session)] == [
+        ("A", 676, "0.9215"),
+        ("C", 605, "151.37"),
+    ]
+    a, c = item_ids(session)["A"], item_ids(session)["C"]
+    assert export_csv(session, "2026-03").splitlines() == [
+        "item_id,member_id,name,amount,currency,reference",
+        f"{a},A,A,6.76,EUR,fairtree 2026-03 item {a}",
+        f"{c},C,C,605,JPY,fairtree 2026-03 item {c}",
+    ]
+
+
+def test_a_missing_or_bad_rate_is_refused_naming_the_currency(session: Session) -> None:
+    finalized_march(session)
+    set_member(session, "A", currency="EUR")
+    with pytest.raises(ValidationError, match="no exchange rate USD->EUR"):
+        create_batch(session, "2026-03", minimum_payout=0, rates={})
+    with pytest.raises(ValidationError, match=r"EUR.*not a positive decimal: '-1'"):
+        create_batch(session, "2026-03", minimum_payout=0, rates={"EUR": "-1"})
+
+
+def test_holds_keep_the_balance(session: Session) -> None:
+    finalized_march(session)
+    set_member(session, "C", identity_verified=False)
+    session.add(PayoutHold(member_id=member_db_id(session, "A"), reason="disputed", note="x"))
+    session.flush()
+    summary = create_batch(session, "2026-03", minimum_payout=0, rates={})
+    assert (summary.pending, summary.held) == (0, 2)
+    assert [(i[0], i[5], i[6]) for i in items(session)] == [
+        ("A", "held", "disputed"),
+        ("C", "held", "identity not verified"),
+    ]
+    assert ledger.balances(session)[("member_payable", member_db_id(session, "A"))] == -734
+
+
+def test_paid_and_failed_items_move_in_the_ledger(session: Session) -> None:
+    finalized_march(session)
+    create_batch(session, "2026-03", minimum_payout=0, rates={})
+    item_of = item_ids(session)
+    assert mark_items(session, "2026-03", [item_of["A"]], paid=True) == 1
+    assert mark_items(session, "2026-03", [item_of["C"]], paid=False, reason="bank refused") == 1
+    a, c = member_db_id(session, "A"), member_db_id(session, "C")
+    balances = ledger.balances(session)
+    assert balances[("payouts_paid", a)] == -734
+    assert balances[("payouts_in_transit", a)] == 0
+    assert balances[("member_payable", c)] == -400  # failed: owed again
+    assert balances[("payouts_in_transit", c)] == 0
+    with pytest.raises(ConflictError, match="only 0 of 1 items were pending"):
+        mark_items(session, "2026-03", [item_of["A"]], paid=False)
+    # The failed amount is paid with the next batch.
+    post_order(session, "O-A4", "A", date(2026, 4, 3), "60", "60")
+    close_period(session, "2026-04")
+    finalize_run(session, "2026-04")
+    create_batch(session, "2026-04", minimum_payout=0, rates={})
+    assert [(i[0], i[1], i[5]) for i in items(session, "2026-04")] == [("C", 400, "pending")]
+
+
+def test_a_batch_needs_a_finalized_period_and_is_made_once(session: Session) -> None:
+    seed_company(session)
+    close_period(session, "2026-03")
+    with pytest.raises(ConflictError, match="not finalized"):
+        create_batch(session, "2026-03", minimum_payout=0, rates={})
+    finalize_run(session, "2026-03")
+    create_batch(session, "2026-03", minimum_payout=0, rates={})
+    with pytest.raises(ConflictError, match="already has a payout batch"):
+        create_batch(session, "2026-03", minimum_payout=0, rates={})

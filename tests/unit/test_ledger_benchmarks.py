@@ -1,0 +1,33 @@
+"""The ledger benchmarks run end to end at a tiny size (SQLite in a temp folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fairtree.benchmarks.load import run_load
+from fairtree.benchmarks.progress import run_progress
+from fairtree.store.database import make_engine
+from fairtree.store.migrate import upgrade
+
+
+def engine_in(folder: Path):
+    url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    upgrade(url)
+    return make_engine(url)
+
+
+def test_progress_benchmark_reports_percentiles(tmp_path: Path) -> None:
+    engine = engine_in(tmp_path)
+    line = run_progress(engine, members=300, postings=5, seed_value=3)
+    engine.dispose()
+    assert (line["members"], line["postings"], line["backend"]) == (300, 5, "sqlite")
+    assert 0 < line["p50_ms"] <= line["p99_ms"] <= line["max_ms"]
+    assert line["line_length_max"] >= 1
+
+
+def test_load_benchmark_loads_and_closes(tmp_path: Path) -> None:
+    engine = engine_in(tmp_path)
+    line = run_load(engine, members=300, orders=900, seed_value=3)
+    engine.dispose()
+    assert (line["members"], line["orders"]) == (300, 900)
+    assert line["lines"] > 0 and line["total_paid"] > 0
