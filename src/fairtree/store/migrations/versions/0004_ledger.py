@@ -1,7 +1,7 @@
 """Ledger and period close: commission runs, payout lines, rank history, double-entry
 ledger, payout batches and running member volumes.
 
-Revision ID: 0003_ledger
+Revision ID: 0004_ledger
 Revises: 0003_member_data
 Create Date: 2026-11-22 19:45:28.769386
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_ledger"
+revision: str = "0004_ledger"
 down_revision: str | None = "0003_member_data"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
