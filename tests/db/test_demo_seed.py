@@ -14,7 +14,10 @@ def test_demo_seeds_once_through_the_import_path(session):
     assert seeded is not None
     assert seeded.counts.members == 120
     assert session.scalar(select(func.count()).select_from(Member)) == 120
-    assert session.scalar(select(func.count()).select_from(Order)) == seeded.counts.orders > 0
+    imported = seeded.counts.orders
+    assert imported > 0
+    # one more: the late order the demo posts into a finalized month to show a correction
+    assert session.scalar(select(func.count()).select_from(Order)) == imported + 1
     assert seed_demo_if_empty(session, shape) is None
     assert session.scalar(select(func.count()).select_from(Member)) == 120
 
@@ -52,3 +55,31 @@ def test_demo_months_end_with_the_current_month():
     assert DemoShape(months=6, last_month=date(2026, 11, 22)).first_day() == date(2026, 6, 1)
     assert DemoShape(months=3, last_month=date(2027, 2, 1)).first_day() == date(2026, 12, 1)
     assert DemoShape(months=1).first_day() == date.today().replace(day=1)
+
+
+def test_demo_books_have_finalized_months_a_correction_and_a_payout(session):
+    from datetime import date
+
+    from fairtree.store.models import CommissionRun, PayoutBatch, PayoutLine
+
+    shape = DemoShape(members=200, months=4, seed=11, last_month=date(2026, 4, 1))
+    seeded = seed_demo_if_empty(session, shape)
+    assert seeded is not None and seeded.books is not None
+    books = seeded.books
+    assert books.finalized == ["2026-01", "2026-02", "2026-03"]
+    assert (books.corrected, books.corrected_in, books.open_period) == (
+        "2026-02",
+        "2026-03",
+        "2026-04",
+    )
+    statuses = dict(session.execute(select(CommissionRun.period_key, CommissionRun.status)).all())
+    assert statuses == {"2026-01": "finalized", "2026-02": "finalized", "2026-03": "finalized"}
+    corrections = session.scalars(
+        select(PayoutLine).where(PayoutLine.corrects_period_key == "2026-02")
+    ).all()
+    assert corrections, "the late order must produce adjustment lines"
+    march = session.scalar(select(CommissionRun).where(CommissionRun.period_key == "2026-03"))
+    assert {line.run_id for line in corrections} == {march.id}
+    assert session.scalar(select(PayoutBatch.period_key)) == "2026-03"
+    payout = books.payout
+    assert payout.pending + payout.held + payout.carried > 0

@@ -23,6 +23,14 @@ def _announce(seeded: DemoSeeded) -> None:
     console.print(
         f"[green]Seeded the demo company:[/] {counts.members} members, {counts.orders} orders"
     )
+    if seeded.books is not None:
+        books = seeded.books
+        console.print(
+            f"Finalized {', '.join(books.finalized)}; a late order in {books.corrected} is "
+            f"corrected in {books.corrected_in}; payout batch for {books.corrected_in}: "
+            f"{books.payout.pending} to pay, {books.payout.held} held, "
+            f"{books.payout.carried} carried; {books.open_period} is open."
+        )
     lines = [f"{s.login}\t{s.password}\t{s.role}\t{s.who}" for s in seeded.sign_ins]
     SIGN_INS_FILE.parent.mkdir(parents=True, exist_ok=True)
     SIGN_INS_FILE.write_text("login\tpassword\trole\twho\n" + "\n".join(lines) + "\n")

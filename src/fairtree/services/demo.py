@@ -15,7 +15,8 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from fairtree.services.datasets import DatasetCounts, import_dataset
-from fairtree.services.demo_people import DemoSignIn, create_demo_sign_ins
+from fairtree.services.demo_books import DemoBooks, keep_demo_books
+from fairtree.services.demo_people import DemoSignIn, create_demo_sign_ins, pick_demo_members
 from fairtree.services.progress import NoProgress, Progress
 from fairtree.simulation.synth import generate, write_dataset
 from fairtree.store.repositories.bulk_load import database_is_empty
@@ -43,6 +44,7 @@ class DemoSeeded:
 
     counts: DatasetCounts
     sign_ins: list[DemoSignIn]
+    books: DemoBooks | None  # None for a demo shorter than three months
 
 
 def seed_demo(
@@ -58,7 +60,13 @@ def seed_demo(
         counts = import_dataset(session, Path(folder), progress)
     last_day = (company.end - np.timedelta64(1, "D")).astype("datetime64[D]").item()
     sign_ins = create_demo_sign_ins(session, company.members, last_day)
-    return DemoSeeded(counts, sign_ins)
+    books = None
+    if shape.months >= 3:
+        progress.stage("closing the demo's past months", None)
+        leader = pick_demo_members(company.members)["leader"]
+        buyer = str(company.members.member_id(leader)[0])
+        books = keep_demo_books(session, shape.first_day(), shape.months, buyer)
+    return DemoSeeded(counts, sign_ins, books)
 
 
 def seed_demo_if_empty(

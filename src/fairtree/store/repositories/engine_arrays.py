@@ -87,9 +87,19 @@ _ORDER_COLUMNS = {
     "sign": _INT,
     "party_id": _INT,
 }
+# Only the parties the period's orders (and returns of them) belong to: a later party's
+# consultant may not have joined yet, and is no part of this period's network.
 _PARTIES_SQL = """
 SELECT id, party_id, consultant_member_id, COALESCE(host_member_id, -1), held_on
-FROM parties ORDER BY id
+FROM parties
+WHERE id IN (
+    SELECT o.party_id FROM orders o
+    WHERE o.party_id IS NOT NULL AND o.placed_on >= :start AND o.placed_on < :end
+    UNION
+    SELECT r.party_id FROM orders o JOIN orders r ON r.returns_order_id = o.id
+    WHERE r.party_id IS NOT NULL AND o.placed_on >= :start AND o.placed_on < :end
+)
+ORDER BY id
 """
 _PARTY_COLUMNS = {
     "id": _INT,
@@ -252,9 +262,12 @@ def _line_sums(session: Session, order_db_ids: np.ndarray) -> dict[str, np.ndarr
     return sums
 
 
-def load_parties(session: Session, member_db_ids: np.ndarray) -> tuple[Parties | None, np.ndarray]:
-    """Every party (few rows), consultants and member hosts as member rows."""
-    cols = read_columns(session, _PARTIES_SQL, {}, _PARTY_COLUMNS)
+def load_parties(
+    session: Session, period: Period, member_db_ids: np.ndarray
+) -> tuple[Parties | None, np.ndarray]:
+    """The period's parties (few rows), consultants and member hosts as member rows."""
+    params = {"start": period.start, "end": period.end}
+    cols = read_columns(session, _PARTIES_SQL, params, _PARTY_COLUMNS)
     if cols["id"].size == 0:
         return None, cols["id"]
     ids = cols["party_id"]
@@ -310,6 +323,6 @@ def load_period_facts(
     members, member_db_ids = load_members(session, period)
     if not placement:
         members = Members(members.ids, members.sponsor, members.joined_on, members.status)
-    parties, party_db_ids = load_parties(session, member_db_ids)
+    parties, party_db_ids = load_parties(session, period, member_db_ids)
     orders, order_db_ids = load_orders(session, period, member_db_ids, through_id, party_db_ids)
     return PeriodFacts(EngineInput(members, orders, parties), member_db_ids, order_db_ids)
