@@ -47,6 +47,7 @@ class DataKind(StrEnum):
     GOALS = "goals"
     ACCESS_LOG = "access_log"  # who read the member's data
     GRANTS = "grants"  # whom the member let read what
+    PAY = "pay"  # the member's own statements and rank progress
 
 
 _KIND_VALUES = frozenset(k.value for k in DataKind)
@@ -68,6 +69,7 @@ GRANTABLE = frozenset(
         DataKind.CONTACTS,
         DataKind.NOTES,
         DataKind.GOALS,
+        DataKind.PAY,
     }
 )
 UPLINE_KINDS = frozenset({DataKind.TEAM})

@@ -62,6 +62,12 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/members/{member_id}/customers/{customer_id}"):
                                                   "200 404 404 404 404 200 404 403 200 403 200 401",
     ("GET", "/members/{member_id}/team"):         "200 200 200 404 404 200 404 200 200 200 200 401",
+    ("GET", "/members/{member_id}/rank-progress"):
+                                                  "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("GET", "/members/{member_id}/statements/{period_key}"):
+                                                  "404 404 404 404 404 404 404 403 404 403 404 401",
+    ("GET", "/members/{member_id}/statements/{period_key}/csv"):
+                                                  "404 404 404 404 404 404 404 403 404 403 404 401",
     ("GET", "/members/{member_id}/access-log"):   "200 404 404 404 404 404 404 403 200 403 200 401",
     ("GET", "/members/{member_id}/grants"):       "200 404 404 404 404 404 404 403 200 403 200 401",
     ("POST", "/members/{member_id}/grants"):      "201 404 404 404 404 404 404 404 404 404 404 401",
@@ -185,6 +191,7 @@ def _url(method: str, path: str, world: World, data: MemberDataWorld, spare_toke
         grant_id=world.spare_grant_id,
         token_id=spare_token_id,
         version="v1",
+        period_key="2026-03",
     )
     return url + ("?period=2026-03" if path.endswith("/team") else "")
 

@@ -1,0 +1,154 @@
+"""A member's own pay: statements of a period's run and live rank progress.
+
+Both are the member's business (data kind ``pay``): an upline sees volumes and ranks in
+the team view, never another member's statement or what they still need.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel
+
+from fairtree.api.deps import DbSession, Reason, SignedIn
+from fairtree.api.params import MemberId
+from fairtree.engine.rank_progress import Need
+from fairtree.money import format_amount, format_points
+from fairtree.periods import Period
+from fairtree.services import statements
+from fairtree.services.clock import utcnow
+from fairtree.services.policy import DataKind, authorize, owner_member
+from fairtree.services.rank_progress import line_progress
+
+router = APIRouter(prefix="/members/{member_id}", tags=["pay"])
+
+COUNT_CONDITIONS = frozenset({"active_personal"})  # counted in members, not volume points
+
+
+class NeedOut(BaseModel):
+    condition: str
+    have: str | None  # None when only the period's close can tell
+    need: str
+    missing: str | None
+
+
+class RankProgressOut(BaseModel):
+    member_id: str
+    period: str
+    pv: str
+    group_volume: str
+    rank: str | None
+    next_rank: str | None
+    needs: list[NeedOut]
+
+
+class StatementLineOut(BaseModel):
+    bonus_id: str
+    kind: str
+    amount: str
+    reference: str
+    explanation: list[str]
+    corrects_period: str | None
+    reason: str | None
+
+
+class StatementOut(BaseModel):
+    period: str
+    member_id: str
+    display_name: str
+    currency: str
+    total: str
+    owed: str
+    owed_back: str
+    lines: list[StatementLineOut]
+    notes: list[str]
+
+
+def _quantity(condition: str, value: int) -> str:
+    return str(value) if condition in COUNT_CONDITIONS else format_points(value)
+
+
+def _need_out(need: Need) -> NeedOut:
+    have, missing = need.have, need.missing
+    return NeedOut(
+        condition=need.condition,
+        have=None if have is None else _quantity(need.condition, have),
+        need=_quantity(need.condition, need.need),
+        missing=None if missing is None else _quantity(need.condition, missing),
+    )
+
+
+@router.get("/rank-progress", response_model=RankProgressOut)
+def read_rank_progress(
+    member_id: MemberId,
+    principal: SignedIn,
+    session: DbSession,
+    reason: Reason,
+    on: date | None = None,
+) -> RankProgressOut:
+    """Live figures of the period containing ``on`` (today by default) and what the next
+    rank still needs."""
+    owner = owner_member(session, member_id)
+    authorize(session, principal, owner, DataKind.PAY, record="rank-progress", reason=reason)
+    day = on or utcnow().date()
+    own = line_progress(session, owner.member_id, day)[0]  # depth 0: the member alone
+    return RankProgressOut(
+        member_id=own.member_id,
+        period=Period.containing(day).key,
+        pv=format_points(own.pv),
+        group_volume=format_points(own.group_volume),
+        rank=own.progress.rank,
+        next_rank=own.progress.next_rank,
+        needs=[_need_out(n) for n in own.progress.needs],
+    )
+
+
+def _statement(
+    session: DbSession, principal: SignedIn, member_id: str, period_key: str, reason: str | None
+) -> statements.Statement:
+    owner = owner_member(session, member_id)
+    key = Period.parse(period_key).key
+    authorize(session, principal, owner, DataKind.PAY, record=f"statement:{key}", reason=reason)
+    return statements.member_statement(session, key, owner.member_id)
+
+
+@router.get("/statements/{period_key}", response_model=StatementOut)
+def read_statement(
+    member_id: MemberId, period_key: str, principal: SignedIn, session: DbSession, reason: Reason
+) -> StatementOut:
+    """Every line of the member's pay for a period, each with its explanation."""
+    statement = _statement(session, principal, member_id, period_key, reason)
+    money = statement.currency
+    return StatementOut(
+        period=statement.period_key,
+        member_id=statement.member_id,
+        display_name=statement.display_name,
+        currency=money,
+        total=format_amount(statement.total, money),
+        owed=format_amount(statement.owed, money),
+        owed_back=format_amount(statement.carried_claw, money),
+        lines=[
+            StatementLineOut(
+                bonus_id=line.bonus_id,
+                kind=line.kind,
+                amount=format_amount(line.amount, money),
+                reference=line.reference,
+                explanation=line.explanation,
+                corrects_period=line.corrects_period,
+                reason=line.reason,
+            )
+            for line in statement.lines
+        ],
+        notes=statement.notes,
+    )
+
+
+@router.get("/statements/{period_key}/csv", response_class=PlainTextResponse)
+def read_statement_csv(
+    member_id: MemberId, period_key: str, principal: SignedIn, session: DbSession, reason: Reason
+) -> PlainTextResponse:
+    """The same statement as CSV, one row per line."""
+    statement = _statement(session, principal, member_id, period_key, reason)
+    return PlainTextResponse(statements.render_csv(statement), media_type="text/csv")

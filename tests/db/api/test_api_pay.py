@@ -1,0 +1,73 @@
+"""Statements and rank progress over the API: the member's own, nobody else's."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from fairtree.services import sign_in
+from fairtree.services.close import close_period, finalize_run
+from fairtree.services.rank_progress import rebuild_period_volumes
+from fairtree.services.users import create_member_user
+from fairtree.store.database import session_scope
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ledger_company import seed_company
+
+
+def _tokens(engine: Engine, settings) -> dict[str, str]:
+    tokens = {}
+    with session_scope(engine) as session:
+        seed_company(session)
+        close_period(session, "2026-03")
+        finalize_run(session, "2026-03")
+        rebuild_period_volumes(session, "2026-03")  # orders were written straight in
+        for name in ("A", "B"):
+            user = create_member_user(session, name, f"password of {name}!")
+            tokens[name] = sign_in.issue_api_token(session, settings, user, "test").token
+    return tokens
+
+
+def _get(client: TestClient, token: str, path: str):
+    return client.get(path, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_member_reads_their_statement_with_explanations(client, committing_engine, settings):
+    tokens = _tokens(committing_engine, settings)
+    response = _get(client, tokens["A"], "/members/A/statements/2026-03")
+    assert response.status_code == 200
+    body = response.json()
+    # hand-computed in tests/plans/unilevel_compression_basic.yaml: A earns 7.34 in 2026-03
+    assert (body["period"], body["currency"], body["total"]) == ("2026-03", "USD", "7.34")
+    assert [line["bonus_id"] for line in body["lines"]] == ["uni"]
+    assert body["lines"][0]["explanation"], "every line carries its derivation"
+    csv_text = _get(client, tokens["A"], "/members/A/statements/2026-03/csv").text
+    assert "7.34" in csv_text
+
+
+def test_no_one_else_reads_a_statement_or_progress(client, committing_engine, settings):
+    tokens = _tokens(committing_engine, settings)
+    # A sponsors B: the sponsor sees neither B's statement nor B's progress, and B not A's
+    for token, path in (
+        (tokens["A"], "/members/B/statements/2026-03"),
+        (tokens["A"], "/members/B/rank-progress"),
+        (tokens["B"], "/members/A/statements/2026-03"),
+    ):
+        response = _get(client, token, path)
+        assert (response.status_code, response.json()["error"]) == (404, "not_found")
+
+
+def test_rank_progress_shows_what_the_next_rank_needs(client, committing_engine, settings):
+    tokens = _tokens(committing_engine, settings)
+    response = _get(client, tokens["B"], "/members/B/rank-progress?on=2026-03-20")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["member_id"], body["period"]) == ("B", "2026-03")
+    # B bought 20 PV in March; the plan's activity needs 50 PV, so bronze still needs 30
+    assert body["pv"] == "20.00"
+    assert body["next_rank"] == "bronze"
+    activity = next(n for n in body["needs"] if n["condition"] == "active_pv")
+    assert (activity["have"], activity["need"], activity["missing"]) == ("20.00", "50.00", "30.00")
