@@ -21,6 +21,21 @@ class RankEntry:
     group_volume: int
 
 
+def _rank_names(session: Session, plan_version_id: int) -> tuple[str, ...]:
+    version = session.get(PlanVersion, plan_version_id)
+    assert version is not None
+    return tuple(rank.name for rank in plan_document(version).base.ranks)
+
+
+def paid_as_names(session: Session, period_key: str, member_pks: list[int]) -> dict[int, str]:
+    """Paid-as rank names in the period's run (finalized, else draft); absent = no rank."""
+    version_id, numbers = ranks.period_paid_as(session, period_key, member_pks)
+    if version_id is None or not numbers:
+        return {}
+    names = _rank_names(session, version_id)
+    return {pk: names[number - 1] for pk, number in numbers.items()}
+
+
 def rank_history(session: Session, member_id: str, include_drafts: bool = False) -> list[RankEntry]:
     """The member's ranks in every finalized period (and open drafts when asked)."""
     rows = ranks.member_rank_rows(session, member_id, include_drafts)
@@ -30,10 +45,7 @@ def rank_history(session: Session, member_id: str, include_drafts: bool = False)
     entries = []
     for row in rows:
         if row.plan_version_id not in names:
-            version = session.get(PlanVersion, row.plan_version_id)
-            assert version is not None
-            plan = plan_document(version).base
-            names[row.plan_version_id] = tuple(rank.name for rank in plan.ranks)
+            names[row.plan_version_id] = _rank_names(session, row.plan_version_id)
         rank_names = names[row.plan_version_id]
         entries.append(
             RankEntry(

@@ -18,6 +18,7 @@ from fairtree.periods import Period
 from fairtree.services.access_log import log_reads
 from fairtree.services.policy import DataKind
 from fairtree.services.principal import Principal
+from fairtree.services.ranks import paid_as_names
 from fairtree.store.models import Member
 from fairtree.store.repositories import sponsor_tree
 
@@ -27,7 +28,7 @@ class TeamRow:
     member_id: str
     display_name: str
     depth: int  # 0 is the member the view is of
-    rank: str | None  # None until rank history exists
+    rank: str | None  # paid-as rank in the period's run; None before a close or below all ranks
     pv: int  # hundredths of a point
     gv: int
 
@@ -68,12 +69,13 @@ def team_view(
     page = shown[offset : offset + limit]
     page_pks = pks[tree.order[page]].tolist()
     members = sponsor_tree.members_by_pks(session, page_pks)
+    ranks = paid_as_names(session, period.key, page_pks)
     rows = [
         TeamRow(
             member_id=members[pk].member_id,
             display_name=members[pk].display_name,
             depth=int(tree.depth[pos]),
-            rank=None,
+            rank=ranks.get(pk),
             pv=int(pv_pre[pos]),
             gv=int(gv_pre[pos]),
         )

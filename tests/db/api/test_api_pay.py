@@ -71,3 +71,16 @@ def test_rank_progress_shows_what_the_next_rank_needs(client, committing_engine,
     assert body["next_rank"] == "bronze"
     activity = next(n for n in body["needs"] if n["condition"] == "active_pv")
     assert (activity["have"], activity["need"], activity["missing"]) == ("20.00", "50.00", "30.00")
+
+
+def test_the_team_view_shows_paid_as_ranks_of_the_closed_period(
+    client, committing_engine, settings
+):
+    tokens = _tokens(committing_engine, settings)
+    body = _get(client, tokens["A"], "/members/A/team?period=2026-03&depth=3").json()
+    ranks = {row["member_id"]: row["rank"] for row in body["members"]}
+    # by hand (active at PV 50; silver at GV 150): A PV 100, GV 230 -> silver;
+    # B PV 20 -> inactive, no rank; C PV 60, GV 110 -> bronze; D PV 50 -> bronze
+    assert ranks == {"A": "silver", "B": None, "C": "bronze", "D": "bronze"}
+    before_close = _get(client, tokens["A"], "/members/A/team?period=2026-04").json()
+    assert {row["rank"] for row in before_close["members"]} == {None}

@@ -31,3 +31,26 @@ def member_rank_rows(session: Session, member_id: str, include_drafts: bool) -> 
             .order_by(CommissionRun.starts_on)
         )
     )
+
+
+def period_paid_as(
+    session: Session, period_key: str, member_pks: list[int]
+) -> tuple[int | None, dict[int, int]]:
+    """Plan version and paid-as rank numbers of ``member_pks`` in the period's run.
+
+    The finalized run when there is one, else the draft; ``(None, {})`` without a run.
+    """
+    run = session.execute(
+        select(CommissionRun.id, CommissionRun.plan_version_id)
+        .where(CommissionRun.period_key == period_key)
+        .order_by(CommissionRun.status != "finalized", CommissionRun.id.desc())
+        .limit(1)
+    ).first()
+    if run is None or not member_pks:
+        return (None if run is None else run.plan_version_id), {}
+    rows = session.execute(
+        select(RankRecord.member_id, RankRecord.paid_as_rank).where(
+            RankRecord.run_id == run.id, RankRecord.member_id.in_(member_pks)
+        )
+    )
+    return run.plan_version_id, {int(pk): int(rank) for pk, rank in rows if rank}
