@@ -49,7 +49,9 @@ class TeamMemberOut(BaseModel):
     member_id: str
     display_name: str
     depth: int
-    rank: str | None = Field(description="paid-as rank in the period's run; null before a close or below every rank")
+    rank: str | None = Field(
+        description="paid-as rank in the period's run; null before a close or below every rank"
+    )
     pv: str
     gv: str
 
