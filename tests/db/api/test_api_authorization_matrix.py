@@ -79,6 +79,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/admin/plan-versions"):              "404 404 404 404 404 404 404 200 200 200 200 401",
     ("GET", "/admin/plan-versions/{version}"):    "404 404 404 404 404 404 404 200 200 200 200 401",
     ("POST", "/admin/plan-versions"):             "404 404 404 404 404 404 404 201 201 404 404 401",
+    ("POST", "/admin/members/{member_id}/move"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 401",
+    ("POST", "/admin/members/{member_id}/terminate"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 401",
     ("GET", "/admin/audit"):                      "404 404 404 404 404 404 404 200 200 404 404 401",
     # Member-owned data (contacts, notes, goals, help, policies, portability).
     ("GET", "/members/{member_id}/contacts"):     "200 404 404 404 404 200 404 403 200 403 200 401",
@@ -170,6 +174,16 @@ def _body(method: str, path: str, who: str) -> dict | None:
         "/auth/password-reset": {"login": f"nobody{n}"},
         "/auth/password-reset/confirm": {"token": "ftr_bogus", "new_password": "x" * 12},
         "/members/{member_id}/grants": {"grantee_login": "d", "kinds": ["orders"], "days": 1},
+        # refused by the rules (a loop; a date before joining), so the world stays as it is
+        "/admin/members/{member_id}/move": {
+            "sponsor_id": "D",
+            "effective_on": "2026-06-01",
+            "reason": "authorization matrix",
+        },
+        "/admin/members/{member_id}/terminate": {
+            "effective_on": "1990-01-01",
+            "reason": "authorization matrix",
+        },
         "/admin/plan-versions": {
             "version": f"matrix-{who}-{n}",
             "effective_from": "2026-05-01",

@@ -3,6 +3,7 @@ member back office pages of ``fairtree.web`` last)."""
 
 from fairtree.api.routers import (
     admin,
+    admin_genealogy,
     auth,
     contacts,
     health,
@@ -24,6 +25,7 @@ ROUTERS = [
     team.router,
     sharing.router,
     admin.router,
+    admin_genealogy.router,
     contacts.router,
     notes_goals.router,
     pay.router,
