@@ -10,8 +10,10 @@
   changes before the last one are not stored, so a member who left and came back
   counts as active throughout.
 - Share of the leader's team (downline) earning more than they spent on their own
-  orders: needs earnings from the ledger. Until the ledger exists in this database it
-  is reported as pending, never guessed.
+  orders, from the ledger: pay of finalized runs up to the as-of date (adjustments
+  included) against own orders placed by then (returns subtracted). Amounts in different
+  currencies are not compared without an exchange rate: such members are counted apart
+  and left out of the share, and the note says how many.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import Member
+from fairtree.store.repositories import earnings as earnings_repo
 from fairtree.store.repositories import help as help_repo
 from fairtree.store.repositories import sponsor_tree
 
 RETENTION_MONTHS = (3, 6, 12)
-EARNINGS_PENDING = (
-    "pending the ledger: earnings are not recorded in this database yet, so this share "
-    "is not computed (it is not zero)"
+EARNINGS_NOTE = (
+    "pay of finalized runs up to the as-of date against own orders placed by then; "
+    "{apart} member(s) paid or buying in more than one currency are left out of the share"
 )
 
 
@@ -82,10 +85,43 @@ def retention(sponsored: dict[str, np.ndarray], as_of: date, months: int) -> Ret
     return Retention(months, n_eligible, n_stayed, share)
 
 
+def earning_more_than_spent(
+    session: Session, team_pks: np.ndarray, as_of: date
+) -> tuple[str | None, int]:
+    """Percent of ``team_pks`` whose pay exceeds their own spending, and how many were
+    left out because their amounts are in more than one currency."""
+    team = np.sort(team_pks)
+    if team.size == 0:
+        return None, 0
+    earned = earnings_repo.finalized_earnings(session, as_of)
+    spent = earnings_repo.own_order_spending(session, as_of)
+    totals, mixed = [], np.zeros(team.size, dtype=bool)
+    first_currency = np.full(team.size, "", dtype="<U3")
+    for pks, currencies, amounts in (earned, spent):
+        where = np.clip(np.searchsorted(team, pks), 0, team.size - 1)
+        inside = team[where] == pks
+        where, currencies, amounts = where[inside], currencies[inside], amounts[inside]
+        total = np.zeros(team.size, dtype=np.int64)
+        np.add.at(total, where, amounts)
+        totals.append(total)
+        # a member is comparable only while every row of theirs has one currency
+        unset = first_currency[where] == ""
+        first_currency[where[unset]] = currencies[unset]
+        mixed[where[first_currency[where] != currencies]] = True
+    comparable = ~mixed
+    if not comparable.any():
+        return None, int(team.size)
+    ahead = int(((totals[0] > totals[1]) & comparable).sum())
+    share = str((Decimal(ahead) * 100 / int(comparable.sum())).quantize(Decimal("0.1")))
+    return share, int(mixed.sum())
+
+
 def care_metrics(session: Session, leader: Member, as_of: date) -> CareMetrics:
     seconds, unanswered = help_repo.answer_times(session, leader.id)
     sponsored = help_repo.sponsored_members(session, leader.id)
     subtree_pks, _ = sponsor_tree.subtree(session, leader.id)
+    team_pks = subtree_pks[subtree_pks != leader.id]
+    share, apart = earning_more_than_spent(session, team_pks, as_of)
     return CareMetrics(
         member_id=leader.member_id,
         as_of=as_of,
@@ -94,7 +130,7 @@ def care_metrics(session: Session, leader: Member, as_of: date) -> CareMetrics:
         median_first_answer_seconds=statistics.median(seconds) if seconds else None,
         personally_sponsored=int(sponsored["joined_on"].size),
         retention=[retention(sponsored, as_of, m) for m in RETENTION_MONTHS],
-        team_size=int(subtree_pks.size) - 1,
-        team_earning_more_than_spent=None,
-        team_earning_note=EARNINGS_PENDING,
+        team_size=int(team_pks.size),
+        team_earning_more_than_spent=share,
+        team_earning_note=EARNINGS_NOTE.format(apart=apart),
     )

@@ -129,8 +129,9 @@ def test_care_metrics_median_answer_time_and_cohort_correct_retention(
     # Nobody joined 12 months before 2026-07-10: no denominator, no share.
     assert (by_months[12]["eligible"], by_months[12]["share"]) == (0, None)
     assert care["team_size"] == 6  # U2, S, T, D, X, G
-    assert care["team_earning_more_than_spent"] is None
-    assert care["team_earning_note"].startswith("pending the ledger")
+    # no finalized run yet: nobody has earned more than they spent on their own orders
+    assert care["team_earning_more_than_spent"] == "0.0"
+    assert "0 member(s)" in care["team_earning_note"]
     early = client.get("/members/U3/care?as_of=2026-05-01", headers=world.auth("T")).json()
     assert [r["eligible"] for r in early["retention"]] == [3, 0, 0]
 
