@@ -14,6 +14,14 @@ NO_NUL = r"^[^\x00]*$"
 
 MemberId = Annotated[str, Path(pattern=ID_PATTERN, description="the member's id")]
 RecordId = Annotated[str, Path(pattern=ID_PATTERN)]
+PeriodKey = Annotated[
+    str,
+    Path(
+        pattern=r"^(\d{4}-(0[1-9]|1[0-2])|\d{4}-W(0[1-9]|[1-4]\d|5[0-3])"
+        r"|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})$",
+        description="a period: 2026-03 (month), 2026-W09 (week) or 2026-03-01..2026-03-15",
+    ),
+]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 IdempotencyKey = Annotated[

@@ -42,7 +42,10 @@ def render_care(metrics: CareMetrics) -> Table:
         )
     table.add_row("Team members", str(metrics.team_size))
     earning = metrics.team_earning_more_than_spent
-    table.add_row("Team earning more than they spent", f"{earning}%" if earning else "pending")
+    table.add_row(
+        "Team earning more than they spent",
+        f"{earning}%" if earning is not None else "nobody to compare",
+    )
     return table
 
 

@@ -13,8 +13,9 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 from fairtree.api.deps import DbSession, Reason, SignedIn
-from fairtree.api.params import MemberId
+from fairtree.api.params import MemberId, PeriodKey
 from fairtree.engine.rank_progress import Need
+from fairtree.errors import Problem, ValidationError
 from fairtree.money import format_amount, format_points
 from fairtree.periods import Period
 from fairtree.services import statements
@@ -109,14 +110,21 @@ def _statement(
     session: DbSession, principal: SignedIn, member_id: str, period_key: str, reason: str | None
 ) -> statements.Statement:
     owner = owner_member(session, member_id)
-    key = Period.parse(period_key).key
+    try:
+        key = Period.parse(period_key).key
+    except ValueError as error:  # e.g. 2026-02-30..2026-03-01: the right shape, no such day
+        raise ValidationError([Problem("path", "period_key", "period_key", str(error))]) from None
     authorize(session, principal, owner, DataKind.PAY, record=f"statement:{key}", reason=reason)
     return statements.member_statement(session, key, owner.member_id)
 
 
 @router.get("/statements/{period_key}", response_model=StatementOut)
 def read_statement(
-    member_id: MemberId, period_key: str, principal: SignedIn, session: DbSession, reason: Reason
+    member_id: MemberId,
+    period_key: PeriodKey,
+    principal: SignedIn,
+    session: DbSession,
+    reason: Reason,
 ) -> StatementOut:
     """Every line of the member's pay for a period, each with its explanation."""
     statement = _statement(session, principal, member_id, period_key, reason)
@@ -147,7 +155,11 @@ def read_statement(
 
 @router.get("/statements/{period_key}/csv", response_class=PlainTextResponse)
 def read_statement_csv(
-    member_id: MemberId, period_key: str, principal: SignedIn, session: DbSession, reason: Reason
+    member_id: MemberId,
+    period_key: PeriodKey,
+    principal: SignedIn,
+    session: DbSession,
+    reason: Reason,
 ) -> PlainTextResponse:
     """The same statement as CSV, one row per line."""
     statement = _statement(session, principal, member_id, period_key, reason)
