@@ -301,3 +301,25 @@ def plan_docs(draw, extra_bonuses=second_stage_bonuses):
 
 def plans(extra_bonuses=second_stage_bonuses):
     return plan_docs(extra_bonuses).map(lambda doc: parse_plan(doc, "generated.yaml"))
+
+
+def with_extra_order(inputs: EngineInput, buyer: int, pv: int, bv: int) -> EngineInput:
+    """The same company with one more order of ``buyer`` (for monotonicity properties)."""
+    o = inputs.orders
+
+    def add(array, value):
+        return np.concatenate([array, np.array([value], dtype=array.dtype)])
+
+    orders = Orders(
+        ids=add(o.ids, "extra"),
+        buyer=add(o.buyer, buyer),
+        from_customer=add(o.from_customer, False),
+        placed_on=add(o.placed_on, np.datetime64("2026-03-10")),
+        pv=add(o.pv, pv),
+        bv=add(o.bv, bv),
+        sales=add(o.sales, 0),
+        noncommissionable_sales=add(o.noncommissionable_sales, 0),
+        retail_margin=add(o.retail_margin, 0),
+        party=add(o.party, -1),
+    )
+    return EngineInput(inputs.members, orders, inputs.parties, inputs.carry_in)

@@ -4,7 +4,7 @@ conserved, monotone where the plan promises it, and blind to member numbering.""
 import dataclasses
 
 import numpy as np
-from engine_strategies import networks, plans
+from engine_strategies import networks, plans, with_extra_order
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,27 +105,6 @@ def test_relabelling_members_changes_nothing(inputs, plan, rnd):
         assert after.pay(bonus_id)[perm].tolist() == before.pay(bonus_id).tolist()
         assert after.outcomes[bonus_id].pool == before.outcomes[bonus_id].pool
         assert after.outcomes[bonus_id].credits == before.outcomes[bonus_id].credits
-
-
-def with_extra_order(inputs: EngineInput, buyer: int, pv: int, bv: int) -> EngineInput:
-    o = inputs.orders
-
-    def add(array, value):
-        return np.concatenate([array, np.array([value], dtype=array.dtype)])
-
-    orders = Orders(
-        ids=add(o.ids, "extra"),
-        buyer=add(o.buyer, buyer),
-        from_customer=add(o.from_customer, False),
-        placed_on=add(o.placed_on, np.datetime64("2026-03-10")),
-        pv=add(o.pv, pv),
-        bv=add(o.bv, bv),
-        sales=add(o.sales, 0),
-        noncommissionable_sales=add(o.noncommissionable_sales, 0),
-        retail_margin=add(o.retail_margin, 0),
-        party=add(o.party, -1),
-    )
-    return EngineInput(inputs.members, orders, inputs.parties)
 
 
 @settings(max_examples=150, deadline=None)

@@ -6,6 +6,7 @@ import os
 from decimal import Decimal
 
 import numpy as np
+from engine_strategies import with_extra_order
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from placement_strategies import binary_plans, matrix_plans, placed_networks
@@ -157,27 +158,6 @@ def test_relabelling_members_changes_nothing(drawn):
         assert after.outcomes[bonus_id].pool == before.outcomes[bonus_id].pool
     for key, value in before.carry_out.values.items():
         assert after.carry_out.values[key][perm].tolist() == value.tolist()
-
-
-def with_extra_order(inputs: EngineInput, buyer: int, pv: int, bv: int) -> EngineInput:
-    o = inputs.orders
-
-    def add(array, value):
-        return np.concatenate([array, np.array([value], dtype=array.dtype)])
-
-    orders = Orders(
-        ids=add(o.ids, "extra"),
-        buyer=add(o.buyer, buyer),
-        from_customer=add(o.from_customer, False),
-        placed_on=add(o.placed_on, np.datetime64("2026-03-10")),
-        pv=add(o.pv, pv),
-        bv=add(o.bv, bv),
-        sales=add(o.sales, 0),
-        noncommissionable_sales=add(o.noncommissionable_sales, 0),
-        retail_margin=add(o.retail_margin, 0),
-        party=add(o.party, -1),
-    )
-    return EngineInput(inputs.members, orders, inputs.parties, inputs.carry_in)
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
