@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from hypothesis import strategies as st
 from placement_strategies import JOIN_DAYS, binary_bonus, fast_start_bonus, placement
 
-from fairtree.engine.inputs import EngineInput, Members, Orders, Parties
+from fairtree.engine.inputs import CarryState, EngineInput, Members, Orders, Parties
 from fairtree.plans.load import parse_plan
 
 PERIOD = "2026-03"
@@ -323,3 +325,55 @@ def with_extra_order(inputs: EngineInput, buyer: int, pv: int, bv: int) -> Engin
         party=add(o.party, -1),
     )
     return EngineInput(inputs.members, orders, inputs.parties, inputs.carry_in)
+
+
+def relabel(inputs: EngineInput, perm: np.ndarray) -> EngineInput:
+    """Member i becomes member perm[i]; placement, parties, carry-in and orders (also
+    reversed) move with them, so no result may change."""
+    n = len(inputs.members)
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[perm] = np.arange(n)
+    m = inputs.members
+
+    def move(parent: np.ndarray) -> np.ndarray:
+        old = parent[inverse]
+        return np.where(old >= 0, perm[np.maximum(old, 0)], -1)
+
+    members = Members(
+        ids=m.ids[inverse],
+        sponsor=move(m.sponsor),
+        joined_on=m.joined_on[inverse],
+        status=m.status[inverse],
+        placement_parent=None if m.placement_parent is None else move(m.placement_parent),
+        placement_position=(
+            None if m.placement_position is None else m.placement_position[inverse]
+        ),
+    )
+    o = inputs.orders
+    rows = np.arange(len(o))[::-1]
+    orders = Orders(
+        ids=o.ids[rows],
+        buyer=perm[o.buyer[rows]],
+        from_customer=o.from_customer[rows],
+        placed_on=o.placed_on[rows],
+        pv=o.pv[rows],
+        bv=o.bv[rows],
+        sales=o.sales[rows],
+        noncommissionable_sales=o.noncommissionable_sales[rows],
+        retail_margin=o.retail_margin[rows],
+        party=o.party[rows],
+    )
+    parties = inputs.parties
+    if parties is not None:
+        parties = dataclasses.replace(
+            parties,
+            consultant=perm[parties.consultant],
+            host_member=np.where(parties.host_member >= 0, perm[parties.host_member], -1),
+        )
+    carry = inputs.carry_in
+    if carry is not None:
+        carry = CarryState(
+            highest_rank=carry.highest_rank[inverse],
+            values={key: value[inverse] for key, value in carry.values.items()},
+        )
+    return EngineInput(members, orders, parties, carry)

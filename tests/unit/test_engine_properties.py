@@ -1,15 +1,12 @@
 """The vectorized engine and the reference evaluator agree to the cent; pay is
 conserved, monotone where the plan promises it, and blind to member numbering."""
 
-import dataclasses
-
 import numpy as np
-from engine_strategies import networks, plans, with_extra_order
+from engine_strategies import networks, plans, relabel, with_extra_order
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fairtree.engine.evaluate import evaluate
-from fairtree.engine.inputs import EngineInput, Members, Orders
 from fairtree.engine.reference import evaluate_reference
 from fairtree.periods import Period
 
@@ -46,51 +43,6 @@ def test_conservation_paid_plus_breakage_is_pool(inputs, plan):
         assert outcome.paid + outcome.breakage == outcome.pool
         # breakage is never negative beyond the rounding of each paid line
         assert outcome.breakage >= -int((outcome.pay > 0).sum())
-
-
-def relabel(inputs: EngineInput, perm: np.ndarray) -> EngineInput:
-    """Member i becomes member perm[i]; orders are shuffled with them."""
-    n = len(inputs.members)
-    inverse = np.empty(n, dtype=np.int64)
-    inverse[perm] = np.arange(n)
-    m = inputs.members
-    sponsor = np.where(m.sponsor[inverse] >= 0, perm[np.maximum(m.sponsor[inverse], 0)], -1)
-    placed = None
-    if m.placement_parent is not None:
-        old = m.placement_parent[inverse]
-        placed = np.where(old >= 0, perm[np.maximum(old, 0)], -1)
-    members = Members(
-        ids=m.ids[inverse],
-        sponsor=sponsor,
-        joined_on=m.joined_on[inverse],
-        status=m.status[inverse],
-        placement_parent=placed,
-        placement_position=(
-            None if m.placement_position is None else m.placement_position[inverse]
-        ),
-    )
-    o = inputs.orders
-    rows = np.arange(len(o))[::-1]
-    orders = Orders(
-        ids=o.ids[rows],
-        buyer=perm[o.buyer[rows]],
-        from_customer=o.from_customer[rows],
-        placed_on=o.placed_on[rows],
-        pv=o.pv[rows],
-        bv=o.bv[rows],
-        sales=o.sales[rows],
-        noncommissionable_sales=o.noncommissionable_sales[rows],
-        retail_margin=o.retail_margin[rows],
-        party=o.party[rows],
-    )
-    parties = inputs.parties
-    if parties is not None:
-        parties = dataclasses.replace(
-            parties,
-            consultant=perm[parties.consultant],
-            host_member=np.where(parties.host_member >= 0, perm[parties.host_member], -1),
-        )
-    return EngineInput(members, orders, parties)
 
 
 @settings(max_examples=100, deadline=None)

@@ -6,13 +6,12 @@ import os
 from decimal import Decimal
 
 import numpy as np
-from engine_strategies import with_extra_order
+from engine_strategies import relabel, with_extra_order
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from placement_strategies import binary_plans, matrix_plans, placed_networks
 
 from fairtree.engine.evaluate import build_context, evaluate, run_bonuses
-from fairtree.engine.inputs import CarryState, EngineInput, Members, Orders
 from fairtree.engine.reference import evaluate_reference
 from fairtree.engine.registry import get_kind
 from fairtree.money import currency_exponent, round_decimal
@@ -94,47 +93,6 @@ def test_explain_amount_equals_pay_and_adds_up(drawn):
                 exact = sum((Decimal(c.base) * c.rate for c in parts), Decimal(0))
                 assert Decimal(line.exact) == exact / (RATE_SCALE * 100)
                 assert rounded == paid
-
-
-def relabel(inputs: EngineInput, perm: np.ndarray) -> EngineInput:
-    """Member i becomes member perm[i], placement, carry and orders with them."""
-    n = len(inputs.members)
-    inverse = np.empty(n, dtype=np.int64)
-    inverse[perm] = np.arange(n)
-    m = inputs.members
-
-    def move(parent: np.ndarray) -> np.ndarray:
-        old = parent[inverse]
-        return np.where(old >= 0, perm[np.maximum(old, 0)], -1)
-
-    members = Members(
-        ids=m.ids[inverse],
-        sponsor=move(m.sponsor),
-        joined_on=m.joined_on[inverse],
-        status=m.status[inverse],
-        placement_parent=move(m.placement_parent),
-        placement_position=m.placement_position[inverse],
-    )
-    o = inputs.orders
-    rows = np.arange(len(o))[::-1]
-    orders = Orders(
-        ids=o.ids[rows],
-        buyer=perm[o.buyer[rows]],
-        from_customer=o.from_customer[rows],
-        placed_on=o.placed_on[rows],
-        pv=o.pv[rows],
-        bv=o.bv[rows],
-        sales=o.sales[rows],
-        noncommissionable_sales=o.noncommissionable_sales[rows],
-        retail_margin=o.retail_margin[rows],
-        party=o.party[rows],
-    )
-    carry = inputs.carry_in
-    moved = CarryState(
-        highest_rank=carry.highest_rank[inverse],
-        values={key: value[inverse] for key, value in carry.values.items()},
-    )
-    return EngineInput(members, orders, carry_in=moved)
 
 
 @settings(max_examples=150, deadline=None)
