@@ -57,13 +57,17 @@ def reference_levels(
         node = ref.sponsor[node]
 
 
-def skipped_between(ctx: Context, source: int, receiver: int) -> list[int]:
-    """Inactive members passed over between ``source`` and ``receiver`` (explain only)."""
-    out, node = [], int(ctx.tree.parent[source])
+def skipped_between(
+    ctx: Context, source: int, receiver: int, parent: np.ndarray | None = None
+) -> list[int]:
+    """Inactive members passed over between ``source`` and ``receiver`` (explain only),
+    up the sponsor tree or, given its ``parent`` array, another tree (placement)."""
+    up = ctx.tree.parent if parent is None else parent
+    out, node = [], int(up[source])
     while node >= 0 and node != receiver:
         if not ctx.active[node]:
             out.append(node)
-        node = int(ctx.tree.parent[node])
+        node = int(up[node])
     return out
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from fairtree.engine.context import Context, volume_pay
 from fairtree.engine.inputs import Members
+from fairtree.engine.levels import not_paid_reason, skipped_between
 from fairtree.engine.placement_legs import placement_view, refuse_bad_slots
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
@@ -128,19 +129,16 @@ class MatrixKind:
             rate = config.rates[level - 1]
             for k in np.flatnonzero(receivers == member):
                 source = int(sources[k])
-                skipped = []
-                node = int(parent[source])
-                while config.compression == "dynamic" and node >= 0 and node != member:
-                    if not ctx.active[node]:
-                        skipped.append(str(ids[node]))
-                    node = int(parent[node])
+                skipped = (
+                    skipped_between(ctx, source, member, parent)
+                    if config.compression == "dynamic"
+                    else []
+                )
+                note = ""
                 if paid[k]:
                     exact += rate * int(volume[source])
-                    note = ""
-                elif not ctx.active[member]:
-                    note = "receiver not active"
                 else:
-                    note = f"receiver below {config.min_rank}"
+                    note = not_paid_reason(ctx, member, config.min_rank, len(config.rates))
                 rows = ctx.orders.index[ctx.orders.buyer == source]
                 contributions.append(
                     Contribution(
@@ -150,7 +148,7 @@ class MatrixKind:
                         rate=rate,
                         paid=bool(paid[k]),
                         orders=tuple(str(order_ids[r]) for r in rows),
-                        skipped=tuple(skipped),
+                        skipped=tuple(str(ids[s]) for s in skipped),
                         note=note,
                     )
                 )
