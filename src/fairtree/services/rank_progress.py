@@ -134,7 +134,9 @@ def post_order(
     return order.id
 
 
-def line_progress(session: Session, member_id: str, day: date) -> list[MemberProgress]:
+def line_progress(
+    session: Session, member_id: str, day: date, upline: bool = True
+) -> list[MemberProgress]:
     """Rank progress of the member and every upline member in the period of ``day``.
 
     Two queries of O(depth) rows: the sponsor line with its running figures, and the
@@ -147,6 +149,8 @@ def line_progress(session: Session, member_id: str, day: date) -> list[MemberPro
     plan = plan_on(session, period.start)
     allowed = statuses_allowed(plan)
     line = volumes.sponsor_line(session, period.key, member)
+    if not upline:
+        line = line[:1]  # the member alone: no leg sums or progress for the upline
     legs = volumes.capped_legs(session, period.key, [int(r[0]) for r in line])
     result = []
     for db_id, depth, name, status, pv, gv, active in line:

@@ -94,7 +94,7 @@ def read_rank_progress(
     owner = owner_member(session, member_id)
     authorize(session, principal, owner, DataKind.PAY, record="rank-progress", reason=reason)
     day = on or utcnow().date()
-    own = line_progress(session, owner.member_id, day)[0]  # depth 0: the member alone
+    (own,) = line_progress(session, owner.member_id, day, upline=False)
     return RankProgressOut(
         member_id=own.member_id,
         period=Period.containing(day).key,
