@@ -23,6 +23,7 @@ from fairtree.store.models import (
     PlanVersion,
     Product,
 )
+from fairtree.store.repositories.orders import record_order
 
 PLAN_YAML = """\
 plan: {name: tiny unilevel}
@@ -155,18 +156,12 @@ def post_order(
         currency="USD",
         returns_order_id=original,
     )
-    session.add(order)
-    session.flush()
-    session.add(
-        OrderLine(
-            order_id=order.id,
-            line_no=1,
-            product_id=product,
-            quantity=1,
-            unit_price=800,
-            pv=parse_points(pv),
-            bv=parse_points(bv),
-        )
+    line = OrderLine(
+        line_no=1,
+        product_id=product,
+        quantity=1,
+        unit_price=800,
+        pv=parse_points(pv),
+        bv=parse_points(bv),
     )
-    session.flush()
-    return order
+    return record_order(session, order, [line])

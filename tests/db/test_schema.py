@@ -11,6 +11,7 @@ from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from fairtree.engine.order_rollup import TOTAL_COLUMNS
 from fairtree.store.migrate import current_revision, downgrade, upgrade
 from fairtree.store.models import Base, Customer, GenealogyRecord, Member, Order
 
@@ -56,6 +57,12 @@ def _member(member_id: str, **overrides: object) -> Member:
     return Member(**values)
 
 
+def _derived(member_pk: int, day: date) -> dict[str, object]:
+    """The derived order columns, filled so that only the constraint under test fails."""
+    totals = dict.fromkeys(TOTAL_COLUMNS, 0)
+    return {"credited_member_id": member_pk, "counts_on": day, **totals}
+
+
 def test_an_order_needs_exactly_one_buyer(session: Session) -> None:
     member = _member("M1")
     session.add(member)
@@ -73,6 +80,7 @@ def test_an_order_needs_exactly_one_buyer(session: Session) -> None:
         buyer_customer_id=customer.id,
         country="US",
         currency="USD",
+        **_derived(member.id, date(2026, 2, 1)),
     )
     session.add(both)
     with pytest.raises(IntegrityError, match="exactly_one_buyer"):
@@ -91,6 +99,7 @@ def test_a_return_must_point_at_an_order(session: Session) -> None:
             buyer_member_id=member.id,
             country="US",
             currency="USD",
+            **_derived(member.id, date(2026, 2, 1)),
         )
     )
     with pytest.raises(IntegrityError, match="return_points_at_order"):

@@ -24,6 +24,7 @@ from fairtree.services.contacts import ContactFields
 from fairtree.store.database import make_engine, session_scope
 from fairtree.store.migrate import upgrade
 from fairtree.store.models import Company, Member, Order, OrderLine, Product
+from fairtree.store.repositories.orders import record_order
 
 pytestmark = pytest.mark.browser
 
@@ -61,10 +62,8 @@ def _seed(url: str) -> None:
         session.flush()
         order = Order(order_id="O1", kind="order", placed_on=date(2026, 3, 3),
                       buyer_member_id=member.id, country="US", currency="USD")  # fmt: skip
-        session.add(order)
-        session.flush()
-        session.add(OrderLine(order_id=order.id, line_no=1, product_id=product.id, quantity=2,
-                              unit_price=2000, pv=2500, bv=2000))  # fmt: skip
+        record_order(session, order, [OrderLine(line_no=1, product_id=product.id, quantity=2,
+                                                unit_price=2000, pv=2500, bv=2000)])  # fmt: skip
         for name, consent in (("Ann Optin", "opted_in"), ("Bob Nocontact", "do_not_contact"),
                               ("Cat Unknown", "unknown")):  # fmt: skip
             fields = ContactFields(name=name, email=f"{name.split()[0].lower()}@example.test",

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from fairtree.dataset.arrays import Rows
+from fairtree.engine.order_rollup import LineFacts, order_totals
 from fairtree.simulation.synth_network import NetworkKnobs, generate_members, month_bounds
 from fairtree.store.models import Company, PlanVersion, Product
 from fairtree.store.repositories.bulk_load import (
@@ -104,6 +105,20 @@ def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarr
             order_ids = np.arange(1, orders + 1, dtype=np.int64)
             day = rng.integers(0, 31, size=orders)
             placed = (np.datetime64(MONTH, "D") + day).astype(str).astype(object)
+            quantity = rng.integers(1, 4, size=orders)
+            totals = order_totals(
+                LineFacts(
+                    order=order_ids - 1,
+                    quantity=quantity,
+                    unit_price=np.full(orders, 4000, dtype=np.int64),
+                    pv=np.full(orders, 2500, dtype=np.int64),
+                    bv=np.full(orders, 2000, dtype=np.int64),
+                    commissionable=np.ones(orders, dtype=bool),
+                    retail_margin=np.full(orders, 1000, dtype=np.int64),
+                ),
+                is_return=np.zeros(orders, dtype=bool),
+                from_customer=np.zeros(orders, dtype=bool),
+            )
             rows.append(
                 Rows(
                     "orders",
@@ -115,6 +130,9 @@ def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarr
                         "buyer_member_id": buyer,
                         "country": np.full(orders, "US", dtype=object),
                         "currency": np.full(orders, "USD", dtype=object),
+                        "credited_member_id": buyer,
+                        "counts_on": placed,
+                        **totals,
                     },
                 )
             )
@@ -125,7 +143,7 @@ def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarr
                         "order_id": order_ids,
                         "line_no": np.ones(orders, dtype=np.int64),
                         "product_id": np.ones(orders, dtype=np.int64),
-                        "quantity": rng.integers(1, 4, size=orders),
+                        "quantity": quantity,
                         "unit_price": np.full(orders, 4000, dtype=np.int64),
                         "pv": np.full(orders, 2500, dtype=np.int64),
                         "bv": np.full(orders, 2000, dtype=np.int64),

@@ -24,6 +24,7 @@ from fairtree.dataset.network import Network
 from fairtree.dataset.problems import LineNumbers, Problems
 from fairtree.dataset.sales import Catalogue, Customers
 from fairtree.dataset.schema import ORDER_LINES, ORDERS
+from fairtree.engine.order_rollup import LineFacts, order_totals
 
 
 @dataclass
@@ -33,6 +34,8 @@ class Orders:
     exponents: np.ndarray
     returns: np.ndarray  # row index of the order a return reverses, else -1
     rows: Rows
+    is_return: np.ndarray
+    from_customer: np.ndarray
     usable: bool = True
 
 
@@ -124,6 +127,8 @@ def check_orders(
         "placed_on",
         "a return is dated before the order it reverses",
     )
+    owner = take(customers.owner, customer, -1)
+    placed_text = table["placed_on"]
     rows = Rows(
         "orders",
         {
@@ -137,9 +142,11 @@ def check_orders(
             "currency": table["currency"],
             "party_id": nullable_ids(party),
             "returns_order_id": nullable_ids(target),
+            "credited_member_id": np.where(member >= 0, member, owner) + 1,
+            "counts_on": pc.if_else(pa.array(known), placed_text.take(pa.array(safe)), placed_text),
         },
     )
-    return Orders(ids, table["country"], exponents, target, rows)
+    return Orders(ids, table["country"], exponents, target, rows, is_return, customer >= 0)
 
 
 def check_order_lines(
@@ -236,3 +243,20 @@ def _check_returned_quantities(
         "quantity",
         "returns more units of this product than the order bought",
     )
+
+
+def add_order_totals(orders: Orders, line_rows: Rows, catalogue: Catalogue) -> None:
+    """Store each order's totals (``order_rollup.order_totals``); the dataset is checked."""
+    product = np.asarray(line_rows.columns["product_id"]) - 1
+    products = catalogue.rows.columns
+    margin = np.asarray(products["retail_price"]) - np.asarray(products["member_price"])
+    lines = LineFacts(
+        order=np.asarray(line_rows.columns["order_id"]) - 1,
+        quantity=np.asarray(line_rows.columns["quantity"]),
+        unit_price=np.asarray(line_rows.columns["unit_price"]),
+        pv=np.asarray(line_rows.columns["pv"]),
+        bv=np.asarray(line_rows.columns["bv"]),
+        commissionable=np.asarray(products["commissionable"])[product],
+        retail_margin=margin[product],
+    )
+    orders.rows.columns.update(order_totals(lines, orders.is_return, orders.from_customer))

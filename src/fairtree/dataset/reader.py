@@ -14,7 +14,7 @@ from fairtree.dataset import schema
 from fairtree.dataset.arrays import Rows
 from fairtree.dataset.csvio import read_csv
 from fairtree.dataset.network import CompanySettings, Network, check_company, check_members
-from fairtree.dataset.orders import check_order_lines, check_orders
+from fairtree.dataset.orders import add_order_totals, check_order_lines, check_orders
 from fairtree.dataset.problems import LineNumbers, Problems
 from fairtree.dataset.sales import Customers, check_customers, check_parties, check_products
 
@@ -78,6 +78,7 @@ def read_dataset(folder: Path) -> ParsedDataset:
     line_rows = check_order_lines(*get(schema.ORDER_LINES), orders, catalogue, problems)
     plan = _read_plan(folder, problems)
     problems.raise_if_any()
+    add_order_totals(orders, line_rows, catalogue)
     assert company is not None  # a missing or bad company.csv is a problem raised above
     tables = [
         network.rows,

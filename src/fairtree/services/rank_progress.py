@@ -27,6 +27,7 @@ from fairtree.services.close import plan_document
 from fairtree.store.models import Member, Order, OrderLine, Product
 from fairtree.store.repositories import engine_arrays, runs
 from fairtree.store.repositories import running_volumes as volumes
+from fairtree.store.repositories.orders import record_order
 
 
 @dataclass(frozen=True)
@@ -96,15 +97,13 @@ def post_order(
         country=member.country,
         currency=products[lines[0].sku].currency,
     )
-    session.add(order)
-    session.flush()
     plan = plan_on(session, placed_on)
     volume = 0
+    rows = []
     for number, line in enumerate(lines, start=1):
         product = products[line.sku]
-        session.add(
+        rows.append(
             OrderLine(
-                order_id=order.id,
                 line_no=number,
                 product_id=product.id,
                 quantity=line.quantity,
@@ -116,7 +115,7 @@ def post_order(
         if product.commissionable:
             per_unit = product.pv if plan.volumes.pv_from == "pv" else product.bv
             volume += line.quantity * per_unit
-    session.flush()
+    record_order(session, order, rows)
     if volume:
         period = period_of(session, placed_on)
         period_plan = plan_on(session, period.start)

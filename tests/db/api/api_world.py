@@ -40,6 +40,7 @@ from fairtree.store.models import (
     PlanVersion,
     Product,
 )
+from fairtree.store.repositories.orders import record_order
 
 PASSWORD = "correct horse battery"
 PLAN_TEXT = """\
@@ -129,19 +130,10 @@ def _add_sales(session: Session, pks: dict[str, int]) -> None:
         (_order("OC1", None, customers["CT1"].id, march), 1),  # T's customer: 20 PV to T
     ]
     for order, quantity in orders:
-        session.add(order)
-        session.flush()
-        session.add(
-            OrderLine(
-                order_id=order.id,
-                line_no=1,
-                product_id=product.id,
-                quantity=quantity,
-                unit_price=2000,
-                pv=2000,
-                bv=1500,
-            )
+        line = OrderLine(
+            line_no=1, product_id=product.id, quantity=quantity, unit_price=2000, pv=2000, bv=1500
         )
+        record_order(session, order, [line])
     original = orders[0][0]
     refund = Order(
         order_id="RT1",
@@ -152,20 +144,10 @@ def _add_sales(session: Session, pks: dict[str, int]) -> None:
         currency="USD",
         returns_order_id=original.id,
     )
-    session.add(refund)
-    session.flush()
-    session.add(
-        OrderLine(
-            order_id=refund.id,
-            line_no=1,
-            product_id=product.id,
-            quantity=1,
-            unit_price=2000,
-            pv=2000,
-            bv=1500,
-        )
-    )  # T returns one unit: 60 + 20 - 20 = 60 PV in March
-    session.flush()
+    line = OrderLine(
+        line_no=1, product_id=product.id, quantity=1, unit_price=2000, pv=2000, bv=1500
+    )
+    record_order(session, refund, [line])  # T returns one unit: 60 + 20 - 20 = 60 PV in March
 
 
 @cache

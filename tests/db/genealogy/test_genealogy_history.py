@@ -14,6 +14,7 @@ from fairtree.periods import Period
 from fairtree.services.downline import DownlineNode, downline_as_of, downline_report, sponsor_as_of
 from fairtree.services.genealogy import move, terminate
 from fairtree.store.models import Customer, Member, Order, OrderLine, Product
+from fairtree.store.repositories.orders import record_order
 
 MAR_1 = date(2026, 3, 1)
 APR_1 = date(2026, 4, 1)
@@ -138,20 +139,8 @@ def _order(
         currency="USD",
         returns_order_id=reverses,
     )
-    session.add(order)
-    session.flush()
-    session.add(
-        OrderLine(
-            order_id=order.id,
-            line_no=1,
-            product_id=product.id,
-            quantity=2,
-            unit_price=800,
-            pv=pv,
-            bv=pv,
-        )
-    )
-    session.flush()
+    line = OrderLine(line_no=1, product_id=product.id, quantity=2, unit_price=800, pv=pv, bv=pv)
+    record_order(session, order, [line])
 
 
 def _flatten(node: DownlineNode) -> dict[str, tuple[int, str, int, int]]:

@@ -1,5 +1,10 @@
 """Orders, their lines, and parties. Orders are facts: a return is a new order of kind
-``return`` that points at the order it reverses; nothing is edited afterwards."""
+``return`` that points at the order it reverses; nothing is edited afterwards.
+
+Each order also carries its totals as the engine reads them
+(``engine.order_rollup.order_totals``), derived from its lines once, when it is recorded:
+a period close then reads one row per order and no lines.
+"""
 
 from __future__ import annotations
 
@@ -73,6 +78,13 @@ class Order(Base):
             sqlite_where=text("returns_order_id IS NOT NULL"),
             postgresql_where=text("returns_order_id IS NOT NULL"),
         ),
+        # A return counts in its order's period: the close finds returns by counts_on.
+        Index(
+            None,
+            "counts_on",
+            sqlite_where=text("kind = 'return'"),
+            postgresql_where=text("kind = 'return'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,11 +97,19 @@ class Order(Base):
     currency: Mapped[str] = mapped_column(String(3))
     party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
     returns_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    # Derived from the lines when the order is recorded (order_rollup.order_totals), never edited.
+    credited_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    counts_on: Mapped[date] = mapped_column(Date)  # a return: the date of its order
+    total_pv: Mapped[int] = mapped_column(BigInteger)  # signed, commissionable lines
+    total_bv: Mapped[int] = mapped_column(BigInteger)
+    total_sales: Mapped[int] = mapped_column(BigInteger)
+    total_other_sales: Mapped[int] = mapped_column(BigInteger)  # non-commissionable lines
+    total_retail_margin: Mapped[int] = mapped_column(BigInteger)  # customer orders only
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.line_no", lazy="raise"
     )
-    buyer_member: Mapped[Member | None] = relationship(lazy="raise")
+    buyer_member: Mapped[Member | None] = relationship(foreign_keys=[buyer_member_id], lazy="raise")
     buyer_customer: Mapped[Customer | None] = relationship(lazy="raise")
     reverses: Mapped[Order | None] = relationship(remote_side=[id], lazy="raise")
 

@@ -1,9 +1,10 @@
 """Load a period's network and orders straight into engine arrays (set-based).
 
-Plain SELECTs (members, orders, order lines, parties), read column-wise into numpy:
-PostgreSQL streams each with ``COPY (SELECT ...) TO STDOUT`` into Arrow's CSV reader,
-SQLite through one raw cursor fetch. Line amounts are summed per order in numpy
-(``add.reduceat`` over lines sorted by order), so no GROUP BY and no ORM objects.
+Plain SELECTs (members, orders, parties), read column-wise into numpy: PostgreSQL
+streams each with ``COPY (SELECT ...) TO STDOUT`` into Arrow's CSV reader, SQLite
+through one raw cursor fetch. Each order row already carries its signed totals
+(``engine.order_rollup.order_totals``, derived when it was recorded), so no lines, no
+joins, no GROUP BY and no ORM objects: one row per member and one per order.
 
 The network is the genealogy as it stood on the period's last day (genealogy_history).
 An order counts in the period its date falls in; a return counts in the period of the
@@ -36,36 +37,28 @@ WHERE m.joined_on <= :last_day
 ORDER BY m.id
 """
 
-# Orders dated in the period, then returns of orders dated in the period (which take
-# the date of the order they reverse).
-_ORDERS_SQL = """
-SELECT o.id, o.order_id, COALESCE(o.buyer_member_id, c.member_id, -1),
-       CASE WHEN o.buyer_customer_id IS NULL THEN 0 ELSE 1 END, o.placed_on, 1,
-       COALESCE(o.party_id, -1)
-FROM orders o LEFT JOIN customers c ON c.id = o.buyer_customer_id
-WHERE o.kind = 'order' AND o.placed_on >= :start AND o.placed_on < :end
-  AND o.id <= :through
+# Orders dated in the period, then returns of orders dated in the period (their counts_on
+# is the date of the order they reverse). Totals are stored signed on each order
+# (engine.order_rollup.order_totals), so no lines are read. Rows come in id order per
+# part; the caller sorts once.
+_ORDER_FIELDS = """id, order_id, credited_member_id,
+       CASE WHEN buyer_customer_id IS NULL THEN 0 ELSE 1 END, counts_on,
+       COALESCE(party_id, -1), total_pv, total_bv, total_sales, total_other_sales,
+       total_retail_margin"""
+_ORDERS_SQL = f"""
+SELECT {_ORDER_FIELDS} FROM orders
+WHERE kind = 'order' AND placed_on >= :start AND placed_on < :end AND id <= :through
 UNION ALL
-SELECT r.id, r.order_id, COALESCE(r.buyer_member_id, c.member_id, -1),
-       CASE WHEN r.buyer_customer_id IS NULL THEN 0 ELSE 1 END, o.placed_on, -1,
-       COALESCE(r.party_id, o.party_id, -1)
-FROM orders o JOIN orders r ON r.returns_order_id = o.id
-LEFT JOIN customers c ON c.id = r.buyer_customer_id
-WHERE o.placed_on >= :start AND o.placed_on < :end AND r.id <= :through
-ORDER BY 1
-"""
+SELECT {_ORDER_FIELDS} FROM orders
+WHERE kind = 'return' AND counts_on >= :start AND counts_on < :end AND id <= :through
+"""  # noqa: S608 - constant text, parameters bound
 
-# Lines of every order with an id in [lo, hi]; the caller keeps those of its orders.
-_LINES_SQL = """
-SELECT l.order_id,
-       CASE WHEN p.commissionable THEN l.quantity * l.pv ELSE 0 END,
-       CASE WHEN p.commissionable THEN l.quantity * l.bv ELSE 0 END,
-       CASE WHEN p.commissionable THEN l.quantity * l.unit_price ELSE 0 END,
-       CASE WHEN p.commissionable THEN 0 ELSE l.quantity * l.unit_price END,
-       l.quantity * (p.retail_price - p.member_price)
-FROM order_lines l JOIN products p ON p.id = l.product_id
-WHERE l.order_id >= :lo AND l.order_id <= :hi
-ORDER BY l.order_id
+# A return without a party of its own belongs to its order's party.
+_RETURN_PARTIES_SQL = """
+SELECT r.id, o.party_id FROM orders r JOIN orders o ON o.id = r.returns_order_id
+WHERE r.kind = 'return' AND r.counts_on >= :start AND r.counts_on < :end
+  AND r.id <= :through AND r.party_id IS NULL AND o.party_id IS NOT NULL
+ORDER BY r.id
 """
 
 _INT, _TEXT, _DATE = "int", "text", "date"
@@ -84,21 +77,19 @@ _ORDER_COLUMNS = {
     "buyer": _INT,
     "from_customer": _INT,
     "placed_on": _DATE,
-    "sign": _INT,
     "party_id": _INT,
+    "pv": _INT,
+    "bv": _INT,
+    "sales": _INT,
+    "other": _INT,
+    "margin": _INT,
 }
-# Only the parties the period's orders (and returns of them) belong to: a later party's
-# consultant may not have joined yet, and is no part of this period's network.
+_RETURN_PARTY_COLUMNS = {"id": _INT, "party_id": _INT}
+# The parties the period's orders belong to (ids found in the loaded orders): a later
+# party's consultant may not have joined yet, and is no part of this period's network.
 _PARTIES_SQL = """
 SELECT id, party_id, consultant_member_id, COALESCE(host_member_id, -1), held_on
-FROM parties
-WHERE id IN (
-    SELECT o.party_id FROM orders o
-    WHERE o.party_id IS NOT NULL AND o.placed_on >= :start AND o.placed_on < :end
-    UNION
-    SELECT r.party_id FROM orders o JOIN orders r ON r.returns_order_id = o.id
-    WHERE r.party_id IS NOT NULL AND o.placed_on >= :start AND o.placed_on < :end
-)
+FROM parties WHERE id >= :lo AND id <= :hi
 ORDER BY id
 """
 _PARTY_COLUMNS = {
@@ -107,14 +98,6 @@ _PARTY_COLUMNS = {
     "consultant": _INT,
     "host_member": _INT,
     "held_on": _DATE,
-}
-_LINE_COLUMNS = {
-    "order_id": _INT,
-    "pv": _INT,
-    "bv": _INT,
-    "sales": _INT,
-    "other": _INT,
-    "margin": _INT,
 }
 _ARROW_TYPES = {_INT: pa.int64(), _TEXT: pa.string(), _DATE: pa.date32()}
 _POSITIONS = {"L": 0, "R": 1}
@@ -243,33 +226,16 @@ def load_members(session: Session, period: Period) -> tuple[Members, np.ndarray]
     return members, db_ids
 
 
-def _line_sums(session: Session, order_db_ids: np.ndarray) -> dict[str, np.ndarray]:
-    """Per order (aligned with ``order_db_ids``, sorted): summed line figures."""
-    sums = {name: np.zeros(order_db_ids.size, dtype=np.int64) for name in _LINE_COLUMNS}
-    if order_db_ids.size == 0:
-        return sums
-    params = {"lo": int(order_db_ids[0]), "hi": int(order_db_ids[-1])}
-    lines = read_columns(session, _LINES_SQL, params, _LINE_COLUMNS)
-    where = np.clip(np.searchsorted(order_db_ids, lines["order_id"]), 0, order_db_ids.size - 1)
-    keep = order_db_ids[where] == lines["order_id"]
-    if not keep.any():
-        return sums
-    owner = where[keep]
-    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-    for name in _LINE_COLUMNS:
-        if name != "order_id":
-            sums[name][owner[starts]] = np.add.reduceat(lines[name][keep], starts)
-    return sums
-
-
 def load_parties(
-    session: Session, period: Period, member_db_ids: np.ndarray
+    session: Session, party_db_ids: np.ndarray, member_db_ids: np.ndarray
 ) -> tuple[Parties | None, np.ndarray]:
-    """The period's parties (few rows), consultants and member hosts as member rows."""
-    params = {"start": period.start, "end": period.end}
+    """The parties with the given database ids (sorted, unique), hosts as member rows."""
+    if party_db_ids.size == 0:
+        return None, party_db_ids
+    params = {"lo": int(party_db_ids[0]), "hi": int(party_db_ids[-1])}
     cols = read_columns(session, _PARTIES_SQL, params, _PARTY_COLUMNS)
-    if cols["id"].size == 0:
-        return None, cols["id"]
+    keep = np.isin(cols["id"], party_db_ids)
+    cols = {name: column[keep] for name, column in cols.items()}
     ids = cols["party_id"]
     parties = Parties(
         ids=ids,
@@ -281,32 +247,44 @@ def load_parties(
 
 
 def load_orders(
-    session: Session,
-    period: Period,
-    member_db_ids: np.ndarray,
-    through_id: int = NO_LIMIT,
-    party_db_ids: np.ndarray | None = None,
-) -> tuple[Orders, np.ndarray]:
-    """Orders (and returns, negative) whose effective date falls in the period."""
+    session: Session, period: Period, member_db_ids: np.ndarray, through_id: int = NO_LIMIT
+) -> tuple[Orders, np.ndarray, Parties | None]:
+    """Orders (and returns, negative) whose period is ``period``, with their parties."""
     params = {"start": period.start, "end": period.end, "through": through_id}
     cols = read_columns(session, _ORDERS_SQL, params, _ORDER_COLUMNS)
-    order_db_ids = cols["id"]
-    sums = _line_sums(session, order_db_ids)
-    sign, ids = cols["sign"], cols["order_id"]
+    if cols["id"].size > 1 and not bool(np.all(cols["id"][1:] > cols["id"][:-1])):
+        by_id = np.argsort(cols["id"], kind="stable")
+        cols = {name: column[by_id] for name, column in cols.items()}
+    order_db_ids, ids = cols["id"], cols["order_id"]
+    party_ids = _with_return_parties(session, params, order_db_ids, cols["party_id"])
+    party_db_ids = np.unique(party_ids[party_ids >= 0])
+    parties, party_db_ids = load_parties(session, party_db_ids, member_db_ids)
     from_customer = cols["from_customer"].astype(bool)
     orders = Orders(
         ids=ids,
         buyer=_index_of(member_db_ids, cols["buyer"], "buyer", ids),
         from_customer=from_customer,
         placed_on=cols["placed_on"],
-        pv=sign * sums["pv"],
-        bv=sign * sums["bv"],
-        sales=sign * sums["sales"],
-        noncommissionable_sales=sign * sums["other"],
-        retail_margin=np.where(from_customer, sign * sums["margin"], 0),
-        party=_party_index(cols["party_id"], party_db_ids),
+        pv=cols["pv"],
+        bv=cols["bv"],
+        sales=cols["sales"],
+        noncommissionable_sales=cols["other"],
+        retail_margin=cols["margin"],
+        party=_party_index(party_ids, party_db_ids),
     )
-    return orders, order_db_ids
+    return orders, order_db_ids, parties
+
+
+def _with_return_parties(
+    session: Session, params: dict[str, Any], order_db_ids: np.ndarray, party_ids: np.ndarray
+) -> np.ndarray:
+    """Party ids with returns that name none taking their order's party."""
+    found = read_columns(session, _RETURN_PARTIES_SQL, params, _RETURN_PARTY_COLUMNS)
+    if found["id"].size == 0:
+        return party_ids
+    out = party_ids.copy()
+    out[np.searchsorted(order_db_ids, found["id"])] = found["party_id"]
+    return out
 
 
 def _party_index(party_ids: np.ndarray, party_db_ids: np.ndarray | None) -> np.ndarray:
@@ -323,6 +301,5 @@ def load_period_facts(
     members, member_db_ids = load_members(session, period)
     if not placement:
         members = Members(members.ids, members.sponsor, members.joined_on, members.status)
-    parties, party_db_ids = load_parties(session, period, member_db_ids)
-    orders, order_db_ids = load_orders(session, period, member_db_ids, through_id, party_db_ids)
+    orders, order_db_ids, parties = load_orders(session, period, member_db_ids, through_id)
     return PeriodFacts(EngineInput(members, orders, parties), member_db_ids, order_db_ids)
