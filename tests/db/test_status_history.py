@@ -13,7 +13,6 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from conftest import postgres_admin_url
 from fairtree.engine.inputs import STATUS_CODES
 from fairtree.periods import Period
 from fairtree.services.close import close_period
@@ -115,18 +114,18 @@ VALUES (1, NULL, '2026-01-01', NULL, 'import', 'x'),
 
 
 @pytest.fixture
-def empty_url(backend: str, tmp_path) -> Iterator[str]:
-    """A new, empty database of the backend under test."""
-    if backend == "sqlite":
+def empty_url(db_url: str, tmp_path) -> Iterator[str]:
+    """A new, empty database of the backend under test (next to the test database)."""
+    if make_url(db_url).get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'backfill.sqlite3'}"
         return
     name = f"fairtree_backfill_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
-    admin = create_engine(postgres_admin_url(), isolation_level="AUTOCOMMIT")
+    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(postgres_admin_url()).set(database=name).render_as_string(False)
+        yield make_url(db_url).set(database=name).render_as_string(False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
