@@ -126,15 +126,27 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 def empty_all_tables(engine: Engine) -> None:
-    """Delete every row of every table fairtree knows (children first)."""
+    """Delete every row of every table fairtree knows (children first).
+
+    The guard triggers refuse deleting finalized runs; PostgreSQL's TRUNCATE fires no
+    DELETE trigger, and on SQLite the triggers are dropped and created again in the same
+    transaction.
+    """
     tables = list(reversed(Base.metadata.sorted_tables))
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             names = ", ".join(f'"{table.name}"' for table in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+            return
+        triggers = connection.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        ).all()
+        for name, _ in triggers:
+            connection.execute(text(f'DROP TRIGGER "{name}"'))
+        for table in tables:
+            connection.execute(table.delete())
+        for _, sql in triggers:
+            connection.execute(text(sql))
 
 
 @pytest.fixture

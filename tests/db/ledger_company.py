@@ -105,6 +105,7 @@ def seed_company(session: Session, orders: bool = True) -> Company:
                 member_id=member.id,
                 sponsor_id=member.sponsor_id,
                 valid_from=date(2026, 1, 1),
+                status="active",
                 reason="test",
                 actor="test",
             )

@@ -114,8 +114,20 @@ def test_the_database_refuses_a_second_finalized_run(session: Session) -> None:
     original = session.get(CommissionRun, run_id)
     copy = {c.name: getattr(original, c.name) for c in CommissionRun.__table__.columns}
     copy.pop("id")
-    with pytest.raises(IntegrityError), session.begin_nested():
-        session.execute(CommissionRun.__table__.insert().values(**copy))
+    # A run starts as a draft (the guard trigger refuses inserting it finalized); making
+    # the copy finalized then collides with the partial unique index.
+    copy.update(status="draft", finalized_at=None)
+    runs_table = CommissionRun.__table__
+    with (
+        pytest.raises(IntegrityError, match=r"uq_commission_runs_finalized|UNIQUE"),
+        session.begin_nested(),
+    ):
+        inserted = session.execute(runs_table.insert().values(**copy)).inserted_primary_key
+        session.execute(
+            runs_table.update()
+            .where(runs_table.c.id == inserted[0])
+            .values(status="finalized", finalized_at=original.finalized_at)
+        )
 
 
 def test_an_unbalanced_transaction_is_refused(session: Session) -> None:
@@ -189,15 +201,15 @@ def test_carry_values_of_the_last_finalized_run_come_back_as_carry_in(session: S
     from fairtree.services.close import carry_in_for
 
     company = seed_company(session)
-    close_period(session, "2026-03")
-    run_id = finalize_run(session, "2026-03")
+    draft = close_period(session, "2026-03")
     ids = np.array([member_db_id(session, n) for n in "ABCD"], dtype=np.int64)
-    runs.insert_carry_values(
+    runs.insert_carry_values(  # into the draft: a finalized run takes no more rows
         session,
-        run_id,
+        draft.run_id,
         ids,
         {"binary.left": np.array([0, 250, 0, 75]), "binary.right": np.zeros(4, dtype=np.int64)},
     )
+    finalize_run(session, "2026-03")
     carry = carry_in_for(session, company, Period.parse("2026-04"), ids)
     assert carry.highest_rank.tolist() == [2, 0, 1, 1]  # silver, none, bronze, bronze
     assert {k: v.tolist() for k, v in carry.values.items()} == {"binary.left": [0, 250, 0, 75]}

@@ -58,7 +58,7 @@ def test_adjustments_are_posted_once(session: Session) -> None:
 
 def test_a_return_after_payout_is_clawed_back_and_carried(session: Session) -> None:
     march = finalized_march(session)
-    batch = create_batch(session, "2026-03", minimum_payout=0, rates={})
+    batch = create_batch(session, "2026-03", minimum_payout=0)
     items = [row.id for row in store.batch_items(session, batch.batch_id)]
     mark_items(session, "2026-03", items, paid=True)
     post_order(session, "R-D", "D", date(2026, 4, 5), "50", "40", returns="O-D")

@@ -67,18 +67,25 @@ def test_round_trip_of_a_matrix_company_without_parties_or_plan(
 def test_import_opens_one_current_history_row_per_member(session: Session, make_dataset) -> None:
     import_dataset(session, make_dataset())
     rows = session.execute(
-        select(Member.member_id, GenealogyRecord.valid_from, GenealogyRecord.valid_to)
+        select(
+            Member.member_id,
+            GenealogyRecord.valid_from,
+            GenealogyRecord.valid_to,
+            GenealogyRecord.status,
+        )
         .join(GenealogyRecord, GenealogyRecord.member_id == Member.id)
-        .order_by(Member.id)
+        .order_by(Member.id, GenealogyRecord.valid_from)
     ).all()
-    assert [(m, f) for m, f, _ in rows] == [
-        ("M1", date(2026, 1, 1)),
-        ("M2", date(2026, 1, 5)),
-        ("M3", date(2026, 1, 6)),
-        ("M4", date(2026, 1, 10)),
-        ("M6", date(2026, 1, 8)),
+    # M3 (inactive since February) and M4 (terminated since March) were active before.
+    assert [tuple(row) for row in rows] == [
+        ("M1", date(2026, 1, 1), None, "active"),
+        ("M2", date(2026, 1, 5), None, "active"),
+        ("M3", date(2026, 1, 6), date(2026, 2, 1), "active"),
+        ("M3", date(2026, 2, 1), None, "inactive"),
+        ("M4", date(2026, 1, 10), date(2026, 3, 1), "active"),
+        ("M4", date(2026, 3, 1), None, "terminated"),
+        ("M6", date(2026, 1, 8), None, "active"),
     ]
-    assert {to for _, _, to in rows} == {None}
     m4 = session.scalars(select(Member).where(Member.member_id == "M4")).one()
     m6 = session.scalars(select(Member).where(Member.member_id == "M6")).one()
     assert m4.sponsor_id == m6.id  # a sponsor listed after the member is resolved

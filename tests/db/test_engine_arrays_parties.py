@@ -29,6 +29,7 @@ def _join_late_member(session, name: str, sponsor: str, joined: date) -> int:
             member_id=member.id,
             sponsor_id=member.sponsor_id,
             valid_from=joined,
+            status="active",
             reason="test",
             actor="test",
         )

@@ -111,7 +111,11 @@ def test_a_member_has_at_most_one_current_history_row(session: Session) -> None:
     session.add(member)
     session.flush()
     first = GenealogyRecord(
-        member_id=member.id, valid_from=date(2026, 1, 5), reason="enroll", actor="system"
+        member_id=member.id,
+        valid_from=date(2026, 1, 5),
+        status="active",
+        reason="enroll",
+        actor="system",
     )
     session.add(first)
     session.flush()
@@ -119,7 +123,11 @@ def test_a_member_has_at_most_one_current_history_row(session: Session) -> None:
     first.valid_to = date(2026, 3, 1)
     session.add(
         GenealogyRecord(
-            member_id=member.id, valid_from=date(2026, 3, 1), reason="move", actor="admin"
+            member_id=member.id,
+            valid_from=date(2026, 3, 1),
+            status="active",
+            reason="move",
+            actor="admin",
         )
     )
     session.flush()
@@ -130,7 +138,11 @@ def test_a_member_has_at_most_one_current_history_row(session: Session) -> None:
     # ... a second open row is not.
     session.add(
         GenealogyRecord(
-            member_id=member.id, valid_from=date(2026, 4, 1), reason="move", actor="admin"
+            member_id=member.id,
+            valid_from=date(2026, 4, 1),
+            status="active",
+            reason="move",
+            actor="admin",
         )
     )
     with pytest.raises(

@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from fairtree.cli.main import app
+from fairtree.cli.output import print_problems
+from fairtree.errors import ValidationError
 from fairtree.money import format_amount, format_points
 from fairtree.services.close import close_period, finalize_run
 from fairtree.services.review import RunReview, review_run
@@ -17,20 +19,42 @@ from fairtree.store.database import make_engine, session_scope
 ACTIONS = ("review", "finalize")
 
 
+def parse_rate_options(pairs: list[str]) -> dict[str, str]:
+    """``EUR=0.9215`` pairs as a currency -> Decimal string mapping (checked by the service)."""
+    rates = {}
+    for pair in pairs:
+        currency, _, rate = pair.partition("=")
+        if not rate:
+            raise typer.BadParameter(f"rate {pair!r} must look like EUR=0.9215")
+        rates[currency.strip().upper()] = rate.strip()
+    return rates
+
+
 @app.command()
 def close(
     action_or_period: Annotated[
         str, typer.Argument(help="PERIOD to close into a draft, or `review` / `finalize`.")
     ],
     period: Annotated[str | None, typer.Argument(help="PERIOD after review/finalize.")] = None,
+    rate: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="With finalize: exchange rate from the plan currency, e.g. --rate EUR=0.9215; "
+            "one for every currency members are paid in. Stored with the run; payouts "
+            "convert at it."
+        ),
+    ] = None,
 ) -> None:
     """Close a period: `close PERIOD` writes the draft run (replacing an earlier draft),
-    `close review PERIOD` shows totals and anomalies, `close finalize PERIOD` makes it final."""
+    `close review PERIOD` shows totals and anomalies, `close finalize PERIOD [--rate
+    EUR=0.92 ...]` makes it final with its exchange-rate snapshot."""
     console = Console()
     action = action_or_period if action_or_period in ACTIONS else "draft"
     key = period if action in ACTIONS else action_or_period
     if key is None:
         raise typer.BadParameter(f"`close {action}` needs a PERIOD, e.g. 2026-03")
+    if rate and action != "finalize":
+        raise typer.BadParameter("--rate belongs to `close finalize PERIOD`")
     engine = make_engine()
     try:
         if action == "draft":
@@ -42,8 +66,12 @@ def close(
                 f"{result.adjustments:,} adjustments, digest {result.digest[:16]}"
             )
         elif action == "finalize":
-            with session_scope(engine) as session:
-                run_id = finalize_run(session, key)
+            try:
+                with session_scope(engine) as session:
+                    run_id = finalize_run(session, key, parse_rate_options(rate or []))
+            except ValidationError as error:
+                print_problems(error)
+                raise typer.Exit(1) from None
             console.print(f"{key}: run {run_id} is finalized and posted to the ledger")
         else:
             with session_scope(engine) as session:
@@ -60,6 +88,9 @@ def print_review(console: Console, review: RunReview) -> None:
         f"{format_points(review.total_bv)} = {review.payout_share_of_bv:.2%}; adjustments "
         f"{format_amount(review.total_adjustments, money)} {money}"
     )
+    if review.rates:
+        listed = ", ".join(f"{target} {rate}" for target, rate in review.rates.items())
+        console.print(f"exchange rates per 1 {money}: {listed}")
     table = Table("bonus", "kind", "pool", "paid", "breakage", "share of BV")
     for bonus in review.bonuses:
         table.add_row(

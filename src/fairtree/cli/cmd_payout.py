@@ -18,32 +18,18 @@ payout_app = typer.Typer(help="Payout batches: create, export, mark paid or fail
 app.add_typer(payout_app, name="payout")
 
 
-def _rates(pairs: list[str]) -> dict[str, str]:
-    rates = {}
-    for pair in pairs:
-        currency, _, rate = pair.partition("=")
-        if not rate:
-            raise typer.BadParameter(f"rate {pair!r} must look like EUR=0.9215")
-        rates[currency.strip().upper()] = rate.strip()
-    return rates
-
-
 @payout_app.command("create")
 def create(
     period: Annotated[str, typer.Argument(help="Finalized period, e.g. 2026-03.")],
     minimum: Annotated[str, typer.Option(help="Minimum payout in the plan currency.")] = "0",
-    rate: Annotated[
-        list[str] | None, typer.Option(help="Exchange rate snapshot, e.g. --rate EUR=0.9215.")
-    ] = None,
 ) -> None:
-    """Create the period's payout batch from member balances."""
+    """Create the period's payout batch from member balances, converted at the exchange
+    rates the period was finalized with (`close finalize PERIOD --rate ...`)."""
     engine = make_engine()
     try:
         with session_scope(engine) as session:
             currency = the_company(session).currency
-            summary = create_batch(
-                session, period, parse_amount(minimum, currency), _rates(rate or [])
-            )
+            summary = create_batch(session, period, parse_amount(minimum, currency))
     finally:
         engine.dispose()
     Console().print(

@@ -3,8 +3,9 @@
 ``close_period`` loads the period's network and orders set-based, evaluates the plan
 version in force, adds correction lines for finalized periods whose facts changed, and
 replaces any draft of the period, all in the caller's one transaction (so a killed
-close leaves the previous state). ``finalize_run`` makes the draft immutable and posts
-it to the ledger. Neither commits.
+close leaves the previous state). ``finalize_run`` stores the exchange-rate snapshot
+with the draft, makes it immutable (the database refuses any later change) and posts it
+to the ledger. Neither commits.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from fairtree.errors import ConflictError, NotFoundError
 from fairtree.ledger.lines import RunLines, evaluation_lines
 from fairtree.periods import Period
 from fairtree.plans.load import PlanDocument, parse_plan
+from fairtree.services import exchange_rates
 from fairtree.services.corrections import Adjustments, corrections_for
 from fairtree.services.pause import pause_point
 from fairtree.store.models import CommissionRun, Company, PlanVersion
@@ -214,8 +216,13 @@ def _bonus_totals(evaluation: Evaluation, document: PlanDocument, period: Period
     ]
 
 
-def finalize_run(session: Session, period_key: str) -> int:
-    """Make the period's draft immutable and post it to the ledger; returns the run id."""
+def finalize_run(session: Session, period_key: str, rates: dict[str, str] | None = None) -> int:
+    """Make the period's draft immutable and post it to the ledger; returns the run id.
+
+    ``rates`` (currency -> Decimal string, units per one unit of the run currency) is the
+    exchange-rate snapshot the period's payouts convert at; it needs a rate for every
+    currency a member is paid in other than the run's own.
+    """
     company = runs.the_company(session)
     key = Period.parse(period_key).key
     lock_company(session, company.id)
@@ -224,6 +231,8 @@ def finalize_run(session: Session, period_key: str) -> int:
         if runs.find_run(session, company.id, key, "finalized") is not None:
             raise ConflictError(f"period {key} is already finalized")
         raise NotFoundError(f"no draft run for period {key}; run `fairtree close {key}` first")
+    snapshot = exchange_rates.snapshot(session, draft.currency, rates or {})
+    runs.insert_exchange_rates(session, draft.id, snapshot)  # while still a draft
     try:
         runs.mark_finalized(session, draft.id)
         session.flush()

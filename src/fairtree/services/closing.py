@@ -6,7 +6,9 @@ are kept), what the member wrote in help requests, the sign-in's login, email an
 password hash, every session and token, grants given and received, a mentoring offer.
 Kept: orders and ledger rows (as the law requires), the access and audit logs, policy
 acknowledgements, and the member's node in the tree with its sponsor and placement,
-so nobody's group volume or pay changes.
+so nobody's group volume or pay changes. The closing is dated in the genealogy history
+(a row with status ``closed`` from the closing day), so a later close of an earlier
+period still sees the member as they were then.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from fairtree.errors import ConflictError, Problem, ValidationError
+from fairtree.services.actors import actor_label
 from fairtree.services.audit import record_action
 from fairtree.services.clock import utcnow
 from fairtree.services.credentials import verify_password
 from fairtree.services.principal import Principal
 from fairtree.store.models import Member
 from fairtree.store.repositories import accounts as accounts_repo
-from fairtree.store.repositories import erasure
+from fairtree.store.repositories import erasure, genealogy_history
 
 ANONYMOUS_CUSTOMER = "Former customer"
 UNUSABLE_PASSWORD_HASH = "!closed"  # noqa: S105 - no argon2 hash looks like this: nothing verifies
@@ -69,9 +72,16 @@ def close_account(
         user.disabled = True
     label = anonymous_label(member)
     member.display_name = label
+    # History is appended to: the closing cannot predate the latest recorded change.
+    since = max(
+        today, member.joined_on, genealogy_history.latest_change(session, [member.id]) or today
+    )
     member.status = "closed"
-    member.status_since = max(today, member.joined_on)
+    member.status_since = since
     session.flush()
+    genealogy_history.record_changes(
+        session, [member.id], since, genealogy_history.CLOSE, actor_label(actor)
+    )
     record_action(
         session,
         actor,

@@ -20,7 +20,8 @@ from fairtree.services.payouts import BatchSummary, create_batch
 from fairtree.services.rank_progress import NewLine, post_order, rebuild_period_volumes
 from fairtree.store.models import Member, Product
 
-# A dated snapshot of demo exchange rates from the plan currency (USD); stored with the batch.
+# Demo exchange rates from the plan currency (USD); each finalized month stores them as
+# its snapshot, and the payout batch converts at the snapshot of its month.
 DEMO_RATES = {"USD": "1", "CAD": "1.3712", "JPY": "154.27"}
 DEMO_MINIMUM_PAYOUT = 2000  # 20.00 USD: smaller balances carry to the next batch
 LATE_ORDER_ID = "DEMO-LATE-1"
@@ -57,13 +58,13 @@ def keep_demo_books(session: Session, first_day: date, months: int, buyer: str) 
     *closed, current = periods
     for period in closed[:-1]:
         close_period(session, period.key)
-        finalize_run(session, period.key)
+        finalize_run(session, period.key, DEMO_RATES)
     corrected, corrected_in = closed[-2], closed[-1]
     late_day = corrected.end - timedelta(days=3)
     post_order(session, LATE_ORDER_ID, buyer, late_day, _late_order_lines(session, buyer))
     close_period(session, corrected_in.key)
-    finalize_run(session, corrected_in.key)
-    payout = create_batch(session, corrected_in.key, DEMO_MINIMUM_PAYOUT, DEMO_RATES)
+    finalize_run(session, corrected_in.key, DEMO_RATES)
+    payout = create_batch(session, corrected_in.key, DEMO_MINIMUM_PAYOUT)
     rebuild_period_volumes(session, current.key)
     return DemoBooks(
         finalized=[p.key for p in closed],

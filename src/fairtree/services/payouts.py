@@ -4,10 +4,11 @@ A batch per finalized period takes every member the company owes (their payable
 balance, derived from the ledger) and decides per member, vectorized:
 - held: identity not verified, terminated or closed, or an open dispute (payout_holds);
 - carried: below the minimum payout (stays in the balance for the next batch);
-- pending: converted to the member's currency at the batch's rate snapshot (rates are
-  Decimal strings, one rounding per item) and moved from the payable to payouts in
-  transit. The export is the CSV a payout provider takes; marking an item paid moves it
-  to payouts paid, failed moves it back to the member's payable balance.
+- pending: converted to the member's currency at the exchange-rate snapshot stored
+  with the period's finalized run (Decimal strings, one rounding per item) and moved
+  from the payable to payouts in transit. The export is the CSV a payout provider
+  takes; marking an item paid moves it to payouts paid, failed moves it back to the
+  member's payable balance.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import numpy as np
@@ -27,6 +27,7 @@ from fairtree.errors import ConflictError, NotFoundError, Problem, ValidationErr
 from fairtree.ledger.accounts import Account
 from fairtree.money import RoundingRule, currency_exponent, format_amount, round_div_array
 from fairtree.periods import Period
+from fairtree.services.exchange_rates import missing, parse_rates
 from fairtree.store.models import PayoutBatch
 from fairtree.store.repositories import ledger, runs
 from fairtree.store.repositories import payouts as store
@@ -45,24 +46,6 @@ class BatchSummary:
     pending_total: int  # minor units of the batch currency
 
 
-def parse_rates(rates: dict[str, str], currency: str) -> dict[str, Fraction]:
-    """Rates as exact fractions: units of the target currency per one ``currency`` unit."""
-    parsed = {currency: Fraction(1)}
-    problems = []
-    for target, text in rates.items():
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            value = Decimal(-1)
-        if not value.is_finite() or value <= 0:
-            problems.append(Problem("rates", target, "rate", f"not a positive decimal: {text!r}"))
-            continue
-        parsed[target] = Fraction(value)
-    if problems:
-        raise ValidationError(problems)
-    return parsed
-
-
 def convert(amount: np.ndarray, source: str, target: str, rate: Fraction) -> np.ndarray:
     """Minor units of ``source`` to minor units of ``target``: one half-up rounding."""
     scale = Fraction(10 ** currency_exponent(target), 10 ** currency_exponent(source))
@@ -72,9 +55,8 @@ def convert(amount: np.ndarray, source: str, target: str, rate: Fraction) -> np.
     )
 
 
-def create_batch(
-    session: Session, period_key: str, minimum_payout: int, rates: dict[str, str]
-) -> BatchSummary:
+def create_batch(session: Session, period_key: str, minimum_payout: int) -> BatchSummary:
+    """The period's batch, converted at the exchange-rate snapshot of its finalized run."""
     company = runs.the_company(session)
     key = Period.parse(period_key).key
     run = runs.find_run(session, company.id, key, "finalized")
@@ -83,14 +65,16 @@ def create_batch(
     if store.find_batch(session, company.id, key) is not None:
         raise ConflictError(f"period {key} already has a payout batch")
     currency = run.currency
+    rates = runs.exchange_rates(session, run.id)
     parsed = parse_rates(rates, currency)
     owed = store.owed_balances(session)
-    missing = sorted(set(owed["currency"].tolist()) - set(parsed))
-    if missing:
+    lacking = missing(currency, parsed, set(owed["currency"].tolist()))
+    if lacking:
+        snapshot = f"the snapshot of run {run.id} (period {key})"
         raise ValidationError(
             [
-                Problem("rates", c, "rate", f"no exchange rate {currency}->{c} given")
-                for c in missing
+                Problem("rates", c, "rate", f"no exchange rate {currency}->{c} in {snapshot}")
+                for c in lacking
             ]
         )
     status = np.full(owed["id"].size, "pending", dtype=object)

@@ -55,6 +55,7 @@ class RunReview:
     compared_with: str | None
     largest_changes: list[Change]
     anomalies: list[str] = field(default_factory=list)
+    rates: dict[str, str] = field(default_factory=dict)  # snapshot of a finalized run
 
 
 def bv_value(total_bv: int, currency: str) -> int:
@@ -114,6 +115,7 @@ def review_run(
         compared_with=earlier[-1].period_key if earlier else None,
         largest_changes=changes,
         anomalies=anomalies,
+        rates=runs.exchange_rates(session, run.id),
     )
 
 

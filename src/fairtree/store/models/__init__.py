@@ -26,6 +26,7 @@ from fairtree.store.models.runs import (
     RankRecord,
     RunBonusTotal,
     RunCarryValue,
+    RunExchangeRate,
 )
 from fairtree.store.models.volumes import MemberPeriodLeg, MemberPeriodVolume
 
@@ -69,5 +70,6 @@ __all__ = [
     "RankRecord",
     "RunBonusTotal",
     "RunCarryValue",
+    "RunExchangeRate",
     "User",
 ]

@@ -1,9 +1,10 @@
 """Members and the dated history of where each stood in the two trees.
 
 ``members`` holds the current state (sponsor, placement parent and slot, status);
-``genealogy_history`` holds every state a member's position has had, as rows valid on
-[valid_from, valid_to). A move or termination closes the current row and opens a new
-one, so the tree as it stood on any past date can be rebuilt; rows are never rewritten.
+``genealogy_history`` holds every state a member's position and status have had, as rows
+valid on [valid_from, valid_to). A move, termination or account closing closes the
+current row and opens a new one, so the tree as it stood on any past date, and every
+member's status on that date, can be rebuilt; rows are never rewritten.
 """
 
 from __future__ import annotations
@@ -72,10 +73,11 @@ class Member(Base):
 
 
 class GenealogyRecord(Base):
-    """One span of a member's position: sponsor and placement valid on [from, to)."""
+    """One span of a member's position and status: valid on [from, to)."""
 
     __tablename__ = "genealogy_history"
     __table_args__ = (
+        CheckConstraint("status IN ('active', 'inactive', 'terminated', 'closed')", name="status"),
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_span"),
         CheckConstraint(
             "(placement_parent_id IS NULL) = (placement_position IS NULL)",
@@ -99,6 +101,7 @@ class GenealogyRecord(Base):
     placement_position: Mapped[str | None] = mapped_column(String(4))
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))  # the member's status on these days
     reason: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(64))
 

@@ -23,7 +23,8 @@ ITEM_STATUSES = ("pending", "held", "carried", "paid", "failed")
 
 
 class PayoutBatch(Base):
-    """One batch per company and period; ``rates_json`` is the exchange-rate snapshot."""
+    """One batch per company and period; ``rates_json`` copies the rates it converted at
+    (the exchange-rate snapshot of the period's finalized run)."""
 
     __tablename__ = "payout_batches"
     __table_args__ = (UniqueConstraint("company_id", "period_key"),)

@@ -1,9 +1,10 @@
 """Commission runs, their payout lines, per-bonus totals and rank history.
 
 A run is the evaluation of one company's period: a ``draft`` that may be replaced, or
-``finalized`` and immutable. A partial unique index (not application code) allows at
-most one finalized run and at most one draft per company and period, on SQLite and
-PostgreSQL alike.
+``finalized`` and immutable. The database, not application code, holds both rules on
+SQLite and PostgreSQL alike: a partial unique index allows at most one finalized run and
+at most one draft per company and period, and triggers (revision ``0006_run_guards``)
+refuse any change to a finalized run or to the rows written with it.
 """
 
 from __future__ import annotations
@@ -159,3 +160,22 @@ class RunCarryValue(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+class RunExchangeRate(Base):
+    """The exchange-rate snapshot a run was finalized with: its payouts convert at it.
+
+    ``rate`` is an exact Decimal string: units of ``currency`` per one unit of the run's
+    currency. Written at finalize, immutable afterwards like the run itself.
+    """
+
+    __tablename__ = "run_exchange_rates"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("commission_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    rate: Mapped[str] = mapped_column(String(40))
+    captured_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.current_timestamp()
+    )

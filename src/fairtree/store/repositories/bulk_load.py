@@ -134,17 +134,36 @@ def _copy_rows(session: Session, rows: Rows, progress: Progress | None) -> None:
     cursor.close()
 
 
+# A member whose status (not active) began after they joined was active until then.
+_OPEN_HISTORY = """
+INSERT INTO genealogy_history (member_id, sponsor_id, placement_parent_id,
+    placement_position, valid_from, valid_to, status, reason, actor)
+SELECT id, sponsor_id, placement_parent_id, placement_position, joined_on,
+       CASE WHEN status <> 'active' AND status_since > joined_on THEN status_since END,
+       CASE WHEN status <> 'active' AND status_since > joined_on THEN 'active'
+            ELSE status END,
+       :reason, :actor
+FROM members ORDER BY id
+"""
+_OPEN_LATER_STATUS = """
+INSERT INTO genealogy_history (member_id, sponsor_id, placement_parent_id,
+    placement_position, valid_from, valid_to, status, reason, actor)
+SELECT id, sponsor_id, placement_parent_id, placement_position, status_since, NULL, status,
+       :reason, :actor
+FROM members WHERE status <> 'active' AND status_since > joined_on ORDER BY id
+"""
+
+
 def open_history_for_all_members(session: Session, reason: str, actor: str) -> None:
-    """One current genealogy row per member, valid from the day they joined."""
-    session.execute(
-        text(
-            "INSERT INTO genealogy_history (member_id, sponsor_id, placement_parent_id,"
-            " placement_position, valid_from, valid_to, reason, actor)"
-            " SELECT id, sponsor_id, placement_parent_id, placement_position, joined_on,"
-            " NULL, :reason, :actor FROM members ORDER BY id"
-        ),
-        {"reason": reason, "actor": actor},
-    )
+    """The genealogy history of freshly loaded members, from the day each joined.
+
+    One row per member with their status; a member whose status (inactive, terminated,
+    closed) began after they joined gets two: active until ``status_since``, then the
+    status, so a close of an earlier period sees them as they were then.
+    """
+    params = {"reason": reason, "actor": actor}
+    session.execute(text(_OPEN_HISTORY), params)
+    session.execute(text(_OPEN_LATER_STATUS), params)
 
 
 def advance_id_sequences(session: Session, tables: list[str]) -> None:

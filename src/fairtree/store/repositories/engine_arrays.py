@@ -6,7 +6,8 @@ through one raw cursor fetch. Each order row already carries its signed totals
 (``engine.order_rollup.order_totals``, derived when it was recorded), so no lines, no
 joins, no GROUP BY and no ORM objects: one row per member and one per order.
 
-The network is the genealogy as it stood on the period's last day (genealogy_history).
+The network is the genealogy as it stood on the period's last day (genealogy_history),
+with each member's status on that day.
 An order counts in the period its date falls in; a return counts in the period of the
 order it reverses (so a return after a close corrects that period, see docs/ledger.md).
 """
@@ -28,7 +29,7 @@ from fairtree.errors import UnknownMemberError
 from fairtree.periods import Period
 
 _MEMBERS_SQL = """
-SELECT m.id, m.member_id, COALESCE(h.sponsor_id, -1), m.joined_on, m.status,
+SELECT m.id, m.member_id, COALESCE(h.sponsor_id, -1), m.joined_on, h.status,
        COALESCE(h.placement_parent_id, -1), COALESCE(h.placement_position, '')
 FROM members m
 JOIN genealogy_history h ON h.member_id = m.id
@@ -207,7 +208,7 @@ def _codes(values: np.ndarray, codes: dict[str, int], dtype: type) -> np.ndarray
 
 
 def load_members(session: Session, period: Period) -> tuple[Members, np.ndarray]:
-    """The network on the period's last day, rows ordered by database id."""
+    """The network and every member's status on the period's last day, by database id."""
     last_day = period.end - timedelta(days=1)
     cols = read_columns(session, _MEMBERS_SQL, {"last_day": last_day}, _MEMBER_COLUMNS)
     db_ids, names = cols["id"], cols["member_id"]

@@ -1,8 +1,8 @@
 """The dated genealogy history: record changes, and read the tree as of any date.
 
-A member's position is a series of rows valid on [valid_from, valid_to). A change on
-date D closes the open row (valid_to = D) and opens a new one from the member's current
-state (valid_from = D); earlier rows are never rewritten. Several changes on one day
+A member's position and status are a series of rows valid on [valid_from, valid_to). A
+change on date D closes the open row (valid_to = D) and opens a new one from the member's
+current state (valid_from = D); earlier rows are never rewritten. Several changes on one day
 leave empty spans [D, D), which no as-of query ever matches.
 """
 
@@ -33,6 +33,7 @@ ENROLL = "enroll"
 MOVE = "move"
 ROLL_UP = "roll_up"
 TERMINATE = "terminate"
+CLOSE = "close"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def record_changes(
                     "placement_position",
                     "valid_from",
                     "valid_to",
+                    "status",
                     "reason",
                     "actor",
                 ],
@@ -76,6 +78,7 @@ def record_changes(
                     members.c.placement_position,
                     literal(on, history.c.valid_from.type),
                     literal(None, history.c.valid_to.type),
+                    members.c.status,
                     literal(reason, history.c.reason.type),
                     literal(actor, history.c.actor.type),
                 ).where(members.c.id.in_(chunk)),

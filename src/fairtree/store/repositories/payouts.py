@@ -42,6 +42,11 @@ def owed_balances(session: Session) -> dict[str, np.ndarray]:
     return out
 
 
+def member_currencies(session: Session) -> set[str]:
+    """Every currency some member is paid in."""
+    return set(session.scalars(select(Member.currency).distinct()))
+
+
 def insert_items(session: Session, batch_id: int, columns: dict[str, np.ndarray]) -> None:
     size = len(next(iter(columns.values())))
     if size:

@@ -23,6 +23,7 @@ from fairtree.store.models import (
     RankRecord,
     RunBonusTotal,
     RunCarryValue,
+    RunExchangeRate,
 )
 from fairtree.store.repositories.bulk_load import insert_rows
 from fairtree.store.repositories.engine_arrays import read_columns
@@ -82,6 +83,7 @@ def delete_run(session: Session, run_id: int) -> None:
     session.execute(delete(RankRecord).where(RankRecord.run_id == run_id))
     session.execute(delete(RunCarryValue).where(RunCarryValue.run_id == run_id))
     session.execute(delete(RunBonusTotal).where(RunBonusTotal.run_id == run_id))
+    session.execute(delete(RunExchangeRate).where(RunExchangeRate.run_id == run_id))
     session.execute(delete(PayoutLine).where(PayoutLine.run_id == run_id))
     session.execute(delete(CommissionRun).where(CommissionRun.id == run_id))
 
@@ -165,6 +167,23 @@ def member_totals(session: Session, run_id: int) -> dict[int, int]:
         .group_by(PayoutLine.member_id)
     )
     return {int(member): int(total) for member, total in rows}
+
+
+def insert_exchange_rates(session: Session, run_id: int, rates: dict[str, str]) -> None:
+    """Store a run's exchange-rate snapshot (before it is finalized: afterwards it is fixed)."""
+    for currency in sorted(rates):
+        session.add(RunExchangeRate(run_id=run_id, currency=currency, rate=rates[currency]))
+    session.flush()
+
+
+def exchange_rates(session: Session, run_id: int) -> dict[str, str]:
+    """A run's exchange-rate snapshot: currency -> Decimal string."""
+    rows = session.execute(
+        select(RunExchangeRate.currency, RunExchangeRate.rate)
+        .where(RunExchangeRate.run_id == run_id)
+        .order_by(RunExchangeRate.currency)
+    )
+    return {str(currency): str(rate) for currency, rate in rows}
 
 
 def mark_finalized(session: Session, run_id: int) -> None:
