@@ -27,25 +27,27 @@ from sqlalchemy.orm import Session
 from fairtree.engine.inputs import STATUS_CODES, EngineInput, Members, Orders, Parties
 from fairtree.errors import UnknownMemberError
 from fairtree.periods import Period
+from fairtree.store.repositories import pg_bulk_read
 
 _MEMBERS_SQL = """
-SELECT m.id, m.member_id, COALESCE(h.sponsor_id, -1), m.joined_on, h.status,
-       COALESCE(h.placement_parent_id, -1), COALESCE(h.placement_position, '')
+SELECT m.id AS id, m.member_id AS member_id, COALESCE(h.sponsor_id, -1) AS sponsor_id,
+       m.joined_on AS joined_on, h.status AS status,
+       COALESCE(h.placement_parent_id, -1) AS placement_parent_id,
+       COALESCE(h.placement_position, '') AS placement_position
 FROM members m
 JOIN genealogy_history h ON h.member_id = m.id
  AND h.valid_from <= :last_day AND (h.valid_to IS NULL OR h.valid_to > :last_day)
 WHERE m.joined_on <= :last_day
-ORDER BY m.id
 """
 
 # Orders dated in the period, then returns of orders dated in the period (their counts_on
 # is the date of the order they reverse). Totals are stored signed on each order
-# (engine.order_rollup.order_totals), so no lines are read. Rows come in id order per
-# part; the caller sorts once.
-_ORDER_FIELDS = """id, order_id, credited_member_id,
-       CASE WHEN buyer_customer_id IS NULL THEN 0 ELSE 1 END, counts_on,
-       COALESCE(party_id, -1), total_pv, total_bv, total_sales, total_other_sales,
-       total_retail_margin"""
+# (engine.order_rollup.order_totals), so no lines are read. The caller sorts by id.
+_ORDER_FIELDS = """id, order_id, credited_member_id AS buyer,
+       CASE WHEN buyer_customer_id IS NULL THEN 0 ELSE 1 END AS from_customer,
+       counts_on AS placed_on, COALESCE(party_id, -1) AS party_id, total_pv AS pv,
+       total_bv AS bv, total_sales AS sales, total_other_sales AS other,
+       total_retail_margin AS margin"""
 _ORDERS_SQL = f"""
 SELECT {_ORDER_FIELDS} FROM orders
 WHERE kind = 'order' AND placed_on >= :start AND placed_on < :end AND id <= :through
@@ -62,7 +64,7 @@ WHERE r.kind = 'return' AND r.counts_on >= :start AND r.counts_on < :end
 ORDER BY r.id
 """
 
-_INT, _TEXT, _DATE = "int", "text", "date"
+_INT, _TEXT, _DATE = pg_bulk_read.INT, pg_bulk_read.TEXT, pg_bulk_read.DATE
 _MEMBER_COLUMNS = {
     "id": _INT,
     "member_id": _TEXT,
@@ -135,12 +137,23 @@ def _empty(kind: str) -> np.ndarray:
 
 
 def read_columns(
-    session: Session, sql: str, params: dict[str, Any], schema: dict[str, str]
+    session: Session,
+    sql: str,
+    params: dict[str, Any],
+    schema: dict[str, str],
+    chunk_table: str | None = None,
 ) -> dict[str, np.ndarray]:
-    """Run one SELECT and return its columns as numpy arrays (no NULLs expected)."""
+    """Run one SELECT and return its columns as numpy arrays (no NULLs expected).
+
+    With ``chunk_table`` (the table whose ``id`` the SELECT returns), PostgreSQL formats
+    the rows in parallel workers (``pg_bulk_read``): the path for millions of rows.
+    """
     raw = session.connection().connection.driver_connection
     bound = _bind(sql, params)
     if session.get_bind().dialect.name == "postgresql":
+        if chunk_table is not None:
+            chunks = pg_bulk_read.read_csv_chunks(raw, bound, schema, chunk_table)
+            return _csv_columns(b"\n".join(chunks), schema, days=True)
         return _read_copy(raw, bound, schema)
     rows = raw.execute(bound).fetchall()
     if not rows:
@@ -163,16 +176,21 @@ def _read_copy(raw: Any, sql: str, schema: dict[str, str]) -> dict[str, np.ndarr
     with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
         for block in copy:
             buffer.write(block)
-    if buffer.getbuffer().nbytes == 0:
+    return _csv_columns(buffer.getvalue(), schema, days=False)
+
+
+def _csv_columns(data: bytes, schema: dict[str, str], days: bool) -> dict[str, np.ndarray]:
+    """Header-less CSV rows as numpy columns; ``days``: dates are day numbers."""
+    if not data:
         return {name: _empty(kind) for name, kind in schema.items()}
-    buffer.seek(0)
+    types = {
+        name: pa.int32() if days and kind == _DATE else _ARROW_TYPES[kind]
+        for name, kind in schema.items()
+    }
     table = pacsv.read_csv(
-        buffer,
+        io.BytesIO(data),
         read_options=pacsv.ReadOptions(column_names=list(schema), block_size=1 << 26),
-        convert_options=pacsv.ConvertOptions(
-            column_types={name: _ARROW_TYPES[kind] for name, kind in schema.items()},
-            strings_can_be_null=False,
-        ),
+        convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
     )
     out = {}
     for name, kind in schema.items():
@@ -184,6 +202,15 @@ def _read_copy(raw: Any, sql: str, schema: dict[str, str]) -> dict[str, np.ndarr
         else:
             out[name] = column.to_numpy(zero_copy_only=False).astype(object)
     return out
+
+
+def _by_id(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Rows sorted by database id (they usually arrive so: then nothing is copied)."""
+    ids = cols["id"]
+    if ids.size < 2 or bool(np.all(ids[1:] > ids[:-1])):
+        return cols
+    order = np.argsort(ids, kind="stable")
+    return {name: column[order] for name, column in cols.items()}
 
 
 def _index_of(db_ids: np.ndarray, targets: np.ndarray, what: str, names: np.ndarray) -> np.ndarray:
@@ -210,7 +237,9 @@ def _codes(values: np.ndarray, codes: dict[str, int], dtype: type) -> np.ndarray
 def load_members(session: Session, period: Period) -> tuple[Members, np.ndarray]:
     """The network and every member's status on the period's last day, by database id."""
     last_day = period.end - timedelta(days=1)
-    cols = read_columns(session, _MEMBERS_SQL, {"last_day": last_day}, _MEMBER_COLUMNS)
+    cols = _by_id(
+        read_columns(session, _MEMBERS_SQL, {"last_day": last_day}, _MEMBER_COLUMNS, "members")
+    )
     db_ids, names = cols["id"], cols["member_id"]
     positions = cols["placement_position"]
     position_codes = _codes(positions, _POSITIONS, np.int8)
@@ -252,10 +281,7 @@ def load_orders(
 ) -> tuple[Orders, np.ndarray, Parties | None]:
     """Orders (and returns, negative) whose period is ``period``, with their parties."""
     params = {"start": period.start, "end": period.end, "through": through_id}
-    cols = read_columns(session, _ORDERS_SQL, params, _ORDER_COLUMNS)
-    if cols["id"].size > 1 and not bool(np.all(cols["id"][1:] > cols["id"][:-1])):
-        by_id = np.argsort(cols["id"], kind="stable")
-        cols = {name: column[by_id] for name, column in cols.items()}
+    cols = _by_id(read_columns(session, _ORDERS_SQL, params, _ORDER_COLUMNS, "orders"))
     order_db_ids, ids = cols["id"], cols["order_id"]
     party_ids = _with_return_parties(session, params, order_db_ids, cols["party_id"])
     party_db_ids = np.unique(party_ids[party_ids >= 0])
