@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from fairtree.engine.inputs import STATUS_CODES, EngineInput, Members, Orders, Parties
 from fairtree.errors import UnknownMemberError
 from fairtree.periods import Period
+from fairtree.store.database import driver_connection
 from fairtree.store.repositories import pg_bulk_read
 
 _MEMBERS_SQL = """
@@ -148,7 +149,7 @@ def read_columns(
     With ``chunk_table`` (the table whose ``id`` the SELECT returns), PostgreSQL formats
     the rows in parallel workers (``pg_bulk_read``): the path for millions of rows.
     """
-    raw = session.connection().connection.driver_connection
+    raw = driver_connection(session)
     bound = _bind(sql, params)
     if session.get_bind().dialect.name == "postgresql":
         if chunk_table is not None:
@@ -228,7 +229,7 @@ def _index_of(db_ids: np.ndarray, targets: np.ndarray, what: str, names: np.ndar
 
 
 def _codes(values: np.ndarray, codes: dict[str, int], dtype: type) -> np.ndarray:
-    out = np.full(values.shape[0], -1, dtype=dtype)
+    out: np.ndarray = np.full(values.shape[0], -1, dtype=dtype)
     for name, code in codes.items():
         out[values == name] = code
     return out
