@@ -7,7 +7,6 @@ same totals set-based (``dataset.orders.add_order_totals``). Flushes, never comm
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 import numpy as np
 from sqlalchemy import select
@@ -21,14 +20,14 @@ from fairtree.store.models import Customer, Order, OrderLine, Product
 def record_order(session: Session, order: Order, lines: Sequence[OrderLine]) -> Order:
     """Add ``order`` (credited member, counts_on and totals derived here) and its lines."""
     order.credited_member_id = order.buyer_member_id or _customer_owner(session, order)
-    counts_on: date | None = order.placed_on
+    order.counts_on = order.placed_on
     if order.returns_order_id is not None:
-        counts_on = session.scalar(
+        reversed_on = session.scalar(
             select(Order.placed_on).where(Order.id == order.returns_order_id)
         )
-        if counts_on is None:
+        if reversed_on is None:
             raise _problem(order, "returns_order_id", "reverses no recorded order")
-    order.counts_on = counts_on
+        order.counts_on = reversed_on
     products = {
         p.id: p
         for p in session.scalars(
