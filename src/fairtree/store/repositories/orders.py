@@ -1,7 +1,9 @@
-"""Record one order with its lines, deriving the totals the close reads.
+"""Record one order with its lines, deriving the totals the close reads; and the reads
+order intake needs (an order by id, its lines, what was returned of it, prices).
 
-The one ORM path that writes orders (posting, fixtures); the dataset import derives the
-same totals set-based (``dataset.orders.add_order_totals``). Flushes, never commits.
+``record_order`` is the one ORM path that writes orders (intake, fixtures); the dataset
+import derives the same totals set-based (``dataset.orders.add_order_totals``). Flushes,
+never commits.
 """
 
 from __future__ import annotations
@@ -9,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
 
 from fairtree.engine.order_rollup import LineFacts, order_totals
 from fairtree.errors import Problem, ValidationError
-from fairtree.store.models import Customer, Order, OrderLine, Product
+from fairtree.store.models import Customer, Member, Order, OrderLine, Product
 
 
 def record_order(session: Session, order: Order, lines: Sequence[OrderLine]) -> Order:
@@ -78,3 +80,57 @@ def _problem(order: Order, field: str, reason: str) -> ValidationError:
 
 def _margin(product: Product) -> int:
     return product.retail_price - product.member_price
+
+
+def find_order(session: Session, order_id: str, *, lock: bool = False) -> Order | None:
+    """The order or return with this external id; ``lock``: hold its row (PostgreSQL)
+    until the transaction ends, so returns of one order are checked one after another."""
+    query = select(Order).where(Order.order_id == order_id)
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def lines_with_skus(session: Session, order_pk: int) -> list[tuple[OrderLine, str]]:
+    """An order's lines in line order, each with its product's sku."""
+    rows = session.execute(
+        select(OrderLine, Product.sku)
+        .join(Product, Product.id == OrderLine.product_id)
+        .where(OrderLine.order_id == order_pk)
+        .order_by(OrderLine.line_no)
+    )
+    return [(line, sku) for line, sku in rows]
+
+
+def returned_quantities(session: Session, order_pk: int) -> dict[int, int]:
+    """product id -> units given back so far by every return of the order."""
+    rows = session.execute(
+        select(OrderLine.product_id, func.sum(OrderLine.quantity))
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(Order.returns_order_id == order_pk)
+        .group_by(OrderLine.product_id)
+    )
+    return {int(product): int(units) for product, units in rows}
+
+
+def products_by_sku(session: Session, skus: set[str], country: str) -> dict[str, Product]:
+    """The price rows of ``skus`` in ``country``."""
+    query = select(Product).where(Product.sku.in_(skus), Product.country == country)
+    return {p.sku: p for p in session.scalars(query)}
+
+
+def customer_by_external_id(session: Session, customer_id: str) -> Customer | None:
+    return session.scalar(select(Customer).where(Customer.customer_id == customer_id))
+
+
+def external_ids(session: Session, order_pk: int) -> tuple[str | None, str | None, str, str | None]:
+    """(buyer member id, buyer customer id, credited member id, reversed order id)."""
+    buyer, credited, original = aliased(Member), aliased(Member), aliased(Order)
+    row = session.execute(
+        select(buyer.member_id, Customer.customer_id, credited.member_id, original.order_id)
+        .select_from(Order)
+        .outerjoin(buyer, buyer.id == Order.buyer_member_id)
+        .outerjoin(Customer, Customer.id == Order.buyer_customer_id)
+        .join(credited, credited.id == Order.credited_member_id)
+        .outerjoin(original, original.id == Order.returns_order_id)
+        .where(Order.id == order_pk)
+    ).one()
+    return row[0], row[1], str(row[2]), row[3]
