@@ -9,9 +9,10 @@ never commits.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from fairtree.engine.order_rollup import LineFacts, order_totals
@@ -121,16 +122,22 @@ def customer_by_external_id(session: Session, customer_id: str) -> Customer | No
     return session.scalar(select(Customer).where(Customer.customer_id == customer_id))
 
 
+def _member_of(column: Any) -> Any:
+    return select(Member.member_id).where(Member.id == column).scalar_subquery()
+
+
+_REVERSED = aliased(Order)
+# Each id is a primary-key lookup of its own (scalar subqueries), so no planner can turn
+# outer joins into a scan of the members; built once, so it compiles once.
+_EXTERNAL_IDS = select(
+    _member_of(Order.buyer_member_id),
+    select(Customer.customer_id).where(Customer.id == Order.buyer_customer_id).scalar_subquery(),
+    _member_of(Order.credited_member_id),
+    select(_REVERSED.order_id).where(_REVERSED.id == Order.returns_order_id).scalar_subquery(),
+).where(Order.id == bindparam("order"))
+
+
 def external_ids(session: Session, order_pk: int) -> tuple[str | None, str | None, str, str | None]:
     """(buyer member id, buyer customer id, credited member id, reversed order id)."""
-    buyer, credited, original = aliased(Member), aliased(Member), aliased(Order)
-    row = session.execute(
-        select(buyer.member_id, Customer.customer_id, credited.member_id, original.order_id)
-        .select_from(Order)
-        .outerjoin(buyer, buyer.id == Order.buyer_member_id)
-        .outerjoin(Customer, Customer.id == Order.buyer_customer_id)
-        .join(credited, credited.id == Order.credited_member_id)
-        .outerjoin(original, original.id == Order.returns_order_id)
-        .where(Order.id == order_pk)
-    ).one()
+    row = session.execute(_EXTERNAL_IDS, {"order": order_pk}).one()
     return row[0], row[1], str(row[2]), row[3]
