@@ -26,6 +26,18 @@ from fairtree.dataset.sales import Catalogue, Customers
 from fairtree.dataset.schema import ORDER_LINES, ORDERS
 from fairtree.engine.order_rollup import LineFacts, order_totals
 
+# The rules of orders and returns in words; live order intake (services.order_intake)
+# checks the same rules one order at a time and says them the same way.
+ONE_BUYER = "exactly one of buyer_member_id, buyer_customer_id must be set"
+BEFORE_JOINING = "order is dated before its buyer joined"
+BEFORE_CUSTOMER = "order is dated before its customer was created"
+ONLY_RETURNS_REVERSE = "only a return names the order it reverses"
+RETURN_NAMES_ORDER = "a return must name the order it reverses"
+RETURN_OF_RETURN = "a return must reverse an order, not a return"
+RETURN_OTHER_BUYER = "a return must have the same buyer as its order"
+RETURN_BEFORE_ORDER = "a return is dated before the order it reverses"
+RETURNS_TOO_MANY = "returns more units of this product than the order bought"
+
 
 @dataclass
 class Orders:
@@ -60,11 +72,7 @@ def check_orders(
 
     member_text, customer_text = table["buyer_member_id"], table["buyer_customer_id"]
     by_member, by_customer = ~fields.is_empty(member_text), ~fields.is_empty(customer_text)
-    report(
-        by_member == by_customer,
-        "buyer_member_id",
-        "exactly one of buyer_member_id, buyer_customer_id must be set",
-    )
+    report(by_member == by_customer, "buyer_member_id", ONE_BUYER)
     member = check_reference(
         member_text,
         network.ids,
@@ -84,13 +92,9 @@ def check_orders(
         known=customers.usable,
     )
     joined = take(network.joined_on, member, np.iinfo(np.int32).min)
-    report(~bad_placed & (placed < joined), "placed_on", "order is dated before its buyer joined")
+    report(~bad_placed & (placed < joined), "placed_on", BEFORE_JOINING)
     created = take(customers.created_on, customer, np.iinfo(np.int32).min)
-    report(
-        ~bad_placed & (placed < created),
-        "placed_on",
-        "order is dated before its customer was created",
-    )
+    report(~bad_placed & (placed < created), "placed_on", BEFORE_CUSTOMER)
 
     report(
         ~fields.matches(table["country"], fields.COUNTRY_PATTERN), "country", "not a country code"
@@ -109,23 +113,19 @@ def check_orders(
 
     target_text = table["returns_order_id"]
     has_target = ~fields.is_empty(target_text)
-    report(~is_return & has_target, "returns_order_id", "only a return names the order it reverses")
-    report(is_return & ~has_target, "returns_order_id", "a return must name the order it reverses")
+    report(~is_return & has_target, "returns_order_id", ONLY_RETURNS_REVERSE)
+    report(is_return & ~has_target, "returns_order_id", RETURN_NAMES_ORDER)
     target = check_reference(target_text, ids, "returns_order_id", "order", report, optional=True)
     target = np.where(is_return, target, -1)
     known = target >= 0
     safe = np.maximum(target, 0)
-    report(
-        known & is_return[safe], "returns_order_id", "a return must reverse an order, not a return"
-    )
+    report(known & is_return[safe], "returns_order_id", RETURN_OF_RETURN)
     same_buyer = (member == member[safe]) & (customer == customer[safe])
-    report(
-        known & ~same_buyer, "returns_order_id", "a return must have the same buyer as its order"
-    )
+    report(known & ~same_buyer, "returns_order_id", RETURN_OTHER_BUYER)
     report(
         known & ~bad_placed & ~bad_placed[safe] & (placed < placed[safe]),
         "placed_on",
-        "a return is dated before the order it reverses",
+        RETURN_BEFORE_ORDER,
     )
     owner = take(customers.owner, customer, -1)
     placed_text = table["placed_on"]
@@ -238,11 +238,7 @@ def _check_returned_quantities(
     )
     excess = np.zeros(order.size, dtype=bool)
     excess[np.flatnonzero(counted)] = (returned > bought)[inverse]
-    report(
-        excess & is_return_line,
-        "quantity",
-        "returns more units of this product than the order bought",
-    )
+    report(excess & is_return_line, "quantity", RETURNS_TOO_MANY)
 
 
 def add_order_totals(orders: Orders, line_rows: Rows, catalogue: Catalogue) -> None:

@@ -1,10 +1,12 @@
-"""Live rank progress: post an order, keep period volumes current, say what is missing.
+"""Live rank progress: keep period volumes current, say what is missing.
 
-``post_order`` writes the order and, in the same transaction, adds its PV to the
+Orders come in through ``services.order_intake``, which adds each order's volume to the
 buyer's period PV and to the group volume of the buyer and every upline member
-(``store.repositories.running_volumes.add_volume``). ``line_progress`` then reads the member and
-every ancestor with their frontline figures in two queries and applies the plan's next
-rank conditions (``engine.rank_progress``). Neither commits.
+(``store.repositories.running_volumes.add_volume``) in the order's transaction;
+``post_order`` here is the short form for a member's order. ``line_progress`` then reads
+the member and every ancestor with their frontline figures in two queries and applies
+the plan's next rank conditions (``engine.rank_progress``). ``rebuild_period_volumes``
+computes the same figures from the stored orders. None of them commits.
 """
 
 from __future__ import annotations
@@ -19,21 +21,27 @@ from sqlalchemy.orm import Session
 from fairtree.engine.context import statuses_allowed
 from fairtree.engine.inputs import STATUS_CODES
 from fairtree.engine.rank_progress import LiveFigures, RankProgress, leg_caps, rank_progress
-from fairtree.errors import NotFoundError, Problem, ValidationError
+from fairtree.errors import NotFoundError
 from fairtree.genealogy.tree import build_tree
-from fairtree.periods import Period, PeriodKind
+from fairtree.periods import Period
 from fairtree.plans.schema import Plan
-from fairtree.services.close import plan_document
-from fairtree.store.models import Member, Order, OrderLine, Product
-from fairtree.store.repositories import engine_arrays, runs
+from fairtree.services import order_intake
+from fairtree.services.order_intake import NewLine
+from fairtree.services.period_plan import period_of, plan_on
+from fairtree.store.models import Member
+from fairtree.store.repositories import engine_arrays
 from fairtree.store.repositories import running_volumes as volumes
-from fairtree.store.repositories.orders import record_order
 
-
-@dataclass(frozen=True)
-class NewLine:
-    sku: str
-    quantity: int
+__all__ = [
+    "MemberProgress",
+    "NewLine",
+    "line_progress",
+    "period_figures",
+    "period_of",
+    "plan_on",
+    "post_order",
+    "rebuild_period_volumes",
+]
 
 
 @dataclass(frozen=True)
@@ -45,92 +53,14 @@ class MemberProgress:
     progress: RankProgress
 
 
-def period_of(session: Session, day: date) -> Period:
-    company = runs.the_company(session)
-    return Period.containing(day, PeriodKind(company.period_kind))
-
-
-def plan_on(session: Session, day: date) -> Plan:
-    """The plan in force on ``day`` (looked up once per session and day)."""
-    cache = session.info.setdefault("fairtree.plan_on", {})
-    if day not in cache:
-        company = runs.the_company(session)
-        version = runs.plan_in_force(session, company.id, day)
-        if version is None:
-            raise NotFoundError(f"no plan version is in force on {day}")
-        cache[day] = plan_document(version).for_date(day)
-    return cache[day]
-
-
 def post_order(
     session: Session, order_id: str, buyer: str, placed_on: date, lines: list[NewLine]
 ) -> int:
-    """Record a member's order at member prices and update the period volumes."""
-    member = session.scalar(select(Member).where(Member.member_id == buyer))
-    if member is None:
-        raise NotFoundError(f"order {order_id}: no member {buyer!r}")
-    skus = {line.sku for line in lines}
-    products = {
-        p.sku: p
-        for p in session.scalars(
-            select(Product).where(Product.sku.in_(skus), Product.country == member.country)
-        )
-    }
-    problems = [
-        Problem(
-            "order", f"{order_id} line {n}", "sku", f"no product {line.sku!r} in {member.country}"
-        )
-        for n, line in enumerate(lines, start=1)
-        if line.sku not in products
-    ] + [
-        Problem("order", f"{order_id} line {n}", "quantity", "must be greater than zero")
-        for n, line in enumerate(lines, start=1)
-        if line.quantity <= 0
-    ]
-    if problems:
-        raise ValidationError(problems)
-    order = Order(
-        order_id=order_id,
-        kind="order",
-        placed_on=placed_on,
-        buyer_member_id=member.id,
-        country=member.country,
-        currency=products[lines[0].sku].currency,
+    """Post a member's order at member prices (``order_intake.post``); its row id."""
+    request = order_intake.OrderRequest(
+        order_id, placed_on, buyer_member_id=buyer, lines=tuple(lines)
     )
-    plan = plan_on(session, placed_on)
-    volume = 0
-    rows = []
-    for number, line in enumerate(lines, start=1):
-        product = products[line.sku]
-        rows.append(
-            OrderLine(
-                line_no=number,
-                product_id=product.id,
-                quantity=line.quantity,
-                unit_price=product.member_price,
-                pv=product.pv,
-                bv=product.bv,
-            )
-        )
-        if product.commissionable:
-            per_unit = product.pv if plan.volumes.pv_from == "pv" else product.bv
-            volume += line.quantity * per_unit
-    record_order(session, order, rows)
-    if volume:
-        period = period_of(session, placed_on)
-        period_plan = plan_on(session, period.start)
-        line = volumes.sponsor_line(session, period.key, member.id)
-        allowed = statuses_allowed(period_plan)[STATUS_CODES[member.status]]
-        volumes.add_volume(
-            session,
-            period.key,
-            [int(row[0]) for row in line],
-            volume,
-            leg_caps(period_plan),
-            period_plan.activity.min_pv,
-            buyer_counts=bool(allowed),
-        )
-    return order.id
+    return order_intake.post(session, request).db_id
 
 
 def line_progress(

@@ -84,6 +84,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/members/{member_id}/terminate"):
                                                   "404 404 404 404 404 404 404 422 422 404 404 401",
     ("GET", "/admin/audit"):                      "404 404 404 404 404 404 404 200 200 404 404 401",
+    # Order intake for the company's systems: no member posts an order, not even their own.
+    ("POST", "/orders"):                          "404 404 404 404 404 404 404 201 201 404 404 401",
     # Member-owned data (contacts, notes, goals, help, policies, portability).
     ("GET", "/members/{member_id}/contacts"):     "200 404 404 404 404 200 404 403 200 403 200 401",
     ("POST", "/members/{member_id}/contacts"):    "201 404 404 404 404 404 404 404 404 404 404 401",
@@ -183,6 +185,12 @@ def _body(method: str, path: str, who: str) -> dict | None:
         "/admin/members/{member_id}/terminate": {
             "effective_on": "1990-01-01",
             "reason": "authorization matrix",
+        },
+        "/orders": {
+            "order_id": f"matrix-{who}-{n}",
+            "placed_on": "2026-03-20",
+            "buyer_member_id": "T",
+            "lines": [{"sku": "P1", "quantity": 1}],
         },
         "/admin/plan-versions": {
             "version": f"matrix-{who}-{n}",

@@ -1,0 +1,80 @@
+"""``fairtree orders post`` against the test database: orders, customers' orders and
+returns are stored and counted live; refusals print every problem and change nothing."""
+
+from __future__ import annotations
+
+import pytest
+from intake_company import seed_intake
+from ledger_company import member_db_id
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from fairtree.cli.main import app as cli
+from fairtree.store.models import Order
+from fairtree.store.repositories import running_volumes as volumes
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def company(committing_engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    monkeypatch.setenv("FAIRTREE_DATABASE_URL", db_url)
+    monkeypatch.setenv("COLUMNS", "160")
+    with Session(committing_engine) as session, session.begin():
+        seed_intake(session)
+    return committing_engine
+
+
+def pv(engine: Engine, member: str) -> int:
+    with Session(engine) as session:
+        rows = volumes.period_rows(session, "2026-03")
+        return rows.get(member_db_id(session, member), (0, 0, 0))[0]
+
+
+def orders(engine: Engine) -> int:
+    with Session(engine) as session:
+        return int(session.scalar(select(func.count()).select_from(Order)))
+
+
+def run(*args: str):
+    return runner.invoke(cli, ["orders", "post", *args])
+
+
+def test_post_an_order_a_customers_order_and_a_return(company: Engine) -> None:
+    result = run("O1", "--member", "D", "--line", "Q=2", "--line", "N=1", "--on", "2026-03-05")
+    assert result.exit_code == 0, result.output
+    assert "O1: order by member D on 2026-03-05, counts in 2026-03 (posted)" in result.output
+    assert "totals: PV 100.00, BV 80.00, sales 80.00, other sales 3.00" in result.output
+    assert pv(company, "D") == 10000
+    sold = run("K1", "--customer", "K", "--line", "S=1", "--on", "2026-03-06")
+    assert sold.exit_code == 0, sold.output
+    assert "K1: order by customer K of C" in sold.output
+    assert "retail margin 3.00 USD" in sold.output
+    assert pv(company, "C") == 1000
+    back = run("R1", "--returns", "O1", "--on", "2026-03-09")
+    assert back.exit_code == 0, back.output
+    assert "R1: return of O1 by member D" in back.output
+    assert "totals: PV -100.00" in back.output
+    assert pv(company, "D") == 0
+    again = run("R1", "--returns", "O1", "--on", "2026-03-09")
+    assert "(already posted with the same content)" in again.output
+    assert orders(company) == 3
+
+
+def test_refusals_print_every_problem_and_change_nothing(company: Engine) -> None:
+    result = run("O1", "--member", "D", "--line", "NOPE=1", "--line", "Q=2", "--on", "2025-12-01")
+    assert result.exit_code == 1
+    assert "2 problem(s); nothing was changed" in result.output
+    assert "order:O1 [placed_on]: order is dated before its buyer joined" in result.output
+    assert "order:O1 line 1 [sku]: no product 'NOPE' in US" in result.output
+    run("O2", "--member", "D", "--line", "Q=1", "--on", "2026-03-05")
+    conflict = run("O2", "--member", "C", "--line", "Q=1", "--on", "2026-03-05")
+    assert conflict.exit_code == 1
+    assert "refused: order O2 was already posted with a different buyer_member_id" in (
+        conflict.output
+    )
+    bad_line = run("O3", "--member", "D", "--line", "Q")
+    assert bad_line.exit_code == 2
+    assert orders(company) == 1
+    assert pv(company, "D") == 5000
