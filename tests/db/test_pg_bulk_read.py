@@ -1,11 +1,11 @@
-"""The PostgreSQL bulk read path: rows formatted by the server into CSV text per chunk of
-ids come back exactly, whatever the text holds and however many chunks it takes."""
+"""The PostgreSQL bulk read path: rows encoded by the server into binary records (and
+joined text) per chunk of ids come back exactly and in id order, whatever the text holds
+and however many chunks it takes; a null or a newline is refused, never a shifted column."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -43,13 +43,12 @@ def test_rows_come_back_exactly_in_any_number_of_chunks(
     monkeypatch.setattr(pg_bulk_read, "CHUNK_IDS", chunk_ids)
     sql = "SELECT id, name, day, amount FROM bulk_probe WHERE amount <> 7"
     cols = engine_arrays.read_columns(session, sql, {}, SCHEMA, chunk_table="bulk_probe")
-    order = np.argsort(cols["id"])
     got = list(
         zip(
-            cols["id"][order].tolist(),
-            cols["name"][order].tolist(),
-            cols["day"][order].astype(object).tolist(),
-            cols["amount"][order].tolist(),
+            cols["id"].tolist(),
+            cols["name"].tolist(),
+            cols["day"].astype(object).tolist(),
+            cols["amount"].tolist(),
             strict=True,
         )
     )
@@ -71,3 +70,14 @@ def test_an_empty_result_gives_empty_columns(session: Session) -> None:
     sql = "SELECT id, name, day, amount FROM bulk_probe WHERE id < 0"
     cols = engine_arrays.read_columns(session, sql, {}, SCHEMA, chunk_table="bulk_probe")
     assert {name: len(column) for name, column in cols.items()} == dict.fromkeys(SCHEMA, 0)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("amount", None), ("name", None), ("name", "two\nlines")]
+)
+def test_a_null_or_a_newline_is_refused(session: Session, column: str, value: object) -> None:
+    _table(session)
+    session.execute(text(f"UPDATE bulk_probe SET {column} = :value WHERE id = 5"), {"value": value})
+    sql = "SELECT id, name, day, amount FROM bulk_probe"
+    with pytest.raises(ValueError, match="bulk_probe: 5 rows"):
+        engine_arrays.read_columns(session, sql, {}, SCHEMA, chunk_table="bulk_probe")
