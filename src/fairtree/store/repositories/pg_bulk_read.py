@@ -34,7 +34,7 @@ _PLANNER = {
     "parallel_setup_cost": "0",
     "parallel_tuple_cost": "0",
     "jit": "off",
-    "work_mem": "256MB",
+    "work_mem": "512MB",
 }
 # Every number travels as 8 big-endian bytes, so a chunk is one (rows x numbers) array.
 _BINARY = {INT: "int8send({}::int8)", DATE: "int8send(({} - DATE '1970-01-01')::int8)"}
