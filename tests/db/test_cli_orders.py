@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from fairtree.cli.main import app as cli
-from fairtree.store.models import Order
+from fairtree.store.models import AuditRecord, Order
 from fairtree.store.repositories import running_volumes as volumes
 
 runner = CliRunner()
@@ -60,6 +60,15 @@ def test_post_an_order_a_customers_order_and_a_return(company: Engine) -> None:
     again = run("R1", "--returns", "O1", "--on", "2026-03-09")
     assert "(already posted with the same content)" in again.output
     assert orders(company) == 3
+    with Session(company) as session:
+        audited = session.execute(
+            select(AuditRecord.subject_id, AuditRecord.actor, AuditRecord.reason)
+            .where(AuditRecord.action == "order_posted")
+            .order_by(AuditRecord.id)
+        ).all()
+    assert [tuple(row) for row in audited] == [
+        (order_id, "local-operator", "posted through the CLI") for order_id in ("O1", "K1", "R1")
+    ]
 
 
 def test_refusals_print_every_problem_and_change_nothing(company: Engine) -> None:

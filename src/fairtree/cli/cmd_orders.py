@@ -19,7 +19,7 @@ from fairtree.cli.main import app
 from fairtree.cli.output import error_console, print_problems
 from fairtree.errors import FairtreeError, ValidationError
 from fairtree.money import format_amount, format_points
-from fairtree.services.order_intake import NewLine, OrderRequest, PostedOrder, post
+from fairtree.services.order_intake import NewLine, OrderRequest, PostedOrder, post_recorded
 from fairtree.store.database import make_engine, session_scope
 
 orders_app = typer.Typer(
@@ -77,7 +77,7 @@ def post_command(
     engine = make_engine()
     try:
         with session_scope(engine) as session:
-            posted = post(session, request)
+            posted = post_recorded(session, request, None, via="the CLI")
     except ValidationError as error:
         print_problems(error)
         raise typer.Exit(1) from None

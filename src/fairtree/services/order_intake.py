@@ -39,8 +39,10 @@ from fairtree.engine.context import statuses_allowed
 from fairtree.engine.inputs import STATUS_CODES
 from fairtree.engine.rank_progress import leg_caps
 from fairtree.errors import ConflictError, NotFoundError, Problem, ValidationError
+from fairtree.services.audit import record_action
 from fairtree.services.clock import utcnow
 from fairtree.services.period_plan import period_finalized, period_of, plan_on
+from fairtree.services.principal import Principal
 from fairtree.store.models import Customer, Member, Order, OrderLine, Product
 from fairtree.store.repositories import members as members_repo
 from fairtree.store.repositories import orders as orders_repo
@@ -127,6 +129,32 @@ def post(session: Session, request: OrderRequest, today: date | None = None) -> 
         return _replay(session, existing, request)
     _count_volume(session, order, credited)
     return _posted(session, order, created=True)
+
+
+def post_recorded(
+    session: Session, request: OrderRequest, actor: Principal | None, via: str
+) -> PostedOrder:
+    """``post`` from outside (the API, the CLI): who posted each new order is audited."""
+    posted = post(session, request)
+    if posted.created:
+        record_action(
+            session,
+            actor,
+            action="order_posted",
+            subject_kind="order",
+            subject_id=posted.order_id,
+            reason=f"posted through {via}",
+            after={
+                "kind": posted.kind,
+                "placed_on": posted.placed_on.isoformat(),
+                "credited_member_id": posted.credited_member_id,
+                "returns_order_id": posted.returns_order_id,
+                "total_pv": posted.total_pv,
+                "total_sales": posted.total_sales,
+                "currency": posted.currency,
+            },
+        )
+    return posted
 
 
 def _problem(request: OrderRequest, field: str, reason: str, line: int | None = None) -> Problem:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
 from fairtree.store.database import session_scope
-from fairtree.store.models import Order
+from fairtree.store.models import AuditRecord, Order
 
 
 @pytest.fixture
@@ -200,3 +200,19 @@ def test_members_and_support_cannot_post_orders(
         assert (answer.status_code, answer.json()["error"]) == (404, "not_found")
     assert count_orders(committing_engine) == 5
     assert progress(client, live, "T")[0] == "0.00"
+
+
+def test_each_new_order_is_audited_with_who_posted_it(
+    client: TestClient, live: World, committing_engine: Engine
+) -> None:
+    assert post(client, live, ORDER).status_code == 201
+    assert post(client, live, ORDER).status_code == 200  # a replay adds no record
+    with session_scope(committing_engine) as session:
+        records = session.scalars(
+            select(AuditRecord).where(AuditRecord.action == "order_posted")
+        ).all()
+        assert [(r.subject_id, r.actor_role, r.reason) for r in records] == [
+            ("SHOP-1", "admin", "posted through the API")
+        ]
+        assert records[0].after["credited_member_id"] == "T"
+        assert records[0].after["total_pv"] == 10000  # 5 x 20.00 PV

@@ -148,7 +148,7 @@ def post_order(
     rank progress include it when the answer comes."""
 
     def create() -> tuple[int, object]:
-        posted = order_intake.post(session, body.request())
+        posted = order_intake.post_recorded(session, body.request(), staff, via="the API")
         return (201 if posted.created else 200), _out(posted).model_dump(mode="json")
 
     request_hash = fingerprint(request.method, request.url.path, body.model_dump(mode="json"))

@@ -215,14 +215,6 @@ def previous_highest_ranks(
     hit = member_db_ids[where] == ids
     highest[where[hit]] = ranks[hit]
     return highest
-    ids = np.array([r[0] for r in rows], dtype=np.int64)
-    ranks = np.array([r[1] for r in rows], dtype=np.int16)
-    where = np.searchsorted(member_db_ids, ids)
-    where = np.clip(where, 0, max(member_db_ids.size - 1, 0))
-    found = member_db_ids.size > 0
-    hit = found & (member_db_ids[where] == ids) if found else np.zeros(ids.size, dtype=bool)
-    highest[where[hit]] = ranks[hit]
-    return highest
 
 
 def member_names(session: Session, member_db_ids: list[int]) -> dict[int, str]:
