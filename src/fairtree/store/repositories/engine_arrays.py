@@ -1,10 +1,11 @@
 """Load a period's network and orders straight into engine arrays (set-based).
 
-Plain SELECTs (members, orders, parties), read column-wise into numpy: PostgreSQL
-streams each with ``COPY (SELECT ...) TO STDOUT`` into Arrow's CSV reader, SQLite
+Plain SELECTs (members, orders, parties), read column-wise into numpy: on PostgreSQL
+members and orders come as binary records built by parallel workers
+(``pg_bulk_read.read_columns``) and small tables through ``COPY ... TO STDOUT``; SQLite
 through one raw cursor fetch. Each order row already carries its signed totals
 (``engine.order_rollup.order_totals``, derived when it was recorded), so no lines, no
-joins, no GROUP BY and no ORM objects: one row per member and one per order.
+GROUP BY and no ORM objects: one row per member and one per order.
 
 The network is the genealogy as it stood on the period's last day (genealogy_history),
 with each member's status on that day.
@@ -42,28 +43,24 @@ WHERE m.joined_on <= :last_day
 """
 
 # Orders dated in the period, then returns of orders dated in the period (their counts_on
-# is the date of the order they reverse). Totals are stored signed on each order
-# (engine.order_rollup.order_totals), so no lines are read. The caller sorts by id.
-_ORDER_FIELDS = """id, order_id, credited_member_id AS buyer,
-       CASE WHEN buyer_customer_id IS NULL THEN 0 ELSE 1 END AS from_customer,
-       counts_on AS placed_on, COALESCE(party_id, -1) AS party_id, total_pv AS pv,
-       total_bv AS bv, total_sales AS sales, total_other_sales AS other,
-       total_retail_margin AS margin"""
+# is the date of the order they reverse; a return naming no party belongs to its order's).
+# Totals are stored signed on each order (engine.order_rollup.order_totals), so no lines
+# are read; returns are few, so their join to the order is cheap. The caller sorts by id.
+_ORDER_FIELDS = """{t}.id AS id, {t}.order_id AS order_id, {t}.credited_member_id AS buyer,
+       CASE WHEN {t}.buyer_customer_id IS NULL THEN 0 ELSE 1 END AS from_customer,
+       {t}.counts_on AS placed_on, {party} AS party_id, {t}.total_pv AS pv,
+       {t}.total_bv AS bv, {t}.total_sales AS sales, {t}.total_other_sales AS other,
+       {t}.total_retail_margin AS margin"""
 _ORDERS_SQL = f"""
-SELECT {_ORDER_FIELDS} FROM orders
-WHERE kind = 'order' AND placed_on >= :start AND placed_on < :end AND id <= :through
+SELECT {_ORDER_FIELDS.format(t="o", party="COALESCE(o.party_id, -1)")} FROM orders o
+WHERE o.kind = 'order' AND o.placed_on >= :start AND o.placed_on < :end
+  AND o.id <= :through
 UNION ALL
-SELECT {_ORDER_FIELDS} FROM orders
-WHERE kind = 'return' AND counts_on >= :start AND counts_on < :end AND id <= :through
-"""  # noqa: S608 - constant text, parameters bound
-
-# A return without a party of its own belongs to its order's party.
-_RETURN_PARTIES_SQL = """
-SELECT r.id, o.party_id FROM orders r JOIN orders o ON o.id = r.returns_order_id
+SELECT {_ORDER_FIELDS.format(t="r", party="COALESCE(r.party_id, o.party_id, -1)")}
+FROM orders r JOIN orders o ON o.id = r.returns_order_id
 WHERE r.kind = 'return' AND r.counts_on >= :start AND r.counts_on < :end
-  AND r.id <= :through AND r.party_id IS NULL AND o.party_id IS NOT NULL
-ORDER BY r.id
-"""
+  AND r.id <= :through
+"""  # noqa: S608 - constant text, parameters bound
 
 _INT, _TEXT, _DATE = pg_bulk_read.INT, pg_bulk_read.TEXT, pg_bulk_read.DATE
 _MEMBER_COLUMNS = {
@@ -88,7 +85,6 @@ _ORDER_COLUMNS = {
     "other": _INT,
     "margin": _INT,
 }
-_RETURN_PARTY_COLUMNS = {"id": _INT, "party_id": _INT}
 # The parties the period's orders belong to (ids found in the loaded orders): a later
 # party's consultant may not have joined yet, and is no part of this period's network.
 _PARTIES_SQL = """
@@ -159,16 +155,16 @@ def read_columns(
     if not rows:
         return {name: _empty(kind) for name, kind in schema.items()}
     table = np.array(rows, dtype=object)
-    out = {}
-    for i, (name, kind) in enumerate(schema.items()):
-        column = table[:, i]
-        if kind == _INT:
-            out[name] = column.astype(np.int64)
-        elif kind == _DATE:
-            out[name] = column.astype(str).astype("datetime64[D]")
-        else:
-            out[name] = column
-    return out
+    return {name: _typed(table[:, i], kind) for i, (name, kind) in enumerate(schema.items())}
+
+
+def _typed(column: np.ndarray, kind: str) -> np.ndarray:
+    """A column as the loader's numpy type: int64, datetime64[D] or objects."""
+    if kind == _INT:
+        return column.astype(np.int64)
+    if kind == _DATE:
+        return column.astype("datetime64[D]")
+    return column.astype(object)
 
 
 def _read_copy(raw: Any, sql: str, schema: dict[str, str]) -> dict[str, np.ndarray]:
@@ -187,16 +183,10 @@ def _csv_columns(data: bytes, schema: dict[str, str]) -> dict[str, np.ndarray]:
             strings_can_be_null=False,
         ),
     )
-    out = {}
-    for name, kind in schema.items():
-        column = table.column(name)
-        if kind == _INT:
-            out[name] = column.to_numpy().astype(np.int64)
-        elif kind == _DATE:
-            out[name] = column.to_numpy().astype("datetime64[D]")
-        else:
-            out[name] = column.to_numpy(zero_copy_only=False).astype(object)
-    return out
+    return {
+        name: _typed(table.column(name).to_numpy(zero_copy_only=False), kind)
+        for name, kind in schema.items()
+    }
 
 
 def _by_id(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -289,8 +279,7 @@ def load_orders(
     """Orders (and returns, negative) whose period is ``period``, with their parties."""
     params = {"start": period.start, "end": period.end, "through": through_id}
     cols = _by_id(read_columns(session, _ORDERS_SQL, params, _ORDER_COLUMNS, "orders"))
-    order_db_ids, ids = cols["id"], cols["order_id"]
-    party_ids = _with_return_parties(session, params, order_db_ids, cols["party_id"])
+    order_db_ids, ids, party_ids = cols["id"], cols["order_id"], cols["party_id"]
     party_db_ids = np.unique(party_ids[party_ids >= 0])
     parties, party_db_ids = load_parties(session, party_db_ids, member_db_ids)
     from_customer = cols["from_customer"].astype(bool)
@@ -304,28 +293,9 @@ def load_orders(
         sales=cols["sales"],
         noncommissionable_sales=cols["other"],
         retail_margin=cols["margin"],
-        party=_party_index(party_ids, party_db_ids),
+        party=_index_of(party_db_ids, party_ids, "party", ids),
     )
     return orders, order_db_ids, parties
-
-
-def _with_return_parties(
-    session: Session, params: dict[str, Any], order_db_ids: np.ndarray, party_ids: np.ndarray
-) -> np.ndarray:
-    """Party ids with returns that name none taking their order's party."""
-    found = read_columns(session, _RETURN_PARTIES_SQL, params, _RETURN_PARTY_COLUMNS)
-    if found["id"].size == 0:
-        return party_ids
-    out = party_ids.copy()
-    out[np.searchsorted(order_db_ids, found["id"])] = found["party_id"]
-    return out
-
-
-def _party_index(party_ids: np.ndarray, party_db_ids: np.ndarray | None) -> np.ndarray:
-    if party_db_ids is None or party_db_ids.size == 0:
-        return np.full(party_ids.size, -1, dtype=np.int64)
-    found = np.clip(np.searchsorted(party_db_ids, party_ids), 0, party_db_ids.size - 1)
-    return np.where((party_ids >= 0) & (party_db_ids[found] == party_ids), found, -1)
 
 
 def load_period_facts(

@@ -43,15 +43,19 @@ _BINARY = {INT: "int8send({}::int8)", DATE: "int8send(({} - DATE '1970-01-01')::
 @contextmanager
 def _parallel_planner(cursor: Any) -> Iterator[None]:
     """Planner settings for this transaction's bulk reads, restored afterwards (a failed
-    statement aborts the transaction, which drops them anyway)."""
-    before = {}
-    for name, value in _PLANNER.items():
-        cursor.execute("SELECT current_setting(%s)", (name,))
-        before[name] = cursor.fetchone()[0]
-        cursor.execute("SELECT set_config(%s, %s, true)", (name, value))
+    statement aborts the transaction, which drops them anyway). One statement each way."""
+    names = list(_PLANNER)
+    reads = ", ".join("current_setting(%s)" for _ in names)
+    cursor.execute(f"SELECT {reads}", names)
+    before = dict(zip(names, cursor.fetchone(), strict=True))
+    _set(cursor, _PLANNER)
     yield
-    for name, value in before.items():
-        cursor.execute("SELECT set_config(%s, %s, true)", (name, value))
+    _set(cursor, before)
+
+
+def _set(cursor: Any, settings: dict[str, str]) -> None:
+    calls = ", ".join("set_config(%s, %s, true)" for _ in settings)
+    cursor.execute(f"SELECT {calls}", [x for pair in settings.items() for x in pair])
 
 
 def _query(sql: str, schema: dict[str, str]) -> tuple[str, list[str], list[str]]:
