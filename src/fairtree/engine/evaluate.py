@@ -39,6 +39,15 @@ def check_kinds(plan: Plan, source: str = "plan") -> None:
         raise PlanError(problems)
 
 
+def counted_pv(plan: Plan, from_customer: np.ndarray, pv: np.ndarray, bv: np.ndarray) -> np.ndarray:
+    """What each order adds to its buyer's PV under the plan's volume rules (the live
+    figures and their rebuild count it so; ``member_volumes`` selects the same orders)."""
+    source = {"pv": pv, "bv": bv}[plan.volumes.pv_from]
+    if plan.volumes.customer_orders == "none":
+        return np.where(from_customer, 0, source)
+    return source
+
+
 def member_volumes(
     plan: Plan, inputs: EngineInput, tree: Tree, period: Period
 ) -> tuple[PeriodOrders, np.ndarray, np.ndarray]:

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,7 @@ from fairtree.dataset import orders as rules
 from fairtree.dataset.checks import ID_RULE
 from fairtree.dataset.fields import ID_PATTERN
 from fairtree.engine.context import statuses_allowed
+from fairtree.engine.evaluate import counted_pv
 from fairtree.engine.inputs import STATUS_CODES
 from fairtree.engine.rank_progress import leg_caps
 from fairtree.errors import ConflictError, NotFoundError, Problem, ValidationError
@@ -112,12 +114,21 @@ class PostedOrder:
 
 def post(session: Session, request: OrderRequest, today: date | None = None) -> PostedOrder:
     """Record the order and count its volume live, or return the order already posted."""
+    order, created = record(session, request, today)
+    return _posted(session, order, created)
+
+
+def record(
+    session: Session, request: OrderRequest, today: date | None = None
+) -> tuple[Order, bool]:
+    """``post`` without building the answer: the stored order, and whether it is new."""
     if request.kind == "return" and request.returns_order_id is not None:
         # Returns of one order wait for each other here, so each sees what the last gave back.
         orders_repo.find_order(session, request.returns_order_id, lock=True)
     existing = orders_repo.find_order(session, request.order_id)
     if existing is not None:
-        return _replay(session, existing, request)
+        _replay(session, existing, request)
+        return existing, False
     order, lines, credited = _build(session, request, today or utcnow().date())
     try:
         with session.begin_nested():
@@ -126,9 +137,10 @@ def post(session: Session, request: OrderRequest, today: date | None = None) -> 
         existing = orders_repo.find_order(session, request.order_id)
         if existing is None:
             raise
-        return _replay(session, existing, request)
+        _replay(session, existing, request)
+        return existing, False
     _count_volume(session, order, credited)
-    return _posted(session, order, created=True)
+    return order, True
 
 
 def post_recorded(
@@ -380,9 +392,14 @@ def _count_volume(session: Session, order: Order, credited: Member) -> None:
         plan = plan_on(session, period.start)
     except NotFoundError:
         return  # no plan to count for yet: a rebuild counts it once one is in force
-    if order.buyer_customer_id is not None and plan.volumes.customer_orders == "none":
-        return
-    volume = order.total_pv if plan.volumes.pv_from == "pv" else order.total_bv
+    volume = int(
+        counted_pv(
+            plan,
+            np.array([order.buyer_customer_id is not None]),
+            np.array([order.total_pv]),
+            np.array([order.total_bv]),
+        )[0]
+    )
     if volume == 0:
         return
     line = volumes.sponsor_line(session, period.key, credited.id)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fairtree.engine.context import statuses_allowed
+from fairtree.engine.evaluate import counted_pv
 from fairtree.engine.inputs import STATUS_CODES
 from fairtree.engine.rank_progress import LiveFigures, RankProgress, leg_caps, rank_progress
 from fairtree.errors import NotFoundError
@@ -56,11 +57,11 @@ class MemberProgress:
 def post_order(
     session: Session, order_id: str, buyer: str, placed_on: date, lines: list[NewLine]
 ) -> int:
-    """Post a member's order at member prices (``order_intake.post``); its row id."""
+    """Post a member's order at member prices (``order_intake.record``); its row id."""
     request = order_intake.OrderRequest(
         order_id, placed_on, buyer_member_id=buyer, lines=tuple(lines)
     )
-    return order_intake.post(session, request).db_id
+    return order_intake.record(session, request)[0].id
 
 
 def line_progress(
@@ -106,10 +107,8 @@ def rebuild_period_volumes(session: Session, period_key: str) -> int:
     plan = plan_on(session, period.start)
     facts = engine_arrays.load_period_facts(session, period, placement=False)
     orders = facts.inputs.orders
-    keep = ~orders.from_customer if plan.volumes.customer_orders == "none" else slice(None)
-    source = orders.pv if plan.volumes.pv_from == "pv" else orders.bv
     pv = np.zeros(len(facts.inputs.members), dtype=np.int64)
-    np.add.at(pv, orders.buyer[keep], source[keep])
+    np.add.at(pv, orders.buyer, counted_pv(plan, orders.from_customer, orders.pv, orders.bv))
     group, frontline, legs = period_figures(
         plan, facts.inputs.members.sponsor, facts.inputs.members.status, pv
     )
