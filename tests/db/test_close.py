@@ -34,7 +34,7 @@ def test_loader_reads_the_period_into_engine_arrays(session: Session) -> None:
     assert members.ids.tolist() == ["A", "B", "C", "D"]
     assert members.sponsor.tolist() == [-1, 0, 1, 2]
     orders = facts.inputs.orders
-    assert orders.ids.tolist() == ["O-A", "O-B", "O-C", "O-D"]  # April's order is not in March
+    assert list(orders.ids) == ["O-A", "O-B", "O-C", "O-D"]  # April's order is not in March
     assert orders.buyer.tolist() == [0, 1, 2, 3]
     assert orders.bv.tolist() == [10000, 2000, 3335, 4000]
     assert orders.sales.tolist() == [800, 800, 800, 800]
@@ -229,7 +229,7 @@ def test_loader_reads_an_imported_dataset_with_parties_and_returns(
     assert members.placement_position.tolist() == [-1, 0, 1, 0, 1]
     orders = february.inputs.orders
     # O2 is a party order of customer C1 (owned by M2); R1 returns a January order.
-    assert orders.ids.tolist() == ["O2", "O3"]
+    assert list(orders.ids) == ["O2", "O3"]
     assert orders.buyer.tolist() == [1, 2]
     assert orders.from_customer.tolist() == [True, False]
     assert orders.party.tolist() == [0, -1]
@@ -237,6 +237,6 @@ def test_loader_reads_an_imported_dataset_with_parties_and_returns(
     assert february.inputs.parties is not None
     assert february.inputs.parties.consultant.tolist() == [1]
     january = engine_arrays.load_period_facts(session, Period.parse("2026-01")).inputs.orders
-    assert january.ids.tolist() == ["O1", "R1"]
+    assert list(january.ids) == ["O1", "R1"]
     assert january.pv.tolist() == [5000, -2500]
     assert january.placed_on.astype(str).tolist() == ["2026-01-06", "2026-01-06"]

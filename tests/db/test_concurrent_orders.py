@@ -115,7 +115,7 @@ def test_parallel_orders_during_a_close_are_not_lost(committing_engine: Engine) 
                 strict=True,
             )
         )
-        assert facts.inputs.orders.ids.size == 4 + sum(
+        assert len(facts.inputs.orders.ids) == 4 + sum(
             1 for w in range(WORKERS) for n in range(ORDERS_EACH) if n % 3
         )
         # Running volumes kept by the parallel postings equal a recomputation.

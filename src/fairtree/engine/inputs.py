@@ -8,8 +8,19 @@ hundredths of a point, money integer minor units of the plan currency.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
+
+
+class OrderNames(Protocol):
+    """Order ids by row: an object array, or a stand-in that reads them when asked
+    (a store loads millions of orders for a close that names none of them)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, rows: Any) -> Any: ...
+
 
 STATUS_CODES = {"active": 0, "inactive": 1, "terminated": 2, "closed": 3}
 STATUS_NAMES = {code: name for name, code in STATUS_CODES.items()}
@@ -32,7 +43,7 @@ class Members:
 class Orders:
     """One row per order (or return). Return rows carry negative volumes and amounts."""
 
-    ids: np.ndarray
+    ids: OrderNames  # for explanations; index with an array of rows (``names``)
     buyer: np.ndarray  # int64 member index; for a customer's order, the owning member
     from_customer: np.ndarray  # bool: bought by a retail customer (not a member)
     placed_on: np.ndarray  # datetime64[D]
@@ -45,6 +56,11 @@ class Orders:
 
     def __len__(self) -> int:
         return int(self.buyer.shape[0])
+
+    def names(self, rows: np.ndarray) -> tuple[str, ...]:
+        """The ids of orders ``rows``, asked for at once (one read for a stand-in)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return tuple(str(name) for name in self.ids[rows]) if rows.size else ()
 
     @classmethod
     def empty(cls) -> Orders:

@@ -129,7 +129,6 @@ class FastStartKind:
         ctx: Context, config: FastStart, outcome: BonusOutcome, member: int
     ) -> list[TraceLine]:
         ids = ctx.inputs.members.ids[ctx.tree.order]
-        order_ids = ctx.inputs.orders.ids
         window = _in_window(ctx, config)
         contributions, exact = [], 0
         for level, sources, receivers, paid, base in _levels(ctx, config):
@@ -147,7 +146,7 @@ class FastStartKind:
                         base=int(base[source]),
                         rate=rate,
                         paid=bool(paid[k]),
-                        orders=tuple(str(order_ids[r]) for r in rows),
+                        orders=ctx.inputs.orders.names(rows),
                         note=(
                             f"joined {joined}, window to "
                             f"{joined + np.timedelta64(config.days - 1, 'D')}"

@@ -122,7 +122,6 @@ class MatrixKind:
     ) -> list[TraceLine]:
         ids = ctx.inputs.members.ids[ctx.tree.order]
         volume = ctx.volume(config.volume)
-        order_ids = ctx.inputs.orders.ids
         parent = placement_view(ctx).parent_in_sponsor_order()
         contributions, exact = [], 0
         for level, sources, receivers, paid in _levels(ctx, config):
@@ -147,7 +146,7 @@ class MatrixKind:
                         base=int(volume[source]),
                         rate=rate,
                         paid=bool(paid[k]),
-                        orders=tuple(str(order_ids[r]) for r in rows),
+                        orders=ctx.inputs.orders.names(rows),
                         skipped=tuple(str(ids[s]) for s in skipped),
                         note=note,
                     )

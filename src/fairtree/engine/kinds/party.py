@@ -174,7 +174,7 @@ class PartyKind:
                     rate=int(f.consultant_rate[party]),
                     paid=qualified,
                     base_is_money=True,
-                    orders=tuple(str(orders.ids[r]) for r in rows),
+                    orders=orders.names(rows),
                     note=f"party sales, tier {tier if tier else 'none'}, host {host}"
                     if qualified
                     else why_not,

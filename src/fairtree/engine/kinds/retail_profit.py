@@ -74,10 +74,10 @@ class RetailProfitKind:
                 rate=RATE_SCALE,
                 paid=True,
                 base_is_money=True,
-                orders=(str(orders.ids[row]),),
+                orders=(name,),
                 note="retail price minus member price on a customer's order",
             )
-            for row in mine
+            for row, name in zip(mine, orders.names(mine), strict=True)
         )
         return [
             TraceLine(

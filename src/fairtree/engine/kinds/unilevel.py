@@ -86,7 +86,6 @@ class UnilevelKind:
     ) -> list[TraceLine]:
         ids = ctx.inputs.members.ids[ctx.tree.order]
         volume = ctx.volume(config.volume)
-        order_ids = ctx.inputs.orders.ids
         depth = int(ctx.by_rank(config.depth_by_rank, len(config.rates))[member])
         contributions = []
         exact = 0
@@ -107,7 +106,7 @@ class UnilevelKind:
                         base=int(volume[source]),
                         rate=rate,
                         paid=bool(paid[k]),
-                        orders=tuple(str(order_ids[r]) for r in rows),
+                        orders=ctx.inputs.orders.names(rows),
                         skipped=tuple(str(ids[s]) for s in skipped),
                         note=""
                         if paid[k]

@@ -30,63 +30,106 @@ from fairtree.errors import UnknownMemberError
 from fairtree.periods import Period
 from fairtree.store.database import driver_connection
 from fairtree.store.repositories import pg_bulk_read
+from fairtree.store.repositories.id_order import sorting_order
+from fairtree.store.repositories.order_names import StoredOrderNames
 
-_MEMBERS_SQL = """
+
+def _code_case(column: str, codes: dict[str, int]) -> str:
+    whens = " ".join(f"WHEN '{name}' THEN {code}" for name, code in codes.items())
+    return f"CASE {column} {whens} ELSE 0 END"
+
+
+@dataclass(frozen=True)
+class BulkSelect:
+    """A SELECT for the bulk path (``pg_bulk_read``): its text, which restricts the ids
+    it reads with ``:unit_low`` and ``:unit_high`` on every table it joins; a query for
+    the lowest and highest id it can return; and the tables it reads."""
+
+    sql: str
+    bounds: str
+    reads: tuple[str, ...]
+
+
+_UNIT = "{column} >= :unit_low AND {column} < :unit_high"
+
+# Status and slot come as codes (engine.inputs.STATUS_CODES; slot L=0, R=1, a matrix
+# position its number, none -1), so no text but the member id travels.
+_MEMBERS = BulkSelect(
+    sql=f"""
 SELECT m.id AS id, m.member_id AS member_id, COALESCE(h.sponsor_id, -1) AS sponsor_id,
-       m.joined_on AS joined_on, h.status AS status,
+       m.joined_on AS joined_on, {_code_case("h.status", STATUS_CODES)} AS status,
        COALESCE(h.placement_parent_id, -1) AS placement_parent_id,
-       COALESCE(h.placement_position, '') AS placement_position
+       CASE WHEN h.placement_position IS NULL THEN -1
+            WHEN h.placement_position = 'L' THEN 0 WHEN h.placement_position = 'R' THEN 1
+            ELSE CAST(h.placement_position AS INTEGER) END AS placement_position
 FROM members m
 JOIN genealogy_history h ON h.member_id = m.id
  AND h.valid_from <= :last_day AND (h.valid_to IS NULL OR h.valid_to > :last_day)
 WHERE m.joined_on <= :last_day
-"""
+  AND {_UNIT.format(column="m.id")} AND {_UNIT.format(column="h.member_id")}""",  # noqa: S608
+    bounds="SELECT min(id), max(id) FROM members",
+    reads=("members", "genealogy_history"),
+)
 
 # Orders dated in the period, then returns of orders dated in the period (their counts_on
 # is the date of the order they reverse; a return naming no party belongs to its order's).
 # Totals are stored signed on each order (engine.order_rollup.order_totals), so no lines
-# are read; returns are few, so their join to the order is cheap. The caller sorts by id.
-_ORDER_FIELDS = """{t}.id AS id, {t}.order_id AS order_id, {t}.credited_member_id AS buyer,
+# are read. Order ids (text) are not loaded: only explanations name orders
+# (StoredOrderNames). A period's orders span the ids between the lowest and the highest
+# placed on each of its days: two probes a day of the (placed_on, id) index.
+_ORDER_FIELDS = """{t}.id AS id, {t}.credited_member_id AS buyer,
        CASE WHEN {t}.buyer_customer_id IS NULL THEN 0 ELSE 1 END AS from_customer,
        {t}.counts_on AS placed_on, {party} AS party_id, {t}.total_pv AS pv,
        {t}.total_bv AS bv, {t}.total_sales AS sales, {t}.total_other_sales AS other,
        {t}.total_retail_margin AS margin"""
-_ORDERS_SQL = f"""
+_ORDERS = BulkSelect(
+    sql=f"""
 SELECT {_ORDER_FIELDS.format(t="o", party="COALESCE(o.party_id, -1)")} FROM orders o
 WHERE o.kind = 'order' AND o.placed_on >= :start AND o.placed_on < :end
-  AND o.id <= :through
-UNION ALL
+  AND o.id <= :through AND {_UNIT.format(column="o.id")}""",  # noqa: S608
+    bounds="""
+SELECT min(span.low), max(span.high)
+FROM generate_series(:start::date, :end::date - 1, INTERVAL '1 day') AS day(placed_on)
+CROSS JOIN LATERAL (SELECT min(o.id) AS low, max(o.id) AS high FROM orders o
+                    WHERE o.placed_on = day.placed_on::date) AS span""",
+    reads=("orders",),
+)
+_RETURNS = BulkSelect(
+    sql=f"""
 SELECT {_ORDER_FIELDS.format(t="r", party="COALESCE(r.party_id, o.party_id, -1)")}
 FROM orders r JOIN orders o ON o.id = r.returns_order_id
 WHERE r.kind = 'return' AND r.counts_on >= :start AND r.counts_on < :end
-  AND r.id <= :through
-"""  # noqa: S608 - constant text, parameters bound
+  AND r.id <= :through AND {_UNIT.format(column="r.id")}""",  # noqa: S608
+    bounds="""
+SELECT min(id), max(id) FROM orders
+WHERE kind = 'return' AND counts_on >= :start AND counts_on < :end""",
+    reads=("orders",),
+)
 
-_INT, _TEXT, _DATE = pg_bulk_read.INT, pg_bulk_read.TEXT, pg_bulk_read.DATE
+_empty = pg_bulk_read.empty_column
+_INT, _INT32 = pg_bulk_read.INT, pg_bulk_read.INT32
+_TEXT, _DATE = pg_bulk_read.TEXT, pg_bulk_read.DATE
 _MEMBER_COLUMNS = {
-    "id": _INT,
+    "id": _INT32,
     "member_id": _TEXT,
-    "sponsor_id": _INT,
+    "sponsor_id": _INT32,
     "joined_on": _DATE,
-    "status": _TEXT,
-    "placement_parent_id": _INT,
-    "placement_position": _TEXT,
+    "status": _INT32,
+    "placement_parent_id": _INT32,
+    "placement_position": _INT32,
 }
 _ORDER_COLUMNS = {
-    "id": _INT,
-    "order_id": _TEXT,
-    "buyer": _INT,
-    "from_customer": _INT,
+    "id": _INT32,
+    "buyer": _INT32,
+    "from_customer": _INT32,
     "placed_on": _DATE,
-    "party_id": _INT,
+    "party_id": _INT32,
     "pv": _INT,
     "bv": _INT,
     "sales": _INT,
     "other": _INT,
     "margin": _INT,
 }
-# The parties the period's orders belong to (ids found in the loaded orders): a later
-# party's consultant may not have joined yet, and is no part of this period's network.
 _PARTIES_SQL = """
 SELECT id, party_id, consultant_member_id, COALESCE(host_member_id, -1), held_on
 FROM parties WHERE id >= :lo AND id <= :hi
@@ -99,8 +142,7 @@ _PARTY_COLUMNS = {
     "host_member": _INT,
     "held_on": _DATE,
 }
-_ARROW_TYPES = {_INT: pa.int64(), _TEXT: pa.string(), _DATE: pa.date32()}
-_POSITIONS = {"L": 0, "R": 1}
+_ARROW_TYPES = {_INT: pa.int64(), _INT32: pa.int64(), _TEXT: pa.string(), _DATE: pa.date32()}
 NO_LIMIT = 2**62
 
 
@@ -125,42 +167,36 @@ def _bind(sql: str, params: dict[str, Any]) -> str:
     return sql
 
 
-def _empty(kind: str) -> np.ndarray:
-    return {
-        _INT: np.zeros(0, dtype=np.int64),
-        _TEXT: np.zeros(0, dtype=object),
-        _DATE: np.zeros(0, dtype="datetime64[D]"),
-    }[kind]
-
-
 def read_columns(
-    session: Session,
-    sql: str,
-    params: dict[str, Any],
-    schema: dict[str, str],
-    chunk_table: str | None = None,
+    session: Session, sql: str, params: dict[str, Any], schema: dict[str, str]
 ) -> dict[str, np.ndarray]:
-    """Run one SELECT and return its columns as numpy arrays (no NULLs expected).
-
-    With ``chunk_table`` (the table whose ``id`` the SELECT returns), PostgreSQL formats
-    the rows in parallel workers (``pg_bulk_read``): the path for millions of rows.
-    """
-    raw = driver_connection(session)
+    """Run one SELECT and return its columns as numpy arrays (no NULLs expected): on
+    PostgreSQL through ``COPY``, on SQLite one raw cursor fetch."""
     bound = _bind(sql, params)
     if session.get_bind().dialect.name == "postgresql":
-        if chunk_table is not None:
-            return pg_bulk_read.read_columns(raw, bound, schema, chunk_table)
-        return _read_copy(raw, bound, schema)
-    rows = raw.execute(bound).fetchall()
+        return _read_copy(driver_connection(session), bound, schema)
+    rows = driver_connection(session).execute(bound).fetchall()
     if not rows:
         return {name: _empty(kind) for name, kind in schema.items()}
     table = np.array(rows, dtype=object)
     return {name: _typed(table[:, i], kind) for i, (name, kind) in enumerate(schema.items())}
 
 
+def read_bulk(
+    session: Session, select: BulkSelect, params: dict[str, Any], schema: dict[str, str]
+) -> dict[str, np.ndarray]:
+    """A large SELECT's columns, sorted by ``id``: on PostgreSQL encoded by the server
+    on several connections at once (``pg_bulk_read``), on SQLite one fetch."""
+    if session.get_bind().dialect.name == "postgresql":
+        sql, bounds = _bind(select.sql, params), _bind(select.bounds, params)
+        return pg_bulk_read.read_columns(session, sql, schema, bounds, select.reads)
+    everything = {**params, "unit_low": -NO_LIMIT, "unit_high": NO_LIMIT}
+    return _by_id(read_columns(session, select.sql, everything, schema))
+
+
 def _typed(column: np.ndarray, kind: str) -> np.ndarray:
     """A column as the loader's numpy type: int64, datetime64[D] or objects."""
-    if kind == _INT:
+    if kind in (_INT, _INT32):
         return column.astype(np.int64)
     if kind == _DATE:
         return column.astype("datetime64[D]")
@@ -190,16 +226,15 @@ def _csv_columns(data: bytes, schema: dict[str, str]) -> dict[str, np.ndarray]:
 
 
 def _by_id(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Rows sorted by database id (parallel workers interleave them; a sorted read is
-    left as it is)."""
+    """Rows sorted by database id (a sorted read is left as it is)."""
     ids = cols["id"]
     if ids.size < 2 or bool(np.all(ids[1:] > ids[:-1])):
         return cols
-    order = np.argsort(ids, kind="stable")
+    order = sorting_order(ids)
     return {name: column[order] for name, column in cols.items()}
 
 
-def _index_of(db_ids: np.ndarray, targets: np.ndarray, what: str, names: np.ndarray) -> np.ndarray:
+def _index_of(db_ids: np.ndarray, targets: np.ndarray, what: str, names: Any) -> np.ndarray:
     """Row index in ``db_ids`` (sorted) of every target id; -1 stays -1.
 
     Database ids are nearly dense, so a direct lookup table (one int64 per id up to the
@@ -224,31 +259,18 @@ def _index_of(db_ids: np.ndarray, targets: np.ndarray, what: str, names: np.ndar
     return np.where(targets >= 0, found, -1)
 
 
-def _codes(values: np.ndarray, codes: dict[str, int], dtype: type) -> np.ndarray:
-    out: np.ndarray = np.full(values.shape[0], -1, dtype=dtype)
-    for name, code in codes.items():
-        out[values == name] = code
-    return out
-
-
 def load_members(session: Session, period: Period) -> tuple[Members, np.ndarray]:
     """The network and every member's status on the period's last day, by database id."""
     last_day = period.end - timedelta(days=1)
-    cols = _by_id(
-        read_columns(session, _MEMBERS_SQL, {"last_day": last_day}, _MEMBER_COLUMNS, "members")
-    )
+    cols = read_bulk(session, _MEMBERS, {"last_day": last_day}, _MEMBER_COLUMNS)
     db_ids, names = cols["id"], cols["member_id"]
-    positions = cols["placement_position"]
-    position_codes = _codes(positions, _POSITIONS, np.int8)
-    numeric = np.char.isdigit(positions.astype(str)) if positions.size else positions.astype(bool)
-    position_codes[numeric] = positions[numeric].astype(np.int64)
     members = Members(
         ids=names,
         sponsor=_index_of(db_ids, cols["sponsor_id"], "sponsor", names),
         joined_on=cols["joined_on"],
-        status=np.maximum(_codes(cols["status"], STATUS_CODES, np.int8), 0),
+        status=cols["status"].astype(np.int8),
         placement_parent=_index_of(db_ids, cols["placement_parent_id"], "placement parent", names),
-        placement_position=position_codes,
+        placement_position=cols["placement_position"].astype(np.int8),
     )
     return members, db_ids
 
@@ -278,8 +300,11 @@ def load_orders(
 ) -> tuple[Orders, np.ndarray, Parties | None]:
     """Orders (and returns, negative) whose period is ``period``, with their parties."""
     params = {"start": period.start, "end": period.end, "through": through_id}
-    cols = _by_id(read_columns(session, _ORDERS_SQL, params, _ORDER_COLUMNS, "orders"))
-    order_db_ids, ids, party_ids = cols["id"], cols["order_id"], cols["party_id"]
+    placed = read_bulk(session, _ORDERS, params, _ORDER_COLUMNS)
+    returned = read_bulk(session, _RETURNS, params, _ORDER_COLUMNS)
+    cols = _then(placed, returned)
+    order_db_ids, party_ids = cols["id"], cols["party_id"]
+    ids = StoredOrderNames(session, order_db_ids)
     party_db_ids = np.unique(party_ids[party_ids >= 0])
     parties, party_db_ids = load_parties(session, party_db_ids, member_db_ids)
     from_customer = cols["from_customer"].astype(bool)
@@ -296,6 +321,14 @@ def load_orders(
         party=_index_of(party_db_ids, party_ids, "party", ids),
     )
     return orders, order_db_ids, parties
+
+
+def _then(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The rows of ``first`` followed by those of ``second`` (orders, then returns: each
+    part sorted by id, a fixed order whatever the table's layout)."""
+    if second["id"].size == 0:
+        return first
+    return {name: np.concatenate([first[name], second[name]]) for name in first}
 
 
 def load_period_facts(
