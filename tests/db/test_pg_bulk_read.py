@@ -31,7 +31,7 @@ ROWS = [
 ]
 PROBE = BulkSelect(
     sql="SELECT id, name, day, amount, code FROM bulk_probe"
-    " WHERE id <> :skip AND id >= :unit_low AND id < :unit_high",
+    " WHERE id <> :skip AND id < :below AND id >= :unit_low AND id < :unit_high",
     bounds="SELECT min(id), max(id) FROM bulk_probe",
     reads=("bulk_probe",),
 )
@@ -95,7 +95,7 @@ def test_rows_come_back_exactly_in_id_order_in_any_number_of_units(
 ) -> None:
     _fill(session, temporary=True)
     monkeypatch.setattr(pg_bulk_read, "UNIT_IDS", unit_ids)
-    cols = engine_arrays.read_bulk(session, PROBE, {"skip": 9}, SCHEMA)
+    cols = engine_arrays.read_bulk(session, PROBE, {"skip": 9, "below": 100}, SCHEMA)
     assert _rows(cols) == [row for row in ROWS if row[0] != 9]
     assert side_reads == []  # this transaction wrote the table: only it can read it
 
@@ -110,9 +110,10 @@ def test_side_connections_read_the_committed_rows_exactly(
     monkeypatch.setattr(pg_bulk_read, "UNIT_IDS", 2)
     monkeypatch.setenv("FAIRTREE_BULK_READ_CONNECTIONS", connections)
     with Session(committed_probe) as session, session.begin():
-        cols = engine_arrays.read_bulk(session, PROBE, {"skip": 9}, SCHEMA)
+        cols = engine_arrays.read_bulk(session, PROBE, {"skip": 9, "below": 100}, SCHEMA)
     assert _rows(cols) == [row for row in ROWS if row[0] != 9]
-    assert side_reads == [7]  # ids 1..13 in units of 2
+    # ids 1..13 in units of 2, read twice: 32-bit halves first, refused by 2**40, then whole
+    assert side_reads == [7, 7]
 
 
 def test_side_connections_see_the_callers_snapshot_not_later_commits(
@@ -128,11 +129,33 @@ def test_side_connections_see_the_callers_snapshot_not_later_commits(
                 other.execute(
                     text("INSERT INTO bulk_probe VALUES (11, 'late', '2026-03-02', 1, 1)")
                 )
-            cols = engine_arrays.read_bulk(session, PROBE, {"skip": 9}, SCHEMA)
+            cols = engine_arrays.read_bulk(session, PROBE, {"skip": 9, "below": 100}, SCHEMA)
         session.close()
     assert 11 not in cols["id"].tolist()
     assert _rows(cols) == [row for row in ROWS if row[0] != 9]
-    assert side_reads == [4]
+    assert side_reads == [4, 4]
+
+
+@pytest.mark.parametrize("where", ["on side connections", "on the caller's connection"])
+def test_amounts_beyond_32_bits_are_read_again_in_whole_words(
+    committed_probe: Engine, monkeypatch: pytest.MonkeyPatch, side_reads: list[int], where: str
+) -> None:
+    monkeypatch.setattr(pg_bulk_read, "UNIT_IDS", 4)
+    if where != "on side connections":
+        monkeypatch.setenv("FAIRTREE_BULK_READ_CONNECTIONS", "1")
+    with Session(committed_probe) as session, session.begin():
+        narrow = engine_arrays.read_bulk(session, PROBE, {"skip": 0, "below": 5}, SCHEMA)
+        sent_narrow = list(side_reads)
+        wide = engine_arrays.read_bulk(session, PROBE, {"skip": 123, "below": 100}, SCHEMA)
+        # the refused narrow read left the caller's transaction usable
+        assert session.execute(text("SELECT count(*) FROM bulk_probe")).scalar() == 6
+    assert _rows(narrow) == ROWS[:2]  # amounts that fit 32 bits
+    assert _rows(wide) == ROWS
+    if where == "on side connections":
+        assert sent_narrow == [4]  # one pass, every number in halves
+        assert side_reads == [4, 4, 4]  # then halves refused, whole words read
+    else:
+        assert side_reads == []
 
 
 def test_a_transaction_that_wrote_the_table_reads_its_own_rows(
@@ -141,7 +164,7 @@ def test_a_transaction_that_wrote_the_table_reads_its_own_rows(
     monkeypatch.setattr(pg_bulk_read, "UNIT_IDS", 2)
     with Session(committed_probe) as session, session.begin():
         session.execute(text("INSERT INTO bulk_probe VALUES (12, 'mine', '2026-03-03', 2, 2)"))
-        cols = engine_arrays.read_bulk(session, PROBE, {"skip": 9}, SCHEMA)
+        cols = engine_arrays.read_bulk(session, PROBE, {"skip": 9, "below": 100}, SCHEMA)
         session.rollback()
     assert 12 in cols["id"].tolist()
     assert side_reads == []
@@ -149,10 +172,10 @@ def test_a_transaction_that_wrote_the_table_reads_its_own_rows(
 
 def test_an_empty_result_gives_empty_columns(session: Session) -> None:
     _fill(session, temporary=True)
-    cols = engine_arrays.read_bulk(session, PROBE, {"skip": 123}, SCHEMA)
+    cols = engine_arrays.read_bulk(session, PROBE, {"skip": 123, "below": 100}, SCHEMA)
     assert len(cols["id"]) == 6
     session.execute(text("DELETE FROM bulk_probe"))
-    cols = engine_arrays.read_bulk(session, PROBE, {"skip": 9}, SCHEMA)
+    cols = engine_arrays.read_bulk(session, PROBE, {"skip": 9, "below": 100}, SCHEMA)
     assert {name: len(column) for name, column in cols.items()} == dict.fromkeys(SCHEMA, 0)
 
 
@@ -171,7 +194,7 @@ def test_a_null_or_a_newline_is_refused(
     _fill(session, temporary=True)
     session.execute(text(f"UPDATE bulk_probe SET {column} = :value WHERE id = 5"), {"value": value})
     with pytest.raises(ValueError, match=message):
-        engine_arrays.read_bulk(session, PROBE, {"skip": 123}, SCHEMA)
+        engine_arrays.read_bulk(session, PROBE, {"skip": 123, "below": 100}, SCHEMA)
 
 
 def test_a_key_beyond_32_bits_is_refused_not_wrapped(session: Session) -> None:
@@ -179,7 +202,7 @@ def test_a_key_beyond_32_bits_is_refused_not_wrapped(session: Session) -> None:
     session.execute(text("ALTER TABLE bulk_probe ALTER COLUMN code TYPE bigint"))
     session.execute(text("UPDATE bulk_probe SET code = 4294967296 WHERE id = 5"))
     with pytest.raises(psycopg.errors.NumericValueOutOfRange, match="integer out of range"):
-        engine_arrays.read_bulk(session, PROBE, {"skip": 123}, SCHEMA)
+        engine_arrays.read_bulk(session, PROBE, {"skip": 123, "below": 100}, SCHEMA)
 
 
 def test_the_connection_setting_must_be_a_positive_whole_number(

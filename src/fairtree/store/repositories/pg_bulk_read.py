@@ -56,44 +56,50 @@ _LOW_32 = 4294967295
 
 @dataclass(frozen=True)
 class _Layout:
-    """How a schema's columns sit in a record: the words, and the text columns."""
+    """How a schema's columns sit in a record: the words (one column filling a word, or
+    two halves, high then low), and the text columns."""
 
-    words: list[tuple[str, ...]]  # one column (int) or two (int32 / date, high then low)
+    words: list[tuple[str, ...]]
     texts: list[str]
     schema: dict[str, str]
+    narrow: bool  # ``int`` columns travel as 32-bit halves too
 
     def record_sql(self) -> str:
-        return " || ".join(_word_sql(word, self.schema) for word in self.words)
+        return " || ".join(self._word_sql(word) for word in self.words)
+
+    def whole(self, word: tuple[str, ...]) -> bool:
+        return len(word) == 1 and self.schema[word[0]] == INT and not self.narrow
+
+    def _word_sql(self, word: tuple[str, ...]) -> str:
+        if self.whole(word):
+            return f"int8send(q.{word[0]}::int8)"
+        high = f"({self._half_sql(word[0])} << 32)"
+        if len(word) == 1:
+            return f"int8send{high}"
+        return f"int8send({high} | ({self._half_sql(word[1])} & {_LOW_32}))"
+
+    def _half_sql(self, name: str) -> str:
+        if self.schema[name] == DATE:
+            return f"(q.{name} - DATE '1970-01-01')::int8"
+        return f"q.{name}::int4::int8"  # out of range: the server's error, never a wrap
 
 
-def _layout(schema: dict[str, str]) -> _Layout:
+def _layout(schema: dict[str, str], narrow: bool) -> _Layout:
+    """The record layout; ``narrow`` sends ``int`` columns as halves as well (money and
+    volumes of one order fit 32 bits all but always; a read that meets one that does not
+    is read again wide)."""
     words: list[tuple[str, ...]] = []
     halves: list[str] = []
     for name, kind in schema.items():
-        if kind == INT:
-            words.append((name,))
-        elif kind in (INT32, DATE):
-            halves.append(name)
-        elif kind != TEXT:
+        if kind not in (INT, INT32, DATE, TEXT):
             raise ValueError(f"column {name}: unknown kind {kind!r}")
+        if kind == INT and not narrow:
+            words.append((name,))
+        elif kind != TEXT:
+            halves.append(name)
     words += [tuple(halves[i : i + 2]) for i in range(0, len(halves), 2)]
     texts = [name for name, kind in schema.items() if kind == TEXT]
-    return _Layout(words, texts, schema)
-
-
-def _half_sql(name: str, kind: str) -> str:
-    if kind == DATE:
-        return f"(q.{name} - DATE '1970-01-01')::int8"
-    return f"q.{name}::int4::int8"
-
-
-def _word_sql(word: tuple[str, ...], schema: dict[str, str]) -> str:
-    if len(word) == 1 and schema[word[0]] == INT:
-        return f"int8send(q.{word[0]}::int8)"
-    high = f"({_half_sql(word[0], schema[word[0]])} << 32)"
-    if len(word) == 1:
-        return f"int8send{high}"
-    return f"int8send({high} | ({_half_sql(word[1], schema[word[1]])} & {_LOW_32}))"
+    return _Layout(words, texts, schema, narrow)
 
 
 def _unit_query(branch: str, layout: _Layout) -> str:
@@ -138,25 +144,48 @@ def read_columns(
     it reads: if the caller's transaction has written one of them, side connections
     would not see those rows, so the read stays on the caller's connection.
     """
-    layout = _layout(schema)
     raw = driver_connection(session)
     with raw.cursor() as cursor:
         cursor.execute(bounds_sql)
         low, high = cursor.fetchone()
     if low is None:
         return {name: empty_column(kind) for name, kind in schema.items()}
-    query = _unit_query(branch, layout)
-    units = [
-        query.replace(UNIT_LOW, str(start)).replace(UNIT_HIGH, str(start + UNIT_IDS))
-        for start in range(int(low), int(high) + 1, UNIT_IDS)
-    ]
-    parts = min(bulk_read_connections(), len(units))
-    if parts > 1 and len(units) >= PARALLEL_MIN_UNITS and _snapshot_shareable(raw, reads):
-        results = _run_on_side_connections(session, raw, units, parts)
-    else:
-        with raw.cursor(binary=True) as cursor:
+    starts = range(int(low), int(high) + 1, UNIT_IDS)
+    parts = min(bulk_read_connections(), len(starts))
+    shared = parts > 1 and len(starts) >= PARALLEL_MIN_UNITS and _snapshot_shareable(raw, reads)
+    for narrow in (True, False):
+        layout = _layout(schema, narrow)
+        query = _unit_query(branch, layout)
+        units = [
+            query.replace(UNIT_LOW, str(start)).replace(UNIT_HIGH, str(start + UNIT_IDS))
+            for start in starts
+        ]
+        try:
+            if shared:
+                results = _run_on_side_connections(session, raw, units, parts)
+            else:
+                results = _run_here(raw, units)
+        except psycopg.errors.NumericValueOutOfRange:
+            if not narrow or not any(kind == INT for kind in schema.values()):
+                raise
+            continue  # a value beyond 32 bits: read it again, every int a whole word
+        return _columns(results, layout, reads[0])
+    raise AssertionError("unreachable: the wide read returns or raises")
+
+
+def _run_here(raw: Any, units: list[str]) -> list[tuple[Any, ...]]:
+    """Run ``units`` on the caller's connection, inside a savepoint: a refused narrow
+    read leaves the caller's transaction as it was."""
+    with raw.cursor(binary=True) as cursor:
+        cursor.execute("SAVEPOINT fairtree_bulk_read")
+        try:
             results = [_fetch(cursor, unit) for unit in units]
-    return _columns(results, layout, reads[0])
+        except psycopg.Error:
+            cursor.execute("ROLLBACK TO SAVEPOINT fairtree_bulk_read")
+            raise
+        finally:
+            cursor.execute("RELEASE SAVEPOINT fairtree_bulk_read")
+    return results
 
 
 def _snapshot_shareable(raw: Any, reads: Sequence[str]) -> bool:
@@ -239,8 +268,8 @@ def _columns(results: list[tuple[Any, ...]], layout: _Layout, what: str) -> dict
         grid = _grid(count, records, len(layout.words), what)
         rows = slice(at, at + count)
         for index, word in enumerate(layout.words):
-            whole = layout.schema[word[0]] == INT
-            _decode(grid[:, index], [numbers[name][rows] for name in word], whole)
+            targets = [numbers[name][rows] for name in word]
+            _decode(grid[:, index], targets, layout.whole(word))
         for name, text in zip(layout.texts, joined, strict=True):
             split = [] if text is None else text.split("\n")  # None: every value null
             if len(split) != count:
