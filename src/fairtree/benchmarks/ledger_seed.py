@@ -161,8 +161,12 @@ def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarr
         open_history_for_all_members(session, reason="bench", actor="bench")
         advance_id_sequences(session, ["members", "orders"])
     # Time a settled database, as autovacuum leaves it, not the first reads after a bulk
-    # insert (which set every row's hint bits and write the pages back).
+    # insert (which set every row's hint bits and write the pages back), nor reads that
+    # share the machine with the checkpoint writing the seed out.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        settle = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
-        connection.execute(text(settle))
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("VACUUM ANALYZE"))
+            connection.execute(text("CHECKPOINT"))
+        else:
+            connection.execute(text("ANALYZE"))
     return sponsor

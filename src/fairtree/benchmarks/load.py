@@ -22,7 +22,7 @@ def run_load(
     seed(engine, members, orders, seed_value)
     seed_seconds = time.perf_counter() - started
     timings = []
-    for _ in range(2):
+    for _ in range(3):
         with Session(engine) as session, session.begin():
             t0 = time.perf_counter()
             facts = load_period_facts(session, Period.parse("2026-03"), placement=False)
