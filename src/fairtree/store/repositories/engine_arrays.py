@@ -30,7 +30,7 @@ from fairtree.errors import UnknownMemberError
 from fairtree.periods import Period
 from fairtree.store.database import driver_connection
 from fairtree.store.repositories import pg_bulk_read
-from fairtree.store.repositories.id_order import sorting_order
+from fairtree.store.repositories.id_order import rows_by_id
 from fairtree.store.repositories.order_names import StoredOrderNames
 
 
@@ -191,7 +191,7 @@ def read_bulk(
         sql, bounds = _bind(select.sql, params), _bind(select.bounds, params)
         return pg_bulk_read.read_columns(session, sql, schema, bounds, select.reads)
     everything = {**params, "unit_low": -NO_LIMIT, "unit_high": NO_LIMIT}
-    return _by_id(read_columns(session, select.sql, everything, schema))
+    return rows_by_id(read_columns(session, select.sql, everything, schema))
 
 
 def _typed(column: np.ndarray, kind: str) -> np.ndarray:
@@ -223,15 +223,6 @@ def _csv_columns(data: bytes, schema: dict[str, str]) -> dict[str, np.ndarray]:
         name: _typed(table.column(name).to_numpy(zero_copy_only=False), kind)
         for name, kind in schema.items()
     }
-
-
-def _by_id(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Rows sorted by database id (a sorted read is left as it is)."""
-    ids = cols["id"]
-    if ids.size < 2 or bool(np.all(ids[1:] > ids[:-1])):
-        return cols
-    order = sorting_order(ids)
-    return {name: column[order] for name, column in cols.items()}
 
 
 def _index_of(db_ids: np.ndarray, targets: np.ndarray, what: str, names: Any) -> np.ndarray:

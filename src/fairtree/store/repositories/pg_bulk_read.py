@@ -41,13 +41,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from fairtree.store.database import driver_connection
-from fairtree.store.repositories.id_order import sorting_order
+from fairtree.store.repositories.id_order import rows_by_id
 
 INT, INT32, TEXT, DATE = "int", "int32", "text", "date"
 UNIT_IDS = 1 << 18  # ids per unit of work: 16 MB of records at eight words a row
-# Below this many units a read runs on the caller's connection: side connections and
-# their snapshot import cost a few milliseconds each.
-PARALLEL_MIN_UNITS = 2
 UNIT_LOW, UNIT_HIGH = ":unit_low", ":unit_high"  # the markers a branch restricts ids with
 _PARTS_SETTING = "FAIRTREE_BULK_READ_CONNECTIONS"
 _SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+-[0-9]+$")
@@ -151,8 +148,9 @@ def read_columns(
     if low is None:
         return {name: empty_column(kind) for name, kind in schema.items()}
     starts = range(int(low), int(high) + 1, UNIT_IDS)
+    # A single unit runs here: side connections and their snapshot import cost more.
     parts = min(bulk_read_connections(), len(starts))
-    shared = parts > 1 and len(starts) >= PARALLEL_MIN_UNITS and _snapshot_shareable(raw, reads)
+    shared = parts > 1 and _snapshot_shareable(raw, reads)
     for narrow in (True, False):
         layout = _layout(schema, narrow)
         query = _unit_query(branch, layout)
@@ -259,7 +257,8 @@ def _columns(results: list[tuple[Any, ...]], layout: _Layout, what: str) -> dict
     """Every unit's records decoded into one preallocated array per column, in unit
     order; sorted by id afterwards only if a unit came back out of id order."""
     total = sum(int(result[0]) for result in results)
-    numbers = {name: np.empty(total, dtype=np.int64) for name in layout.schema}
+    numeric = [name for name, kind in layout.schema.items() if kind != TEXT]
+    numbers = {name: np.empty(total, dtype=np.int64) for name in numeric}
     lines: dict[str, list[str]] = {name: [] for name in layout.texts}
     at = 0
     for count, records, *joined in results:
@@ -282,11 +281,7 @@ def _columns(results: list[tuple[Any, ...]], layout: _Layout, what: str) -> dict
             columns[name] = np.array(lines[name], dtype=object)
         else:
             columns[name] = numbers[name].view("datetime64[D]") if kind == DATE else numbers[name]
-    ids = columns["id"]
-    if ids.size > 1 and not bool(np.all(ids[1:] > ids[:-1])):
-        order = sorting_order(ids)
-        columns = {name: column[order] for name, column in columns.items()}
-    return columns
+    return rows_by_id(columns)
 
 
 def _grid(count: int, records: bytes | None, width: int, what: str) -> np.ndarray:
