@@ -23,7 +23,7 @@ from fairtree.store.models import (
     PlanVersion,
     Product,
 )
-from fairtree.store.repositories.orders import record_order
+from fairtree.store.repositories.orders.orders import record_order
 
 PLAN_YAML = """\
 plan: {name: tiny unilevel}

@@ -5,8 +5,8 @@ from datetime import date
 from ledger_company import post_order, seed_company
 from sqlalchemy import select
 
-from fairtree.services.care import care_metrics, earning_more_than_spent
-from fairtree.services.close import close_period, finalize_run
+from fairtree.services.care.care_metrics import care_metrics, earning_more_than_spent
+from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.store.models import Member
 
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from fairtree.cli.main import app as cli
 from fairtree.store.models import AuditRecord, Order
-from fairtree.store.repositories import running_volumes as volumes
+from fairtree.store.repositories.orders import running_volumes as volumes
 
 runner = CliRunner()
 

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from fairtree.errors import ConflictError, NotFoundError
 from fairtree.ledger.accounts import Account, UnbalancedTransactionError
 from fairtree.periods import Period
-from fairtree.services.close import close_period, finalize_run
-from fairtree.services.ranks import rank_history
-from fairtree.services.review import review_run
+from fairtree.services.commissions.close import close_period, finalize_run
+from fairtree.services.commissions.review import review_run
+from fairtree.services.network.ranks import rank_history
 from fairtree.store.models import CommissionRun, LedgerEntry, RankRecord
-from fairtree.store.repositories import engine_arrays, ledger, runs
+from fairtree.store.repositories.bulk import engine_arrays
+from fairtree.store.repositories.commissions import ledger, runs
 
 
 def lines_of(session: Session, run_id: int) -> list[tuple]:
@@ -198,7 +199,7 @@ def test_empty_period_writes_an_empty_draft(session: Session) -> None:
 
 
 def test_carry_values_of_the_last_finalized_run_come_back_as_carry_in(session: Session) -> None:
-    from fairtree.services.close import carry_in_for
+    from fairtree.services.commissions.close import carry_in_for
 
     company = seed_company(session)
     draft = close_period(session, "2026-03")

@@ -13,11 +13,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from fairtree.periods import Period
-from fairtree.services.close import close_period
+from fairtree.services.commissions.close import close_period
 from fairtree.services.datasets import import_dataset
 from fairtree.simulation.synth import generate, write_dataset
-from fairtree.store.repositories import pg_bulk_read
-from fairtree.store.repositories.engine_arrays import PeriodFacts, load_period_facts
+from fairtree.store.repositories.bulk import pg_read as pg_bulk_read
+from fairtree.store.repositories.bulk.engine_arrays import PeriodFacts, load_period_facts
 
 pytestmark = pytest.mark.postgres
 MONTHS = ("2026-01", "2026-02", "2026-03", "2026-04")

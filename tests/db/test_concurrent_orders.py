@@ -15,11 +15,16 @@ from sqlalchemy.orm import Session
 
 from fairtree.ledger.lines import evaluation_lines
 from fairtree.periods import Period
-from fairtree.services.close import close_period, evaluate_period, finalize_run, plan_for
-from fairtree.services.rank_progress import NewLine, post_order, rebuild_period_volumes
+from fairtree.services.commissions.close import (
+    close_period,
+    evaluate_period,
+    finalize_run,
+    plan_for,
+)
+from fairtree.services.orders.rank_progress import NewLine, post_order, rebuild_period_volumes
 from fairtree.store.models import Order, Product
-from fairtree.store.repositories import corrections, runs
-from fairtree.store.repositories import running_volumes as volumes
+from fairtree.store.repositories.commissions import corrections, runs
+from fairtree.store.repositories.orders import running_volumes as volumes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

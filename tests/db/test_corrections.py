@@ -8,10 +8,10 @@ from datetime import date
 from ledger_company import member_db_id, post_order, seed_company
 from sqlalchemy.orm import Session
 
-from fairtree.services.close import close_period, finalize_run
-from fairtree.services.payouts import create_batch, mark_items
-from fairtree.store.repositories import ledger, runs
-from fairtree.store.repositories import payouts as store
+from fairtree.services.commissions.close import close_period, finalize_run
+from fairtree.services.commissions.payouts import create_batch, mark_items
+from fairtree.store.repositories.commissions import ledger, runs
+from fairtree.store.repositories.commissions import payouts as store
 
 
 def finalized_march(session: Session) -> dict[str, int]:

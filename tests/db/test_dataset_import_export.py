@@ -153,7 +153,7 @@ def test_indexes_on_self_references_stay_during_the_load() -> None:
     """Members listed before their sponsors made SQLite scan the whole table per row
     when the sponsor index was dropped for the load (quadratic); it must stay."""
     from fairtree.store.models import Base
-    from fairtree.store.repositories.bulk_load import _serves_self_reference
+    from fairtree.store.repositories.bulk.load import _serves_self_reference
 
     kept = {
         index.name

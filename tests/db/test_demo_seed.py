@@ -1,9 +1,9 @@
 from sqlalchemy import func, select
 
 from fairtree.config import Settings
-from fairtree.services.demo import DemoShape, seed_demo_if_empty
-from fairtree.services.demo_people import pick_demo_members
-from fairtree.services.sign_in import check_credentials
+from fairtree.services.access.sign_in import check_credentials
+from fairtree.services.demo.people import pick_demo_members
+from fairtree.services.demo.seed import DemoShape, seed_demo_if_empty
 from fairtree.simulation.synth import generate
 from fairtree.store.models import Contact, Member, Order, User
 

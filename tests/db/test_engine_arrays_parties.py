@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from fairtree.periods import Period
 from fairtree.store.models import GenealogyRecord, Member, Order, Party
-from fairtree.store.repositories.engine_arrays import load_period_facts
+from fairtree.store.repositories.bulk.engine_arrays import load_period_facts
 
 
 def _join_late_member(session, name: str, sponsor: str, joined: date) -> int:

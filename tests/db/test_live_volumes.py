@@ -10,14 +10,14 @@ from ledger_company import MAX_LEG_PLAN, add_plan, member_db_id, seed_company
 from sqlalchemy.orm import Session
 
 from fairtree.errors import ValidationError
-from fairtree.services.rank_progress import (
+from fairtree.services.orders.rank_progress import (
     NewLine,
     line_progress,
     post_order,
     rebuild_period_volumes,
 )
 from fairtree.store.models import Product
-from fairtree.store.repositories import running_volumes as volumes
+from fairtree.store.repositories.orders import running_volumes as volumes
 
 
 @pytest.fixture

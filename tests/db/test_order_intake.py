@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fairtree.errors import ConflictError, ValidationError
-from fairtree.services.close import close_period, finalize_run
-from fairtree.services.order_intake import NewLine, OrderRequest, PostedOrder, post
-from fairtree.services.rank_progress import line_progress, rebuild_period_volumes
+from fairtree.services.commissions.close import close_period, finalize_run
+from fairtree.services.orders.order_intake import NewLine, OrderRequest, PostedOrder, post
+from fairtree.services.orders.rank_progress import line_progress, rebuild_period_volumes
 from fairtree.store.models import Order, OrderLine, PayoutLine, Product
-from fairtree.store.repositories import running_volumes as volumes
+from fairtree.store.repositories.orders import running_volumes as volumes
 
 MARCH = date(2026, 3, 10)
 TODAY = date(2026, 11, 22)

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fairtree.errors import ConflictError, ValidationError
-from fairtree.services.order_intake import NewLine, OrderRequest, post
-from fairtree.services.rank_progress import rebuild_period_volumes
+from fairtree.services.orders.order_intake import NewLine, OrderRequest, post
+from fairtree.services.orders.rank_progress import rebuild_period_volumes
 from fairtree.store.models import Order
-from fairtree.store.repositories import running_volumes as volumes
+from fairtree.store.repositories.orders import running_volumes as volumes
 
 TODAY = date(2026, 11, 22)
 PERIODS = ("2026-03", "2026-04")

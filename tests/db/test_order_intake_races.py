@@ -14,10 +14,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from fairtree.errors import ValidationError
-from fairtree.services.order_intake import NewLine, OrderRequest, post
-from fairtree.services.rank_progress import rebuild_period_volumes
+from fairtree.services.orders.order_intake import NewLine, OrderRequest, post
+from fairtree.services.orders.rank_progress import rebuild_period_volumes
 from fairtree.store.models import Order
-from fairtree.store.repositories import running_volumes as volumes
+from fairtree.store.repositories.orders import running_volumes as volumes
 
 pytestmark = pytest.mark.postgres
 

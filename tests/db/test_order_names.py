@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from fairtree.periods import Period
-from fairtree.store.repositories import engine_arrays, order_names
+from fairtree.store.repositories.bulk import engine_arrays, order_names
 
 
 def test_names_are_read_on_demand_in_the_order_asked(session: Session, monkeypatch) -> None:

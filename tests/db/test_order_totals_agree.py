@@ -14,7 +14,7 @@ from fairtree.periods import Period
 from fairtree.services.datasets import import_dataset
 from fairtree.simulation.synth import generate, write_dataset
 from fairtree.store.models import Order
-from fairtree.store.repositories.engine_arrays import load_period_facts
+from fairtree.store.repositories.bulk.engine_arrays import load_period_facts
 
 FIGURES = ("pv", "bv", "sales", "noncommissionable_sales", "retail_margin", "from_customer")
 

@@ -14,12 +14,12 @@ from typer.testing import CliRunner
 
 from fairtree.cli.main import app
 from fairtree.errors import ConflictError, ValidationError
-from fairtree.services.close import close_period, finalize_run
-from fairtree.services.payouts import create_batch, export_csv, mark_items
+from fairtree.services.commissions.close import close_period, finalize_run
+from fairtree.services.commissions.payouts import create_batch, export_csv, mark_items
 from fairtree.store.models import Member, PayoutHold
-from fairtree.store.repositories import ledger, runs
-from fairtree.store.repositories import payouts as store
-from fairtree.store.repositories.runs import the_company
+from fairtree.store.repositories.commissions import ledger, runs
+from fairtree.store.repositories.commissions import payouts as store
+from fairtree.store.repositories.commissions.runs import the_company
 
 
 def finalized_march(session: Session) -> None:

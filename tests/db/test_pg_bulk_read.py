@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from fairtree.store.repositories import engine_arrays, pg_bulk_read
-from fairtree.store.repositories.engine_arrays import BulkSelect
+from fairtree.store.repositories.bulk import engine_arrays
+from fairtree.store.repositories.bulk import pg_read as pg_bulk_read
+from fairtree.store.repositories.bulk.engine_arrays import BulkSelect
 
 pytestmark = pytest.mark.postgres
 

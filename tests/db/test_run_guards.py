@@ -16,7 +16,7 @@ from sqlalchemy import Executable, Table, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from fairtree.services.close import close_period, finalize_run
+from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.store.models import (
     CommissionRun,
     Member,
@@ -26,7 +26,7 @@ from fairtree.store.models import (
     RunCarryValue,
     RunExchangeRate,
 )
-from fairtree.store.repositories import runs
+from fairtree.store.repositories.commissions import runs
 
 LINES: Table = PayoutLine.__table__  # type: ignore[assignment]
 RUNS: Table = CommissionRun.__table__  # type: ignore[assignment]

@@ -10,8 +10,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from fairtree.errors import NotFoundError
-from fairtree.services.close import close_period, finalize_run
-from fairtree.services.statements import member_statement, render_csv, render_html
+from fairtree.services.commissions.close import close_period, finalize_run
+from fairtree.services.commissions.statements import member_statement, render_csv, render_html
 from fairtree.store.models import Member
 
 

@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from fairtree.engine.inputs import STATUS_CODES
 from fairtree.periods import Period
-from fairtree.services.close import close_period
-from fairtree.services.closing import close_account
-from fairtree.services.genealogy import terminate
+from fairtree.services.commissions.close import close_period
+from fairtree.services.member_data.account_closing import close_account
+from fairtree.services.network.genealogy import terminate
 from fairtree.store.migrate import upgrade
 from fairtree.store.models import GenealogyRecord, Member
-from fairtree.store.repositories import engine_arrays, runs
+from fairtree.store.repositories.bulk import engine_arrays
+from fairtree.store.repositories.commissions import runs
 
 
 def statuses(session: Session, period: str) -> dict[str, str]:

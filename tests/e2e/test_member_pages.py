@@ -19,12 +19,13 @@ import uvicorn
 
 from fairtree.api.app import create_app
 from fairtree.config import Settings
-from fairtree.services import contacts, users
-from fairtree.services.contacts import ContactFields
+from fairtree.services.access import users
+from fairtree.services.member_data import contacts
+from fairtree.services.member_data.contacts import ContactFields
 from fairtree.store.database import make_engine, session_scope
 from fairtree.store.migrate import upgrade
 from fairtree.store.models import Company, Member, Order, OrderLine, Product
-from fairtree.store.repositories.orders import record_order
+from fairtree.store.repositories.orders.orders import record_order
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fairtree.store.repositories.id_order import sorting_order
+from fairtree.store.repositories.bulk.id_order import sorting_order
 
 
 @given(st.lists(st.integers(min_value=-50, max_value=10**12), unique=True, max_size=200))

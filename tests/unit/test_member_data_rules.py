@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from fairtree.errors import ValidationError
-from fairtree.services.care import add_months, retention
-from fairtree.services.goals import parse_target
-from fairtree.services.policies import parse_clauses
+from fairtree.services.care.care_metrics import add_months, retention
+from fairtree.services.member_data.goals import parse_target
+from fairtree.services.member_data.policies import parse_clauses
 
 TEXT = """\
 # Policies

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from fairtree.services.policy import GRANTABLE, DataKind, Outcome, Relationship, decide
+from fairtree.services.access.authorization import (
+    GRANTABLE,
+    DataKind,
+    Outcome,
+    Relationship,
+    decide,
+)
 
 R = Relationship
 K = DataKind

@@ -14,7 +14,7 @@ from fairtree.api.limits import BodySizeLimit
 from fairtree.api.problems import ERROR_RESPONSES, install_request_validation_handler
 from fairtree.api.routers import ROUTERS
 from fairtree.config import Settings
-from fairtree.services.mail import MailBackend, OutboxMailBackend
+from fairtree.services.access.mail import MailBackend, OutboxMailBackend
 from fairtree.store.database import make_engine, make_session_factory
 
 _STATUS_NAMES = {

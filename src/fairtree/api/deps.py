@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from fairtree.config import Settings
 from fairtree.errors import NotFoundError
-from fairtree.services.mail import MailBackend
-from fairtree.services.principal import Principal
-from fairtree.services.sign_in import (
+from fairtree.services.access.mail import MailBackend
+from fairtree.services.access.principal import Principal
+from fairtree.services.access.sign_in import (
     csrf_matches,
     principal_for_api_token,
     principal_for_session,

@@ -1,5 +1,5 @@
 """Creating routes answer through ``created``: the same Idempotency-Key gives the first
-answer back (``fairtree.services.idempotency``)."""
+answer back (``fairtree.services.access.idempotency``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from fairtree.services.idempotency import fingerprint, run_once
-from fairtree.services.principal import Principal
+from fairtree.services.access.idempotency import fingerprint, run_once
+from fairtree.services.access.principal import Principal
 
 
 def created(

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from fairtree.api.params import NO_NUL, ONE_LINE
-from fairtree.services.policy import GRANTABLE
+from fairtree.services.access.authorization import GRANTABLE
 
 GrantableKind = Literal[tuple(sorted(k.value for k in GRANTABLE))]  # type: ignore[valid-type]
 

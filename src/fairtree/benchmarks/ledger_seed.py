@@ -17,7 +17,7 @@ from fairtree.dataset.arrays import Rows
 from fairtree.engine.order_rollup import LineFacts, order_totals
 from fairtree.simulation.synth_network import NetworkKnobs, generate_members, month_bounds
 from fairtree.store.models import Company, PlanVersion, Product
-from fairtree.store.repositories.bulk_load import (
+from fairtree.store.repositories.bulk.load import (
     advance_id_sequences,
     defer_sqlite_foreign_keys,
     insert_rows,

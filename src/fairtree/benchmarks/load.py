@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from fairtree.benchmarks.ledger_seed import seed
 from fairtree.periods import Period
-from fairtree.services.close import close_period, finalize_run
-from fairtree.store.repositories.engine_arrays import load_period_facts
+from fairtree.services.commissions.close import close_period, finalize_run
+from fairtree.store.repositories.bulk.engine_arrays import load_period_facts
 
 
 def run_load(

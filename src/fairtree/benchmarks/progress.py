@@ -19,8 +19,13 @@ from sqlalchemy.orm import Session
 
 from fairtree.benchmarks.ledger_seed import BENCH_PLAN, MONTH, seed
 from fairtree.plans.load import parse_plan
-from fairtree.services.rank_progress import NewLine, line_progress, period_figures, post_order
-from fairtree.store.repositories import running_volumes as volumes
+from fairtree.services.orders.rank_progress import (
+    NewLine,
+    line_progress,
+    period_figures,
+    post_order,
+)
+from fairtree.store.repositories.orders import running_volumes as volumes
 
 
 def _mid_period_volumes(engine: Engine, sponsor: np.ndarray, seed_value: int) -> None:

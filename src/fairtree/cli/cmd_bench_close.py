@@ -35,7 +35,7 @@ def close(
     with console.status(f"generating and evaluating {members:,} members"):
         line, result, inputs, _tree = run_close(members, seed, workdir)
     if compare_postgres:
-        from fairtree.store.repositories.group_volume_cte import group_volume_by_cte
+        from fairtree.store.repositories.bulk.group_volume_cte import group_volume_by_cte
 
         url = os.environ.get("FAIRTREE_BENCH_PG_URL", DEFAULT_PG)
         with console.status("PostgreSQL recursive CTE"):

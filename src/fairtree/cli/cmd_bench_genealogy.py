@@ -18,8 +18,8 @@ from fairtree.cli.main import bench_app
 from fairtree.genealogy.placement import BinaryRule, PlacementKind
 from fairtree.periods import Period
 from fairtree.services.datasets import import_dataset
-from fairtree.services.downline import downline_as_of, downline_report
-from fairtree.services.genealogy import NewMember, enroll, move, terminate
+from fairtree.services.network.downline import downline_as_of, downline_report
+from fairtree.services.network.genealogy import NewMember, enroll, move, terminate
 from fairtree.simulation.dataset_writer import write_dataset
 from fairtree.simulation.synth import generate
 from fairtree.store.database import make_engine, session_scope

@@ -12,10 +12,10 @@ from rich.table import Table
 
 from fairtree.cli.main import app
 from fairtree.config import Settings
-from fairtree.services.care import CareMetrics, care_metrics
+from fairtree.services.care.care_metrics import CareMetrics, care_metrics
 from fairtree.services.clock import utcnow
 from fairtree.store.database import make_engine, session_scope
-from fairtree.store.repositories.sponsor_tree import member_by_external_id
+from fairtree.store.repositories.network.sponsor_tree import member_by_external_id
 
 
 def _duration(seconds: float | None) -> str:

@@ -12,8 +12,8 @@ from fairtree.cli.main import app
 from fairtree.cli.output import print_problems
 from fairtree.errors import ValidationError
 from fairtree.money import format_amount, format_points
-from fairtree.services.close import close_period, finalize_run
-from fairtree.services.review import RunReview, review_run
+from fairtree.services.commissions.close import close_period, finalize_run
+from fairtree.services.commissions.review import RunReview, review_run
 from fairtree.store.database import make_engine, session_scope
 
 ACTIONS = ("review", "finalize")

@@ -22,8 +22,8 @@ from fairtree.cli.main import app
 from fairtree.errors import FairtreeError
 from fairtree.money import format_points
 from fairtree.periods import Period
-from fairtree.services.downline import DownlineNode, downline_report
-from fairtree.services.genealogy import DownlineRule, NewMember, enroll, move, terminate
+from fairtree.services.network.downline import DownlineNode, downline_report
+from fairtree.services.network.genealogy import DownlineRule, NewMember, enroll, move, terminate
 from fairtree.store.database import make_engine, session_scope
 
 console = Console()

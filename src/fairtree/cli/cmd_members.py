@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from fairtree.cli.main import app
 from fairtree.cli.output import error_console
 from fairtree.errors import ValidationError
-from fairtree.services.members import MemberSummary, list_members, search_members
+from fairtree.services.network.members import MemberSummary, list_members, search_members
 from fairtree.store.database import make_engine, session_scope
 
 members_app = typer.Typer(help="Members of the network.", no_args_is_help=True)

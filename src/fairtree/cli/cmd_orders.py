@@ -19,7 +19,7 @@ from fairtree.cli.main import app
 from fairtree.cli.output import error_console, print_problems
 from fairtree.errors import FairtreeError, ValidationError
 from fairtree.money import format_amount, format_points
-from fairtree.services.order_intake import NewLine, OrderRequest, PostedOrder, post_recorded
+from fairtree.services.orders.order_intake import NewLine, OrderRequest, PostedOrder, post_recorded
 from fairtree.store.database import make_engine, session_scope
 
 orders_app = typer.Typer(

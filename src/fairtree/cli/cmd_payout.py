@@ -10,9 +10,9 @@ from rich.console import Console
 
 from fairtree.cli.main import app
 from fairtree.money import format_amount, parse_amount
-from fairtree.services.payouts import create_batch, export_csv, mark_items
+from fairtree.services.commissions.payouts import create_batch, export_csv, mark_items
 from fairtree.store.database import make_engine, session_scope
-from fairtree.store.repositories.runs import the_company
+from fairtree.store.repositories.commissions.runs import the_company
 
 payout_app = typer.Typer(help="Payout batches: create, export, mark paid or failed.")
 app.add_typer(payout_app, name="payout")

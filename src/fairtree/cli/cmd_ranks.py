@@ -11,8 +11,8 @@ from rich.table import Table
 
 from fairtree.cli.main import app
 from fairtree.money import format_points
-from fairtree.services.rank_progress import line_progress, rebuild_period_volumes
-from fairtree.services.ranks import rank_history
+from fairtree.services.network.ranks import rank_history
+from fairtree.services.orders.rank_progress import line_progress, rebuild_period_volumes
 from fairtree.store.database import make_engine, session_scope
 
 ranks_app = typer.Typer(help="Ranks: history per period and live progress.")

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from fairtree.cli.main import app
 from fairtree.config import Settings
-from fairtree.services.demo import DemoSeeded
+from fairtree.services.demo.seed import DemoSeeded
 
 console = Console(stderr=True)
 
@@ -56,7 +56,7 @@ def serve(
 
     from fairtree.api.app import create_app
     from fairtree.cli.rich_progress import RichProgress
-    from fairtree.services.demo import DemoShape, seed_demo_if_empty
+    from fairtree.services.demo.seed import DemoShape, seed_demo_if_empty
     from fairtree.store.database import make_engine, session_scope
     from fairtree.store.migrate import upgrade
 

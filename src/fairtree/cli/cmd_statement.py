@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from fairtree.cli.main import app
-from fairtree.services.statements import member_statement, render_csv, render_html
+from fairtree.services.commissions.statements import member_statement, render_csv, render_html
 from fairtree.store.database import make_engine, session_scope
 
 

@@ -11,7 +11,7 @@ from rich.console import Console
 from fairtree.cli.main import app
 from fairtree.config import Settings
 from fairtree.errors import FairtreeError
-from fairtree.services import users as users_service
+from fairtree.services.access import users as users_service
 from fairtree.store.database import make_engine, session_scope
 from fairtree.store.models.accounts import STAFF_ROLES
 

@@ -22,7 +22,9 @@ from fairtree.dataset.writer import write_encoded_file, write_file, write_plan
 from fairtree.errors import ConflictError, DatasetError, NotFoundError, Problem
 from fairtree.services.progress import NoProgress, Progress
 from fairtree.store.models import Company, PlanVersion
-from fairtree.store.repositories import bulk_dump, bulk_load, sqlite_csv
+from fairtree.store.repositories.bulk import dump as bulk_dump
+from fairtree.store.repositories.bulk import load as bulk_load
+from fairtree.store.repositories.bulk import sqlite_csv
 
 T = TypeVar("T", bound=Sized)
 IMPORT_ACTOR = "dataset-import"

@@ -15,8 +15,12 @@ from fastapi import Depends, HTTPException, Request
 
 from fairtree.api.deps import CSRF_COOKIE, CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, DbSession
 from fairtree.errors import NotFoundError
-from fairtree.services.principal import Principal
-from fairtree.services.sign_in import csrf_matches, principal_for_api_token, principal_for_session
+from fairtree.services.access.principal import Principal
+from fairtree.services.access.sign_in import (
+    csrf_matches,
+    principal_for_api_token,
+    principal_for_session,
+)
 
 LOGIN_PATH = "/app/login"
 CSRF_FIELD = "csrf_token"

@@ -16,21 +16,16 @@ from fairtree.api.deps import CSRF_COOKIE, SESSION_COOKIE, DbSession, get_settin
 from fairtree.errors import FairtreeError, NotFoundError, ValidationError
 from fairtree.money import format_points
 from fairtree.periods import Period
-from fairtree.services import (
-    contacts,
-    customers,
-    goals,
-    help_requests,
-    member_records,
-    policies,
-    sign_in,
-    team,
-)
-from fairtree.services.access_log import reads_of
+from fairtree.services.access import sign_in
+from fairtree.services.access.access_log import reads_of
+from fairtree.services.access.authorization import DataKind, authorize, owner_member
+from fairtree.services.access.principal import Principal
+from fairtree.services.care import help_requests
 from fairtree.services.clock import utcnow
-from fairtree.services.contacts import ContactFields
-from fairtree.services.policy import DataKind, authorize, owner_member
-from fairtree.services.principal import Principal
+from fairtree.services.member_data import contacts, goals, member_records, policies
+from fairtree.services.member_data.contacts import ContactFields
+from fairtree.services.network import team
+from fairtree.services.orders import customers
 from fairtree.store.models import Member
 from fairtree.web.page_auth import LOGIN_PATH, MaybePagePrincipal, PageForm, PageMember
 from fairtree.web.render import problems_of, render

@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fairtree.api.deps import DbSession
 from fairtree.api.params import RowId
 from fairtree.errors import Problem, ValidationError
-from fairtree.services import contacts, help_requests
-from fairtree.services.contacts import ContactFields
-from fairtree.services.policy import DataKind, authorize, owner_member
+from fairtree.services.access.authorization import DataKind, authorize, owner_member
+from fairtree.services.care import help_requests
+from fairtree.services.member_data import contacts
+from fairtree.services.member_data.contacts import ContactFields
 from fairtree.web.page_auth import PageForm, PageMember
 from fairtree.web.pages import contacts_view
 from fairtree.web.render import problems_of, render

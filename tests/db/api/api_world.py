@@ -24,10 +24,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from fairtree.config import Settings
-from fairtree.services import sign_in, users
+from fairtree.services.access import sign_in, users
+from fairtree.services.access.authorization import GRANTABLE
+from fairtree.services.access.credentials import hash_password
 from fairtree.services.clock import utcnow
-from fairtree.services.credentials import hash_password
-from fairtree.services.policy import GRANTABLE
 from fairtree.store.database import session_scope
 from fairtree.store.models import (
     AccessGrant,
@@ -40,7 +40,7 @@ from fairtree.store.models import (
     PlanVersion,
     Product,
 )
-from fairtree.store.repositories.orders import record_order
+from fairtree.store.repositories.orders.orders import record_order
 
 PASSWORD = "correct horse battery"
 PLAN_TEXT = """\
@@ -159,7 +159,7 @@ def _hash_once(password: str) -> str:
 def build_world(engine: Engine, settings: Settings) -> World:
     world = World(settings)
     with (
-        patch("fairtree.services.users.hash_password", _hash_once),
+        patch("fairtree.services.access.users.hash_password", _hash_once),
         session_scope(engine) as session,
     ):
         company = Company(

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from fairtree.api.app import create_app
 from fairtree.config import Settings
-from fairtree.services.mail import MemoryMailBackend
+from fairtree.services.access.mail import MemoryMailBackend
 
 
 @pytest.fixture

@@ -13,9 +13,10 @@ from datetime import date
 from api_world import World
 from sqlalchemy import Engine
 
-from fairtree.services import contacts, goals, help_requests, notes, policies
-from fairtree.services.contacts import ContactFields
-from fairtree.services.principal import Principal
+from fairtree.services.access.principal import Principal
+from fairtree.services.care import help_requests
+from fairtree.services.member_data import contacts, goals, notes, policies
+from fairtree.services.member_data.contacts import ContactFields
 from fairtree.store.database import session_scope
 from fairtree.store.models import Member
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from fairtree.services import sign_in
-from fairtree.services.users import create_member_user, create_staff_user
+from fairtree.services.access import sign_in
+from fairtree.services.access.users import create_member_user, create_staff_user
 from fairtree.store.database import session_scope
 from fairtree.store.models import AuditRecord, Member
 

@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 
 from fairtree.api.app import create_app
 from fairtree.config import Settings
-from fairtree.services import sign_in
+from fairtree.services.access import sign_in
 from fairtree.store.database import session_scope
 from fairtree.store.models import User
 

@@ -16,9 +16,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from fairtree.errors import ConflictError
-from fairtree.services import grants
-from fairtree.services.idempotency import fingerprint, run_once
-from fairtree.services.sign_in import principal_for_api_token
+from fairtree.services.access import grants
+from fairtree.services.access.idempotency import fingerprint, run_once
+from fairtree.services.access.sign_in import principal_for_api_token
 from fairtree.store.database import session_scope
 from fairtree.store.models import AccessGrant, Member
 

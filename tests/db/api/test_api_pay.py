@@ -8,10 +8,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from fairtree.services import sign_in
-from fairtree.services.close import close_period, finalize_run
-from fairtree.services.rank_progress import rebuild_period_volumes
-from fairtree.services.users import create_member_user
+from fairtree.services.access import sign_in
+from fairtree.services.access.users import create_member_user
+from fairtree.services.commissions.close import close_period, finalize_run
+from fairtree.services.orders.rank_progress import rebuild_period_volumes
 from fairtree.store.database import session_scope
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

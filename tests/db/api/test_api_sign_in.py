@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from fairtree.api.app import create_app
 from fairtree.config import Settings
+from fairtree.services.access.mail import MemoryMailBackend
 from fairtree.services.clock import utcnow
-from fairtree.services.mail import MemoryMailBackend
 from fairtree.store.models import ApiToken, AuthSession, LoginAttempt, PasswordResetToken, User
 
 

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fairtree.services.enrollment import Enrollment, NewMember, enroll
-from fairtree.services.principal import Principal
-from fairtree.services.users import create_staff_user
+from fairtree.services.access.principal import Principal
+from fairtree.services.access.users import create_staff_user
+from fairtree.services.network.enrollment import Enrollment, NewMember, enroll
 from fairtree.store.models import AuditRecord, Company, GenealogyRecord, Member
-from fairtree.store.repositories import genealogy_history
-from fairtree.store.repositories.audit import records_for
+from fairtree.store.repositories.access.audit import records_for
+from fairtree.store.repositories.network import genealogy_history
 
 ADMIN = None  # the local operator: the company's administrative rights, no sign-in
 MEMBER = Principal(

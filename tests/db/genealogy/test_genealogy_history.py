@@ -11,10 +11,15 @@ from sqlalchemy.orm import Session
 
 from fairtree.errors import NotFoundError
 from fairtree.periods import Period
-from fairtree.services.downline import DownlineNode, downline_as_of, downline_report, sponsor_as_of
-from fairtree.services.genealogy import move, terminate
+from fairtree.services.network.downline import (
+    DownlineNode,
+    downline_as_of,
+    downline_report,
+    sponsor_as_of,
+)
+from fairtree.services.network.genealogy import move, terminate
 from fairtree.store.models import Customer, Member, Order, OrderLine, Product
-from fairtree.store.repositories.orders import record_order
+from fairtree.store.repositories.orders.orders import record_order
 
 MAR_1 = date(2026, 3, 1)
 APR_1 = date(2026, 4, 1)

@@ -30,9 +30,9 @@ from fairtree.errors import (
     SlotTakenError,
     ValidationError,
 )
-from fairtree.services.downline import downline_as_of
-from fairtree.services.genealogy import DownlineRule, move, terminate
-from fairtree.services.principal import Principal
+from fairtree.services.access.principal import Principal
+from fairtree.services.network.downline import downline_as_of
+from fairtree.services.network.genealogy import DownlineRule, move, terminate
 from fairtree.store.models import AuditRecord, Member
 
 MAR_1 = date(2026, 3, 1)

@@ -20,11 +20,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from fairtree.errors import SlotTakenError
-from fairtree.services.enrollment import Enrollment, NewMember, enroll
-from fairtree.services.genealogy import terminate
+from fairtree.services.network.enrollment import Enrollment, NewMember, enroll
+from fairtree.services.network.genealogy import terminate
 from fairtree.store.database import make_session_factory, session_scope
 from fairtree.store.models import Member
-from fairtree.store.repositories import genealogy as tree_repo
+from fairtree.store.repositories.network import genealogy as tree_repo
 
 JAN_2 = date(2026, 1, 2)
 

@@ -24,14 +24,16 @@ from fairtree.api.schemas import (
     ProfileOut,
 )
 from fairtree.errors import NotFoundError
-from fairtree.services import audit, member_records, plan_versions
-from fairtree.services.access_log import log_reads
+from fairtree.services.access import audit
+from fairtree.services.access.access_log import log_reads
+from fairtree.services.access.authorization import DataKind, authorize, owner_member
+from fairtree.services.access.idempotency import fingerprint, run_once
 from fairtree.services.clock import aware
-from fairtree.services.idempotency import fingerprint, run_once
-from fairtree.services.policy import DataKind, authorize, owner_member
+from fairtree.services.commissions import plan_versions
+from fairtree.services.member_data import member_records
 from fairtree.store.models.members import MEMBER_STATUSES
-from fairtree.store.repositories import accounts as accounts_repo
 from fairtree.store.repositories import company as company_repo
+from fairtree.store.repositories.access import accounts as accounts_repo
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 

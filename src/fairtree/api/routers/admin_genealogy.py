@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from fairtree.api.deps import AdminStaff, DbSession
 from fairtree.api.params import ONE_LINE, MemberId
-from fairtree.services import genealogy
+from fairtree.services.network import genealogy
 
 router = APIRouter(prefix="/admin/members/{member_id}", tags=["admin"])
 

@@ -20,11 +20,11 @@ from fairtree.api.deps import (
 )
 from fairtree.api.params import ONE_LINE, RowId
 from fairtree.config import Settings
-from fairtree.services import password_reset, sign_in
+from fairtree.services.access import password_reset, sign_in
+from fairtree.services.access.mail import MailBackend
 from fairtree.services.clock import aware
-from fairtree.services.mail import MailBackend
 from fairtree.store.models import User
-from fairtree.store.repositories.accounts import api_tokens_of, member_external_id
+from fairtree.store.repositories.access.accounts import api_tokens_of, member_external_id
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

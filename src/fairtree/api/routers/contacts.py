@@ -21,10 +21,11 @@ from fairtree.api.schemas_member_data import (
     LeftOutOut,
     OutreachOut,
 )
-from fairtree.services import contacts, customers
+from fairtree.services.access.authorization import DataKind, authorize, owner_member
 from fairtree.services.clock import utcnow
-from fairtree.services.contacts import ContactFields
-from fairtree.services.policy import DataKind, authorize, owner_member
+from fairtree.services.member_data import contacts
+from fairtree.services.member_data.contacts import ContactFields
+from fairtree.services.orders import customers
 from fairtree.store.models import Contact, Member
 
 router = APIRouter(tags=["contacts"])

@@ -25,10 +25,11 @@ from fairtree.api.schemas_member_data import (
     MentorOut,
     MessageIn,
 )
-from fairtree.services import care, help_requests
+from fairtree.services.access.authorization import owner_member
+from fairtree.services.care import care_metrics as care
+from fairtree.services.care import help_requests
+from fairtree.services.care.help_requests import RequestView
 from fairtree.services.clock import utcnow
-from fairtree.services.help_requests import RequestView
-from fairtree.services.policy import owner_member
 
 router = APIRouter(tags=["help"])
 

@@ -9,9 +9,9 @@ from fairtree.api.deps import DbSession, Reason, SignedIn
 from fairtree.api.params import Limit, MemberId, Offset, RecordId
 from fairtree.api.schemas import CustomerOut, OrderOut, ProfileOut
 from fairtree.money import format_amount, format_points
-from fairtree.services import member_records
-from fairtree.services.member_records import OrderSummary
-from fairtree.services.policy import DataKind, authorize, owner_member
+from fairtree.services.access.authorization import DataKind, authorize, owner_member
+from fairtree.services.member_data import member_records
+from fairtree.services.member_data.member_records import OrderSummary
 from fairtree.store.models import Customer
 
 router = APIRouter(prefix="/members/{member_id}", tags=["members"])

@@ -12,9 +12,9 @@ from fairtree.api.deps import DbSession, Reason, SignedIn
 from fairtree.api.idempotent import created
 from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset, RowId
 from fairtree.api.schemas_member_data import GoalIn, GoalOut, NoteIn, NoteOut
-from fairtree.services import goals, notes
+from fairtree.services.access.authorization import DataKind, authorize, owner_member
 from fairtree.services.clock import utcnow
-from fairtree.services.policy import DataKind, authorize, owner_member
+from fairtree.services.member_data import goals, notes
 
 router = APIRouter(prefix="/members/{member_id}", tags=["notes and goals"])
 

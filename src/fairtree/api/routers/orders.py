@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 from fairtree.api.deps import AdminStaff, DbSession
 from fairtree.api.params import IdempotencyKey
 from fairtree.money import format_amount, format_points
-from fairtree.services import order_intake
-from fairtree.services.idempotency import fingerprint, run_once
+from fairtree.services.access.idempotency import fingerprint, run_once
+from fairtree.services.orders import order_intake
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 

@@ -18,10 +18,10 @@ from fairtree.engine.rank_progress import Need
 from fairtree.errors import Problem, ValidationError
 from fairtree.money import format_amount, format_points
 from fairtree.periods import Period
-from fairtree.services import statements
+from fairtree.services.access.authorization import DataKind, authorize, owner_member
 from fairtree.services.clock import utcnow
-from fairtree.services.policy import DataKind, authorize, owner_member
-from fairtree.services.rank_progress import line_progress
+from fairtree.services.commissions import statements
+from fairtree.services.orders.rank_progress import line_progress
 
 router = APIRouter(prefix="/members/{member_id}", tags=["pay"])
 

@@ -8,9 +8,9 @@ from fastapi.responses import JSONResponse
 
 from fairtree.api.deps import AdminStaff, AnyStaff, DbSession, MemberSignIn, SignedIn
 from fairtree.api.schemas_member_data import PolicyIn, PolicyOut, PolicyVersionOut
-from fairtree.services import policies
+from fairtree.services.access.authorization import owner_member
 from fairtree.services.clock import aware, utcnow
-from fairtree.services.policy import owner_member
+from fairtree.services.member_data import policies
 
 router = APIRouter(tags=["policies"])
 VersionPath = Path(pattern=r"^[A-Za-z0-9._-]{1,64}$")

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Response
 
 from fairtree.api.deps import DbSession, MemberSignIn
 from fairtree.api.schemas_member_data import ClosedOut, CloseIn
-from fairtree.services import closing, portability
+from fairtree.services.access.authorization import DataKind, authorize, owner_member
 from fairtree.services.clock import utcnow
-from fairtree.services.policy import DataKind, authorize, owner_member
+from fairtree.services.member_data import account_closing, portability
 
 router = APIRouter(prefix="/me", tags=["portability"])
 
@@ -40,5 +40,7 @@ def close_account(body: CloseIn, principal: MemberSignIn, session: DbSession) ->
     """
     owner = owner_member(session, principal.member_id or "")
     authorize(session, principal, owner, DataKind.PROFILE, record="close", write=True)
-    closed = closing.close_account(session, principal, owner, body.password, utcnow().date())
+    closed = account_closing.close_account(
+        session, principal, owner, body.password, utcnow().date()
+    )
     return ClosedOut(**closed.__dict__)

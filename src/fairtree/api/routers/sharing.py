@@ -9,11 +9,11 @@ from fastapi.responses import JSONResponse
 from fairtree.api.deps import DbSession, Reason, SignedIn
 from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset, RowId
 from fairtree.api.schemas import AccessLogOut, GrantIn, GrantOut
-from fairtree.services import grants
-from fairtree.services.access_log import reads_of
+from fairtree.services.access import grants
+from fairtree.services.access.access_log import reads_of
+from fairtree.services.access.authorization import DataKind, authorize, owner_member
+from fairtree.services.access.idempotency import fingerprint, run_once
 from fairtree.services.clock import aware
-from fairtree.services.idempotency import fingerprint, run_once
-from fairtree.services.policy import DataKind, authorize, owner_member
 
 router = APIRouter(prefix="/members/{member_id}", tags=["sharing"])
 

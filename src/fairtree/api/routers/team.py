@@ -12,8 +12,8 @@ from fairtree.api.schemas import TeamMemberOut, TeamOut
 from fairtree.errors import Problem, ValidationError
 from fairtree.money import format_points
 from fairtree.periods import Period
-from fairtree.services.policy import DataKind, authorize, owner_member
-from fairtree.services.team import team_view
+from fairtree.services.access.authorization import DataKind, authorize, owner_member
+from fairtree.services.network.team import team_view
 
 router = APIRouter(prefix="/members/{member_id}", tags=["team"])
 

@@ -1,0 +1,45 @@
+"""The access log: every read of a member's data by someone other than that member."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from fairtree.services.access.principal import Principal
+from fairtree.services.clock import utcnow
+from fairtree.store.models import AccessLogEntry
+from fairtree.store.repositories.access import grants as access_repo
+
+
+def log_reads(
+    session: Session,
+    reader: Principal,
+    owners_and_records: Sequence[tuple[int, str]],
+    kind: str,
+    reason: str | None,
+) -> None:
+    """One row per (owner, record) read, all stamped with the same time."""
+    now = utcnow()
+    access_repo.add_access_log(
+        session,
+        (
+            {
+                "reader_user_id": reader.user_id,
+                "owner_member_id": owner_pk,
+                "data_kind": str(kind),
+                "record": record[:128],
+                "reason": reason,
+                "read_at": now,
+            }
+            for owner_pk, record in owners_and_records
+            if owner_pk != reader.member_pk
+        ),
+    )
+
+
+def reads_of(
+    session: Session, owner_member_pk: int, limit: int, offset: int
+) -> list[tuple[AccessLogEntry, str]]:
+    """Who read the owner's data, newest first, with the reader's login."""
+    return access_repo.access_log_of_owner(session, owner_member_pk, limit, offset)

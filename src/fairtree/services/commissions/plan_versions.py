@@ -1,0 +1,57 @@
+"""Uploading a plan version as text: validated by the plan loader, stored with its
+sha256, audited. A version name is used once; the text never changes afterwards."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import yaml
+from sqlalchemy.orm import Session
+
+from fairtree.errors import ConflictError, NotFoundError, PlanError, Problem
+from fairtree.plans.load import parse_plan
+from fairtree.services.access.audit import record_action
+from fairtree.services.access.principal import Principal
+from fairtree.store.models import PlanVersion
+from fairtree.store.repositories import company as company_repo
+
+
+def upload(
+    session: Session,
+    actor: Principal | None,
+    version: str,
+    effective_from: date,
+    yaml_text: str,
+    reason: str,
+) -> PlanVersion:
+    source = f"plan version {version}"
+    try:
+        raw = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as exc:
+        raise PlanError([Problem(source, "", "yaml_text", f"not valid YAML: {exc}")]) from None
+    parse_plan(raw, source)  # raises PlanError listing every problem
+    company = company_repo.the_company(session)
+    if company is None:
+        raise NotFoundError("no company has been imported yet")
+    if company_repo.plan_version(session, company.id, version) is not None:
+        raise ConflictError(f"plan version {version!r} exists; upload under a new version")
+    digest = hashlib.sha256(yaml_text.encode("utf-8")).hexdigest()
+    row = PlanVersion(
+        company_id=company.id,
+        version=version,
+        effective_from=effective_from,
+        yaml_text=yaml_text,
+        sha256=digest,
+    )
+    company_repo.add_plan_version(session, row)
+    record_action(
+        session,
+        actor,
+        action="plan_version_uploaded",
+        subject_kind="plan_version",
+        subject_id=version,
+        reason=reason,
+        after={"effective_from": effective_from.isoformat(), "sha256": digest},
+    )
+    return row

@@ -1,0 +1,171 @@
+"""A member's statement for a period: every line with its derivation, and the balance.
+
+Commission lines are explained by re-running the engine's trace over the facts the run
+saw (orders up to the run's ``orders_through_id``, the run's plan version); adjustment
+lines by the trace of the corrected period with today's facts, beside what was paid
+before. Rendered as HTML (Jinja2, autoescaped) or CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
+
+from fairtree.engine.explain import explain_member
+from fairtree.engine.inputs import EngineInput
+from fairtree.engine.trace import TraceLine
+from fairtree.errors import NotFoundError
+from fairtree.ledger.accounts import Account, member_owed
+from fairtree.money import format_amount
+from fairtree.periods import Period
+from fairtree.services.commissions.close import carry_in_for, plan_document
+from fairtree.store.models import CommissionRun, PlanVersion
+from fairtree.store.repositories.bulk import engine_arrays
+from fairtree.store.repositories.commissions import ledger, runs
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
+CSV_COLUMNS = ("period", "member_id", "bonus", "kind", "amount", "currency", "corrects", "reason")
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    bonus_id: str
+    kind: str
+    amount: int
+    reference: str
+    explanation: list[str]
+    corrects_period: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    period_key: str
+    member_id: str
+    display_name: str
+    status: str
+    currency: str
+    lines: list[StatementLine]
+    owed: int  # what the company owes the member now, net of clawbacks
+    carried_claw: int  # part of that the member owes back (>= 0)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+
+def _traces(
+    session: Session, run: CommissionRun, period: Period, member_id: str, through: int
+) -> dict[str, TraceLine]:
+    version = session.get(PlanVersion, run.plan_version_id)
+    assert version is not None
+    document = plan_document(version)
+    company = runs.the_company(session)
+    facts = engine_arrays.load_period_facts(
+        session, period, through, placement=company.placement != "none"
+    )
+    carry_in = carry_in_for(session, company, period, facts.member_db_ids)
+    inputs = EngineInput(
+        facts.inputs.members, facts.inputs.orders, facts.inputs.parties, carry_in=carry_in
+    )
+    return {t.bonus_id: t for t in explain_member(inputs, document, period, member_id)}
+
+
+def member_statement(session: Session, period_key: str, member_id: str) -> Statement:
+    company = runs.the_company(session)
+    key = Period.parse(period_key).key
+    run = runs.find_run(session, company.id, key, "finalized") or runs.find_run(
+        session, company.id, key, "draft"
+    )
+    if run is None:
+        raise NotFoundError(f"no run for period {key}")
+    member = runs.member_by_external_id(session, member_id)
+    if member is None:
+        raise NotFoundError(f"no member {member_id!r}")
+    rows = [r for r in runs.line_rows(session, run.id) if r[1] == member.id]
+    currency = run.currency
+    traces = _traces(session, run, Period.parse(key), member_id, run.orders_through_id)
+    corrected: dict[str, dict[str, TraceLine]] = {}
+    lines = []
+    for row in rows:
+        _, _, _, bonus, kind, amount, ref, _, period_corrected, reason = row
+        if kind == "commission":
+            trace = traces.get(bonus)
+            explanation = trace.describe(currency) if trace else ["no trace"]
+        else:
+            if period_corrected not in corrected:
+                earlier = runs.find_run(session, company.id, period_corrected, "finalized")
+                assert earlier is not None
+                corrected[period_corrected] = _traces(
+                    session,
+                    earlier,
+                    Period.parse(period_corrected),
+                    member_id,
+                    engine_arrays.NO_LIMIT,
+                )
+            trace = corrected[period_corrected].get(bonus)
+            now = trace.amount if trace else 0
+            explanation = [
+                f"{period_corrected} recomputed: {reason}",
+                f"paid before {format_amount(now - int(amount), currency)}, "
+                f"now {format_amount(now, currency)}, "
+                f"difference {format_amount(int(amount), currency)}",
+            ]
+            explanation += trace.describe(currency) if trace else ["now earns nothing here"]
+        lines.append(
+            StatementLine(bonus, kind, int(amount), ref, explanation, period_corrected, reason)
+        )
+    balances = ledger.balances(session, member.id)
+    payable = balances.get((Account.MEMBER_PAYABLE.value, member.id), 0)
+    receivable = balances.get((Account.CLAWBACK_RECEIVABLE.value, member.id), 0)
+    notes = []
+    if receivable > 0:
+        notes.append(
+            f"{format_amount(receivable, currency)} {currency} is owed back from corrections "
+            "that exceeded earnings; it is carried and settled from future earnings."
+        )
+    return Statement(
+        period_key=key,
+        member_id=member_id,
+        display_name=member.display_name,
+        status=run.status,
+        currency=currency,
+        lines=lines,
+        owed=member_owed(payable, receivable),
+        carried_claw=max(receivable, 0),
+        notes=notes,
+    )
+
+
+def render_html(statement: Statement) -> str:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"])
+    )
+    environment.filters["money"] = lambda amount: format_amount(amount, statement.currency)
+    return environment.get_template("statement.html").render(statement=statement)
+
+
+def render_csv(statement: Statement) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for line in statement.lines:
+        writer.writerow(
+            [
+                statement.period_key,
+                statement.member_id,
+                line.bonus_id,
+                line.kind,
+                format_amount(line.amount, statement.currency),
+                statement.currency,
+                line.corrects_period or "",
+                line.reason or "",
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,100 @@
+"""Demo sign-ins chosen so a person can see ownership at work.
+
+From the generated network we pick a leader with a team, the leader's sponsor (an
+upline), one of the leader's frontline (a downline) and a member in another line
+(crossline). Passwords are random per seeding: they are printed and written to a local
+file, never kept in the repository.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from fairtree.services.access.users import create_member_user, create_staff_user
+from fairtree.simulation.company import Members
+from fairtree.store.models import Contact
+from fairtree.store.repositories.network.sponsor_tree import member_by_external_id
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    login: str
+    role: str
+    password: str
+    who: str
+
+
+def _descends_from(sponsor: np.ndarray, member: int, ancestor: int) -> bool:
+    """Walks one chain (demo set-up, a handful of calls): is ``ancestor`` above ``member``?"""
+    while member >= 0:
+        if member == ancestor:
+            return True
+        member = int(sponsor[member])
+    return False
+
+
+def pick_demo_members(members: Members) -> dict[str, int]:
+    """Indices of leader, upline, downline and crossline in the generated network."""
+    sponsor = members.sponsor
+    recruits = np.bincount(sponsor[sponsor >= 0], minlength=len(members))
+    recruits[0] = 0  # the company's root is not a useful demo leader
+    leader = int(np.argmax(recruits))
+    upline = int(sponsor[leader]) if sponsor[leader] >= 0 else 0
+    frontline = np.flatnonzero(sponsor == leader)
+    downline = int(frontline[np.argmax(recruits[frontline])])
+    crossline = next(
+        int(i)
+        for i in np.argsort(-recruits, kind="stable")
+        if i not in (leader, upline)
+        and not _descends_from(sponsor, int(i), leader)
+        and not _descends_from(sponsor, leader, int(i))
+    )
+    return {"leader": leader, "upline": upline, "downline": downline, "crossline": crossline}
+
+
+_WHO = {
+    "leader": "a leader with a team: sees their team's names, ranks and volumes only",
+    "upline": "the leader's sponsor: cannot read the leader's customers or contacts",
+    "downline": "on the leader's frontline",
+    "crossline": "in another line of the network",
+}
+
+_DEMO_CONTACTS = (
+    ("Ana Ruiz", "opted_in", "friend"),
+    ("Ben Okafor", "unknown", None),
+    ("Chloe Martin", "do_not_contact", "family"),
+    ("Dev Patel", "opted_in", None),
+)
+
+
+def create_demo_sign_ins(session: Session, members: Members, today: date) -> list[DemoSignIn]:
+    """Staff and member sign-ins for the demo, plus a few private contacts per member."""
+    sign_ins = []
+    for email, role in (("admin@demo.invalid", "admin"), ("support@demo.invalid", "support")):
+        password = secrets.token_urlsafe(12)
+        create_staff_user(session, email, role, password)
+        sign_ins.append(DemoSignIn(email, role, password, f"company staff ({role})"))
+    for label, index in pick_demo_members(members).items():
+        member_id = str(members.member_id(index)[0])
+        password = secrets.token_urlsafe(12)
+        user = create_member_user(session, member_id, password)
+        sign_ins.append(DemoSignIn(user.login, "member", password, f"{label}: {_WHO[label]}"))
+        member = member_by_external_id(session, member_id)
+        assert member is not None
+        for name, consent, mark in _DEMO_CONTACTS:
+            session.add(
+                Contact(
+                    owner_member_id=member.id,
+                    name=f"{name} ({member_id}'s contact)",
+                    consent=consent,
+                    relationship_mark=mark,
+                    created_on=today,
+                )
+            )
+    session.flush()
+    return sign_ins

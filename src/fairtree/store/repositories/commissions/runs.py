@@ -1,0 +1,290 @@
+"""Commission runs: find, write (set-based) and read back runs, lines and rank history.
+
+Every function runs inside the caller's transaction and never commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, desc, func, select, update
+from sqlalchemy.orm import Session
+
+from fairtree.dataset.arrays import Rows
+from fairtree.errors import NotFoundError
+from fairtree.store.models import (
+    CommissionRun,
+    Company,
+    Order,
+    PayoutLine,
+    PlanVersion,
+    RankRecord,
+    RunBonusTotal,
+    RunCarryValue,
+    RunExchangeRate,
+)
+from fairtree.store.repositories.bulk.engine_arrays import read_columns
+from fairtree.store.repositories.bulk.load import insert_rows
+
+
+def the_company(session: Session) -> Company:
+    """The company this database holds (one per database; looked up once per session)."""
+    company = session.info.get("fairtree.company")
+    if company is not None and company in session:
+        return company
+    company = session.scalar(select(Company).order_by(Company.id).limit(1))
+    if company is None:
+        raise NotFoundError("the database holds no company; import a dataset first")
+    session.info["fairtree.company"] = company
+    return company
+
+
+def plan_in_force(session: Session, company_id: int, day: date) -> PlanVersion | None:
+    """The plan version with the latest ``effective_from`` on or before ``day``."""
+    return session.scalar(
+        select(PlanVersion)
+        .where(PlanVersion.company_id == company_id, PlanVersion.effective_from <= day)
+        .order_by(desc(PlanVersion.effective_from), desc(PlanVersion.id))
+        .limit(1)
+    )
+
+
+def find_run(
+    session: Session, company_id: int, period_key: str, status: str, lock: bool = False
+) -> CommissionRun | None:
+    query = select(CommissionRun).where(
+        CommissionRun.company_id == company_id,
+        CommissionRun.period_key == period_key,
+        CommissionRun.status == status,
+    )
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def finalized_runs(session: Session, company_id: int, before: date | None = None) -> list[Any]:
+    """Finalized runs in period order (those starting before ``before`` when given)."""
+    query = select(CommissionRun).where(
+        CommissionRun.company_id == company_id, CommissionRun.status == "finalized"
+    )
+    if before is not None:
+        query = query.where(CommissionRun.starts_on < before)
+    return list(session.scalars(query.order_by(CommissionRun.starts_on)))
+
+
+def max_order_id(session: Session) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(Order.id), 0))) or 0)
+
+
+def delete_run(session: Session, run_id: int) -> None:
+    """Remove a draft run and everything written with it."""
+    session.execute(delete(RankRecord).where(RankRecord.run_id == run_id))
+    session.execute(delete(RunCarryValue).where(RunCarryValue.run_id == run_id))
+    session.execute(delete(RunBonusTotal).where(RunBonusTotal.run_id == run_id))
+    session.execute(delete(RunExchangeRate).where(RunExchangeRate.run_id == run_id))
+    session.execute(delete(PayoutLine).where(PayoutLine.run_id == run_id))
+    session.execute(delete(CommissionRun).where(CommissionRun.id == run_id))
+
+
+def insert_lines(session: Session, run_id: int, columns: dict[str, np.ndarray]) -> None:
+    """Insert payout lines given as columns (member_id, bonus_id, kind, amount, ...)."""
+    size = len(next(iter(columns.values())))
+    if size == 0:
+        return
+    rows = Rows("payout_lines", {"run_id": np.full(size, run_id, dtype=np.int64), **columns})
+    insert_rows(session, rows)
+
+
+def insert_rank_history(
+    session: Session,
+    run_id: int,
+    period_key: str,
+    member_db_ids: np.ndarray,
+    paid_as: np.ndarray,
+    highest: np.ndarray,
+    pv: np.ndarray,
+    group_volume: np.ndarray,
+) -> None:
+    size = member_db_ids.shape[0]
+    if size == 0:
+        return
+    rows = Rows(
+        "rank_history",
+        {
+            "run_id": np.full(size, run_id, dtype=np.int64),
+            "member_id": member_db_ids.astype(np.int64),
+            "period_key": np.full(size, period_key, dtype=object),
+            "paid_as_rank": paid_as.astype(np.int64),
+            "highest_rank": highest.astype(np.int64),
+            "pv": pv.astype(np.int64),
+            "group_volume": group_volume.astype(np.int64),
+        },
+    )
+    insert_rows(session, rows)
+
+
+def add_bonus_totals(session: Session, run_id: int, totals: list[dict[str, Any]]) -> None:
+    for total in totals:
+        session.add(RunBonusTotal(run_id=run_id, **total))
+
+
+def bonus_totals(session: Session, run_id: int) -> list[RunBonusTotal]:
+    return list(session.scalars(select(RunBonusTotal).where(RunBonusTotal.run_id == run_id)))
+
+
+def line_rows(session: Session, run_id: int) -> list[Any]:
+    """(id, member db id, member id, bonus, kind, amount, ref, corrects, period, reason)."""
+    from fairtree.store.models import Member
+
+    return list(
+        session.execute(
+            select(
+                PayoutLine.id,
+                PayoutLine.member_id,
+                Member.member_id,
+                PayoutLine.bonus_id,
+                PayoutLine.kind,
+                PayoutLine.amount,
+                PayoutLine.explanation_ref,
+                PayoutLine.corrects_line_id,
+                PayoutLine.corrects_period_key,
+                PayoutLine.reason,
+            )
+            .join(Member, Member.id == PayoutLine.member_id)
+            .where(PayoutLine.run_id == run_id)
+            .order_by(PayoutLine.id)
+        )
+    )
+
+
+def member_totals(session: Session, run_id: int) -> dict[int, int]:
+    """Total of every member's lines in a run (commissions and adjustments)."""
+    rows = session.execute(
+        select(PayoutLine.member_id, func.sum(PayoutLine.amount))
+        .where(PayoutLine.run_id == run_id)
+        .group_by(PayoutLine.member_id)
+    )
+    return {int(member): int(total) for member, total in rows}
+
+
+def insert_exchange_rates(session: Session, run_id: int, rates: dict[str, str]) -> None:
+    """Store a run's exchange-rate snapshot (before it is finalized: afterwards it is fixed)."""
+    for currency in sorted(rates):
+        session.add(RunExchangeRate(run_id=run_id, currency=currency, rate=rates[currency]))
+    session.flush()
+
+
+def exchange_rates(session: Session, run_id: int) -> dict[str, str]:
+    """A run's exchange-rate snapshot: currency -> Decimal string."""
+    rows = session.execute(
+        select(RunExchangeRate.currency, RunExchangeRate.rate)
+        .where(RunExchangeRate.run_id == run_id)
+        .order_by(RunExchangeRate.currency)
+    )
+    return {str(currency): str(rate) for currency, rate in rows}
+
+
+def mark_finalized(session: Session, run_id: int) -> None:
+    session.execute(
+        update(CommissionRun)
+        .where(CommissionRun.id == run_id, CommissionRun.status == "draft")
+        .values(status="finalized", finalized_at=func.current_timestamp())
+    )
+
+
+def previous_highest_ranks(
+    session: Session, company_id: int, before: date, member_db_ids: np.ndarray
+) -> np.ndarray:
+    """Highest rank each member held in the latest finalized run before ``before``."""
+    highest = np.zeros(member_db_ids.shape[0], dtype=np.int16)
+    last = latest_finalized_before(session, company_id, before)
+    if last is None:
+        return highest
+    rows = read_columns(
+        session,
+        "SELECT member_id, highest_rank FROM rank_history WHERE run_id = :run ORDER BY member_id",
+        {"run": int(last)},
+        {"member_id": "int", "highest_rank": "int"},
+    )
+    ids, ranks = rows["member_id"], rows["highest_rank"].astype(np.int16)
+    if ids.size == 0 or member_db_ids.size == 0:
+        return highest
+    where = np.clip(np.searchsorted(member_db_ids, ids), 0, member_db_ids.size - 1)
+    hit = member_db_ids[where] == ids
+    highest[where[hit]] = ranks[hit]
+    return highest
+
+
+def member_names(session: Session, member_db_ids: list[int]) -> dict[int, str]:
+    """External member id of each database id."""
+    from fairtree.store.models import Member
+
+    rows = session.execute(select(Member.id, Member.member_id).where(Member.id.in_(member_db_ids)))
+    return {int(i): str(name) for i, name in rows}
+
+
+def member_by_external_id(session: Session, member_id: str) -> Any:
+    from fairtree.store.models import Member
+
+    return session.scalar(select(Member).where(Member.member_id == member_id))
+
+
+def latest_finalized_before(session: Session, company_id: int, before: date) -> int | None:
+    return session.scalar(
+        select(CommissionRun.id)
+        .where(
+            CommissionRun.company_id == company_id,
+            CommissionRun.status == "finalized",
+            CommissionRun.starts_on < before,
+        )
+        .order_by(desc(CommissionRun.starts_on))
+        .limit(1)
+    )
+
+
+def insert_carry_values(
+    session: Session, run_id: int, member_db_ids: np.ndarray, values: dict[str, np.ndarray]
+) -> None:
+    """Store each carry-out array's non-zero values."""
+    for key in sorted(values):
+        array = values[key].astype(np.int64)
+        keep = np.flatnonzero(array)
+        if keep.size == 0:
+            continue
+        insert_rows(
+            session,
+            Rows(
+                "run_carry_values",
+                {
+                    "run_id": np.full(keep.size, run_id, dtype=np.int64),
+                    "key": np.full(keep.size, key, dtype=object),
+                    "member_id": member_db_ids[keep].astype(np.int64),
+                    "value": array[keep],
+                },
+            ),
+        )
+
+
+def carry_values(session: Session, run_id: int, member_db_ids: np.ndarray) -> dict[str, Any]:
+    """A run's carry-out arrays aligned with ``member_db_ids`` (sorted); 0 where absent."""
+    rows = read_columns(
+        session,
+        "SELECT key, member_id, value FROM run_carry_values WHERE run_id = :run"
+        " ORDER BY key, member_id",
+        {"run": int(run_id)},
+        {"key": "text", "member_id": "int", "value": "int"},
+    )
+    out: dict[str, np.ndarray] = {}
+    if member_db_ids.size == 0:
+        return out
+    for key in np.unique(rows["key"].astype(str)).tolist():
+        mine = rows["key"] == key
+        ids, values = rows["member_id"][mine], rows["value"][mine]
+        where = np.clip(np.searchsorted(member_db_ids, ids), 0, member_db_ids.size - 1)
+        hit = member_db_ids[where] == ids
+        array = np.zeros(member_db_ids.size, dtype=np.int64)
+        array[where[hit]] = values[hit]
+        out[key] = array
+    return out
