@@ -89,7 +89,7 @@ def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarr
                 {
                     "id": ids,
                     "member_id": np.char.add("M", np.char.zfill(ids.astype(str), 7)).astype(object),
-                    "sponsor_id": np.where(sponsor >= 0, sponsor + 1, None).astype(object),
+                    "sponsor_id": _sponsor_ids(sponsor),
                     "joined_on": network.joined_on.astype(str).astype(object),
                     "status": network.status.astype(object),
                     "status_since": network.joined_on.astype(str).astype(object),
@@ -170,3 +170,10 @@ def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarr
         else:
             connection.execute(text("ANALYZE"))
     return sponsor
+
+
+def _sponsor_ids(sponsor: np.ndarray) -> np.ndarray:
+    """1-based sponsor ids as Python objects, None for a root (sponsor index -1)."""
+    ids = (sponsor + 1).astype(object)
+    ids[sponsor < 0] = None
+    return ids

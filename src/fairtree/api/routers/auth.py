@@ -4,7 +4,7 @@ change and reset. Failed attempts are recorded and rate limited per account and 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
@@ -92,7 +92,7 @@ class Refusal(BaseModel):
     detail: str
 
 
-REFUSALS = {401: {"model": Refusal}, 429: {"model": Refusal}}
+REFUSALS: dict[int | str, dict[str, Any]] = {401: {"model": Refusal}, 429: {"model": Refusal}}
 
 
 def _address(request: Request) -> str:

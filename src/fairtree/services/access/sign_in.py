@@ -145,11 +145,13 @@ def csrf_matches(csrf_digest: str, presented: str | None) -> bool:
 
 def sign_out(session: Session, principal: Principal) -> None:
     """Revoke the credential this request used."""
-    now = utcnow()
-    model = AuthSession if principal.via == "session" else ApiToken
-    row = session.get(model, principal.credential_id)
+    row: AuthSession | ApiToken | None
+    if principal.via == "session":
+        row = session.get(AuthSession, principal.credential_id)
+    else:
+        row = session.get(ApiToken, principal.credential_id)
     if row is not None and row.revoked_at is None:
-        row.revoked_at = now
+        row.revoked_at = utcnow()
         session.flush()
 
 

@@ -7,13 +7,15 @@ Balances are never stored: they are sums over ``ledger_entries``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
 
 from fairtree.ledger.accounts import Account, check_balanced
 from fairtree.store.models import LedgerEntry, LedgerTransaction
+
+_ENTRIES = cast(Table, LedgerEntry.__table__)
 
 
 def open_transaction(
@@ -115,14 +117,14 @@ def settle_clawbacks(
     session: Session, company_id: int, key: str, memo: str, currency: str
 ) -> int | None:
     """Carry negative member balances as receivables and settle them from earnings."""
-    moves = session.execute(
+    rows_read = session.execute(
         text(_MOVES),
         {
             "payable": Account.MEMBER_PAYABLE.value,
             "receivable": Account.CLAWBACK_RECEIVABLE.value,
         },
     ).all()
-    moves = [(int(m), int(v)) for m, v in moves if v]
+    moves = [(int(m), int(v)) for m, v in rows_read if v]
     if not moves:
         return None
     tx = open_transaction(session, company_id, "clawback_carry", key, memo)
@@ -141,7 +143,7 @@ def settle_clawbacks(
 
 
 def insert_entries(session: Session, rows: list[dict[str, Any]]) -> None:
-    session.execute(LedgerEntry.__table__.insert(), rows)
+    session.execute(_ENTRIES.insert(), rows)
 
 
 def entry(
