@@ -1,1 +1,1 @@
-from fairtree.engine.pytest_plan_cases import pytest_collect_file  # noqa: F401
+from fairtree.plan_cases.pytest_plugin import pytest_collect_file  # noqa: F401

@@ -9,7 +9,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fairtree.engine.dataset_input import load_dataset_input
+from fairtree.dataset.engine_input import load_dataset_input
 from fairtree.periods import Period
 from fairtree.services.datasets import import_dataset
 from fairtree.simulation.synth import generate, write_dataset

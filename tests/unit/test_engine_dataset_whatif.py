@@ -6,8 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fairtree.cli.main import app
-from fairtree.engine.company_input import company_input
-from fairtree.engine.dataset_input import load_dataset_input
+from fairtree.dataset.engine_input import load_dataset_input
 from fairtree.engine.evaluate import evaluate
 from fairtree.engine.explain import explain_member
 from fairtree.engine.reference import evaluate_reference
@@ -15,6 +14,7 @@ from fairtree.engine.whatif import diff_plans
 from fairtree.errors import DatasetError
 from fairtree.periods import Period
 from fairtree.plans.load import load_plan, parse_plan, read_yaml
+from fairtree.simulation.engine_input import company_input
 from fairtree.simulation.synth import generate, write_dataset
 
 PLAN = Path(__file__).resolve().parents[2] / "plans" / "unilevel" / "plan.yaml"

@@ -5,14 +5,14 @@ from pathlib import Path
 
 import numpy as np
 
-from fairtree.engine.case_format import CarryIn
-from fairtree.engine.case_input import case_input
 from fairtree.engine.evaluate import evaluate
 from fairtree.engine.explain import explain_member
 from fairtree.engine.inputs import CarryState, EngineInput, Members
 from fairtree.engine.kinds.binary import cap_lookup
-from fairtree.engine.plan_tests import load_case
 from fairtree.periods import Period
+from fairtree.plan_cases.case_format import CarryIn
+from fairtree.plan_cases.case_input import case_input
+from fairtree.plan_cases.runner import load_case
 from fairtree.plans.load import load_plan, parse_plan
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,6 +12,7 @@ import pytest
 from engine_strategies import networks, plans
 from hypothesis import given, settings
 
+from fairtree.dataset.engine_input import load_dataset_input
 from fairtree.engine.breakaway import (
     leader_above,
     marked_above,
@@ -19,8 +20,6 @@ from fairtree.engine.breakaway import (
     volume_breakaways,
     volume_breakaways_numpy,
 )
-from fairtree.engine.company_input import company_input
-from fairtree.engine.dataset_input import load_dataset_input
 from fairtree.engine.evaluate import build_context, evaluate, run_bonuses
 from fairtree.engine.reference import evaluate_reference
 from fairtree.engine.registry import get_kind
@@ -31,6 +30,7 @@ from fairtree.money import currency_exponent
 from fairtree.periods import Period
 from fairtree.plans.load import parse_plan, read_yaml
 from fairtree.plans.values import RATE_SCALE
+from fairtree.simulation.engine_input import company_input
 
 MARCH = Period.parse("2026-03")
 PARTY_PLAN = Path(__file__).resolve().parents[2] / "plans" / "party-plan" / "plan.yaml"

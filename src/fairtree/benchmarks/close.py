@@ -60,7 +60,7 @@ def load_input(folder: Path) -> EngineInput:
 
 def generate_input(members: int, seed: int, path: Path) -> None:
     """Child process: a synthetic company with one month of orders, as engine input."""
-    from fairtree.engine.company_input import company_input
+    from fairtree.simulation.engine_input import company_input
     from fairtree.simulation.synth import generate
 
     save_input(company_input(generate(members, 1, seed)), path)

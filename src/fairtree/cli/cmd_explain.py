@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fairtree.cli.main import app, plan_app
-from fairtree.engine.dataset_input import load_dataset_input
+from fairtree.dataset.engine_input import load_dataset_input
 from fairtree.engine.explain import explain_member
 from fairtree.engine.whatif import diff_plans
 from fairtree.errors import FairtreeError

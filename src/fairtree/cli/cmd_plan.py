@@ -9,8 +9,8 @@ from rich.console import Console
 
 from fairtree.cli.main import plan_app
 from fairtree.engine.evaluate import check_kinds
-from fairtree.engine.plan_tests import run_case
 from fairtree.errors import FairtreeError
+from fairtree.plan_cases.runner import run_case
 from fairtree.plans.load import load_plan
 
 console = Console(soft_wrap=True)

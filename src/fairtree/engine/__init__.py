@@ -1,7 +1,9 @@
 """The compensation engine: evaluate a plan over a period, explain it, compare plans.
 
-Pure: arrays and a plan in, payout arrays and trace lines out (no store, no I/O
-except the dataset-folder loader).
+Pure: arrays and a plan in, payout arrays and trace lines out; no store and no I/O.
+Engine input is built elsewhere: ``fairtree.dataset.engine_input`` from a dataset
+folder, ``fairtree.simulation.engine_input`` from a synthetic company, the store's
+bulk loaders from a database.
 """
 
 from fairtree.engine.evaluate import evaluate

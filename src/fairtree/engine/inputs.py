@@ -26,6 +26,14 @@ STATUS_CODES = {"active": 0, "inactive": 1, "terminated": 2, "closed": 3}
 STATUS_NAMES = {code: name for name, code in STATUS_CODES.items()}
 
 
+def status_codes(names: np.ndarray) -> np.ndarray:
+    """Status names to their int8 codes (-1 for a name the engine does not know)."""
+    codes = np.full(names.shape[0], -1, dtype=np.int8)
+    for name, code in STATUS_CODES.items():
+        codes[names == name] = code
+    return codes
+
+
 @dataclass(frozen=True)
 class Members:
     ids: np.ndarray  # str/object ids, for messages and reports

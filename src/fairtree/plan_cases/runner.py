@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pydantic
 
-from fairtree.engine.case_format import Case
-from fairtree.engine.case_input import case_input
 from fairtree.engine.evaluate import evaluate
 from fairtree.engine.reference import evaluate_reference
 from fairtree.engine.result import Evaluation
 from fairtree.errors import GenealogyError, PlanError, Problem
 from fairtree.money import currency_exponent, format_amount, format_points
 from fairtree.periods import Period
+from fairtree.plan_cases.case_format import Case
+from fairtree.plan_cases.case_input import case_input
 from fairtree.plans.load import PlanDocument, load_plan, parse_plan, read_yaml, yaml_path
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from fairtree.engine.case_format import Case
 from fairtree.engine.inputs import STATUS_CODES, CarryState, EngineInput, Members, Orders, Parties
 from fairtree.errors import PlanError, Problem, UnknownMemberError
 from fairtree.money import parse_amount
 from fairtree.periods import Period
+from fairtree.plan_cases.case_format import Case
 from fairtree.plans.schema import Plan
 
 _POSITIONS = {"L": 0, "R": 1}

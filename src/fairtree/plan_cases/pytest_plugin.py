@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fairtree.engine.plan_tests import run_case
+from fairtree.plan_cases.runner import run_case
 
 
 class PlanCaseFailed(Exception):

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from fairtree.engine.inputs import STATUS_CODES, EngineInput, Members, Parties
+from fairtree.engine.inputs import EngineInput, Members, Parties, status_codes
 from fairtree.engine.order_rollup import rollup_orders
 from fairtree.simulation.company import SyntheticCompany
-
-
-def status_codes(names: np.ndarray) -> np.ndarray:
-    codes = np.full(names.shape[0], -1, dtype=np.int8)
-    for name, code in STATUS_CODES.items():
-        codes[names == name] = code
-    return codes
 
 
 def company_input(company: SyntheticCompany) -> EngineInput:

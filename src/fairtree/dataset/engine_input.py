@@ -17,8 +17,7 @@ import pyarrow.compute as pc
 from fairtree.dataset import fields, schema
 from fairtree.dataset.csvio import read_csv
 from fairtree.dataset.problems import LineNumbers, Problems
-from fairtree.engine.company_input import status_codes
-from fairtree.engine.inputs import EngineInput, Members, Parties
+from fairtree.engine.inputs import EngineInput, Members, Parties, status_codes
 from fairtree.engine.order_rollup import rollup_orders
 
 _POSITIONS = {"": -1, "L": 0, "R": 1}
