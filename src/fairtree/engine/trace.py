@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fairtree.money import format_amount, format_points
+from fairtree.plans.bonus_kinds import BonusBase
 from fairtree.plans.values import format_rate
+
+if TYPE_CHECKING:
+    from fairtree.engine.context import Context
+    from fairtree.engine.result import BonusOutcome
 
 
 @dataclass(frozen=True)
@@ -63,3 +70,30 @@ class TraceLine:
         lines += [f"  {c.describe(currency)}" for c in self.contributions]
         lines.append(f"  exact {self.exact} {currency}, rounded {self.rounding}")
         return lines
+
+
+def trace_line(
+    ctx: Context,
+    config: BonusBase,
+    outcome: BonusOutcome,
+    member: int,
+    *,
+    exact: str,
+    rule: str,
+    contributions: Iterable[Contribution] = (),
+    rounding: str | None = None,
+) -> TraceLine:
+    """One member's line of one bonus (``member`` a preorder position): the amount is
+    the evaluated pay, the rank the one the bonus read, the rounding the plan's unless
+    the kind says otherwise."""
+    return TraceLine(
+        bonus_id=config.id,
+        kind=config.kind,
+        member=str(ctx.inputs.members.ids[ctx.tree.order[member]]),
+        amount=int(outcome.pay[member]),
+        exact=exact,
+        rounding=ctx.rounding.value if rounding is None else rounding,
+        rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
+        rule=rule,
+        contributions=tuple(contributions),
+    )

@@ -21,8 +21,8 @@ import pydantic
 import yaml
 
 from fairtree.errors import PlanError, Problem
-from fairtree.plans.schema import Plan
-from fairtree.plans.schema_bonuses import BONUS_KINDS
+from fairtree.plans.bonus_kinds import bonus_kinds
+from fairtree.plans.schema import Plan, plan_model
 from fairtree.plans.validation import check_plan
 
 _STEP = re.compile(r"([^.\[\]]+)|\[([^\]]+)\]")
@@ -92,7 +92,7 @@ def yaml_path(loc: tuple[Any, ...]) -> str:
     for i, step in enumerate(loc):
         if isinstance(step, int):
             parts.append(f"[{step}]")
-        elif i >= 2 and loc[i - 2] == "bonuses" and step in BONUS_KINDS:
+        elif i >= 2 and loc[i - 2] == "bonuses" and step in bonus_kinds():
             continue  # pydantic names the chosen union member; the file does not
         else:
             parts.append(f".{step}" if parts else str(step))
@@ -107,7 +107,7 @@ def _problems_from(exc: pydantic.ValidationError, source: str, prefix: str) -> l
         if error["type"] == "extra_forbidden":
             reason = "unknown key"
         elif error["type"] == "union_tag_invalid":
-            reason = f"unknown bonus kind; known kinds: {', '.join(BONUS_KINDS)}"
+            reason = f"unknown bonus kind; known kinds: {', '.join(bonus_kinds())}"
         field = next((str(s) for s in reversed(loc) if isinstance(s, str)), "")
         problems.append(Problem(source, prefix + yaml_path(loc), field, reason))
     return problems
@@ -115,7 +115,7 @@ def _problems_from(exc: pydantic.ValidationError, source: str, prefix: str) -> l
 
 def _validated(raw: Any, source: str, prefix: str) -> tuple[Plan | None, list[Problem]]:
     try:
-        plan = Plan.model_validate(raw)
+        plan = plan_model().model_validate(raw)
     except pydantic.ValidationError as exc:
         return None, _problems_from(exc, source, prefix)
     return plan, check_plan(plan, source, prefix)

@@ -4,13 +4,17 @@ ranks and bonuses. Unknown keys are errors everywhere."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
 from fairtree.money import RoundingRule
-from fairtree.plans.schema_bonuses import Bonus, Strict
+from fairtree.plans.bonus_kinds import BonusBase, Strict, bonus_models, bonus_union
 from fairtree.plans.values import Rate, Volume
+
+if TYPE_CHECKING:
+    # At run time ``BonusConfig`` is the registered kinds' union (``plan_model``).
+    BonusConfig = BonusBase
 
 
 class Metadata(Strict):
@@ -85,7 +89,7 @@ class Plan(Strict):
     activity: Activity = Activity()
     ranks: list[Rank] = Field(default_factory=list)
     rank_basis: Literal["paid_as", "highest"] = "paid_as"  # which rank bonuses read
-    bonuses: list[Bonus] = Field(default_factory=list)
+    bonuses: list[BonusConfig] = Field(default_factory=list)
     changes: list[Change] = Field(default_factory=list)
 
     def rank_index(self, name: str | None) -> int:
@@ -100,8 +104,24 @@ class Plan(Strict):
     def rank_name(self, index: int) -> str | None:
         return self.ranks[index - 1].name if index > 0 else None
 
-    def bonus(self, bonus_id: str) -> Bonus:
+    def bonus(self, bonus_id: str) -> BonusBase:
         for bonus in self.bonuses:
             if bonus.id == bonus_id:
                 return bonus
         raise KeyError(bonus_id)
+
+
+_built_for: tuple[str, ...] | None = None
+
+
+def plan_model() -> type[Plan]:
+    """``Plan`` with ``bonuses`` typed by every registered kind (rebuilt when the
+    registered kinds change, e.g. a package adds one after the first plan was read)."""
+    global _built_for
+    kinds = tuple(bonus_models())
+    if _built_for != kinds:
+        field = Plan.model_fields["bonuses"]
+        field.annotation = list[bonus_union()]  # type: ignore[assignment,misc]
+        Plan.model_rebuild(force=True, _types_namespace={"BonusConfig": bonus_union()})
+        _built_for = kinds
+    return Plan

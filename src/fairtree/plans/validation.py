@@ -1,15 +1,16 @@
 """Checks a typed plan can be evaluated: every name resolves, bonuses form no cycle.
 
+Checks every bonus shares are here; a kind's own checks are its config model's
+``check`` (in the kind's module, fairtree/engine/kinds/).
+
 Returns Problems (never raises) so a plan file reports everything wrong at once.
 """
 
 from __future__ import annotations
 
 from fairtree.errors import Problem
-from fairtree.money import currency_exponent
-from fairtree.plans.kind_checks import check_kind_parameters
+from fairtree.plans.bonus_kinds import PlanFacts
 from fairtree.plans.schema import Plan
-from fairtree.plans.schema_bonuses import Binary, Matching, Stairstep
 
 
 def check_plan(plan: Plan, source: str, prefix: str = "") -> list[Problem]:
@@ -20,13 +21,12 @@ def check_plan(plan: Plan, source: str, prefix: str = "") -> list[Problem]:
 
     rank_names = [rank.name for rank in plan.ranks]
     known = set(rank_names)
+    ids = [bonus.id for bonus in plan.bonuses]
+    facts = PlanFacts(plan.currency, tuple(rank_names), tuple(ids), bad)
+    rank_ref = facts.rank_ref
     for i, name in enumerate(rank_names):
         if name in rank_names[:i]:
             bad(f"ranks[{i}].name", "name", f"rank {name!r} is listed twice")
-
-    def rank_ref(location: str, field: str, name: str | None) -> None:
-        if name is not None and name not in known:
-            bad(location, field, f"unknown rank {name!r} (ranks: {', '.join(rank_names)})")
 
     for i, rank in enumerate(plan.ranks):
         for j, condition in enumerate(rank.conditions.legs_with_rank):
@@ -36,7 +36,6 @@ def check_plan(plan: Plan, source: str, prefix: str = "") -> list[Problem]:
             elif rank_names.index(condition.rank) >= i:
                 bad(where, "rank", f"must name a rank below {rank.name!r} (ranks go up in order)")
 
-    ids = [bonus.id for bonus in plan.bonuses]
     for i, bonus in enumerate(plan.bonuses):
         where = f"bonuses[{i}]"
         if bonus.id in ids[:i]:
@@ -47,37 +46,12 @@ def check_plan(plan: Plan, source: str, prefix: str = "") -> list[Problem]:
             for name, value in table.items():
                 rank_ref(f"{where}.{field}.{name}", field, name)
                 if field in ("depth_by_rank", "generations_by_rank"):
-                    rates = bonus.rates  # type: ignore[union-attr]
+                    rates = getattr(bonus, "rates")  # noqa: B009 - kinds with these tables have rates
                     if not 0 <= value <= len(rates):
                         bad(f"{where}.{field}.{name}", field, f"must be 0..{len(rates)}")
-        if isinstance(bonus, Stairstep) and bonus.breakaway is not None:
-            rank_ref(f"{where}.breakaway.rank", "rank", bonus.breakaway.rank)
-            rank_ref(
-                f"{where}.breakaway.generation_min_rank",
-                "generation_min_rank",
-                bonus.breakaway.generation_min_rank,
-            )
-        check_kind_parameters(bonus, where, plan.currency, rank_names, bad)
-        if isinstance(bonus, Matching):
-            for j, other in enumerate(bonus.of):
-                if other not in ids:
-                    bad(f"{where}.of[{j}]", "of", f"unknown bonus {other!r}")
-        if isinstance(bonus, Binary):
-            amounts = list(bonus.cap_by_rank.values())
-            if bonus.cap is not None:
-                amounts.append(bonus.cap)
-            if bonus.pairs is not None:
-                amounts.append(bonus.pairs.pair_amount)
-            _check_precision(plan.currency, amounts, f"{where}", bad)
+        bonus.check(facts, where)
     problems.extend(_cycles(plan, source, prefix))
     return problems
-
-
-def _check_precision(currency: str, amounts: list, where: str, bad) -> None:  # type: ignore[no-untyped-def]
-    exponent = currency_exponent(currency)
-    for amount in amounts:
-        if amount.scaleb(exponent) != amount.scaleb(exponent).to_integral_value():
-            bad(where, "amount", f"{amount} has more than {exponent} decimals for {currency}")
 
 
 def _cycles(plan: Plan, source: str, prefix: str) -> list[Problem]:

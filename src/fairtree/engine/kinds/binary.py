@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 import numpy as np
+from pydantic import Field, model_validator
 
 from fairtree.engine.context import Context, volume_pay
 from fairtree.engine.kinds.binary_reference import BINARY_SLOTS, binary_reference
@@ -32,11 +34,61 @@ from fairtree.engine.placement_legs import (
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
-from fairtree.engine.trace import Contribution, TraceLine
+from fairtree.engine.trace import Contribution, TraceLine, trace_line
 from fairtree.money import currency_exponent, format_amount, format_points
+from fairtree.plans.bonus_kinds import BonusBase, PlanFacts, Strict, VolumeName
 from fairtree.plans.schema import Plan
-from fairtree.plans.schema_bonuses import Binary
-from fairtree.plans.values import RATE_SCALE, format_rate
+from fairtree.plans.values import RATE_SCALE, Amount, Rate, Volume, format_rate
+
+
+class BinaryPairs(Strict):
+    pair_volume: Volume  # volume on each side that makes one pair
+    pair_amount: Amount  # paid per pair
+    first_pair: Literal["1:1", "2:1"] = "1:1"
+    # 2:1 applies to the member's first pair ever (carried as "<id>.first_pair") or
+    # to the first pair of every period
+    first_pair_scope: Literal["ever", "period"] = "ever"
+
+    @model_validator(mode="after")
+    def _positive_pair(self) -> BinaryPairs:
+        if self.pair_volume <= 0:
+            raise ValueError("pair_volume must be above 0")
+        return self
+
+
+class BinaryCarry(Strict):
+    enabled: bool = True
+    max_carry: Volume | None = None  # carry per side above this is flushed
+    flush_if_inactive: bool = True
+    flush_weaker_side: bool = False  # a paid member's weaker-side remainder is flushed
+
+
+class Binary(BonusBase):
+    """Weak-leg pay on the placement tree with carry-forward."""
+
+    kind: Literal["binary"]
+    volume: VolumeName = "bv"
+    weak_leg_rate: Rate | None = None
+    pairs: BinaryPairs | None = None
+    carry: BinaryCarry = BinaryCarry()
+    cap: Amount | None = None  # per period, for every member (None: no cap)
+    cap_by_rank: dict[str, Amount] = Field(default_factory=dict)  # per period, overrides cap
+    requires_active_legs: int = Field(default=0, ge=0, le=2)  # personally sponsored L/R
+
+    @model_validator(mode="after")
+    def _one_pay_rule(self) -> Binary:
+        if (self.weak_leg_rate is None) == (self.pairs is None):
+            raise ValueError("give exactly one of weak_leg_rate or pairs")
+        return self
+
+    def check(self, plan: PlanFacts, where: str) -> None:
+        amounts = list(self.cap_by_rank.values())
+        if self.cap is not None:
+            amounts.append(self.cap)
+        if self.pairs is not None:
+            amounts.append(self.pairs.pair_amount)
+        plan.money_precision(amounts, where)
+
 
 LEFT, RIGHT = 0, 1
 
@@ -199,10 +251,8 @@ def carry_arrays(config: Binary, left: np.ndarray, right: np.ndarray, first: np.
     return out
 
 
-@register("binary")
+@register(Binary)
 class BinaryKind:
-    name = "binary"
-
     @staticmethod
     def evaluate(ctx: Context, config: Binary) -> BonusOutcome:
         s = settle(ctx, config)
@@ -280,14 +330,12 @@ class BinaryKind:
                 cut = format_amount(int(s.uncapped[member]) - cap, currency)
                 rule += f" (cut {cut} {currency} as breakage)"
         return [
-            TraceLine(
-                bonus_id=config.id,
-                kind="binary",
-                member=str(ids[member]),
-                amount=int(outcome.pay[member]),
+            trace_line(
+                ctx,
+                config,
+                outcome,
+                member,
                 exact=str(exact),
-                rounding=ctx.rounding.value,
-                rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
                 rule=rule,
                 contributions=tuple(contributions),
             )

@@ -4,10 +4,13 @@ placement leg, take pairs one at a time, Decimal money. Input order throughout."
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from fairtree.engine.placement_legs import refuse_bad_slots
 from fairtree.engine.reference import ReferenceContext
-from fairtree.plans.schema_bonuses import Binary
+
+if TYPE_CHECKING:
+    from fairtree.engine.kinds.binary import Binary
 
 BINARY_SLOTS = "a binary tree has only L and R"
 

@@ -16,16 +16,29 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Literal
 
 import numpy as np
+from pydantic import Field
 
 from fairtree.engine.context import Context, volume_pay
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
-from fairtree.engine.trace import Contribution, TraceLine
-from fairtree.plans.schema_bonuses import FastStart
-from fairtree.plans.values import RATE_SCALE
+from fairtree.engine.trace import Contribution, TraceLine, trace_line
+from fairtree.plans.bonus_kinds import BonusBase, VolumeName
+from fairtree.plans.values import RATE_SCALE, Rate, Volume
+
+
+class FastStart(BonusBase):
+    """A rate on a new member's orders in their first ``days`` days, to levels up."""
+
+    kind: Literal["fast_start"]
+    volume: VolumeName = "bv"
+    days: int = Field(ge=1, le=366)
+    rates: list[Rate] = Field(min_length=1)  # enroller, then levels above
+    receiver_min_pv: Volume = 0
+    receiver_needs_own_order: bool = False
 
 
 def _in_window(ctx: Context, config: FastStart) -> np.ndarray:
@@ -78,10 +91,8 @@ def _reason(ctx: Context, config: FastStart, member: int) -> str:
     return "receiver placed no own order this period"
 
 
-@register("fast_start")
+@register(FastStart)
 class FastStartKind:
-    name = "fast_start"
-
     @staticmethod
     def evaluate(ctx: Context, config: FastStart) -> BonusOutcome:
         numerator = np.zeros(ctx.size, dtype=np.int64)
@@ -158,14 +169,12 @@ class FastStartKind:
         if not contributions:
             return []
         return [
-            TraceLine(
-                bonus_id=config.id,
-                kind="fast_start",
-                member=str(ids[member]),
-                amount=int(outcome.pay[member]),
+            trace_line(
+                ctx,
+                config,
+                outcome,
+                member,
                 exact=str(Decimal(exact) / (RATE_SCALE * 100)),
-                rounding=ctx.rounding.value,
-                rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
                 rule=(
                     f"fast start: {config.volume.upper()} of orders in the first "
                     f"{config.days} days, {len(config.rates)} level(s) up the sponsor tree"

@@ -10,15 +10,27 @@ breakage. Rounding down per holder also keeps the split blind to member numberin
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
+from typing import Literal
 
 import numpy as np
+from pydantic import Field
 
 from fairtree.engine.context import Context, volume_pay
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
-from fairtree.engine.trace import Contribution, TraceLine
-from fairtree.plans.schema_bonuses import LeadershipPool
+from fairtree.engine.trace import Contribution, TraceLine, trace_line
+from fairtree.plans.bonus_kinds import BonusBase, VolumeName
+from fairtree.plans.values import Rate
+
+
+class LeadershipPool(BonusBase):
+    """A share of company-wide volume split by shares per paid-as rank."""
+
+    kind: Literal["leadership_pool"]
+    volume: VolumeName = "bv"
+    percent: Rate
+    shares: dict[str, int] = Field(min_length=1)  # rank -> shares each holder gets
 
 
 def _shares(ctx: Context, config: LeadershipPool) -> np.ndarray:
@@ -31,10 +43,8 @@ def _pool(ctx: Context, config: LeadershipPool) -> int:
     return int(volume_pay(np.array([config.percent * company]), ctx.plan.currency, ctx.rounding)[0])
 
 
-@register("leadership_pool")
+@register(LeadershipPool)
 class LeadershipPoolKind:
-    name = "leadership_pool"
-
     @staticmethod
     def evaluate(ctx: Context, config: LeadershipPool) -> BonusOutcome:
         pool = _pool(ctx, config)
@@ -67,18 +77,16 @@ class LeadershipPoolKind:
         shares = _shares(ctx, config)
         if shares[member] == 0:
             return []
-        ids = ctx.inputs.members.ids[ctx.tree.order]
         pool, total = _pool(ctx, config), int(shares.sum())
         company = int(ctx.volume(config.volume).sum())
         return [
-            TraceLine(
-                bonus_id=config.id,
-                kind="leadership_pool",
-                member=str(ids[member]),
-                amount=int(outcome.pay[member]),
+            trace_line(
+                ctx,
+                config,
+                outcome,
+                member,
                 exact=f"{pool} x {int(shares[member])} / {total} minor units",
                 rounding="down",
-                rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
                 rule=f"pool of {pool} minor units shared by {total} share(s), "
                 f"{int(shares[member])} held here",
                 contributions=(

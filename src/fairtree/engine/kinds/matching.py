@@ -10,8 +10,10 @@ least g generations (``generations_by_rank``). Rounding: once per receiver, on
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 import numpy as np
+from pydantic import Field
 
 from fairtree.engine.context import Context, money_pay
 from fairtree.engine.levels import (
@@ -24,10 +26,28 @@ from fairtree.engine.levels import (
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
-from fairtree.engine.trace import Contribution, TraceLine
+from fairtree.engine.trace import Contribution, TraceLine, trace_line
 from fairtree.money import currency_exponent
-from fairtree.plans.schema_bonuses import Matching
-from fairtree.plans.values import RATE_SCALE
+from fairtree.plans.bonus_kinds import BonusBase, PlanFacts
+from fairtree.plans.values import RATE_SCALE, Rate
+
+
+class Matching(BonusBase):
+    """Second stage: a rate per generation on the pay others earned in ``of`` bonuses."""
+
+    kind: Literal["matching"]
+    of: list[str] = Field(min_length=1)
+    rates: list[Rate] = Field(min_length=1)  # generation 1, 2, ...
+    generations_by_rank: dict[str, int] | None = None
+    compression: Literal["none", "dynamic"] = "dynamic"  # skip inactive members
+
+    def depends_on(self) -> tuple[str, ...]:
+        return tuple(self.of)
+
+    def check(self, plan: PlanFacts, where: str) -> None:
+        for j, other in enumerate(self.of):
+            if other not in plan.bonus_ids:
+                plan.bad(f"{where}.of[{j}]", "of", f"unknown bonus {other!r}")
 
 
 def _base(ctx: Context, config: Matching) -> np.ndarray:
@@ -44,10 +64,8 @@ def _walk(ctx: Context, config: Matching, base: np.ndarray):  # type: ignore[no-
     return walk_levels(up, np.flatnonzero(base > 0), len(config.rates), eligible, depth)
 
 
-@register("matching")
+@register(Matching)
 class MatchingKind:
-    name = "matching"
-
     @staticmethod
     def evaluate(ctx: Context, config: Matching) -> BonusOutcome:
         base = _base(ctx, config)
@@ -116,14 +134,12 @@ class MatchingKind:
             return []
         exponent = Decimal(10) ** -currency_exponent(ctx.plan.currency)
         return [
-            TraceLine(
-                bonus_id=config.id,
-                kind="matching",
-                member=str(ids[member]),
-                amount=int(outcome.pay[member]),
+            trace_line(
+                ctx,
+                config,
+                outcome,
+                member,
                 exact=str(Decimal(exact) / RATE_SCALE * exponent),
-                rounding=ctx.rounding.value,
-                rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
                 rule=(
                     f"matching {len(config.rates)} generation(s) of {', '.join(config.of)}, "
                     f"this rank is matched {depth} generation(s)"

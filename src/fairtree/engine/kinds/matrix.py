@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Literal
 
 import numpy as np
+from pydantic import Field
 
 from fairtree.engine.context import Context, volume_pay
 from fairtree.engine.inputs import Members
@@ -26,11 +28,22 @@ from fairtree.engine.placement_legs import placement_view, refuse_bad_slots
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
-from fairtree.engine.trace import Contribution, TraceLine
+from fairtree.engine.trace import Contribution, TraceLine, trace_line
 from fairtree.genealogy.compress import compressed_parent
+from fairtree.plans.bonus_kinds import BonusBase, VolumeName
 from fairtree.plans.schema import Plan
-from fairtree.plans.schema_bonuses import Matrix
-from fairtree.plans.values import RATE_SCALE
+from fairtree.plans.values import RATE_SCALE, Rate
+
+
+class Matrix(BonusBase):
+    """Levels of a forced width x depth placement matrix."""
+
+    kind: Literal["matrix"]
+    volume: VolumeName = "bv"
+    width: int = Field(ge=1, le=100)
+    rates: list[Rate] = Field(min_length=1)  # one per matrix level (the depth)
+    compression: Literal["none", "dynamic"] = "none"  # dynamic: skip inactive placements
+    compressed_volume: Literal["roll_up", "breakage"] = "roll_up"
 
 
 def check_slots(plan: Plan, config: Matrix, members: Members) -> None:
@@ -72,10 +85,8 @@ def _levels(
         yield level, sources, receivers, eligible[receivers]
 
 
-@register("matrix")
+@register(Matrix)
 class MatrixKind:
-    name = "matrix"
-
     @staticmethod
     def evaluate(ctx: Context, config: Matrix) -> BonusOutcome:
         volume = ctx.volume(config.volume)
@@ -154,14 +165,12 @@ class MatrixKind:
         if not contributions:
             return []
         return [
-            TraceLine(
-                bonus_id=config.id,
-                kind="matrix",
-                member=str(ids[member]),
-                amount=int(outcome.pay[member]),
+            trace_line(
+                ctx,
+                config,
+                outcome,
+                member,
                 exact=str(Decimal(exact) / (RATE_SCALE * 100)),
-                rounding=ctx.rounding.value,
-                rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
                 rule=(
                     f"{config.width}x{len(config.rates)} matrix on {config.volume.upper()}, "
                     f"compression {config.compression}"

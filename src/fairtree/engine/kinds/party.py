@@ -19,8 +19,10 @@ Pool: Σ over parties of the consultant rate x sales, rounded once.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 import numpy as np
+from pydantic import Field
 
 from fairtree.engine.context import Context, money_pay
 from fairtree.engine.inputs import EngineInput, Parties
@@ -28,12 +30,46 @@ from fairtree.engine.kinds.party_reference import party_reference
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome, CreditLine
-from fairtree.engine.trace import Contribution, TraceLine
+from fairtree.engine.trace import Contribution, TraceLine, trace_line
 from fairtree.errors import Problem, ValidationError
 from fairtree.money import RoundingRule, currency_exponent, round_div
 from fairtree.periods import Period
-from fairtree.plans.schema_bonuses import PartyPlan
-from fairtree.plans.values import RATE_SCALE
+from fairtree.plans.bonus_kinds import BonusBase, PlanFacts, Strict
+from fairtree.plans.values import RATE_SCALE, Amount, Rate
+
+
+class HostTier(Strict):
+    """A party sales tier: the host's reward and, optionally, the consultant's rate."""
+
+    min_sales: Amount
+    reward_percent: Rate
+    consultant_rate: Rate | None = None  # None: the bonus's flat consultant_rate
+
+
+class PartyPlan(BonusBase):
+    """Consultant commission on party sales and host rewards by sales tier."""
+
+    kind: Literal["party"]
+    consultant_rate: Rate
+    host_tiers: list[HostTier] = Field(default_factory=list)
+
+    def check(self, plan: PlanFacts, where: str) -> None:
+        """Tier thresholds fit the currency and go strictly up."""
+        for i, tier in enumerate(self.host_tiers):
+            exponent = currency_exponent(plan.currency)
+            scaled = tier.min_sales.scaleb(exponent)
+            if scaled != scaled.to_integral_value():
+                plan.bad(
+                    f"{where}.host_tiers[{i}].min_sales",
+                    "min_sales",
+                    f"{tier.min_sales} has more than {exponent} decimals for {plan.currency}",
+                )
+            if i > 0 and tier.min_sales <= self.host_tiers[i - 1].min_sales:
+                plan.bad(
+                    f"{where}.host_tiers[{i}].min_sales",
+                    "min_sales",
+                    "host tiers must be listed by strictly increasing min_sales",
+                )
 
 
 def tier_table(config: PartyPlan, currency: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -128,10 +164,8 @@ def host_credits(
     return tuple(lines)
 
 
-@register("party")
+@register(PartyPlan)
 class PartyKind:
-    name = "party"
-
     @staticmethod
     def evaluate(ctx: Context, config: PartyPlan) -> BonusOutcome:
         f = _Parties(ctx, config)
@@ -155,7 +189,6 @@ class PartyKind:
         f = _Parties(ctx, config)
         if f.parties is None:
             return []
-        ids = ctx.inputs.members.ids[ctx.tree.order]
         orders = ctx.inputs.orders
         qualified = bool(f.qualified[member])
         why_not = "consultant not active" if not ctx.active[member] else f"below {config.min_rank}"
@@ -184,14 +217,12 @@ class PartyKind:
             return []
         scale = Decimal(RATE_SCALE) * Decimal(10) ** currency_exponent(ctx.plan.currency)
         return [
-            TraceLine(
-                bonus_id=config.id,
-                kind="party",
-                member=str(ids[member]),
-                amount=int(outcome.pay[member]),
+            trace_line(
+                ctx,
+                config,
+                outcome,
+                member,
                 exact=str(Decimal(exact) / scale),
-                rounding=ctx.rounding.value,
-                rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
                 rule="consultant commission on commissionable party sales, rate by sales tier",
                 contributions=tuple(contributions),
             )

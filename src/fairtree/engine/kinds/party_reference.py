@@ -9,13 +9,16 @@ reward percent x sales.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.result import BonusOutcome, CreditLine
 from fairtree.money import currency_exponent
-from fairtree.plans.schema_bonuses import HostTier, PartyPlan
+
+if TYPE_CHECKING:
+    from fairtree.engine.kinds.party import HostTier, PartyPlan
 
 
 def _tier(config: PartyPlan, sales: Decimal) -> HostTier | None:

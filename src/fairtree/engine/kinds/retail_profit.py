@@ -10,16 +10,34 @@ and no rounding; pool = Σ reported, breakage 0.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from fairtree.engine.context import Context
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
-from fairtree.engine.trace import Contribution, TraceLine
+from fairtree.engine.trace import Contribution, TraceLine, trace_line
 from fairtree.money import format_amount
-from fairtree.plans.schema_bonuses import RetailProfit
+from fairtree.plans.bonus_kinds import BonusBase, PlanFacts
 from fairtree.plans.values import RATE_SCALE
+
+
+class RetailProfit(BonusBase):
+    """Retail price minus member price on customer orders: reported, not paid."""
+
+    kind: Literal["retail_profit"]
+    paid_by_company: Literal[False] = False
+
+    def check(self, plan: PlanFacts, where: str) -> None:
+        if self.min_rank is not None:
+            plan.bad(
+                f"{where}.min_rank",
+                "min_rank",
+                "retail profit is the member's own margin, not paid by the company: "
+                "it takes no rank condition",
+            )
 
 
 def customer_rows(ctx: Context) -> np.ndarray:
@@ -31,10 +49,8 @@ def customer_rows(ctx: Context) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-@register("retail_profit")
+@register(RetailProfit)
 class RetailProfitKind:
-    name = "retail_profit"
-
     @staticmethod
     def evaluate(ctx: Context, config: RetailProfit) -> BonusOutcome:
         rows = customer_rows(ctx)
@@ -80,14 +96,13 @@ class RetailProfitKind:
             for row, name in zip(mine, orders.names(mine), strict=True)
         )
         return [
-            TraceLine(
-                bonus_id=config.id,
-                kind="retail_profit",
-                member=str(ids[member]),
-                amount=int(outcome.pay[member]),
+            trace_line(
+                ctx,
+                config,
+                outcome,
+                member,
                 exact=format_amount(net, ctx.plan.currency),
                 rounding="none (money already exact; a negative net is shown as 0)",
-                rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
                 rule="retail profit on own customers' orders: reported, not paid by the company",
                 contributions=contributions,
             )

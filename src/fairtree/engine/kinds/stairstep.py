@@ -26,8 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Literal
 
 import numpy as np
+from pydantic import Field, model_validator
 
 from fairtree.engine.breakaway import leader_above, own_group, volume_breakaways
 from fairtree.engine.context import Context, volume_pay, volume_pay_scale
@@ -35,10 +37,87 @@ from fairtree.engine.kinds.stairstep_reference import stairstep_reference
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
-from fairtree.engine.trace import Contribution, TraceLine
+from fairtree.engine.trace import Contribution, TraceLine, trace_line
 from fairtree.money import format_points, round_div
-from fairtree.plans.schema_bonuses import Stairstep
-from fairtree.plans.values import RATE_SCALE
+from fairtree.plans.bonus_kinds import BonusBase, PlanFacts, Strict, VolumeName
+from fairtree.plans.values import RATE_SCALE, Rate, Volume
+
+
+class Bracket(Strict):
+    min_volume: Volume
+    rate: Rate
+
+
+class Breakaway(Strict):
+    """When a leg leaves its sponsor's group, and the overrides paid on it.
+
+    A member (not a root) breaks away when it holds ``rank`` (the pay rank) and/or,
+    when ``group_volume`` is given, is active with its own group PV (after its own
+    breakaways left) at or above it. Give at least one; both must hold when both
+    are given.
+    """
+
+    rank: str | None = None
+    group_volume: Volume | None = None
+    generation_rates: list[Rate] = Field(default_factory=list)  # override on gen 1, 2, ...
+    generation_min_rank: str | None = None  # receiver rank needed to earn overrides
+    # generations paid, by receiver rank (highest listed rank <= own); None: all
+    generations_by_rank: dict[str, int] | None = None
+
+    @model_validator(mode="after")
+    def _some_condition(self) -> Breakaway:
+        if self.rank is None and self.group_volume is None:
+            raise ValueError("give rank, group_volume or both")
+        return self
+
+
+class Stairstep(BonusBase):
+    """Differential: pct(own group volume) x group volume minus the same for each leg."""
+
+    kind: Literal["stairstep"]
+    volume: VolumeName = "bv"
+    brackets: list[Bracket] = Field(min_length=1)
+    breakaway: Breakaway | None = None
+
+    def check(self, plan: PlanFacts, where: str) -> None:
+        """Brackets go up in volume and never down in rate, so no differential is
+        negative; breakaway ranks exist."""
+        for i in range(1, len(self.brackets)):
+            lower, upper = self.brackets[i - 1], self.brackets[i]
+            if upper.min_volume <= lower.min_volume:
+                plan.bad(
+                    f"{where}.brackets[{i}].min_volume",
+                    "min_volume",
+                    "brackets must be listed by strictly increasing min_volume",
+                )
+            if upper.rate < lower.rate:
+                plan.bad(
+                    f"{where}.brackets[{i}].rate",
+                    "rate",
+                    "a higher bracket must not pay a lower rate "
+                    "(the differential would go negative)",
+                )
+        breakaway = self.breakaway
+        if breakaway is None:
+            return
+        plan.rank_ref(f"{where}.breakaway.rank", "rank", breakaway.rank)
+        plan.rank_ref(
+            f"{where}.breakaway.generation_min_rank",
+            "generation_min_rank",
+            breakaway.generation_min_rank,
+        )
+        if breakaway.generation_min_rank and not breakaway.generation_rates:
+            plan.bad(
+                f"{where}.breakaway.generation_min_rank",
+                "generation_min_rank",
+                "names a rank for overrides but generation_rates is empty",
+            )
+        generations = len(breakaway.generation_rates)
+        for name, value in (breakaway.generations_by_rank or {}).items():
+            location = f"{where}.breakaway.generations_by_rank.{name}"
+            plan.rank_ref(location, "generations_by_rank", name)
+            if not 0 <= value <= generations:
+                plan.bad(location, "generations_by_rank", f"must be 0..{generations}")
 
 
 def bracket_rates(config: Stairstep, group_pv: np.ndarray) -> np.ndarray:
@@ -106,10 +185,8 @@ def _pool(ctx: Context, config: Stairstep, group_volume: np.ndarray, leaders: np
     return round_div(numerator * multiplier, denominator, ctx.rounding)
 
 
-@register("stairstep")
+@register(Stairstep)
 class StairstepKind:
-    name = "stairstep"
-
     @staticmethod
     def evaluate(ctx: Context, config: Stairstep) -> BonusOutcome:
         f = _Figures(ctx, config)
@@ -192,14 +269,12 @@ class StairstepKind:
             "minus each leg's bracket x its group; broken-away legs earn generation overrides"
         )
         return [
-            TraceLine(
-                bonus_id=config.id,
-                kind="stairstep",
-                member=str(ids[member]),
-                amount=int(outcome.pay[member]),
+            trace_line(
+                ctx,
+                config,
+                outcome,
+                member,
                 exact=str(Decimal(exact) / (RATE_SCALE * 100)),
-                rounding=ctx.rounding.value,
-                rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
                 rule=rule,
                 contributions=tuple(contributions),
             )

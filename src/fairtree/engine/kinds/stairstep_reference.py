@@ -14,12 +14,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.result import BonusOutcome
-from fairtree.plans.schema_bonuses import Stairstep
+
+if TYPE_CHECKING:
+    from fairtree.engine.kinds.stairstep import Stairstep
 
 
 def _depth(ref: ReferenceContext, member: int) -> int:

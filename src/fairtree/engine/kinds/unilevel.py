@@ -12,8 +12,10 @@ Rounding: per receiver, Σ_k rate_k x volume reaching level k is rounded once.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 import numpy as np
+from pydantic import Field
 
 from fairtree.engine.context import Context, volume_pay
 from fairtree.engine.levels import (
@@ -26,9 +28,21 @@ from fairtree.engine.levels import (
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
-from fairtree.engine.trace import Contribution, TraceLine
-from fairtree.plans.schema_bonuses import Unilevel
-from fairtree.plans.values import RATE_SCALE
+from fairtree.engine.trace import Contribution, TraceLine, trace_line
+from fairtree.plans.bonus_kinds import BonusBase, VolumeName
+from fairtree.plans.values import RATE_SCALE, Rate
+
+
+class Unilevel(BonusBase):
+    """Rate per sponsor-tree level on the buyer's volume."""
+
+    kind: Literal["unilevel"]
+    volume: VolumeName = "bv"
+    rates: list[Rate] = Field(min_length=1)
+    depth_by_rank: dict[str, int] | None = None  # levels paid, by receiver paid-as rank
+    compression: Literal["none", "dynamic"] = "dynamic"
+    # dynamic compression: what a skipped (inactive) member's own volume does
+    compressed_volume: Literal["roll_up", "breakage"] = "roll_up"
 
 
 def _walk(ctx: Context, config: Unilevel):  # type: ignore[no-untyped-def]
@@ -48,10 +62,8 @@ def _pool(ctx: Context, config: Unilevel) -> int:
     return int(volume_pay(numerator, ctx.plan.currency, ctx.rounding)[0])
 
 
-@register("unilevel")
+@register(Unilevel)
 class UnilevelKind:
-    name = "unilevel"
-
     @staticmethod
     def evaluate(ctx: Context, config: Unilevel) -> BonusOutcome:
         volume = ctx.volume(config.volume)
@@ -120,14 +132,12 @@ class UnilevelKind:
             f"compression {config.compression}, this rank is paid {depth} level(s)"
         )
         return [
-            TraceLine(
-                bonus_id=config.id,
-                kind="unilevel",
-                member=str(ids[member]),
-                amount=int(outcome.pay[member]),
+            trace_line(
+                ctx,
+                config,
+                outcome,
+                member,
                 exact=str(Decimal(exact) / (RATE_SCALE * 100)),
-                rounding=ctx.rounding.value,
-                rank=ctx.plan.rank_name(int(ctx.pay_rank[member])),
                 rule=rule,
                 contributions=tuple(contributions),
             )
