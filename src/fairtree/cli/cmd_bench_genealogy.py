@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import Engine
 
+from fairtree.cli.database import open_engine
 from fairtree.cli.main import bench_app
 from fairtree.genealogy.placement import BinaryRule, PlacementKind
 from fairtree.periods import Period
@@ -22,7 +23,7 @@ from fairtree.services.network.downline import downline_as_of, downline_report
 from fairtree.services.network.genealogy import NewMember, enroll, move, terminate
 from fairtree.simulation.dataset_writer import write_dataset
 from fairtree.simulation.synth import generate
-from fairtree.store.database import make_engine, session_scope
+from fairtree.store.database import session_scope
 from fairtree.store.migrate import upgrade
 
 
@@ -57,39 +58,40 @@ def bench_genealogy(
         write_dataset(company, scratch / "company")
         url = database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
         upgrade(url)
-        engine = make_engine(url)
-        with session_scope(engine) as session:
-            import_dataset(session, scratch / "company")
-        root = "M0000001"
-        period = Period.parse("2026-01")  # synthetic companies start in January 2026
-        for _ in range(months - 1):
-            period = period.next()
-        last_day = period.end
-        tree_seconds = _timed(engine, lambda s: downline_report(s, root, period, depth=2, on=None))
-        as_of_seconds = _timed(engine, lambda s: downline_as_of(s, root, period.start, 1))
-        at_top, at_leaf = [], []
-        leaf = f"M{members:07d}"
-        for k in range(enrollments):
-            top = NewMember(f"BT{k}", "Bench", last_day)
-            below = NewMember(f"BL{k}", "Bench", last_day)
-            at_top.append(_timed(engine, lambda s, n=top: enroll(s, None, n, root)))
-            at_leaf.append(_timed(engine, lambda s, n=below: enroll(s, None, n, leaf)))
-        move_seconds = _timed(
-            engine,
-            lambda s: move(
-                s,
-                None,
-                leaf,
-                sponsor_id=root,
-                reason="bench",
-                effective_on=last_day,
-            ),
-        )
-        terminate_seconds = _timed(
-            engine,
-            lambda s: terminate(s, None, leaf, reason="bench", effective_on=last_day),
-        )
-        engine.dispose()
+        with open_engine(url) as engine:
+            with session_scope(engine) as session:
+                import_dataset(session, scratch / "company")
+            root = "M0000001"
+            period = Period.parse("2026-01")  # synthetic companies start in January 2026
+            for _ in range(months - 1):
+                period = period.next()
+            last_day = period.end
+            tree_seconds = _timed(
+                engine, lambda s: downline_report(s, root, period, depth=2, on=None)
+            )
+            as_of_seconds = _timed(engine, lambda s: downline_as_of(s, root, period.start, 1))
+            at_top, at_leaf = [], []
+            leaf = f"M{members:07d}"
+            for k in range(enrollments):
+                top = NewMember(f"BT{k}", "Bench", last_day)
+                below = NewMember(f"BL{k}", "Bench", last_day)
+                at_top.append(_timed(engine, lambda s, n=top: enroll(s, None, n, root)))
+                at_leaf.append(_timed(engine, lambda s, n=below: enroll(s, None, n, leaf)))
+            move_seconds = _timed(
+                engine,
+                lambda s: move(
+                    s,
+                    None,
+                    leaf,
+                    sponsor_id=root,
+                    reason="bench",
+                    effective_on=last_day,
+                ),
+            )
+            terminate_seconds = _timed(
+                engine,
+                lambda s: terminate(s, None, leaf, reason="bench", effective_on=last_day),
+            )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     result = {

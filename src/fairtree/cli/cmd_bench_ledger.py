@@ -18,8 +18,8 @@ from rich.console import Console
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from fairtree.cli.database import open_engine
 from fairtree.cli.main import bench_app
-from fairtree.store.database import make_engine
 from fairtree.store.migrate import upgrade
 
 console = Console(stderr=True)
@@ -32,11 +32,8 @@ def fresh_database(postgres: str | None) -> Iterator[Engine]:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
             upgrade(url)
-            engine = make_engine(url)
-            try:
+            with open_engine(url) as engine:
                 yield engine
-            finally:
-                engine.dispose()
         return
     admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -44,11 +41,10 @@ def fresh_database(postgres: str | None) -> Iterator[Engine]:
         connection.execute(text(f'CREATE DATABASE "{BENCH_DATABASE}"'))
     url = make_url(postgres).set(database=BENCH_DATABASE).render_as_string(hide_password=False)
     upgrade(url)
-    engine = make_engine(url)
     try:
-        yield engine
+        with open_engine(url) as engine:
+            yield engine
     finally:
-        engine.dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'))
         admin.dispose()

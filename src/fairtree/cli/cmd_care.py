@@ -10,11 +10,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from fairtree.cli.database import command_session
 from fairtree.cli.main import app
-from fairtree.config import Settings
 from fairtree.services.care.care_metrics import CareMetrics, care_metrics
 from fairtree.services.clock import utcnow
-from fairtree.store.database import make_engine, session_scope
 from fairtree.store.repositories.network.sponsor_tree import member_by_external_id
 
 
@@ -61,16 +60,12 @@ def care(
     except ValueError:
         console.print(f"[red]--as-of {as_of!r} is not a date (YYYY-MM-DD).[/red]")
         raise typer.Exit(code=2) from None
-    engine = make_engine(Settings.from_env().database_url)
-    try:
-        with session_scope(engine) as session:
-            leader = member_by_external_id(session, member)
-            if leader is None:
-                console.print(f"[red]No member {member!r}.[/red]")
-                raise typer.Exit(code=1)
-            metrics = care_metrics(session, leader, day)
-    finally:
-        engine.dispose()
+    with command_session() as session:
+        leader = member_by_external_id(session, member)
+        if leader is None:
+            console.print(f"[red]No member {member!r}.[/red]")
+            raise typer.Exit(code=1)
+        metrics = care_metrics(session, leader, day)
     console.print(render_care(metrics))
     console.print(f"Retention: {metrics.cohort_note}.", highlight=False)
     console.print(f"Team earning: {metrics.team_earning_note}.", highlight=False)

@@ -8,13 +8,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from fairtree.cli.database import command_session
 from fairtree.cli.main import app
 from fairtree.cli.output import print_problems
 from fairtree.errors import ValidationError
 from fairtree.money import format_amount, format_points
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.commissions.review import RunReview, review_run
-from fairtree.store.database import make_engine, session_scope
 
 ACTIONS = ("review", "finalize")
 
@@ -55,29 +55,25 @@ def close(
         raise typer.BadParameter(f"`close {action}` needs a PERIOD, e.g. 2026-03")
     if rate and action != "finalize":
         raise typer.BadParameter("--rate belongs to `close finalize PERIOD`")
-    engine = make_engine()
-    try:
-        if action == "draft":
-            with console.status(f"closing {key}"), session_scope(engine) as session:
-                result = close_period(session, key)
-            verb = "replaced the draft" if result.replaced_draft else "wrote a draft"
-            console.print(
-                f"{key}: {verb} run {result.run_id}: {result.lines:,} lines, "
-                f"{result.adjustments:,} adjustments, digest {result.digest[:16]}"
-            )
-        elif action == "finalize":
-            try:
-                with session_scope(engine) as session:
-                    run_id = finalize_run(session, key, parse_rate_options(rate or []))
-            except ValidationError as error:
-                print_problems(error)
-                raise typer.Exit(1) from None
-            console.print(f"{key}: run {run_id} is finalized and posted to the ledger")
-        else:
-            with session_scope(engine) as session:
-                print_review(console, review_run(session, key))
-    finally:
-        engine.dispose()
+    if action == "draft":
+        with console.status(f"closing {key}"), command_session() as session:
+            result = close_period(session, key)
+        verb = "replaced the draft" if result.replaced_draft else "wrote a draft"
+        console.print(
+            f"{key}: {verb} run {result.run_id}: {result.lines:,} lines, "
+            f"{result.adjustments:,} adjustments, digest {result.digest[:16]}"
+        )
+    elif action == "finalize":
+        try:
+            with command_session() as session:
+                run_id = finalize_run(session, key, parse_rate_options(rate or []))
+        except ValidationError as error:
+            print_problems(error)
+            raise typer.Exit(1) from None
+        console.print(f"{key}: run {run_id} is finalized and posted to the ledger")
+    else:
+        with command_session() as session:
+            print_review(console, review_run(session, key))
 
 
 def print_review(console: Console, review: RunReview) -> None:

@@ -12,12 +12,13 @@ import typer
 from rich.console import Console
 from sqlalchemy.engine import make_url
 
+from fairtree.cli.database import command_session
 from fairtree.cli.main import app, bench_app
 from fairtree.cli.output import error_console, print_problems
 from fairtree.cli.rich_progress import RichProgress
 from fairtree.errors import ConflictError, NotFoundError, ValidationError
 from fairtree.services.datasets import DatasetCounts, export_dataset, import_dataset
-from fairtree.store.database import database_url, make_engine, session_scope
+from fairtree.store.database import database_url
 from fairtree.store.migrate import current_revision, upgrade
 
 console = Console()
@@ -48,15 +49,12 @@ def import_command(
 ) -> None:
     """Check a dataset folder completely, then load it into an empty database."""
     upgrade()
-    engine = make_engine()
     try:
-        with RichProgress(console) as progress, session_scope(engine) as session:
+        with RichProgress(console) as progress, command_session() as session:
             counts = import_dataset(session, folder, progress)
     except ValidationError as error:
         print_problems(error)
         raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
     _print_counts("Imported", counts)
 
 
@@ -65,15 +63,12 @@ def export_command(
     folder: Annotated[Path, typer.Argument(help="New or empty folder to write the dataset into.")],
 ) -> None:
     """Write the company's dataset folder in canonical form."""
-    engine = make_engine()
     try:
-        with RichProgress(console) as progress, session_scope(engine) as session:
+        with RichProgress(console) as progress, command_session() as session:
             counts = export_dataset(session, folder, progress)
     except (NotFoundError, ConflictError) as error:
         error_console.print(f"[red]{error}[/red]")
         raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
     _print_counts("Exported", counts)
 
 

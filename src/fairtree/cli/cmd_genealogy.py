@@ -18,13 +18,13 @@ from rich.markup import escape
 from rich.tree import Tree
 from sqlalchemy.orm import Session
 
+from fairtree.cli.database import command_session
 from fairtree.cli.main import app
 from fairtree.errors import FairtreeError
 from fairtree.money import format_points
 from fairtree.periods import Period
 from fairtree.services.network.downline import DownlineNode, downline_report
 from fairtree.services.network.genealogy import DownlineRule, NewMember, enroll, move, terminate
-from fairtree.store.database import make_engine, session_scope
 
 console = Console()
 T = TypeVar("T")
@@ -52,12 +52,8 @@ def _refusals() -> Iterator[None]:
 
 
 def _in_transaction(work: Callable[[Session], T]) -> T:
-    engine = make_engine()
-    try:
-        with _refusals(), session_scope(engine) as session:
-            return work(session)
-    finally:
-        engine.dispose()
+    with _refusals(), command_session() as session:
+        return work(session)
 
 
 def _label(node: DownlineNode) -> str:

@@ -10,11 +10,11 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from fairtree.cli.database import command_session
 from fairtree.cli.main import app
 from fairtree.cli.output import error_console
 from fairtree.errors import ValidationError
 from fairtree.services.network.members import MemberSummary, list_members, search_members
-from fairtree.store.database import make_engine, session_scope
 
 members_app = typer.Typer(help="Members of the network.", no_args_is_help=True)
 app.add_typer(members_app, name="members")
@@ -38,15 +38,12 @@ def _show(rows: list[MemberSummary], title: str) -> None:
 
 
 def _run(fetch: Callable[[Session], list[MemberSummary]], title: str) -> None:
-    engine = make_engine()
     try:
-        with session_scope(engine) as session:
+        with command_session() as session:
             rows = fetch(session)
     except ValidationError as error:
         error_console.print(f"[red]{error.problems[0].reason}[/red]")
         raise typer.Exit(2) from None
-    finally:
-        engine.dispose()
     _show(rows, title.format(count=len(rows)))
 
 

@@ -15,12 +15,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from fairtree.cli.database import command_session
 from fairtree.cli.main import app
 from fairtree.cli.output import error_console, print_problems
 from fairtree.errors import FairtreeError, ValidationError
 from fairtree.money import format_amount, format_points
 from fairtree.services.orders.order_intake import NewLine, OrderRequest, PostedOrder, post_recorded
-from fairtree.store.database import make_engine, session_scope
 
 orders_app = typer.Typer(
     help="Orders: post members' orders, customers' orders and returns.", no_args_is_help=True
@@ -74,9 +74,8 @@ def post_command(
         returns_order_id=returns,
         lines=tuple(_line(text) for text in line or ()),
     )
-    engine = make_engine()
     try:
-        with session_scope(engine) as session:
+        with command_session() as session:
             posted = post_recorded(session, request, None, via="the CLI")
     except ValidationError as error:
         print_problems(error)
@@ -84,8 +83,6 @@ def post_command(
     except FairtreeError as error:
         error_console.print(f"refused: {escape(str(error))}", highlight=False)
         raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
     _print(Console(highlight=False), posted)
 
 

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from fairtree.cli.database import command_session
 from fairtree.cli.main import app
 from fairtree.money import format_amount, parse_amount
 from fairtree.services.commissions.payouts import create_batch, export_csv, mark_items
-from fairtree.store.database import make_engine, session_scope
 from fairtree.store.repositories.commissions.runs import the_company
 
 payout_app = typer.Typer(help="Payout batches: create, export, mark paid or failed.")
@@ -25,13 +25,9 @@ def create(
 ) -> None:
     """Create the period's payout batch from member balances, converted at the exchange
     rates the period was finalized with (`close finalize PERIOD --rate ...`)."""
-    engine = make_engine()
-    try:
-        with session_scope(engine) as session:
-            currency = the_company(session).currency
-            summary = create_batch(session, period, parse_amount(minimum, currency))
-    finally:
-        engine.dispose()
+    with command_session() as session:
+        currency = the_company(session).currency
+        summary = create_batch(session, period, parse_amount(minimum, currency))
     Console().print(
         f"{summary.period_key}: batch {summary.batch_id}: {summary.pending} to pay "
         f"({format_amount(summary.pending_total, currency)} {currency}), "
@@ -45,12 +41,8 @@ def export(
     out: Annotated[Path, typer.Option(help="CSV file to write.")],
 ) -> None:
     """Write the pending items as a payout provider CSV."""
-    engine = make_engine()
-    try:
-        with session_scope(engine) as session:
-            out.write_text(export_csv(session, period), encoding="utf-8")
-    finally:
-        engine.dispose()
+    with command_session() as session:
+        out.write_text(export_csv(session, period), encoding="utf-8")
     Console().print(f"wrote {out}")
 
 
@@ -62,10 +54,6 @@ def mark(
     reason: Annotated[str, typer.Option(help="Why an item failed.")] = "",
 ) -> None:
     """Confirm items paid, or failed (their amount returns to the member's balance)."""
-    engine = make_engine()
-    try:
-        with session_scope(engine) as session:
-            moved = mark_items(session, period, items, paid=not failed, reason=reason)
-    finally:
-        engine.dispose()
+    with command_session() as session:
+        moved = mark_items(session, period, items, paid=not failed, reason=reason)
     Console().print(f"{moved} item(s) marked {'failed' if failed else 'paid'}")

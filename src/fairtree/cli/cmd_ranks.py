@@ -9,11 +9,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from fairtree.cli.database import command_session
 from fairtree.cli.main import app
 from fairtree.money import format_points
 from fairtree.services.network.ranks import rank_history
 from fairtree.services.orders.rank_progress import line_progress, rebuild_period_volumes
-from fairtree.store.database import make_engine, session_scope
 
 ranks_app = typer.Typer(help="Ranks: history per period and live progress.")
 app.add_typer(ranks_app, name="ranks")
@@ -25,12 +25,8 @@ def history(
     drafts: Annotated[bool, typer.Option(help="Include draft runs.")] = False,
 ) -> None:
     """Paid-as and highest rank of a member in every closed period."""
-    engine = make_engine()
-    try:
-        with session_scope(engine) as session:
-            entries = rank_history(session, member, include_drafts=drafts)
-    finally:
-        engine.dispose()
+    with command_session() as session:
+        entries = rank_history(session, member, include_drafts=drafts)
     table = Table("period", "paid as", "highest", "PV", "group volume")
     for entry in entries:
         table.add_row(
@@ -50,12 +46,8 @@ def progress(
 ) -> None:
     """What the member and every upline member still need for their next rank."""
     day = date.fromisoformat(on) if on else date.today()
-    engine = make_engine()
-    try:
-        with session_scope(engine) as session:
-            line = line_progress(session, member, day)
-    finally:
-        engine.dispose()
+    with command_session() as session:
+        line = line_progress(session, member, day)
     table = Table("member", "up", "PV", "group volume", "rank now", "next", "still needed")
     for entry in line:
         needs = ", ".join(
@@ -80,10 +72,6 @@ def progress(
 @ranks_app.command("rebuild")
 def rebuild(period: Annotated[str, typer.Argument(help="Period, e.g. 2026-03.")]) -> None:
     """Recompute a period's running volumes from its orders (after an import)."""
-    engine = make_engine()
-    try:
-        with session_scope(engine) as session:
-            count = rebuild_period_volumes(session, period)
-    finally:
-        engine.dispose()
+    with command_session() as session:
+        count = rebuild_period_volumes(session, period)
     Console().print(f"{period}: running volumes of {count:,} members rebuilt")

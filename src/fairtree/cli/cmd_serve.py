@@ -55,18 +55,16 @@ def serve(
     import uvicorn
 
     from fairtree.api.app import create_app
+    from fairtree.cli.database import command_session
     from fairtree.cli.rich_progress import RichProgress
     from fairtree.services.demo.seed import DemoShape, seed_demo_if_empty
-    from fairtree.store.database import make_engine, session_scope
     from fairtree.store.migrate import upgrade
 
     settings = Settings.from_env()
     upgrade(settings.database_url)
     if demo and settings.is_embedded:
-        engine = make_engine(settings.database_url)
-        with RichProgress(console) as progress, session_scope(engine) as session:
+        with RichProgress(console) as progress, command_session(settings.database_url) as session:
             seeded = seed_demo_if_empty(session, DemoShape(members=demo_members), progress=progress)
-        engine.dispose()
         if seeded is not None:
             _announce(seeded)
     console.print(f"fairtree on http://{host}:{port}  (health: /health, API: /openapi.json)")

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
+from fairtree.cli.database import command_session
 from fairtree.cli.main import app
 from fairtree.services.commissions.statements import member_statement, render_csv, render_html
-from fairtree.store.database import make_engine, session_scope
 
 
 class StatementFormat(StrEnum):
@@ -28,12 +28,8 @@ def statement(
     out: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
 ) -> None:
     """Every line a member earned in a period, each with how it was worked out."""
-    engine = make_engine()
-    try:
-        with session_scope(engine) as session:
-            built = member_statement(session, period, member)
-    finally:
-        engine.dispose()
+    with command_session() as session:
+        built = member_statement(session, period, member)
     text = render_html(built) if format is StatementFormat.HTML else render_csv(built)
     if out is None:
         typer.echo(text, nl=False)

@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from fairtree.cli.database import command_session
 from fairtree.cli.main import app
-from fairtree.config import Settings
 from fairtree.errors import FairtreeError
 from fairtree.services.access import users as users_service
-from fairtree.store.database import make_engine, session_scope
 from fairtree.store.models.accounts import STAFF_ROLES
 
 users_app = typer.Typer(help="Sign-ins: create them, revoke their access.", no_args_is_help=True)
@@ -44,9 +43,8 @@ def create(
         console.print(f"[red]--role must be one of {', '.join(STAFF_ROLES)}.[/red]")
         raise typer.Exit(code=2)
     password = _password(password_stdin)
-    engine = make_engine(Settings.from_env().database_url)
     try:
-        with session_scope(engine) as session:
+        with command_session() as session:
             if member is not None:
                 user = users_service.create_member_user(session, member, password, email)
             else:
@@ -55,8 +53,6 @@ def create(
     except FairtreeError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=1) from None
-    finally:
-        engine.dispose()
     console.print(f"Created sign-in [bold]{login}[/bold] ({user_role}).")
 
 
@@ -67,13 +63,10 @@ def revoke(
 ) -> None:
     """End every session and API token of a sign-in at once."""
     console = Console()
-    engine = make_engine(Settings.from_env().database_url)
     try:
-        with session_scope(engine) as session:
+        with command_session() as session:
             users_service.revoke_access(session, login, reason)
     except FairtreeError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=1) from None
-    finally:
-        engine.dispose()
     console.print(f"Revoked every session and token of [bold]{login}[/bold].")
