@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 
 from fairtree.money import RoundingRule
 from fairtree.plans.bonus_kinds import BonusBase, Strict, bonus_models, bonus_union
+from fairtree.plans.schema_disclosure import ComplianceSettings, DisclosureSettings
 from fairtree.plans.values import Rate, Volume
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ class Plan(Strict):
     rank_basis: Literal["paid_as", "highest"] = "paid_as"  # which rank bonuses read
     bonuses: list[BonusConfig] = Field(default_factory=list)
     changes: list[Change] = Field(default_factory=list)
+    disclosure: DisclosureSettings = DisclosureSettings()
+    compliance: ComplianceSettings = ComplianceSettings()
 
     def rank_index(self, name: str | None) -> int:
         """1-based position of a rank (0 = no rank); raises KeyError when unknown."""

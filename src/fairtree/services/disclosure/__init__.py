@@ -1,0 +1,1 @@
+"""Use cases of the disclosure domain: the statement, claim checks, monitors, publishing."""

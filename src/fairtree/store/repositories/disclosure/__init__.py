@@ -1,0 +1,1 @@
+"""Set-based reads for the income disclosure statement and the compliance monitors."""
