@@ -13,9 +13,10 @@ import typer
 from fairtree.cli.main import app
 from fairtree.cli.output import print_problems
 from fairtree.disclosure import render
-from fairtree.errors import NotFoundError, ValidationError
+from fairtree.errors import NotFoundError, PermissionDeniedError, ValidationError
 from fairtree.services.disclosure.claim_text import claim_text
 from fairtree.services.disclosure.ledger_range import year_bounds
+from fairtree.services.disclosure.publishing import publish_year, withdraw_year
 from fairtree.services.disclosure.statement import build_statement, check_claim
 from fairtree.store.database import make_engine, session_scope
 
@@ -79,10 +80,14 @@ def disclosure(
     year: Annotated[
         int | None, typer.Option(help="With `claim`: the year to check against.")
     ] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="With `publish`/`withdraw`: why (kept in the audit log).")
+    ] = None,
 ) -> None:
     """The income disclosure statement of a YEAR (or --from/--to) from the finalized
-    runs, or `disclosure claim AMOUNT --per month|year [--year YEAR]`: the share of all
-    participants who earned at least AMOUNT."""
+    runs; `disclosure claim AMOUNT --per month|year [--year YEAR]`: the share of all
+    participants who earned at least AMOUNT; `disclosure publish YEAR` / `disclosure
+    withdraw YEAR`: the public page /disclosure/YEAR (audited)."""
     first = start.date() if start else None
     last = end.date() if end else None
     engine = make_engine()
@@ -97,6 +102,17 @@ def disclosure(
             with session_scope(engine) as session:
                 checked = check_claim(session, amount, per.value, first, last)
             typer.echo(claim_text(checked))
+            return
+        if year_or_claim in ("publish", "withdraw"):
+            if amount is None or not amount.isdigit():
+                raise typer.BadParameter(f"`disclosure {year_or_claim} YEAR`, e.g. 2026")
+            with session_scope(engine) as session:
+                if year_or_claim == "publish":
+                    digest = publish_year(session, None, int(amount), reason or "published")
+                    typer.echo(f"{amount}: published at /disclosure/{amount} (sha256 {digest})")
+                else:
+                    withdraw_year(session, None, int(amount), reason or "withdrawn")
+                    typer.echo(f"{amount}: withdrawn from /disclosure/{amount}")
             return
         if amount is not None:
             raise typer.BadParameter(f"unexpected argument {amount!r}")
@@ -113,7 +129,7 @@ def disclosure(
     except ValidationError as error:
         print_problems(error)
         raise typer.Exit(1) from None
-    except NotFoundError as error:
+    except (NotFoundError, PermissionDeniedError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
     finally:

@@ -17,7 +17,7 @@ from fairtree.api.routers import (
     sharing,
     team,
 )
-from fairtree.web import pages, pages_more
+from fairtree.web import disclosure_pages, pages, pages_more
 
 ROUTERS = [
     health.router,
@@ -37,4 +37,5 @@ ROUTERS = [
     pages.entrance,
     pages.router,
     pages_more.router,
+    disclosure_pages.router,
 ]

@@ -139,6 +139,15 @@ def _half_even_array(numerator: np.ndarray, denominator: int) -> np.ndarray:
     return (quotient + up.astype(object)).astype(np.int64)
 
 
+def convert_amounts(
+    facts: LedgerRange, amount: np.ndarray, currency: np.ndarray, days: np.ndarray
+) -> np.ndarray:
+    """Amounts of orders into the plan currency at the stored rate of their period's run
+    (the first run's rate for days before it)."""
+    run_of = np.maximum(run_index_of_day(facts.runs, days), 0)
+    return _convert(amount, currency, run_of, facts.runs, facts.rates, facts.currency)
+
+
 def run_index_of_day(runs: list[RunRow], days: np.ndarray) -> np.ndarray:
     """Index of the run whose period holds each day (runs are in period order)."""
     starts = np.array([r.starts_on for r in runs], dtype="datetime64[D]")

@@ -14,6 +14,7 @@ from fairtree.store.models.audit import AuditRecord
 from fairtree.store.models.catalog import Product
 from fairtree.store.models.company import Company, Period, PlanVersion
 from fairtree.store.models.customers import Contact, Customer
+from fairtree.store.models.disclosure import DisclosurePublication
 from fairtree.store.models.help import HelpMessage, HelpRequest, MentoringOffer
 from fairtree.store.models.members import GenealogyRecord, Member
 from fairtree.store.models.notes_goals import Goal, Note
@@ -41,6 +42,7 @@ __all__ = [
     "Company",
     "Contact",
     "Customer",
+    "DisclosurePublication",
     "GenealogyRecord",
     "Goal",
     "HelpMessage",

@@ -1,0 +1,141 @@
+"""The compliance monitors of one finalized period, from the ledger."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from fairtree.disclosure.cohorts import month_index
+from fairtree.disclosure.compliance import ComplianceReport, PeriodFacts, monitor
+from fairtree.errors import NotFoundError, Problem, ValidationError
+from fairtree.genealogy.tree import build_tree
+from fairtree.money import currency_exponent, format_amount
+from fairtree.periods import Period
+from fairtree.services.disclosure.ledger_range import LedgerRange, convert_amounts, load_range
+from fairtree.store.repositories.disclosure import ledger_facts
+
+_NO_ACTIVITY_ROWS = 2**62  # rank rows read for ranks only
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _period(key: str) -> Period:
+    try:
+        return Period.parse(key)
+    except ValueError as error:
+        raise ValidationError([Problem("compliance", key, "period", str(error))]) from None
+
+
+def compliance_report(session: Session, period_key: str) -> ComplianceReport:
+    """Every monitor for the finalized period ``period_key`` (e.g. ``2026-03``)."""
+    period = _period(period_key)
+    year_start = _months_before(period.start, 11)
+    facts = load_range(session, year_start, period.end, with_names=True)
+    runs = {run.period: run for run in facts.runs}
+    run = runs.get(period.key)
+    if run is None:
+        raise NotFoundError(f"{period.key} has no finalized run; finalize it first")
+    plan = facts.plan.for_date(period.start)
+    settings = plan.compliance
+    members = facts.members
+    size = members.member_db_ids.size
+    start, end = np.datetime64(period.start, "D"), np.datetime64(period.end, "D")
+    rows = np.flatnonzero((members.joined_on < end) & (members.left_on > start))
+    position = np.full(size, -1, dtype=np.int64)
+    position[rows] = np.arange(rows.size)
+
+    month = month_index(np.array([period.start], dtype="datetime64[D]"))[0]
+    window_first = month - (settings.inventory_window_months - 1)
+
+    def per_member(row: np.ndarray, amount: np.ndarray, where: np.ndarray) -> np.ndarray:
+        total = np.zeros(size, dtype=np.int64)
+        np.add.at(total, row[where], amount[where])
+        return total[rows]
+
+    pay_now = facts.pay_month == month
+    buy_now = facts.buy_month == month
+    in_window = (facts.buy_month >= window_first) & (facts.buy_month <= month)
+    customers = ledger_facts.customer_orders(
+        session, _months_before(period.start, settings.inventory_window_months - 1), period.end
+    )
+    customer_row = np.searchsorted(members.member_db_ids, customers["member_id"])
+    customer_amount = convert_amounts(
+        facts, customers["amount"], customers["currency"], customers["counts_on"]
+    )
+    customer_month = month_index(customers["counts_on"])
+    customer_now = customer_month == month
+    pairs = np.unique(customer_row[customer_now] * (2**31) + customers["customer_id"][customer_now])
+    retail_customers = np.bincount((pairs // (2**31)).astype(np.int64), minlength=size)[rows]
+
+    late_from = np.datetime64(period.end, "D") - settings.qualification_window_days
+    late = buy_now & (facts.buy_day >= late_from)
+    recruiting_ids = sorted(
+        {b.id for b in plan.bonuses if b.kind == "fast_start"} | set(settings.recruiting_bonuses)
+    )
+    recruiting = ledger_facts.pay_of_bonuses(session, run.run_id, recruiting_ids)
+    recruiting_pay = np.zeros(size, dtype=np.int64)
+    np.add.at(
+        recruiting_pay,
+        np.searchsorted(members.member_db_ids, recruiting["member_id"]),
+        recruiting["amount"],
+    )
+
+    previous = runs.get(period.previous().key)
+    run_ids = [run.run_id] + ([previous.run_id] if previous else [])
+    ranks = ledger_facts.rank_rows(session, run_ids, _NO_ACTIVITY_ROWS)
+    rank_row = np.searchsorted(members.member_db_ids, ranks["member_id"])
+    paid_as = np.zeros(size, dtype=np.int64)
+    previous_paid_as = np.zeros(size, dtype=np.int64)
+    this_run = ranks["run_id"] == run.run_id
+    paid_as[rank_row[this_run]] = ranks["paid_as"][this_run]
+    previous_paid_as[rank_row[~this_run]] = ranks["paid_as"][~this_run]
+
+    sponsored = np.zeros(size, dtype=bool)
+    sponsored[facts.sponsor_row[facts.sponsor_row >= 0]] = True
+    sells = np.isin(members.member_db_ids, ledger_facts.members_with_customers(session))
+    pay = per_member(facts.pay_row, facts.pay_amount, pay_now)
+    sponsor_of = facts.sponsor_row[rows]
+    parent = np.where(sponsor_of >= 0, position[np.maximum(sponsor_of, 0)], -1)
+    window_member_months = _window_months(facts, rows, window_first, month)
+    period_facts = PeriodFacts(
+        member_ids=facts.member_names[rows] if facts.member_names is not None else rows,
+        tree=build_tree(parent),
+        own_purchases=per_member(facts.buy_row, facts.buy_amount, buy_now),
+        customer_sales=per_member(customer_row, customer_amount, customer_now),
+        retail_customers=retail_customers.astype(np.int64),
+        buyer_only=(~sponsored & ~sells)[rows] & (pay == 0),
+        pay=pay,
+        recruiting_pay=recruiting_pay[rows],
+        window_purchases=per_member(facts.buy_row, facts.buy_amount, in_window),
+        window_resales=per_member(customer_row, customer_amount, np.ones(customer_row.size, bool)),
+        window_months=window_member_months,
+        late_volume=per_member(facts.buy_row, facts.buy_pv, late),
+        period_volume=per_member(facts.buy_row, facts.buy_pv, buy_now),
+        paid_as_rank=paid_as[rows],
+        previous_paid_as_rank=previous_paid_as[rows],
+        year_pay=per_member(facts.pay_row, facts.pay_amount, np.ones(facts.pay_row.size, bool)),
+        year_purchases=per_member(
+            facts.buy_row, facts.buy_amount, facts.buy_month >= facts.first_month
+        ),
+    )
+    currency = facts.currency
+    return monitor(
+        period.key,
+        currency,
+        run.run_id,
+        period_facts,
+        settings,
+        currency_exponent(currency),
+        lambda minor: format_amount(int(minor), currency),
+    )
+
+
+def _window_months(facts: LedgerRange, rows: np.ndarray, first: int, last: int) -> np.ndarray:
+    joined = month_index(facts.members.joined_on[rows])
+    left = month_index(facts.members.left_on[rows])
+    return np.maximum(np.minimum(left, last) - np.maximum(joined, first) + 1, 0).astype(np.int64)
