@@ -52,8 +52,8 @@ def seed(engine: Engine, members: int, seed_value: int = 2026) -> dict[str, int]
             session.execute(select(Member.joined_on).order_by(Member.id)).scalars().all(),
             dtype="datetime64[D]",
         )
-        company_id = int(session.scalar(select(Company.id)))
-        plan_id = int(session.scalar(select(PlanVersion.id)))
+        company_id = int(session.scalar(select(Company.id)) or 0)
+        plan_id = int(session.scalar(select(PlanVersion.id)) or 0)
     ids = np.arange(1, members + 1, dtype=np.int64)
     customer_owner = ids[rng.random(members) < 0.10]
     counts = {"orders": 0, "lines": 0, "ranks": 0}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from datetime import datetime as datetime_type
 from enum import StrEnum
@@ -13,6 +14,7 @@ import typer
 from fairtree.cli.main import app
 from fairtree.cli.output import print_problems
 from fairtree.disclosure import render
+from fairtree.disclosure.statement import Statement
 from fairtree.errors import NotFoundError, PermissionDeniedError, ValidationError
 from fairtree.services.disclosure.claim_text import claim_text
 from fairtree.services.disclosure.ledger_range import year_bounds
@@ -119,7 +121,7 @@ def disclosure(
         first, last = _range(year_or_claim, first, last)
         with session_scope(engine) as session:
             statement = build_statement(session, first, last)
-        writers = {
+        writers: dict[StatementFormat, Callable[[Statement], str | bytes]] = {
             StatementFormat.HTML: render.to_html,
             StatementFormat.CSV: render.to_csv,
             StatementFormat.JSON: render.to_json,

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("svg")
 import matplotlib.pyplot as plt
 
-_STYLE = {"svg.hashsalt": "fairtree-disclosure", "svg.fonttype": "none", "font.size": 9}
+_STYLE: dict[str, Any] = {
+    "svg.hashsalt": "fairtree-disclosure",
+    "svg.fonttype": "none",
+    "font.size": 9,
+}
 
 
 def _svg(figure: object) -> str:
@@ -27,7 +32,7 @@ def _svg(figure: object) -> str:
 
 def distribution_svg(labels: Sequence[str], counts: Sequence[int], title: str) -> str:
     """Participants per pay bracket, lowest bracket first, as horizontal bars."""
-    with plt.rc_context(_STYLE):
+    with plt.rc_context(_STYLE):  # type: ignore[arg-type]
         figure, axes = plt.subplots(figsize=(6.4, 0.45 * len(labels) + 1.0))
         positions = list(range(len(labels)))
         axes.barh(positions, counts, color="#1f4d3a")
@@ -42,7 +47,7 @@ def distribution_svg(labels: Sequence[str], counts: Sequence[int], title: str) -
 
 def lorenz_svg(population: Sequence[float], pay: Sequence[float], title: str) -> str:
     """The Lorenz curve against the line of equal pay."""
-    with plt.rc_context(_STYLE):
+    with plt.rc_context(_STYLE):  # type: ignore[arg-type]
         figure, axes = plt.subplots(figsize=(4.8, 4.8))
         axes.plot([0, 100], [0, 100], color="#8a949e", linestyle="--", label="equal pay")
         axes.plot(population, pay, color="#1f4d3a", label="actual pay")

@@ -151,16 +151,12 @@ def check_claim(
     if amount <= 0:
         raise ValidationError([Problem("claim", "", "amount", "must be more than 0")])
     rows, people = _participants(facts, session)
-    covered = {
-        "currency": facts.currency,
-        "covered_from": facts.starts_on.isoformat(),
-        "covered_to": facts.ends_on.isoformat(),
-    }
+    covered = (facts.currency, facts.starts_on.isoformat(), facts.ends_on.isoformat())
     if per == "year":
         checked = claims.check_yearly(
             amount, people.gross_pay, people.purchases, facts.end_month - facts.first_month
         )
-        return replace(checked, **covered)
+        return _covering(checked, covered)
     size = facts.members.member_db_ids.size
     position = np.full(size, -1, dtype=np.int64)
     position[rows] = np.arange(rows.size)
@@ -186,4 +182,9 @@ def check_claim(
         purchases=bought,
         member_months=facts.member_months(rows),
     )
-    return replace(claims.check_monthly(amount, int(rows.size), monthly), **covered)
+    return _covering(claims.check_monthly(amount, int(rows.size), monthly), covered)
+
+
+def _covering(check: claims.ClaimCheck, covered: tuple[str, str, str]) -> claims.ClaimCheck:
+    currency, first, end = covered
+    return replace(check, currency=currency, covered_from=first, covered_to=end)
