@@ -14,11 +14,12 @@ import typer
 from rich.console import Console
 
 from fairtree.benchmarks import disclosure_seed
+from fairtree.cli.database import open_engine
 from fairtree.cli.main import bench_app
 from fairtree.disclosure import render, render_compliance
 from fairtree.services.disclosure.compliance import compliance_report
 from fairtree.services.disclosure.statement import build_statement
-from fairtree.store.database import make_engine, session_scope
+from fairtree.store.database import session_scope
 from fairtree.store.migrate import upgrade
 
 console = Console(stderr=True)
@@ -33,9 +34,8 @@ def disclosure(
     """Time the income disclosure statement over twelve finalized months and the
     compliance monitors of one period."""
     upgrade(database)
-    engine = make_engine(database)
-    line: dict[str, object] = {"database": engine.dialect.name}
-    try:
+    with open_engine(database) as engine:
+        line: dict[str, object] = {"database": engine.dialect.name}
         if not disclosure_seed.is_seeded(engine):
             started = time.perf_counter()
             with console.status(f"seeding {members:,} members"):
@@ -66,6 +66,4 @@ def disclosure(
             compliance_json_s=compliance_s,
             compliance_process_cpu_s=compliance_cpu,
         )
-    finally:
-        engine.dispose()
     typer.echo(json.dumps(line))

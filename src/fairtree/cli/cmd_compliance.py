@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
+from fairtree.cli.database import command_session
 from fairtree.cli.main import app
 from fairtree.cli.output import print_problems
 from fairtree.disclosure import render_compliance
 from fairtree.errors import NotFoundError, ValidationError
 from fairtree.money import currency_exponent
 from fairtree.services.disclosure.compliance import compliance_report
-from fairtree.store.database import make_engine, session_scope
 
 
 class ReportFormat(StrEnum):
@@ -33,9 +33,8 @@ def compliance(
     to non-participants (Vemma, Herbalife lines), retail customers, inventory loading,
     qualification buying, recruiting-triggered pay, members who lost money. Each line is
     a setting of the plan (docs/disclosure.md)."""
-    engine = make_engine()
     try:
-        with session_scope(engine) as session:
+        with command_session() as session:
             report = compliance_report(session, period)
     except ValidationError as error:
         print_problems(error)
@@ -43,8 +42,6 @@ def compliance(
     except NotFoundError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
     exponent = currency_exponent(report.currency)
     writers = {
         ReportFormat.JSON: render_compliance.to_json,

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from fairtree.cli.database import command_session
 from fairtree.cli.main import app
 from fairtree.cli.output import print_problems
 from fairtree.disclosure import render
@@ -20,7 +21,6 @@ from fairtree.services.disclosure.claim_text import claim_text
 from fairtree.services.disclosure.ledger_range import year_bounds
 from fairtree.services.disclosure.publishing import publish_year, withdraw_year
 from fairtree.services.disclosure.statement import build_statement, check_claim
-from fairtree.store.database import make_engine, session_scope
 
 
 class StatementFormat(StrEnum):
@@ -92,7 +92,6 @@ def disclosure(
     withdraw YEAR`: the public page /disclosure/YEAR (audited)."""
     first = start.date() if start else None
     last = end.date() if end else None
-    engine = make_engine()
     try:
         if year_or_claim == "claim":
             if amount is None or per is None:
@@ -101,14 +100,14 @@ def disclosure(
                 first, last = _range(str(year), None, None)
             elif first is None or last is None:
                 first, last = year_bounds(date.today().year - 1)
-            with session_scope(engine) as session:
+            with command_session() as session:
                 checked = check_claim(session, amount, per.value, first, last)
             typer.echo(claim_text(checked))
             return
         if year_or_claim in ("publish", "withdraw"):
             if amount is None or not amount.isdigit():
                 raise typer.BadParameter(f"`disclosure {year_or_claim} YEAR`, e.g. 2026")
-            with session_scope(engine) as session:
+            with command_session() as session:
                 if year_or_claim == "publish":
                     digest = publish_year(session, None, int(amount), reason or "published")
                     typer.echo(f"{amount}: published at /disclosure/{amount} (sha256 {digest})")
@@ -119,7 +118,7 @@ def disclosure(
         if amount is not None:
             raise typer.BadParameter(f"unexpected argument {amount!r}")
         first, last = _range(year_or_claim, first, last)
-        with session_scope(engine) as session:
+        with command_session() as session:
             statement = build_statement(session, first, last)
         writers: dict[StatementFormat, Callable[[Statement], str | bytes]] = {
             StatementFormat.HTML: render.to_html,
@@ -134,5 +133,3 @@ def disclosure(
     except (NotFoundError, PermissionDeniedError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
