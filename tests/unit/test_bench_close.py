@@ -25,5 +25,7 @@ def test_bench_close_prints_one_json_line(tmp_path):
     line = json.loads(out.stdout.strip().splitlines()[-1])
     assert line["members"] == 3000 and line["orders"] > 0
     assert line["seconds"] >= 0 and line["peak_rss_mb"] > 0
+    # a gather over as many int64s as members, timed in the same run, and the ratio
+    assert line["gather_seconds"] > 0 and line["gathers"] > 0
     paid = sum(float(v) for v in line["bonuses"].values())
     assert abs(paid - float(line["payout_total"])) < 0.005 and paid > 0

@@ -6,6 +6,11 @@ per column, which the evaluating process memory-maps: its peak RSS measures load
 time and loading time are reported apart from ``seconds`` (evaluation, including
 building the preorder tree). ``cpu_seconds`` is the process CPU time of the same span:
 on a shared machine it depends less on what else runs than the wall clock does.
+
+``gather_seconds`` is one random gather ``a[p]`` over an int64 array as long as the
+network (best of three), timed in the same run just before the evaluation;
+``gathers = seconds / gather_seconds`` says what the close costs in those units, a
+figure that compares across machines and across a machine's speed drift.
 """
 
 from __future__ import annotations
@@ -38,8 +43,9 @@ def save_input(inputs: EngineInput, folder: Path) -> None:
     for name in _MEMBER_FIELDS:
         np.save(folder / f"m_{name}.npy", getattr(inputs.members, name))
     for f in fields(Orders):
-        if f.name != "ids":
-            np.save(folder / f"o_{f.name}.npy", getattr(inputs.orders, f.name))
+        column = getattr(inputs.orders, f.name)
+        if f.name != "ids" and column is not None:
+            np.save(folder / f"o_{f.name}.npy", column)
     (folder / "complete").write_text("ok\n")
 
 
@@ -54,7 +60,11 @@ def load_input(folder: Path) -> EngineInput:
         ids=np.arange(n, dtype=np.int32), **{k: column(f"m_{k}") for k in _MEMBER_FIELDS}
     )
     k = column("o_buyer").shape[0]
-    order_arrays = {f.name: column(f"o_{f.name}") for f in fields(Orders) if f.name != "ids"}
+    order_arrays = {
+        f.name: column(f"o_{f.name}")
+        for f in fields(Orders)
+        if f.name != "ids" and (folder / f"o_{f.name}.npy").exists()
+    }
     return EngineInput(members, Orders(ids=np.arange(k, dtype=np.int32), **order_arrays))
 
 
@@ -97,6 +107,7 @@ def run_close(
     document = parse_plan(_plan(), "bench-close")
     period = Period.parse("2026-01")
     _warm_up_kernels()
+    gather = gather_seconds(members, seed)
     started, cpu_started = time.perf_counter(), time.process_time()
     tree = build_tree(inputs.members.sponsor)
     tree_seconds = time.perf_counter() - started
@@ -109,6 +120,8 @@ def run_close(
             "orders": int(inputs.orders.buyer.shape[0]),
             "seconds": round(seconds, 3),
             "cpu_seconds": round(cpu_seconds, 3),
+            "gather_seconds": round(gather, 6),
+            "gathers": round(seconds / gather, 1),
             "tree_seconds": round(tree_seconds, 3),
             "load_seconds": round(load_seconds, 3),
             "generate_seconds": generate_seconds,
@@ -121,6 +134,20 @@ def run_close(
         inputs,
         tree,
     )
+
+
+def gather_seconds(size: int, seed: int, repeats: int = 3) -> float:
+    """Best time of a random gather ``values[positions]`` over ``size`` int64s."""
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 1 << 40, size=size, dtype=np.int64)
+    positions = rng.permutation(size)
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        gathered = values[positions]
+        best = min(best, time.perf_counter() - started)
+        del gathered
+    return best
 
 
 def _warm_up_kernels() -> None:
