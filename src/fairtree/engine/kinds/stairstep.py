@@ -48,16 +48,25 @@ class Bracket(Strict):
     rate: Rate
 
 
+class RelativeRank(Strict):
+    """A rank named relative to the sponsor's: the leg's leader holds a rank and at
+    least the sponsor's rank plus ``relative`` (0: the same rank as the sponsor or
+    higher, 1: one above it, -1: one below it)."""
+
+    relative: int = Field(ge=-64, le=64)
+
+
 class Breakaway(Strict):
     """When a leg leaves its sponsor's group, and the overrides paid on it.
 
-    A member (not a root) breaks away when it holds ``rank`` (the pay rank) and/or,
-    when ``group_volume`` is given, is active with its own group PV (after its own
+    A member (not a root) breaks away when it holds ``rank`` (the pay rank; a rank
+    name, or ``{relative: k}``: a rank k above its sponsor's) and/or, when
+    ``group_volume`` is given, is active with its own group PV (after its own
     breakaways left) at or above it. Give at least one; both must hold when both
     are given.
     """
 
-    rank: str | None = None
+    rank: str | RelativeRank | None = None
     group_volume: Volume | None = None
     generation_rates: list[Rate] = Field(default_factory=list)  # override on gen 1, 2, ...
     generation_min_rank: str | None = None  # receiver rank needed to earn overrides
@@ -100,7 +109,8 @@ class Stairstep(BonusBase):
         breakaway = self.breakaway
         if breakaway is None:
             return
-        plan.rank_ref(f"{where}.breakaway.rank", "rank", breakaway.rank)
+        if isinstance(breakaway.rank, str):
+            plan.rank_ref(f"{where}.breakaway.rank", "rank", breakaway.rank)
         plan.rank_ref(
             f"{where}.breakaway.generation_min_rank",
             "generation_min_rank",
@@ -127,12 +137,25 @@ def bracket_rates(config: Stairstep, group_pv: np.ndarray) -> np.ndarray:
     return rates[np.searchsorted(mins, group_pv, side="right")]
 
 
+def rank_above_sponsor(ctx: Context, relative: int) -> np.ndarray:
+    """Members holding a rank at least ``relative`` above their sponsor's (roots never)."""
+    rank = ctx.pay_rank.astype(np.int64)
+    parent = ctx.tree.parent
+    sponsor_rank = rank[np.maximum(parent, 0)]
+    return (parent >= 0) & (rank >= 1) & (rank >= sponsor_rank + relative)
+
+
 def breakaways(ctx: Context, config: Stairstep) -> np.ndarray:
     """Members (never a root) whose leg leaves their sponsor's group this period."""
     rule = config.breakaway
     if rule is None:
         return np.zeros(ctx.size, dtype=bool)
-    eligible = ctx.rank_at_least(rule.rank) if rule.rank is not None else ctx.active.copy()
+    if isinstance(rule.rank, RelativeRank):
+        eligible = rank_above_sponsor(ctx, rule.rank.relative)
+    elif rule.rank is not None:
+        eligible = ctx.rank_at_least(rule.rank)
+    else:
+        eligible = ctx.active.copy()
     if rule.group_volume is None:
         return eligible & (ctx.tree.parent >= 0)
     return volume_breakaways(ctx.tree, ctx.pv, eligible & ctx.active, rule.group_volume)

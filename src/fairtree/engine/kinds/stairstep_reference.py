@@ -52,8 +52,12 @@ def _breakaways(ref: ReferenceContext, config: Stairstep) -> list[bool]:
     for member in deepest_first:
         if ref.sponsor[member] < 0:
             continue
-        if rule.rank is not None and not ref.rank_at_least(member, rule.rank):
+        if isinstance(rule.rank, str) and not ref.rank_at_least(member, rule.rank):
             continue
+        if rule.rank is not None and not isinstance(rule.rank, str):
+            own, sponsor = ref.pay_rank(member), ref.pay_rank(ref.sponsor[member])
+            if own < 1 or own < sponsor + rule.rank.relative:
+                continue
         if rule.group_volume is not None:
             if not ref.active[member]:
                 continue
