@@ -20,6 +20,12 @@ rates = st.integers(0, 2000).map(lambda bp: f"{bp / 100}%")  # 0%..20% in basis 
 points = st.integers(0, 30000).map(lambda h: f"{h / 100}")
 # thresholds biased low so that members often qualify and every rule gets exercised
 thresholds = st.one_of(st.sampled_from(["0", "0", "50", "100"]), points)
+# one order of at least min_pv (optionally of a kind): the qualifying-order condition
+qualifying_orders = st.builds(
+    lambda pv, kind: {"min_pv": pv} if kind is None else {"min_pv": pv, "kind": kind},
+    st.sampled_from(["0.01", "50", "100", "150"]),
+    st.sampled_from([None, None, "order", "subscription"]),
+)
 
 
 @st.composite
@@ -78,6 +84,14 @@ def networks(draw, max_members=25, max_orders=40):
         noncommissionable_sales=np.array(draw(money), dtype=np.int64) * signs,
         retail_margin=np.array(draw(money), dtype=np.int64) * signs // 4,
         party=np.array(party, dtype=np.int64) if k else z,
+        kind=np.array(
+            draw(
+                st.lists(
+                    st.sampled_from(["order", "order", "subscription"]), min_size=k, max_size=k
+                )
+            ),
+            dtype=object,
+        ),
     )
     return EngineInput(members, orders, parties)
 
@@ -128,6 +142,8 @@ def rank_lists(draw):
             conditions["legs_with_rank"] = [{"rank": f"R{lower}", "legs": draw(st.integers(1, 2))}]
         if draw(st.booleans()):
             conditions["active_personal"] = draw(st.integers(0, 3))
+        if draw(st.sampled_from([True, False, False])):
+            conditions["qualifying_order"] = draw(qualifying_orders)
         ranks.append({"name": f"R{i}", "conditions": conditions})
     return ranks
 
@@ -207,7 +223,8 @@ def placement_and_dated_bonuses(draw, ranks, currency):
 
 @st.composite
 def stairstep_bonus(draw, ranks, bonus_id="stairstep"):
-    """Brackets up in volume and never down in rate; breakaway by rank and/or volume."""
+    """Brackets up in volume and never down in rate; breakaway by rank (named or relative
+    to the sponsor's) and/or volume."""
     count = draw(st.integers(1, 4))
     mins = sorted(set(draw(st.lists(st.integers(0, 300000), min_size=count, max_size=count))))
     bracket_rates = sorted(
@@ -232,7 +249,10 @@ def stairstep_bonus(draw, ranks, bonus_id="stairstep"):
         }
         by = draw(st.sampled_from(["rank", "volume", "both"] if ranks else ["volume"]))
         if by in ("rank", "both"):
-            rule["rank"] = draw(st.sampled_from([r["name"] for r in ranks]))
+            # a rank by name, or relative to the sponsor's (-1, 0 or +1 rank)
+            named = st.sampled_from([r["name"] for r in ranks])
+            relative = st.integers(-1, 1).map(lambda k: {"relative": k})
+            rule["rank"] = draw(st.one_of(named, relative))
         if by in ("volume", "both"):
             rule["group_volume"] = str(draw(st.integers(0, 200000)) / 100)
         if ranks and generations and draw(sometimes):
@@ -293,7 +313,8 @@ def plan_docs(draw, extra_bonuses=second_stage_bonuses):
             "pv_from": draw(st.sampled_from(["pv", "bv"])),
             "customer_orders": draw(st.sampled_from(["owner", "none"])),
         },
-        "activity": {"min_pv": draw(thresholds)},
+        "activity": {"min_pv": draw(thresholds)}
+        | ({"qualifying_order": draw(qualifying_orders)} if draw(st.booleans()) else {}),
         "ranks": ranks,
         "rank_basis": draw(st.sampled_from(["paid_as", "highest"])),
         "bonuses": bonuses,
@@ -323,6 +344,7 @@ def with_extra_order(inputs: EngineInput, buyer: int, pv: int, bv: int) -> Engin
         noncommissionable_sales=add(o.noncommissionable_sales, 0),
         retail_margin=add(o.retail_margin, 0),
         party=add(o.party, -1),
+        kind=None if o.kind is None else add(o.kind, "order"),
     )
     return EngineInput(inputs.members, orders, inputs.parties, inputs.carry_in)
 
@@ -362,6 +384,7 @@ def relabel(inputs: EngineInput, perm: np.ndarray) -> EngineInput:
         noncommissionable_sales=o.noncommissionable_sales[rows],
         retail_margin=o.retail_margin[rows],
         party=o.party[rows],
+        kind=None if o.kind is None else o.kind[rows],
     )
     parties = inputs.parties
     if parties is not None:

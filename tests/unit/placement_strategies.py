@@ -198,6 +198,11 @@ def fast_start_bonus(draw, rank_names: tuple[str, ...] | None = None, bonus_id="
     names = [r["name"] for r in RANKS] if rank_names is None else list(rank_names)
     if names and draw(st.sampled_from([True, False, False])):
         bonus["min_rank"] = draw(st.sampled_from(names))
+    if draw(st.sampled_from([True, False, False])):
+        kind = draw(st.sampled_from([None, "subscription"]))
+        bonus["receiver_qualifying_order"] = {"min_pv": draw(st.sampled_from(["50", "100"]))} | (
+            {"kind": kind} if kind else {}
+        )
     return bonus
 
 

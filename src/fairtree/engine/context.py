@@ -31,6 +31,7 @@ class PeriodOrders:
     placed_on: np.ndarray
     pv: np.ndarray
     bv: np.ndarray
+    kind: np.ndarray | None = None  # order kind labels, None: every row an "order"
 
 
 @dataclass

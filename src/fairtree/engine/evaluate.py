@@ -6,6 +6,7 @@ import numpy as np
 
 from fairtree.engine.context import Context, PeriodOrders, statuses_allowed
 from fairtree.engine.inputs import CarryState, EngineInput
+from fairtree.engine.qualifying_order import placed_qualifying_order
 from fairtree.engine.ranks import evaluate_ranks
 from fairtree.engine.registry import get_kind, registered_kinds
 from fairtree.engine.result import BonusOutcome, Evaluation
@@ -73,6 +74,7 @@ def member_volumes(
         placed_on=period_rows(orders.placed_on),
         pv=pv_orders,
         bv=bv_orders,
+        kind=None if orders.kind is None else period_rows(orders.kind),
     )
     pv = np.zeros(tree.size, dtype=np.int64)
     bv = np.zeros(tree.size, dtype=np.int64)
@@ -90,8 +92,10 @@ def build_context(
     status = members.status[order]
     period_orders, pv, bv = member_volumes(plan, inputs, tree, period)
     active = statuses_allowed(plan)[status] & (pv >= plan.activity.min_pv)
+    if plan.activity.qualifying_order is not None:
+        active &= placed_qualifying_order(period_orders, tree.size, plan.activity.qualifying_order)
     group_volume = tree.subtree_sum(pv)
-    paid_as = evaluate_ranks(plan, tree, pv, group_volume, active)
+    paid_as = evaluate_ranks(plan, tree, pv, group_volume, active, period_orders)
     carry_in = inputs.carry_in or CarryState.empty(len(members))
     highest = np.maximum(carry_in.highest_rank[order], paid_as).astype(np.int16)
     return Context(

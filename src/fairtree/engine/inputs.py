@@ -61,6 +61,9 @@ class Orders:
     noncommissionable_sales: np.ndarray  # int64 minor units (e.g. host reward items)
     retail_margin: np.ndarray  # int64 minor units: retail minus member price (customer orders)
     party: np.ndarray  # int64 party index, -1 for none
+    # order kind labels (object/str) for plans that qualify by a kind of order (e.g.
+    # "subscription"); None: every row is an "order" (or a return, by its sign)
+    kind: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.buyer.shape[0])

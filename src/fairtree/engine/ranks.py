@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from fairtree.engine.context import PeriodOrders
+from fairtree.engine.qualifying_order import placed_qualifying_order
 from fairtree.genealogy.tree import Tree
 from fairtree.plans.schema import Plan, RankConditions
 from fairtree.plans.values import RATE_SCALE
@@ -42,6 +44,7 @@ def meets(
     rank: np.ndarray,
     plan: Plan,
     memo: dict[str, np.ndarray] | None = None,
+    orders: PeriodOrders | None = None,
 ) -> np.ndarray:
     """Members meeting every condition; ``memo`` keeps figures shared by several ranks."""
     memo = {} if memo is None else memo
@@ -60,11 +63,20 @@ def meets(
         if "active_personal" not in memo:
             memo["active_personal"] = tree.children_sum(active.astype(np.int64))
         ok &= memo["active_personal"] >= conditions.active_personal
+    if conditions.qualifying_order is not None:
+        if orders is None:
+            raise ValueError("a qualifying_order rank condition needs the period's orders")
+        ok &= placed_qualifying_order(orders, tree.size, conditions.qualifying_order)
     return ok
 
 
 def evaluate_ranks(
-    plan: Plan, tree: Tree, pv: np.ndarray, group_volume: np.ndarray, active: np.ndarray
+    plan: Plan,
+    tree: Tree,
+    pv: np.ndarray,
+    group_volume: np.ndarray,
+    active: np.ndarray,
+    orders: PeriodOrders | None = None,
 ) -> np.ndarray:
     """Paid-as rank index per member (0 = none), preorder."""
     rank = np.zeros(tree.size, dtype=np.int16)
@@ -73,6 +85,6 @@ def evaluate_ranks(
         candidates = active & (rank == r - 1)
         if not candidates.any():
             break
-        ok = meets(definition.conditions, tree, pv, group_volume, active, rank, plan, memo)
+        ok = meets(definition.conditions, tree, pv, group_volume, active, rank, plan, memo, orders)
         rank[candidates & ok] = r
     return rank

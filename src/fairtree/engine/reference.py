@@ -19,7 +19,7 @@ from fairtree.engine.result import BonusOutcome, Evaluation
 from fairtree.money import currency_exponent, round_decimal
 from fairtree.periods import Period
 from fairtree.plans.load import PlanDocument
-from fairtree.plans.schema import Plan
+from fairtree.plans.schema import Plan, QualifyingOrder
 from fairtree.plans.validation import evaluation_order
 from fairtree.plans.values import RATE_SCALE
 
@@ -32,6 +32,7 @@ class RefOrder:
     placed_on: date
     pv: int
     bv: int
+    kind: str = "order"
 
 
 @dataclass
@@ -106,6 +107,21 @@ class ReferenceContext:
         return round_decimal(self.minor(amount), self.plan.rounding)
 
 
+def placed_qualifying_order(
+    orders: list[RefOrder], size: int, condition: QualifyingOrder
+) -> list[bool]:
+    """Per member: one own order (no customer's, no return) of min_pv or more PV, of
+    the condition's kind when it names one, in the period (orders are the period's)."""
+    placed = [False] * size
+    for order in orders:
+        if order.from_customer or order.pv < condition.min_pv:
+            continue
+        if condition.kind is not None and order.kind != condition.kind:
+            continue
+        placed[order.buyer] = True
+    return placed
+
+
 def _ranks(ctx: ReferenceContext) -> list[int]:
     plan = ctx.plan
     rank = [0] * ctx.size
@@ -141,6 +157,8 @@ def _ranks(ctx: ReferenceContext) -> list[int]:
             active_children = sum(1 for c in ctx.children[m] if ctx.active[c])
             if cond.active_personal is not None and active_children < cond.active_personal:
                 ok = False
+            if cond.qualifying_order is not None:
+                ok = ok and placed_qualifying_order(ctx.orders, ctx.size, cond.qualifying_order)[m]
             if ok:
                 new_rank[m] = r
         rank = new_rank
@@ -171,6 +189,7 @@ def build_reference_context(inputs: EngineInput, plan: Plan, period: Period) -> 
             placed_on=placed,
             pv=raw[plan.volumes.pv_from],
             bv=raw[plan.volumes.bv_from],
+            kind="order" if orders.kind is None else str(orders.kind[row]),
         )
         period_orders.append(order)
         pv[order.buyer] += order.pv
@@ -181,6 +200,9 @@ def build_reference_context(inputs: EngineInput, plan: Plan, period: Period) -> 
     active = [
         status[m] in plan.activity.statuses and pv[m] >= plan.activity.min_pv for m in range(n)
     ]
+    if plan.activity.qualifying_order is not None:
+        placed = placed_qualifying_order(period_orders, n, plan.activity.qualifying_order)
+        active = [active[m] and placed[m] for m in range(n)]
     carry = inputs.carry_in or CarryState.empty(n)
     ctx = ReferenceContext(
         plan=plan,

@@ -38,7 +38,8 @@ class CaseOrder(Strict):
     noncommissionable_sales: Amount = Field(default=0)  # type: ignore[assignment]
     retail_margin: Amount = Field(default=0)  # type: ignore[assignment]
     party: str | None = None
-    kind: str = Field(default="order", pattern="^(order|return)$")
+    # "return", or the order's kind ("order" by default; e.g. "subscription")
+    kind: str = Field(default="order", pattern=r"^[a-z][a-z0-9_]{0,31}$")
 
     @model_validator(mode="after")
     def _one_buyer(self) -> CaseOrder:

@@ -93,6 +93,7 @@ def case_input(case: Case, plan: Plan) -> EngineInput:
             [_party(party_ids, o.party, f"order {o.id or i + 1}") for i, o in enumerate(rows)],
             dtype=np.int64,
         ),
+        kind=np.array([o.kind for o in rows], dtype=object),
     )
     parties = Parties(
         ids=np.array([p.id for p in case.parties], dtype=object),

@@ -32,11 +32,28 @@ class Volumes(Strict):
     customer_orders: Literal["owner", "none"] = "owner"  # owner: counts in owner's PV/BV
 
 
+class QualifyingOrder(Strict):
+    """One order of the member's own (not a retail customer's, not a return) placed in
+    the period with at least ``min_pv`` PV and, when ``kind`` is given, of that order
+    kind (e.g. ``subscription``). Two smaller orders do not make one."""
+
+    min_pv: Volume
+    kind: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,31}$")
+
+    @model_validator(mode="after")
+    def _positive(self) -> QualifyingOrder:
+        if self.min_pv <= 0:
+            raise ValueError("min_pv must be above 0")
+        return self
+
+
 class Activity(Strict):
-    """Active (qualified) this period: status in ``statuses`` and own PV >= ``min_pv``."""
+    """Active (qualified) this period: status in ``statuses``, own PV >= ``min_pv`` and,
+    when given, a ``qualifying_order``."""
 
     min_pv: Volume = 0
     statuses: tuple[Literal["active", "inactive", "terminated", "closed"], ...] = ("active",)
+    qualifying_order: QualifyingOrder | None = None
 
 
 class MaxLeg(Strict):
@@ -66,6 +83,7 @@ class RankConditions(Strict):
     max_leg: MaxLeg | None = None
     legs_with_rank: list[LegsWithRank] = Field(default_factory=list)
     active_personal: int | None = Field(default=None, ge=0)
+    qualifying_order: QualifyingOrder | None = None
 
 
 class Rank(Strict):

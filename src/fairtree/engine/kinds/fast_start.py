@@ -22,11 +22,15 @@ import numpy as np
 from pydantic import Field
 
 from fairtree.engine.context import Context, volume_pay
+from fairtree.engine.qualifying_order import placed_qualifying_order
 from fairtree.engine.reference import ReferenceContext
+from fairtree.engine.reference import placed_qualifying_order as ref_placed_order
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
 from fairtree.engine.trace import Contribution, TraceLine, trace_line
+from fairtree.money import format_points
 from fairtree.plans.bonus_kinds import BonusBase, VolumeName
+from fairtree.plans.schema import QualifyingOrder
 from fairtree.plans.values import RATE_SCALE, Rate, Volume
 
 
@@ -39,6 +43,7 @@ class FastStart(BonusBase):
     rates: list[Rate] = Field(min_length=1)  # enroller, then levels above
     receiver_min_pv: Volume = 0
     receiver_needs_own_order: bool = False
+    receiver_qualifying_order: QualifyingOrder | None = None  # one order, not a sum
 
 
 def _in_window(ctx: Context, config: FastStart) -> np.ndarray:
@@ -63,6 +68,9 @@ def _eligible(ctx: Context, config: FastStart) -> np.ndarray:
         ordered = np.zeros(ctx.size, dtype=bool)
         ordered[ctx.orders.buyer[own]] = True
         eligible &= ordered
+    if config.receiver_qualifying_order is not None:
+        condition = config.receiver_qualifying_order
+        eligible &= placed_qualifying_order(ctx.orders, ctx.size, condition)
     return eligible
 
 
@@ -88,6 +96,13 @@ def _reason(ctx: Context, config: FastStart, member: int) -> str:
         return f"receiver below {config.min_rank}"
     if ctx.pv[member] < config.receiver_min_pv:
         return "receiver PV below receiver_min_pv"
+    condition = config.receiver_qualifying_order
+    if (
+        condition is not None
+        and not placed_qualifying_order(ctx.orders, ctx.size, condition)[member]
+    ):
+        kind = f" {condition.kind}" if condition.kind else ""
+        return f"receiver placed no{kind} order of {format_points(condition.min_pv)} PV or more"
     return "receiver placed no own order this period"
 
 
@@ -113,6 +128,9 @@ class FastStartKind:
             if start <= order.placed_on < start + timedelta(days=config.days):
                 base[order.buyer] += order.pv if config.volume == "pv" else order.bv
         base = [max(b, 0) for b in base]
+        qualified = [True] * ref.size
+        if config.receiver_qualifying_order is not None:
+            qualified = ref_placed_order(ref.orders, ref.size, config.receiver_qualifying_order)
         own_order = [False] * ref.size
         for order in ref.orders:
             if not order.from_customer and (order.pv > 0 or order.bv > 0):
@@ -128,6 +146,7 @@ class FastStartKind:
                     and ref.rank_at_least(receiver, config.min_rank)
                     and ref.pv[receiver] >= config.receiver_min_pv
                     and (own_order[receiver] or not config.receiver_needs_own_order)
+                    and qualified[receiver]
                 ):
                     exact[receiver] += ref.rate(rate) * ref.points(base[member])
                 receiver = ref.sponsor[receiver]
