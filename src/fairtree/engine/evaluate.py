@@ -14,7 +14,7 @@ from fairtree.errors import PlanError, Problem
 from fairtree.genealogy.tree import Tree, build_tree
 from fairtree.periods import Period
 from fairtree.plans.load import PlanDocument
-from fairtree.plans.schema import Plan
+from fairtree.plans.schema import Plan, Volumes
 from fairtree.plans.validation import evaluation_order
 
 
@@ -43,10 +43,34 @@ def check_kinds(plan: Plan, source: str = "plan") -> None:
 def counted_pv(plan: Plan, from_customer: np.ndarray, pv: np.ndarray, bv: np.ndarray) -> np.ndarray:
     """What each order adds to its buyer's PV under the plan's volume rules (the live
     figures and their rebuild count it so; ``member_volumes`` selects the same orders)."""
-    source = {"pv": pv, "bv": bv}[plan.volumes.pv_from]
-    if plan.volumes.customer_orders == "none":
+    return counted_by(plan.volumes, from_customer, pv, bv)
+
+
+def counted_by(
+    rules: Volumes, from_customer: np.ndarray, pv: np.ndarray, bv: np.ndarray
+) -> np.ndarray:
+    """``counted_pv`` under the volume rules alone (``Volumes()`` before any plan)."""
+    source = {"pv": pv, "bv": bv}[rules.pv_from]
+    if rules.customer_orders == "none":
         return np.where(from_customer, 0, source)
     return source
+
+
+def personal_volume(
+    rules: Volumes,
+    size: int,
+    buyer: np.ndarray,
+    from_customer: np.ndarray,
+    pv: np.ndarray,
+    bv: np.ndarray,
+) -> np.ndarray:
+    """Net PV of ``size`` members from their period's orders (``buyer`` = member index):
+    the plan's volume rules (``counted_pv``), returns subtracting, never below zero.
+    Every surface that shows a member's PV or GV counts it with this (and GV is the
+    subtree sum of it over the period's sponsor tree)."""
+    total = np.zeros(size, dtype=np.int64)
+    np.add.at(total, buyer, counted_by(rules, from_customer, pv, bv).astype(np.int64))
+    return np.maximum(total, 0)
 
 
 def member_volumes(
@@ -76,11 +100,12 @@ def member_volumes(
         bv=bv_orders,
         kind=None if orders.kind is None else period_rows(orders.kind),
     )
-    pv = np.zeros(tree.size, dtype=np.int64)
+    pv = personal_volume(
+        plan.volumes, tree.size, buyer, period_orders.from_customer, raw["pv"], raw["bv"]
+    )
     bv = np.zeros(tree.size, dtype=np.int64)
-    np.add.at(pv, buyer, pv_orders)
     np.add.at(bv, buyer, bv_orders)
-    return period_orders, np.maximum(pv, 0), np.maximum(bv, 0)
+    return period_orders, pv, np.maximum(bv, 0)
 
 
 def build_context(

@@ -2,9 +2,8 @@
 
 History answers come from the dated genealogy history only (rows valid on the date),
 so a later move or termination never changes what the tree looked like before it.
-Group volume is computed set-based: one query returns the member's whole downline with
-each member's PV, the downline becomes preorder arrays, and every subtree sum is a
-prefix-sum difference; no query or loop per member.
+Volumes are counted by the close's rule (``period_volumes``), set-based; no query or
+loop per member.
 """
 
 from __future__ import annotations
@@ -16,8 +15,8 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from fairtree.errors import NotFoundError
-from fairtree.genealogy.tree import build_tree
 from fairtree.periods import Period
+from fairtree.services.network.period_volumes import downline_volumes
 from fairtree.store.repositories.network import genealogy as tree_repo
 from fairtree.store.repositories.network import genealogy_history, volumes
 
@@ -83,35 +82,26 @@ def downline_report(
     root = _member_pk(session, member_id)
     if on is not None and genealogy_history.position_as_of(session, root, on) is None:
         raise NotFoundError(f"member {member_id!r} [joined_on]: not in the network on {on}")
-    found = volumes.downline_with_volume(session, root, period, on)
-    member_pk, pv = found["member_pk"], found["pv"]
-    order = np.argsort(member_pk, kind="stable")
-    member_pk, pv = member_pk[order], pv[order]
-    sponsor_pk, level = found["sponsor_pk"][order], found["depth"][order]
-    parent = np.where(sponsor_pk >= 0, np.searchsorted(member_pk, sponsor_pk), -1)
-    tree = build_tree(parent)
-    group = np.empty_like(pv)
-    group[tree.order] = tree.subtree_sum(pv[tree.order])
+    found = downline_volumes(session, root, period, on)
+    member_pk, parent, level = found.member_pk, found.parent, found.depth
+    pv, group = found.pv, found.gv
     shown = np.flatnonzero(level <= depth) if depth is not None else np.arange(member_pk.size)
     labels = volumes.member_labels(session, member_pk[shown])
-    terminated = _terminated_as_of(session, member_pk[shown], on)
-    return _assemble(shown, member_pk, parent, level, pv, group, labels, terminated, on)
+    statuses = _statuses(session, member_pk[shown], labels, on)
+    return _assemble(shown, member_pk, parent, level, pv, group, labels, statuses)
 
 
-def _terminated_as_of(session: Session, member_pks: np.ndarray, on: date | None) -> set[int]:
+def _statuses(
+    session: Session,
+    member_pks: np.ndarray,
+    labels: dict[int, tuple[str, str, str, date]],
+    on: date | None,
+) -> dict[int, str]:
+    """Each member's status now, or as of ``on`` (from the dated history)."""
     if on is None:
-        return set()
-    return genealogy_history.terminated_on_or_before(session, member_pks.tolist(), on)
-
-
-def _status(label: tuple[str, str, str, date], pk: int, on: date | None, ended: set[int]) -> str:
-    """Status as of ``on``: terminated only if the termination had happened by then."""
-    status = label[2]
-    if on is None:
-        return status
-    if pk in ended:
-        return "terminated"
-    return "active" if status == "terminated" else status
+        return {pk: label[2] for pk, label in labels.items()}
+    then = genealogy_history.statuses_as_of(session, member_pks.tolist(), on)
+    return {pk: then.get(pk, label[2]) for pk, label in labels.items()}
 
 
 def _assemble(
@@ -122,8 +112,7 @@ def _assemble(
     pv: np.ndarray,
     group: np.ndarray,
     labels: dict[int, tuple[str, str, str, date]],
-    ended: set[int],
-    on: date | None = None,
+    statuses: dict[int, str],
 ) -> DownlineNode:
     """Nodes built bottom-up over the shown members only (the report size, not the network)."""
     children: dict[int, list[DownlineNode]] = {}
@@ -136,7 +125,7 @@ def _assemble(
         node = DownlineNode(
             member_id=labels[pk][0],
             display_name=labels[pk][1],
-            status=_status(labels[pk], pk, on, ended),
+            status=statuses[pk],
             level=int(level[index]),
             personal_volume=int(pv[index]),
             group_volume=int(group[index]),

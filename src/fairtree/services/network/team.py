@@ -1,9 +1,8 @@
 """The team view: what an upline may see of a downline (display name, rank, volumes).
 
-Volumes come from orders in the period: PV per member in one grouped query, GV as
-subtree sums over the preorder arrays of the whole subtree (no per-member queries,
-no Python loop over members). Only the requested page is turned into rows, and each
-member shown is one access-log row (a single INSERT).
+The team is today's; each member's volumes are counted by the close's rule
+(``period_volumes``), set-based, no per-member query or loop. Only the requested page
+is turned into rows, and each member shown is one access-log row (a single INSERT).
 """
 
 from __future__ import annotations
@@ -13,11 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy.orm import Session
 
-from fairtree.genealogy.tree import build_tree
 from fairtree.periods import Period
 from fairtree.services.access.access_log import log_reads
 from fairtree.services.access.authorization import DataKind
 from fairtree.services.access.principal import Principal
+from fairtree.services.network.period_volumes import downline_volumes
 from fairtree.services.network.ranks import paid_as_names
 from fairtree.store.models import Member
 from fairtree.store.repositories.network import sponsor_tree
@@ -49,22 +48,9 @@ def team_view(
     limit: int,
     offset: int,
 ) -> TeamPage:
-    pks, sponsors = sponsor_tree.subtree(session, root.id)
-    order = np.argsort(pks, kind="stable")
-    pks, sponsors = pks[order], sponsors[order]
-    parent = np.searchsorted(pks, sponsors)
-    inside = (sponsors >= 0) & (parent < pks.size)
-    inside[inside] = pks[parent[inside]] == sponsors[inside]
-    parent = np.where(inside, parent, -1)
-    tree = build_tree(parent)
-    pv = np.zeros(pks.size, dtype=np.int64)
-    with_orders, volumes = sponsor_tree.subtree_personal_volumes(
-        session, root.id, period.start, period.end
-    )
-    if with_orders.size:
-        pv[np.searchsorted(pks, with_orders)] = volumes
-    pv_pre = pv[tree.order]
-    gv_pre = tree.subtree_sum(pv_pre)
+    found = downline_volumes(session, root.id, period)
+    pks, tree = found.member_pk, found.tree
+    pv_pre, gv_pre = found.pv[tree.order], found.gv[tree.order]
     shown = np.flatnonzero(tree.depth <= max_depth)  # preorder: parents before children
     page = shown[offset : offset + limit]
     page_pks = pks[tree.order[page]].tolist()

@@ -122,17 +122,15 @@ def position_as_of(session: Session, member_pk: int, on: date) -> GenealogyRecor
     return session.scalars(query).first()
 
 
-def terminated_on_or_before(session: Session, member_pks: Sequence[int], on: date) -> set[int]:
-    """Which of ``member_pks`` had been terminated on or before ``on``."""
-    found: set[int] = set()
+def statuses_as_of(session: Session, member_pks: Sequence[int], on: date) -> dict[int, str]:
+    """The status of each of ``member_pks`` in the row in force on ``on``."""
+    found: dict[int, str] = {}
     for start in range(0, len(member_pks), CHUNK):
         chunk = list(member_pks[start : start + CHUNK])
-        query = select(GenealogyRecord.member_id).where(
-            GenealogyRecord.member_id.in_(chunk),
-            GenealogyRecord.reason == TERMINATE,
-            GenealogyRecord.valid_from <= on,
+        query = select(GenealogyRecord.member_id, GenealogyRecord.status).where(
+            GenealogyRecord.member_id.in_(chunk), _valid_on(on)
         )
-        found.update(session.scalars(query))
+        found.update({int(pk): str(status) for pk, status in session.execute(query)})
     return found
 
 

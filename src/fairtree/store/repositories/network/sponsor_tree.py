@@ -1,14 +1,13 @@
-"""Queries over the current sponsor tree: upline paths, subtrees and period volumes."""
+"""Queries over the current sponsor tree: upline paths and subtrees (period volumes are
+``volumes``: the close's rule)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
-from fairtree.store.models import Customer, Member, Order, OrderLine
+from fairtree.store.models import Member
 
 # A bound on recursion, so a damaged tree (a loop) cannot make a query run forever.
 MAX_DEPTH = 100_000
@@ -55,32 +54,6 @@ def subtree(session: Session, root_pk: int) -> tuple[np.ndarray, np.ndarray]:
     return ids, sponsors
 
 
-def subtree_personal_volumes(
-    session: Session, root_pk: int, starts_on: date, ends_on: date
-) -> tuple[np.ndarray, np.ndarray]:
-    """(member pks, PV) for members of the subtree with orders in [starts_on, ends_on).
-
-    PV is in hundredths of a point: own orders plus orders of the member's retail
-    customers; returns subtract.
-    """
-    down = _subtree_cte(root_pk)
-    signed_pv = case((Order.kind == "return", -1), else_=1) * OrderLine.pv * OrderLine.quantity
-    owner = func.coalesce(Order.buyer_member_id, Customer.member_id)
-    query = (
-        select(owner.label("owner"), func.sum(signed_pv))
-        .select_from(Order)
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .outerjoin(Customer, Customer.id == Order.buyer_customer_id)
-        .join(down, down.c.node == owner)
-        .where(Order.placed_on >= starts_on, Order.placed_on < ends_on)
-        .group_by(owner)
-    )
-    rows = session.execute(query).all()
-    pks = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    pv = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-    return pks, pv
-
-
 def members_by_pks(session: Session, member_pks: list[int]) -> dict[int, Member]:
     if not member_pks:
         return {}
@@ -91,6 +64,5 @@ __all__ = [
     "member_by_external_id",
     "members_by_pks",
     "subtree",
-    "subtree_personal_volumes",
     "upline_depth",
 ]

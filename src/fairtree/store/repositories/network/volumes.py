@@ -1,8 +1,10 @@
-"""Personal volume of a whole downline for one period, in one set-based query.
+"""A downline's sponsor tree and the order totals its members' PV is counted from.
 
-PV of a member in a period = PV of the commissionable lines of orders placed in
-[start, end) by the member or by one of the member's retail customers, minus the PV of
-returns placed in the period (a return is its own dated fact). Integer hundredths.
+What counts in a period is what the close reads (``bulk.engine_arrays``): orders dated
+in [start, end) and returns whose ``counts_on`` (the date of the order they reverse)
+falls in it, by the member each is credited to, with the signed totals stored on each
+order. The plan's rules turn these into PV (``engine.evaluate.personal_volume``); this
+module only reads.
 """
 
 from __future__ import annotations
@@ -15,27 +17,8 @@ from sqlalchemy import BigInteger, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from fairtree.periods import Period
-from fairtree.store.models import Customer, Member, Order, OrderLine, Product
+from fairtree.store.models import GenealogyRecord, Member, Order
 from fairtree.store.repositories.network.genealogy_history import downline_query
-
-
-def personal_volume_query(period: Period):  # type: ignore[no-untyped-def]
-    """(member, pv) for every member with volume in ``period``."""
-    sign = case((Order.kind == "return", -1), else_=1)
-    owner = func.coalesce(Order.buyer_member_id, Customer.member_id)
-    return (
-        select(
-            owner.label("member_pk"),
-            cast(func.sum(sign * OrderLine.quantity * OrderLine.pv), BigInteger).label("pv"),
-        )
-        .select_from(Order)
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .join(Product, Product.id == OrderLine.product_id)
-        .outerjoin(Customer, Customer.id == Order.buyer_customer_id)
-        .where(Order.placed_on >= period.start, Order.placed_on < period.end)
-        .where(Product.commissionable.is_(True))
-        .group_by(owner)
-    )
 
 
 def _int_table(rows: Sequence[Sequence[int]], width: int) -> np.ndarray:
@@ -48,14 +31,11 @@ def _int_table(rows: Sequence[Sequence[int]], width: int) -> np.ndarray:
     )
 
 
-def downline_with_volume(
-    session: Session, root_pk: int, period: Period, on: date | None = None
-) -> dict[str, np.ndarray]:
-    """Arrays over ``root_pk``'s whole sponsor downline (now or as of ``on``).
+def downline_tree(session: Session, root_pk: int, on: date | None = None) -> dict[str, np.ndarray]:
+    """``root_pk``'s whole sponsor downline (now, or as of ``on``) as arrays.
 
-    Keys: ``member_pk`` (ascending), ``sponsor_pk`` (-1 for the root), ``depth``, ``pv``
-    (int64 hundredths). Two set-based queries (the downline; PV per member in the
-    period) joined with numpy: joining them in SQL lets SQLite re-run the aggregate.
+    Keys: ``member_pk`` (ascending), ``sponsor_pk`` (-1 for the root) and ``depth``.
+    Empty arrays when ``root_pk`` was not in the network on ``on``.
     """
     found = downline_query(root_pk, on).subquery("tree")
     query = select(found.c.member_pk, func.coalesce(found.c.sponsor_pk, -1), found.c.depth)
@@ -63,13 +43,45 @@ def downline_with_volume(
     tree = tree[np.argsort(tree[:, 0], kind="stable")]
     member_pk, depth = tree[:, 0].copy(), tree[:, 2].copy()
     sponsor = np.where(depth == 0, -1, tree[:, 1])
-    volume = _int_table(session.execute(personal_volume_query(period)).all(), 2)
-    pv = np.zeros(member_pk.size, dtype=np.int64)
-    if member_pk.size and volume.size:
-        at = np.minimum(np.searchsorted(member_pk, volume[:, 0]), member_pk.size - 1)
-        inside = member_pk[at] == volume[:, 0]
-        pv[at[inside]] = volume[inside, 1]
-    return {"member_pk": member_pk, "sponsor_pk": sponsor, "depth": depth, "pv": pv}
+    return {"member_pk": member_pk, "sponsor_pk": sponsor, "depth": depth}
+
+
+def period_order_totals(session: Session, period: Period) -> dict[str, np.ndarray]:
+    """Signed PV and BV totals of the orders and returns counting in ``period``, per
+    credited member and kind of buyer (a member or a retail customer), in one grouped
+    query. Keys: ``member_pk``, ``from_customer`` (bool), ``pv``, ``bv``."""
+    from_customer = case((Order.buyer_customer_id.is_(None), 0), else_=1)
+    query = (
+        select(
+            Order.credited_member_id,
+            from_customer,
+            cast(func.sum(Order.total_pv), BigInteger),
+            cast(func.sum(Order.total_bv), BigInteger),
+        )
+        .where(Order.counts_on >= period.start, Order.counts_on < period.end)
+        .group_by(Order.credited_member_id, from_customer)
+    )
+    rows = _int_table(session.execute(query).all(), 4)
+    return {
+        "member_pk": rows[:, 0].copy(),
+        "from_customer": rows[:, 1].astype(bool),
+        "pv": rows[:, 2].copy(),
+        "bv": rows[:, 3].copy(),
+    }
+
+
+def present_on(session: Session, member_pks: np.ndarray, on: date) -> set[int]:
+    """Which of ``member_pks`` were in the network on ``on`` (a history row valid then)."""
+    found: set[int] = set()
+    pks = member_pks.tolist()
+    for start in range(0, len(pks), 5000):
+        query = select(GenealogyRecord.member_id).where(
+            GenealogyRecord.member_id.in_(pks[start : start + 5000]),
+            GenealogyRecord.valid_from <= on,
+            (GenealogyRecord.valid_to.is_(None)) | (GenealogyRecord.valid_to > on),
+        )
+        found.update(int(pk) for pk in session.scalars(query))
+    return found
 
 
 def member_labels(
