@@ -52,8 +52,8 @@ def test_demo_members_have_the_promised_relationships():
 def test_demo_months_end_with_the_current_month():
     from datetime import date
 
-    assert DemoShape(months=6, last_month=date(2026, 11, 22)).first_day() == date(2026, 6, 1)
-    assert DemoShape(months=3, last_month=date(2027, 2, 1)).first_day() == date(2026, 12, 1)
+    assert DemoShape(months=6, today=date(2026, 11, 22)).first_day() == date(2026, 6, 1)
+    assert DemoShape(months=3, today=date(2027, 2, 1)).first_day() == date(2026, 12, 1)
     assert DemoShape(months=1).first_day() == date.today().replace(day=1)
 
 
@@ -62,7 +62,7 @@ def test_demo_books_have_finalized_months_a_correction_and_a_payout(session):
 
     from fairtree.store.models import CommissionRun, PayoutBatch, PayoutLine
 
-    shape = DemoShape(members=200, months=4, seed=11, last_month=date(2026, 4, 1))
+    shape = DemoShape(members=200, months=4, seed=11, today=date(2026, 4, 20))
     seeded = seed_demo_if_empty(session, shape)
     assert seeded is not None and seeded.books is not None
     books = seeded.books

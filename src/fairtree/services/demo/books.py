@@ -8,6 +8,7 @@ gets a payout batch; the current month stays open with live rank progress.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -48,8 +49,15 @@ def _late_order_lines(session: Session, buyer: str) -> list[NewLine]:
     return [NewLine(sku, 2)]
 
 
-def keep_demo_books(session: Session, first_day: date, months: int, buyer: str) -> DemoBooks:
-    """Close the demo's months through the services (no commit); needs ``months`` >= 3."""
+def keep_demo_books(
+    session: Session, first_day: date, months: int, choose_buyer: Callable[[Session, date], str]
+) -> DemoBooks:
+    """Close the demo's months through the services (no commit); needs ``months`` >= 3.
+
+    ``choose_buyer`` is asked, once the earlier months are finalized, who places the
+    late order (one of the demo leader's frontline, so the leader's statement shows a
+    correction).
+    """
     if months < 3:
         raise ValueError("the demo's books need at least three months")
     periods = [Period.containing(first_day)]
@@ -61,6 +69,7 @@ def keep_demo_books(session: Session, first_day: date, months: int, buyer: str) 
         finalize_run(session, period.key, DEMO_RATES)
     corrected, corrected_in = closed[-2], closed[-1]
     late_day = corrected.end - timedelta(days=3)
+    buyer = choose_buyer(session, late_day)
     post_order(session, LATE_ORDER_ID, buyer, late_day, _late_order_lines(session, buyer))
     close_period(session, corrected_in.key)
     finalize_run(session, corrected_in.key, DEMO_RATES)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from fairtree.store.models import CommissionRun, Member, RankRecord
+from fairtree.store.models import CommissionRun, Member, PayoutLine, RankRecord
 
 
 def member_rank_rows(session: Session, member_id: str, include_drafts: bool) -> list[Any] | None:
@@ -54,3 +54,29 @@ def period_paid_as(
         )
     )
     return run.plan_version_id, {int(pk): int(rank) for pk, rank in rows if rank}
+
+
+def track_records(session: Session, above_rank: int, limit: int) -> list[tuple[str, int, int]]:
+    """(member id, finalized months paid above ``above_rank``, months with pay) of the
+    members with the longest such record, best first (ties: most months with pay)."""
+    pay = (
+        select(PayoutLine.run_id, PayoutLine.member_id, func.sum(PayoutLine.amount).label("paid"))
+        .group_by(PayoutLine.run_id, PayoutLine.member_id)
+        .subquery("pay")
+    )
+    ranked = func.sum(case((RankRecord.paid_as_rank > above_rank, 1), else_=0))
+    earned = func.sum(case((pay.c.paid > 0, 1), else_=0))
+    query = (
+        select(Member.member_id, ranked, earned)
+        .select_from(RankRecord)
+        .join(CommissionRun, CommissionRun.id == RankRecord.run_id)
+        .join(Member, Member.id == RankRecord.member_id)
+        .outerjoin(
+            pay, (pay.c.run_id == RankRecord.run_id) & (pay.c.member_id == RankRecord.member_id)
+        )
+        .where(CommissionRun.status == "finalized")
+        .group_by(Member.member_id)
+        .order_by(ranked.desc(), earned.desc(), Member.member_id)
+        .limit(limit)
+    )
+    return [(str(m), int(r), int(e)) for m, r, e in session.execute(query)]
