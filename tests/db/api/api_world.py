@@ -40,6 +40,7 @@ from fairtree.store.models import (
     PlanVersion,
     Product,
 )
+from fairtree.store.repositories.network import genealogy_history
 from fairtree.store.repositories.orders.orders import record_order
 
 PASSWORD = "correct horse battery"
@@ -187,6 +188,10 @@ def build_world(engine: Engine, settings: Settings) -> World:
             session.add(member)
             session.flush()
             world.member_pks[member_id] = member.id
+        # Their dated history from the day they joined, as enrolment and import write it.
+        genealogy_history.record_changes(
+            session, list(world.member_pks.values()), date(2026, 1, 5), "enroll", "setup"
+        )
         _add_sales(session, world.member_pks)
         people = {}
         for member_id in world.member_pks:
