@@ -61,9 +61,7 @@ def test_the_demo_has_a_year_of_finalized_months_a_real_leader_and_policies(
     seeded = seed_demo(session, shape)
     assert seeded.books is not None
     finalized = sorted(
-        session.scalars(
-            select(CommissionRun.period_key).where(CommissionRun.status == "finalized")
-        )
+        session.scalars(select(CommissionRun.period_key).where(CommissionRun.status == "finalized"))
     )
     assert len(finalized) >= 13
     assert finalized[0] == "2025-10" and finalized[-1] == "2026-10"
