@@ -96,7 +96,9 @@ def report_data(
 
 
 def to_json(report: ComplianceReport, exponent: int) -> str:
-    return json.dumps(report_data(report, exponent), indent=2, ensure_ascii=False) + "\n"
+    """One compact JSON document (a large company flags hundreds of thousands of rows;
+    the compact form is written by the C encoder, several times faster than indented)."""
+    return json.dumps(report_data(report, exponent), ensure_ascii=False) + "\n"
 
 
 def to_csv(report: ComplianceReport, exponent: int) -> str:
