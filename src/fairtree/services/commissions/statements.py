@@ -23,9 +23,10 @@ from fairtree.errors import NotFoundError
 from fairtree.ledger.accounts import Account, member_owed
 from fairtree.money import format_amount
 from fairtree.periods import Period
+from fairtree.plans.load import PlanDocument
 from fairtree.services.commissions.close import carry_in_for, plan_document
-from fairtree.store.models import CommissionRun, PlanVersion
-from fairtree.store.repositories.bulk import engine_arrays
+from fairtree.store.models import CommissionRun, Member, PlanVersion
+from fairtree.store.repositories.bulk import downline_facts, engine_arrays
 from fairtree.store.repositories.commissions import ledger, runs
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
@@ -60,24 +61,57 @@ class Statement:
         return sum(line.amount for line in self.lines)
 
 
-def _traces(
-    session: Session, run: CommissionRun, period: Period, member_id: str, through: int
+# Bonus kinds whose pay for a member is decided inside the member's downline (sponsor
+# and placement trees): a statement explains them from the downline alone. A plan with
+# any other kind (a company-wide pool, parties whose guests buy anywhere) is explained
+# from the whole period, as the close evaluated it.
+DOWNLINE_KINDS = frozenset(
+    {"unilevel", "matching", "binary", "matrix", "stairstep", "fast_start", "retail_profit"}
+)
+
+
+def explained_from_downline(document: PlanDocument, period: Period) -> bool:
+    """True when every bonus of the plan in force is downline-local (DOWNLINE_KINDS)."""
+    return all(bonus.kind in DOWNLINE_KINDS for bonus in document.for_date(period.start).bonuses)
+
+
+def member_traces(
+    session: Session,
+    run: CommissionRun,
+    period: Period,
+    member: Member,
+    through: int,
+    whole_period: bool = False,
 ) -> dict[str, TraceLine]:
+    """The member's trace lines of ``run``: evaluated over the member's downline when the
+    plan allows (``explained_from_downline``), else over the whole period."""
     version = session.get(PlanVersion, run.plan_version_id)
     assert version is not None
     document = plan_document(version)
     company = runs.the_company(session)
-    facts = engine_arrays.load_period_facts(
-        session, period, through, placement=company.placement != "none"
-    )
+    placement = company.placement != "none"
+    if whole_period or not explained_from_downline(document, period):
+        facts = engine_arrays.load_period_facts(session, period, through, placement=placement)
+    else:
+        facts = downline_facts.load_downline_facts(
+            session, period, member.id, through, placement=placement
+        )
     carry_in = carry_in_for(session, company, period, facts.member_db_ids)
     inputs = EngineInput(
         facts.inputs.members, facts.inputs.orders, facts.inputs.parties, carry_in=carry_in
     )
+    member_id = str(member.member_id)
     return {t.bonus_id: t for t in explain_member(inputs, document, period, member_id)}
 
 
-def member_statement(session: Session, period_key: str, member_id: str) -> Statement:
+def member_statement(
+    session: Session, period_key: str, member_id: str, whole_period: bool = False
+) -> Statement:
+    """The member's lines of the period's run (finalized, else draft), each explained.
+
+    ``whole_period`` explains from the whole period's facts instead of the member's
+    downline (the two agree; tests compare them).
+    """
     company = runs.the_company(session)
     key = Period.parse(period_key).key
     run = runs.find_run(session, company.id, key, "finalized") or runs.find_run(
@@ -88,9 +122,11 @@ def member_statement(session: Session, period_key: str, member_id: str) -> State
     member = runs.member_by_external_id(session, member_id)
     if member is None:
         raise NotFoundError(f"no member {member_id!r}")
-    rows = [r for r in runs.line_rows(session, run.id) if r[1] == member.id]
+    rows = runs.line_rows(session, run.id, member.id)
     currency = run.currency
-    traces = _traces(session, run, Period.parse(key), member_id, run.orders_through_id)
+    traces = member_traces(
+        session, run, Period.parse(key), member, run.orders_through_id, whole_period
+    )
     corrected: dict[str, dict[str, TraceLine]] = {}
     lines = []
     for row in rows:
@@ -102,12 +138,13 @@ def member_statement(session: Session, period_key: str, member_id: str) -> State
             if period_corrected not in corrected:
                 earlier = runs.find_run(session, company.id, period_corrected, "finalized")
                 assert earlier is not None
-                corrected[period_corrected] = _traces(
+                corrected[period_corrected] = member_traces(
                     session,
                     earlier,
                     Period.parse(period_corrected),
-                    member_id,
+                    member,
                     engine_arrays.NO_LIMIT,
+                    whole_period,
                 )
             trace = corrected[period_corrected].get(bonus)
             now = trace.amount if trace else 0

@@ -84,6 +84,9 @@ class GenealogyRecord(Base):
             name="placement_slot_complete",
         ),
         Index(None, "member_id", "valid_from"),
+        # A statement walks one member's downline as of a day (bulk.downline_facts).
+        Index(None, "sponsor_id"),
+        Index(None, "placement_parent_id"),
         # At most one open (current) row per member.
         Index(
             "uq_genealogy_history_current",

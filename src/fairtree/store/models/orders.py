@@ -65,6 +65,7 @@ class Order(Base):
         ),
         Index(None, "buyer_member_id", "placed_on"),
         Index(None, "placed_on", "id"),  # a period's id span: two probes a day
+        Index(None, "credited_member_id", "counts_on"),  # a downline's orders (statements)
         # Few orders are bought by customers or are returns: index only those.
         Index(
             None,

@@ -166,8 +166,9 @@ def entry(
 def balances(session: Session, member_id: int | None = None) -> dict[tuple[str, int | None], int]:
     """Balance per (account, member) as the sum of its entries."""
     query = select(LedgerEntry.account, LedgerEntry.member_id, func.sum(LedgerEntry.amount))
-    if member_id is not None:
-        query = query.where(LedgerEntry.member_id == member_id)
+    if member_id is not None:  # every account named: the (account, member) index serves
+        accounts = [account.value for account in Account]
+        query = query.where(LedgerEntry.account.in_(accounts), LedgerEntry.member_id == member_id)
     rows = session.execute(query.group_by(LedgerEntry.account, LedgerEntry.member_id))
     return {(account, member): int(total) for account, member, total in rows}
 

@@ -134,29 +134,27 @@ def bonus_totals(session: Session, run_id: int) -> list[RunBonusTotal]:
     return list(session.scalars(select(RunBonusTotal).where(RunBonusTotal.run_id == run_id)))
 
 
-def line_rows(session: Session, run_id: int) -> list[Any]:
-    """(id, member db id, member id, bonus, kind, amount, ref, corrects, period, reason)."""
+def line_rows(session: Session, run_id: int, member_db_id: int | None = None) -> list[Any]:
+    """(id, member db id, member id, bonus, kind, amount, ref, corrects, period, reason),
+    of every member or of one."""
     from fairtree.store.models import Member
 
-    return list(
-        session.execute(
-            select(
-                PayoutLine.id,
-                PayoutLine.member_id,
-                Member.member_id,
-                PayoutLine.bonus_id,
-                PayoutLine.kind,
-                PayoutLine.amount,
-                PayoutLine.explanation_ref,
-                PayoutLine.corrects_line_id,
-                PayoutLine.corrects_period_key,
-                PayoutLine.reason,
-            )
-            .join(Member, Member.id == PayoutLine.member_id)
-            .where(PayoutLine.run_id == run_id)
-            .order_by(PayoutLine.id)
-        )
-    )
+    query = select(
+        PayoutLine.id,
+        PayoutLine.member_id,
+        Member.member_id,
+        PayoutLine.bonus_id,
+        PayoutLine.kind,
+        PayoutLine.amount,
+        PayoutLine.explanation_ref,
+        PayoutLine.corrects_line_id,
+        PayoutLine.corrects_period_key,
+        PayoutLine.reason,
+    ).join(Member, Member.id == PayoutLine.member_id)
+    query = query.where(PayoutLine.run_id == run_id)
+    if member_db_id is not None:
+        query = query.where(PayoutLine.member_id == member_db_id)
+    return list(session.execute(query.order_by(PayoutLine.id)))
 
 
 def member_totals(session: Session, run_id: int) -> dict[int, int]:
@@ -202,13 +200,25 @@ def previous_highest_ranks(
     last = latest_finalized_before(session, company_id, before)
     if last is None:
         return highest
-    rows = read_columns(
-        session,
-        "SELECT member_id, highest_rank FROM rank_history WHERE run_id = :run ORDER BY member_id",
-        {"run": int(last)},
-        {"member_id": "int", "highest_rank": "int"},
-    )
-    ids, ranks = rows["member_id"], rows["highest_rank"].astype(np.int16)
+    if member_db_ids.size <= FEW_MEMBERS:
+        ids, ranks = _of_members(
+            session,
+            RankRecord.member_id,
+            RankRecord.highest_rank,
+            RankRecord.run_id,
+            last,
+            member_db_ids,
+        )
+        ranks = ranks.astype(np.int16)
+    else:
+        rows = read_columns(
+            session,
+            "SELECT member_id, highest_rank FROM rank_history WHERE run_id = :run"
+            " ORDER BY member_id",
+            {"run": int(last)},
+            {"member_id": "int", "highest_rank": "int"},
+        )
+        ids, ranks = rows["member_id"], rows["highest_rank"].astype(np.int16)
     if ids.size == 0 or member_db_ids.size == 0:
         return highest
     where = np.clip(np.searchsorted(member_db_ids, ids), 0, member_db_ids.size - 1)
@@ -269,13 +279,16 @@ def insert_carry_values(
 
 def carry_values(session: Session, run_id: int, member_db_ids: np.ndarray) -> dict[str, Any]:
     """A run's carry-out arrays aligned with ``member_db_ids`` (sorted); 0 where absent."""
-    rows = read_columns(
-        session,
-        "SELECT key, member_id, value FROM run_carry_values WHERE run_id = :run"
-        " ORDER BY key, member_id",
-        {"run": int(run_id)},
-        {"key": "text", "member_id": "int", "value": "int"},
-    )
+    if member_db_ids.size <= FEW_MEMBERS:
+        rows = _carry_rows_of_members(session, run_id, member_db_ids)
+    else:
+        rows = read_columns(
+            session,
+            "SELECT key, member_id, value FROM run_carry_values WHERE run_id = :run"
+            " ORDER BY key, member_id",
+            {"run": int(run_id)},
+            {"key": "text", "member_id": "int", "value": "int"},
+        )
     out: dict[str, np.ndarray] = {}
     if member_db_ids.size == 0:
         return out
@@ -288,3 +301,52 @@ def carry_values(session: Session, run_id: int, member_db_ids: np.ndarray) -> di
         array[where[hit]] = values[hit]
         out[key] = array
     return out
+
+
+# A statement evaluates one member's downline: its carry-in is read for those members
+# only (a primary-key-ordered IN list per batch) instead of the whole run.
+FEW_MEMBERS = 20_000
+_IN_BATCH = 5_000
+
+
+def _batches(member_db_ids: np.ndarray) -> list[list[int]]:
+    ids = [int(i) for i in member_db_ids]
+    return [ids[start : start + _IN_BATCH] for start in range(0, len(ids), _IN_BATCH)]
+
+
+def _of_members(
+    session: Session, key: Any, value: Any, run_column: Any, run_id: int, member_db_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(member ids, values) of one run's rows for the given members, by member id."""
+    found: list[tuple[int, int]] = []
+    for batch in _batches(member_db_ids):
+        found += [
+            (int(k), int(v))
+            for k, v in session.execute(
+                select(key, value).where(run_column == int(run_id), key.in_(batch))
+            )
+        ]
+    found.sort()
+    table = np.array(found, dtype=np.int64).reshape(-1, 2)
+    return table[:, 0], table[:, 1]
+
+
+def _carry_rows_of_members(
+    session: Session, run_id: int, member_db_ids: np.ndarray
+) -> dict[str, np.ndarray]:
+    found: list[tuple[str, int, int]] = []
+    for batch in _batches(member_db_ids):
+        found += [
+            (str(k), int(m), int(v))
+            for k, m, v in session.execute(
+                select(RunCarryValue.key, RunCarryValue.member_id, RunCarryValue.value).where(
+                    RunCarryValue.run_id == int(run_id), RunCarryValue.member_id.in_(batch)
+                )
+            )
+        ]
+    found.sort()
+    return {
+        "key": np.array([row[0] for row in found], dtype=object),
+        "member_id": np.array([row[1] for row in found], dtype=np.int64),
+        "value": np.array([row[2] for row in found], dtype=np.int64),
+    }
