@@ -25,9 +25,22 @@ def test_progress_benchmark_reports_percentiles(tmp_path: Path) -> None:
     assert line["line_length_max"] >= 1
 
 
-def test_load_benchmark_loads_and_closes(tmp_path: Path) -> None:
+def test_load_benchmark_loads_closes_finalizes_and_explains(tmp_path: Path) -> None:
     engine = engine_in(tmp_path)
-    line = run_load(engine, members=300, orders=900, seed_value=3)
+    load, close, finalize, statement = run_load(
+        engine, members=300, orders=900, seed_value=3, statements=20
+    )
     engine.dispose()
-    assert (line["members"], line["orders"]) == (300, 900)
-    assert line["lines"] > 0 and line["total_paid"] > 0
+    assert [line["benchmark"] for line in (load, close, finalize, statement)] == [
+        "load",
+        "close",
+        "finalize",
+        "statement",
+    ]
+    assert (load["members"], load["orders"]) == (300, 900)
+    assert close["lines"] > 0 and close["total_paid"] > 0
+    assert {"load", "evaluate", "write_lines", "write_rank_history"} <= set(close["steps"])
+    assert {"post_run", "settle_clawbacks"} <= set(finalize["steps"])
+    assert statement["statements"] == 21
+    assert 0 < statement["p50_ms"] <= statement["p95_ms"] <= statement["max_ms"]
+    assert statement["top_earner_explanation_lines"] > 3

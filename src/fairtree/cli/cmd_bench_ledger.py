@@ -7,6 +7,7 @@ Each builds a fresh database: a SQLite file in a temporary folder, or with
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from fairtree.cli.main import bench_app
 from fairtree.store.migrate import upgrade
 
 console = Console(stderr=True)
-BENCH_DATABASE = "fairtree_bench_ledger"
+BENCH_DATABASE = f"fairtree_bench_ledger_{os.getpid()}"  # two runs never share one
 
 
 @contextmanager
@@ -50,10 +51,16 @@ def fresh_database(postgres: str | None) -> Iterator[Engine]:
         admin.dispose()
 
 
-def _run(label: str, postgres: str | None, work: Callable[[Engine], dict[str, Any]]) -> None:
+def _run(
+    label: str,
+    postgres: str | None,
+    work: Callable[[Engine], dict[str, Any] | list[dict[str, Any]]],
+) -> None:
+    """Run ``work`` on a fresh database and print its JSON line (or lines)."""
     with console.status(label), fresh_database(postgres) as engine:
-        line = work(engine)
-    typer.echo(json.dumps(line))
+        result = work(engine)
+    for line in result if isinstance(result, list) else [result]:
+        typer.echo(json.dumps(line))
 
 
 @bench_app.command("progress")
@@ -79,13 +86,17 @@ def load(
     orders: Annotated[int, typer.Option(min=1, help="Orders in the month.")] = 5_000_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     postgres: Annotated[str | None, typer.Option(help="PostgreSQL URL (default: SQLite).")] = None,
-    close: Annotated[bool, typer.Option(help="Also time close and finalize.")] = True,
+    close: Annotated[bool, typer.Option(help="Also time close, finalize and statements.")] = True,
+    statements: Annotated[
+        int, typer.Option(min=0, help="Random members whose statement is timed.")
+    ] = 200,
 ) -> None:
-    """Load a month's network and orders into engine arrays, then close; seconds."""
+    """Load a month into engine arrays, close, finalize, explain statements: one JSON
+    line per target (load, close, finalize, statement), each with its steps."""
     from fairtree.benchmarks.load import run_load
 
     _run(
         f"seeding {members:,} members and {orders:,} orders",
         postgres,
-        lambda engine: run_load(engine, members, orders, seed, close),
+        lambda engine: run_load(engine, members, orders, seed, close, statements),
     )

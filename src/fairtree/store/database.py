@@ -1,12 +1,15 @@
 """Engines and sessions: the SQLite file by default, PostgreSQL by URL.
 
 ``FAIRTREE_DATABASE_URL`` picks the database; without it fairtree uses the embedded
-SQLite file ``var/fairtree.sqlite3`` under the working directory. SQLite connections
+SQLite file ``var/fairtree.sqlite3`` under the working directory. A server database's
+pool is sized by ``FAIRTREE_DB_POOL_SIZE``, ``FAIRTREE_DB_MAX_OVERFLOW`` and
+``FAIRTREE_DB_POOL_TIMEOUT`` (docs/deployment.md). SQLite connections
 get foreign keys, WAL and explicit ``BEGIN`` (so savepoints work under pysqlite).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,11 +31,34 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+POOL_SETTINGS = {
+    # setting: (create_engine argument, default)
+    "FAIRTREE_DB_POOL_SIZE": ("pool_size", 5),
+    "FAIRTREE_DB_MAX_OVERFLOW": ("max_overflow", 10),
+    "FAIRTREE_DB_POOL_TIMEOUT": ("pool_timeout", 30),
+}
+
+
+def pool_options() -> dict[str, int]:
+    """Connection pool of a server database, per process (``POOL_SETTINGS``): at most
+    ``pool_size + max_overflow`` connections; a request waits ``pool_timeout`` seconds
+    for one, then fails. A close's extra bulk-read connections are not taken from it
+    (``store.repositories.bulk.pg_read``)."""
+    options = {}
+    for setting, (argument, default) in POOL_SETTINGS.items():
+        value = os.environ.get(setting, str(default)).strip()
+        if not value.isdigit() or (argument == "pool_size" and int(value) < 1):
+            raise ValueError(f"{setting} must be a whole number (pool size at least 1): {value!r}")
+        options[argument] = int(value)
+    return options
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite files get their folder created and their pragmas set."""
+    """An engine for ``url``; SQLite files get their folder created and their pragmas set,
+    server databases their pool size from the environment (``pool_options``)."""
     url = url or database_url()
     if not is_sqlite(url):
-        return create_engine(url, **kwargs)
+        return create_engine(url, **{**pool_options(), **kwargs})
     database = make_url(url).database
     in_memory = not database or database == ":memory:"
     if database and not in_memory:

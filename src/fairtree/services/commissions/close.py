@@ -28,6 +28,7 @@ from fairtree.plans.load import PlanDocument, parse_plan
 from fairtree.services.commissions import exchange_rates
 from fairtree.services.commissions.corrections import Adjustments, corrections_for
 from fairtree.services.pause import pause_point
+from fairtree.services.step_times import step
 from fairtree.store.models import CommissionRun, Company, PlanVersion
 from fairtree.store.repositories.bulk import engine_arrays
 from fairtree.store.repositories.commissions import ledger, runs
@@ -73,14 +74,17 @@ def evaluate_period(
     through_id: int = engine_arrays.NO_LIMIT,
 ) -> tuple[engine_arrays.PeriodFacts, Evaluation]:
     """Load the period's facts (orders up to ``through_id``) and evaluate the plan."""
-    facts = engine_arrays.load_period_facts(
-        session, period, through_id, placement=company.placement != "none"
-    )
-    carry_in = carry_in_for(session, company, period, facts.member_db_ids)
+    with step(session, "load"):
+        facts = engine_arrays.load_period_facts(
+            session, period, through_id, placement=company.placement != "none"
+        )
+    with step(session, "carry_in"):
+        carry_in = carry_in_for(session, company, period, facts.member_db_ids)
     inputs = EngineInput(
         facts.inputs.members, facts.inputs.orders, facts.inputs.parties, carry_in=carry_in
     )
-    return facts, evaluate(inputs, document, period)
+    with step(session, "evaluate"):
+        return facts, evaluate(inputs, document, period)
 
 
 def carry_in_for(
@@ -106,12 +110,15 @@ def close_period(session: Session, period_key: str) -> CloseResult:
     version, document = plan_for(session, company, period)
     through = runs.max_order_id(session)
     facts, evaluation = evaluate_period(session, company, period, document, through)
-    lines = evaluation_lines(evaluation, facts.member_db_ids)
-    adjustments = corrections_for(session, company, period, evaluate_period, plan_for)
+    with step(session, "lines"):
+        lines = evaluation_lines(evaluation, facts.member_db_ids)
+    with step(session, "corrections"):
+        adjustments = corrections_for(session, company, period, evaluate_period, plan_for)
     old = runs.find_run(session, company.id, key, "draft")
     if old is not None:
         session.expunge(old)
-        runs.delete_run(session, old.id)
+        with step(session, "delete_draft"):
+            runs.delete_run(session, old.id)
     pause_point("close_after_delete")
     run = CommissionRun(
         company_id=company.id,
@@ -133,21 +140,24 @@ def close_period(session: Session, period_key: str) -> CloseResult:
     )
     session.add(run)
     session.flush()
-    _write_lines(session, run.id, key, lines, adjustments)
+    with step(session, "write_lines"):
+        _write_lines(session, run.id, key, lines, adjustments)
     pause_point("close_after_lines")
-    runs.insert_rank_history(
-        session,
-        run.id,
-        key,
-        facts.member_db_ids,
-        evaluation.paid_as,
-        evaluation.highest,
-        evaluation.pv,
-        evaluation.group_volume,
-    )
-    runs.insert_carry_values(session, run.id, facts.member_db_ids, evaluation.carry_out.values)
-    runs.add_bonus_totals(session, run.id, _bonus_totals(evaluation, document, period))
-    session.flush()
+    with step(session, "write_rank_history"):
+        runs.insert_rank_history(
+            session,
+            run.id,
+            key,
+            facts.member_db_ids,
+            evaluation.paid_as,
+            evaluation.highest,
+            evaluation.pv,
+            evaluation.group_volume,
+        )
+    with step(session, "write_carry_and_totals"):
+        runs.insert_carry_values(session, run.id, facts.member_db_ids, evaluation.carry_out.values)
+        runs.add_bonus_totals(session, run.id, _bonus_totals(evaluation, document, period))
+        session.flush()
     pause_point("close_before_commit")
     return CloseResult(
         run_id=run.id,
@@ -232,17 +242,21 @@ def finalize_run(session: Session, period_key: str, rates: dict[str, str] | None
         if runs.find_run(session, company.id, key, "finalized") is not None:
             raise ConflictError(f"period {key} is already finalized")
         raise NotFoundError(f"no draft run for period {key}; run `fairtree close {key}` first")
-    snapshot = exchange_rates.snapshot(session, draft.currency, rates or {})
-    runs.insert_exchange_rates(session, draft.id, snapshot)  # while still a draft
+    with step(session, "rates"):
+        snapshot = exchange_rates.snapshot(session, draft.currency, rates or {})
+        runs.insert_exchange_rates(session, draft.id, snapshot)  # while still a draft
     try:
-        runs.mark_finalized(session, draft.id)
-        session.flush()
+        with step(session, "mark_finalized"):
+            runs.mark_finalized(session, draft.id)
+            session.flush()
     except IntegrityError as error:
         raise ConflictError(f"period {key} is already finalized") from error
-    ledger.post_run(session, company.id, draft.id, key, draft.currency)
-    ledger.settle_clawbacks(
-        session, company.id, f"clawbacks:{draft.id}", f"balances after {key}", draft.currency
-    )
+    with step(session, "post_run"):
+        ledger.post_run(session, company.id, draft.id, key, draft.currency)
+    with step(session, "settle_clawbacks"):
+        ledger.settle_clawbacks(
+            session, company.id, f"clawbacks:{draft.id}", f"balances after {key}", draft.currency
+        )
     mark_period_closed(session, company.id, Period.parse(key))
     pause_point("finalize_before_commit")
     return draft.id

@@ -37,8 +37,9 @@ from typing import Any
 import numpy as np
 import psycopg
 from psycopg import pq, sql
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from fairtree.store.database import driver_connection
 from fairtree.store.repositories.bulk.id_order import rows_by_id
@@ -212,6 +213,13 @@ def _engine(session: Session) -> Engine:
     return bind if isinstance(bind, Engine) else bind.engine
 
 
+def _side_engine(engine: Engine) -> Engine:
+    """An engine without a pool for the side connections: they are opened for one read
+    and closed after it, never taken from the pool the caller's process serves requests
+    from (a close in an API process must not starve the pages)."""
+    return create_engine(engine.url, poolclass=NullPool)
+
+
 def _run_on_side_connections(
     session: Session, raw: Any, units: list[str], parts: int
 ) -> list[tuple[Any, ...]]:
@@ -222,10 +230,13 @@ def _run_on_side_connections(
         (snapshot,) = cursor.fetchone()
     if not _SNAPSHOT_ID.match(snapshot):
         raise ValueError(f"unexpected snapshot id {snapshot!r}")
-    engine = _engine(session)
+    engine = _side_engine(_engine(session))
     shares = [units[part::parts] for part in range(parts)]
-    with ThreadPoolExecutor(max_workers=parts) as pool:
-        done = list(pool.map(lambda share: _run_share(engine, snapshot, share), shares))
+    try:
+        with ThreadPoolExecutor(max_workers=parts) as pool:
+            done = list(pool.map(lambda share: _run_share(engine, snapshot, share), shares))
+    finally:
+        engine.dispose()
     return [done[unit % parts][unit // parts] for unit in range(len(units))]
 
 

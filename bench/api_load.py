@@ -1,0 +1,348 @@
+"""Benchmark: the API under load, on PostgreSQL, with several uvicorn workers.
+
+    python bench/api_load.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+Builds a fresh database next to the URL's (dropped afterwards unless ``--keep``): a
+synthetic company (``--members``), February finalized and March closed as a draft,
+March's live volumes rebuilt, one sign-in per member for the first ``max(--users)``
+members with a downline, an admin (orders) and a support sign-in (searches). Then
+starts ``uvicorn fairtree.api.app:create_app --factory --workers N`` on 127.0.0.1 and,
+for each number of concurrent users, runs that many simulated people for ``--seconds``
+seconds. Each signs in, then loops over a realistic mix with a short think time:
+
+    dashboard (profile + live rank progress)   30%
+    own statement of February                  15%
+    tree expansion (a frontline member, 1 level) 20%
+    downline page (3 levels, 50 rows)          15%
+    downline search by id (support)             5%
+    order posting (admin bearer token)         10%
+    sign in again                               5%
+
+Prints one JSON line per level: requests, throughput, p50/p95/p99/max in ms, errors
+(5xx, unexpected 4xx, transport errors). At the end one line checks the orders: orders
+posted (201 answers) equal orders stored, no order id twice, and March's live volumes
+equal a rebuild from the orders. Loopback only; every level stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import numpy as np
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from fairtree.services.access.users import create_member_user, create_staff_user
+from fairtree.services.commissions.close import close_period, finalize_run
+from fairtree.services.datasets import import_dataset
+from fairtree.services.orders.rank_progress import rebuild_period_volumes
+from fairtree.simulation.synth import generate, write_dataset
+from fairtree.store.database import make_engine
+from fairtree.store.migrate import upgrade
+from fairtree.store.repositories.orders import running_volumes
+
+PASSWORD = "load-test-password-1"
+RATES = {"CAD": "1.35", "EUR": "0.92", "GBP": "0.79", "JPY": "151.37", "AUD": "1.52"}
+MIX = (
+    ("dashboard", 30),
+    ("statement", 15),
+    ("expand", 20),
+    ("downline", 15),
+    ("search", 5),
+    ("order", 10),
+    ("sign_in", 5),
+)
+EXPECTED = {"order": {201}, "sign_in": {200}}
+
+
+@dataclass
+class World:
+    base: str
+    members: list[tuple[str, str]]  # (member id, a frontline member id)
+    buyers: list[tuple[str, str]]  # (member id, a sku sold in their country)
+    admin_token: str
+    support_token: str
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    by_action: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    posted: list[str] = field(default_factory=list)
+
+
+def _database_url(admin_url: str, name: str) -> str:
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def build(admin_url: str, name: str, members: int, users: int, workdir: Path) -> World:
+    """The company and its sign-ins; returns what the simulated people need (no base)."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = _database_url(admin_url, name)
+    upgrade(url)
+    engine = make_engine(url)
+    source = write_dataset(generate(members, 3, seed=17), workdir / "source")
+    with Session(engine) as session, session.begin():
+        import_dataset(session, source)
+    with Session(engine) as session, session.begin():
+        close_period(session, "2026-02")
+        finalize_run(session, "2026-02", RATES)
+    with Session(engine) as session, session.begin():
+        close_period(session, "2026-03")
+        rebuild_period_volumes(session, "2026-03")
+    with Session(engine) as session, session.begin():
+        rows = session.execute(
+            text(
+                """SELECT m.member_id, min(c.member_id) FROM members m
+                   JOIN members c ON c.sponsor_id = m.id
+                   WHERE m.status = 'active' GROUP BY m.id, m.member_id
+                   ORDER BY m.id LIMIT :n"""
+            ),
+            {"n": users},
+        ).all()
+        people = [(str(a), str(b)) for a, b in rows]
+        for member_id, _ in people:
+            create_member_user(session, member_id, PASSWORD)
+        create_staff_user(session, "admin@load.example", "admin", PASSWORD)
+        create_staff_user(session, "support@load.example", "support", PASSWORD)
+        buyers = session.execute(
+            text(
+                """SELECT m.member_id, min(p.sku) FROM members m
+                   JOIN products p ON p.country = m.country
+                   WHERE m.status = 'active' AND p.pv > 0
+                   GROUP BY m.id, m.member_id ORDER BY m.id LIMIT 2000"""
+            )
+        ).all()
+    engine.dispose()
+    return World("", people, [(str(a), str(b)) for a, b in buyers], "", "")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(url: str, workers: int, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "FAIRTREE_DATABASE_URL": url, "FAIRTREE_COOKIE_SECURE": "false"}
+    command = [sys.executable, "-m", "uvicorn", "fairtree.api.app:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    command += ["--log-level", "warning", "--no-access-log"]
+    return subprocess.Popen(command, env=env, start_new_session=True)
+
+
+async def wait_until_up(base: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(base_url=base) as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get("/health")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.5)
+    raise RuntimeError(f"the server at {base} did not answer /health")
+
+
+async def token(base: str, login: str) -> str:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        answer = await client.post(
+            "/auth/tokens", json={"login": login, "password": PASSWORD, "name": "load", "days": 1}
+        )
+        answer.raise_for_status()
+        return str(answer.json()["token"])
+
+
+def _pick(rng: random.Random) -> str:
+    total = sum(weight for _, weight in MIX)
+    roll = rng.uniform(0, total)
+    for action, weight in MIX:
+        roll -= weight
+        if roll <= 0:
+            return action
+    return MIX[-1][0]
+
+
+async def person(world: World, index: int, stop_at: float, tally: Tally, level: int) -> None:
+    """One simulated person: sign in, then the mix until ``stop_at``."""
+    rng = random.Random(index * 7919 + level)
+    me, child = world.members[index % len(world.members)]
+    limits = httpx.Limits(max_connections=2)
+    async with httpx.AsyncClient(base_url=world.base, timeout=30, limits=limits) as client:
+
+        async def call(action: str, method: str, path: str, **kwargs: object) -> int:
+            started = time.perf_counter()
+            try:
+                answer = await client.request(method, path, **kwargs)  # type: ignore[arg-type]
+                status = answer.status_code
+            except httpx.HTTPError as error:
+                tally.errors[f"{action}: {type(error).__name__}"] = (
+                    tally.errors.get(f"{action}: {type(error).__name__}", 0) + 1
+                )
+                return 0
+            elapsed = (time.perf_counter() - started) * 1000
+            tally.latencies.append(elapsed)
+            tally.by_action.setdefault(action, []).append(elapsed)
+            if status not in EXPECTED.get(action, {200}):
+                key = f"{action}: {status}"
+                tally.errors[key] = tally.errors.get(key, 0) + 1
+            return status
+
+        login = {"login": me.lower(), "password": PASSWORD}
+        await call("sign_in", "POST", "/auth/login", json=login)
+        admin = {"Authorization": f"Bearer {world.admin_token}"}
+        support = {"Authorization": f"Bearer {world.support_token}"}
+        while time.monotonic() < stop_at:
+            action = _pick(rng)
+            if action == "dashboard":
+                await call(action, "GET", f"/members/{me}/profile")
+                await call(action, "GET", f"/members/{me}/rank-progress?on=2026-03-20")
+            elif action == "statement":
+                await call(action, "GET", f"/members/{me}/statements/2026-02")
+            elif action == "expand":
+                await call(action, "GET", f"/members/{child}/team?period=2026-03&depth=1")
+            elif action == "downline":
+                path = f"/members/{me}/team?period=2026-03&depth=3&limit=50"
+                await call(action, "GET", path)
+            elif action == "search":
+                query = f"M{rng.randint(1, 99):02d}"
+                await call(action, "GET", f"/admin/members?q={query}", headers=support)
+            elif action == "order":
+                buyer, sku = world.buyers[rng.randrange(len(world.buyers))]
+                order_id = f"LOAD-{level}-{index}-{len(tally.posted)}-{rng.randrange(10**9)}"
+                body = {
+                    "order_id": order_id,
+                    "placed_on": "2026-03-20",
+                    "buyer_member_id": buyer,
+                    "lines": [{"sku": sku, "quantity": rng.randint(1, 3)}],
+                }
+                if await call(action, "POST", "/orders", json=body, headers=admin) == 201:
+                    tally.posted.append(order_id)
+            else:
+                await call(action, "POST", "/auth/login", json=login)
+            await asyncio.sleep(rng.uniform(0.05, 0.25))  # a person reads before clicking
+
+
+def _ms(values: list[float], q: float) -> float:
+    return round(float(np.percentile(values, q)), 1) if values else 0.0
+
+
+async def level_line(world: World, users: int, seconds: float, workers: int) -> dict:
+    tally = Tally()
+    started = time.monotonic()
+    stop_at = started + seconds
+    await asyncio.gather(*(person(world, i, stop_at, tally, users) for i in range(users)))
+    elapsed = time.monotonic() - started
+    return {
+        "benchmark": "api_load",
+        "users": users,
+        "workers": workers,
+        "seconds": round(elapsed, 1),
+        "requests": len(tally.latencies),
+        "throughput_rps": round(len(tally.latencies) / elapsed, 1),
+        "p50_ms": _ms(tally.latencies, 50),
+        "p95_ms": _ms(tally.latencies, 95),
+        "p99_ms": _ms(tally.latencies, 99),
+        "max_ms": round(max(tally.latencies, default=0.0), 1),
+        "errors": sum(tally.errors.values()),
+        "error_kinds": tally.errors,
+        "p95_ms_by_action": {a: _ms(v, 95) for a, v in sorted(tally.by_action.items())},
+        "orders_posted": len(tally.posted),
+        "_posted": tally.posted,
+    }
+
+
+def check_orders(url: str, posted: list[str]) -> dict:
+    """Orders posted equal orders stored; live volumes equal a rebuild (rolled back)."""
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        stored = session.execute(
+            text("SELECT order_id FROM orders WHERE order_id LIKE 'LOAD-%'")
+        ).scalars()
+        stored_ids = sorted(str(s) for s in stored)
+        live = running_volumes.period_rows(session, "2026-03")
+        live_legs = running_volumes.period_legs(session, "2026-03")
+        rebuild_period_volumes(session, "2026-03")
+        rebuilt = running_volumes.period_rows(session, "2026-03")
+        rebuilt_legs = running_volumes.period_legs(session, "2026-03")
+        session.rollback()
+    engine.dispose()
+    return {
+        "benchmark": "api_load_orders",
+        "orders_posted": len(posted),
+        "orders_stored": len(stored_ids),
+        "posted_equal_stored": sorted(posted) == stored_ids,
+        "doubled": len(stored_ids) - len(set(stored_ids)),
+        "live_volumes_equal_rebuild": live == rebuilt and live_legs == rebuilt_legs,
+        "members_with_volume": len(live),
+    }
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    name = f"fairtree_api_load_{os.getpid()}"
+    url = _database_url(args.postgres, name)
+    levels = [int(u) for u in args.users.split(",")]
+    server = None
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            world = build(args.postgres, name, args.members, max(levels), Path(folder))
+        port = free_port()
+        world.base = f"http://127.0.0.1:{port}"
+        server = start_server(url, args.workers, port)
+        await wait_until_up(world.base)
+        world.admin_token = await token(world.base, "admin@load.example")
+        world.support_token = await token(world.base, "support@load.example")
+        posted: list[str] = []
+        for users in levels:
+            line = await level_line(world, users, args.seconds, args.workers)
+            posted += line.pop("_posted")
+            print(json.dumps(line), flush=True)
+        print(json.dumps(check_orders(url, posted)), flush=True)
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
+        if not args.keep:
+            admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", required=True, help="PostgreSQL URL (a server database)")
+    parser.add_argument("--members", type=int, default=20_000)
+    parser.add_argument("--users", default="25,50,100,200", help="concurrent users per level")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of each level")
+    parser.add_argument("--workers", type=int, default=3, help="uvicorn worker processes")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    if make_url(args.postgres).get_backend_name() != "postgresql":
+        parser.error("--postgres must be a PostgreSQL URL")
+    if make_url(args.postgres).host not in ("127.0.0.1", "localhost", None):
+        parser.error("loopback only: the database must be on 127.0.0.1")
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()
