@@ -16,6 +16,8 @@ DEFAULT_DATABASE_URL = "sqlite:///var/fairtree.sqlite3"
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    # A read replica of the database for heavy reads (statements); None: the primary.
+    read_database_url: str | None = None
     outbox_dir: Path = field(default_factory=lambda: Path("var/outbox"))
     max_request_bytes: int = 1_000_000
     # Sign-in. Cookies are Secure unless turned off for plain-http local use.
@@ -32,6 +34,7 @@ class Settings:
     def from_env(cls) -> Settings:
         return cls(
             database_url=os.environ.get("FAIRTREE_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            read_database_url=os.environ.get("FAIRTREE_READ_DATABASE_URL") or None,
             outbox_dir=Path(os.environ.get("FAIRTREE_OUTBOX_DIR", "var/outbox")),
             max_request_bytes=int(os.environ.get("FAIRTREE_MAX_REQUEST_BYTES", "1000000")),
             cookie_secure=os.environ.get("FAIRTREE_COOKIE_SECURE", "true").lower() != "false",

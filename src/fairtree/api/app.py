@@ -56,6 +56,10 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    # Heavy reads (statements) may go to a read replica; without one, to the primary.
+    read_engine = make_engine(settings.read_database_url) if settings.read_database_url else engine
+    app.state.read_engine = read_engine
+    app.state.read_session_factory = make_session_factory(read_engine)
     app.state.mail = mail or OutboxMailBackend(settings.outbox_dir)
     install_error_handlers(app)
     install_request_validation_handler(app)

@@ -54,6 +54,18 @@ def db_session(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
+def read_session(request: Request) -> Iterator[Session]:
+    """A session for heavy reads (statements): on the read replica when
+    FAIRTREE_READ_DATABASE_URL is set, else the primary. Nothing is written through it
+    (access logs and audits go through the request's DbSession)."""
+    factory = request.app.state.read_session_factory
+    with factory() as session:  # closing rolls back: nothing to commit
+        yield session
+
+
+ReadSession = Annotated[Session, Depends(read_session, scope="function")]
+
+
 def current_principal(request: Request, session: DbSession) -> Principal | None:
     authorization = request.headers.get("authorization", "")
     scheme, _, token = authorization.partition(" ")

@@ -84,3 +84,30 @@ def test_the_team_view_shows_paid_as_ranks_of_the_closed_period(
     assert ranks == {"A": "silver", "B": None, "C": "bronze", "D": "bronze"}
     before_close = _get(client, tokens["A"], "/members/A/team?period=2026-04").json()
     assert {row["rank"] for row in before_close["members"]} == {None}
+
+
+def test_statements_are_explained_on_the_read_replica_when_one_is_set(
+    committing_engine, settings, tmp_path
+):
+    """The statement is read through FAIRTREE_READ_DATABASE_URL's database: a replica
+    that has not caught up (here: an empty database) answers no run, while the
+    authorization and its access log stay on the primary."""
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from fairtree.api.app import create_app
+    from fairtree.store.migrate import upgrade
+
+    tokens = _tokens(committing_engine, settings)
+    lagging = f"sqlite:///{tmp_path / 'replica.sqlite3'}"
+    upgrade(lagging)
+    with_replica = replace(settings, read_database_url=lagging)
+    app = create_app(with_replica, engine=committing_engine)
+    with TestClient(app, base_url="https://testserver") as replica_client:
+        response = _get(replica_client, tokens["A"], "/members/A/statements/2026-03")
+    app.state.read_engine.dispose()
+    assert response.status_code == 404
+    own = create_app(settings, engine=committing_engine)
+    with TestClient(own, base_url="https://testserver") as primary_client:
+        assert _get(primary_client, tokens["A"], "/members/A/statements/2026-03").status_code == 200

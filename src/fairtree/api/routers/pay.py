@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
-from fairtree.api.deps import DbSession, Reason, SignedIn
+from fairtree.api.deps import DbSession, ReadSession, Reason, SignedIn
 from fairtree.api.params import MemberId, PeriodKey
 from fairtree.engine.rank_progress import Need
 from fairtree.errors import Problem, ValidationError
@@ -107,15 +107,22 @@ def read_rank_progress(
 
 
 def _statement(
-    session: DbSession, principal: SignedIn, member_id: str, period_key: str, reason: str | None
+    session: DbSession,
+    reader: ReadSession,
+    principal: SignedIn,
+    member_id: str,
+    period_key: str,
+    reason: str | None,
 ) -> statements.Statement:
+    """Authorized (and the read logged) on the primary; explained on ``reader``, a read
+    replica when one is configured (FAIRTREE_READ_DATABASE_URL)."""
     owner = owner_member(session, member_id)
     try:
         key = Period.parse(period_key).key
     except ValueError as error:  # e.g. 2026-02-30..2026-03-01: the right shape, no such day
         raise ValidationError([Problem("path", "period_key", "period_key", str(error))]) from None
     authorize(session, principal, owner, DataKind.PAY, record=f"statement:{key}", reason=reason)
-    return statements.member_statement(session, key, owner.member_id)
+    return statements.member_statement(reader, key, owner.member_id)
 
 
 @router.get("/statements/{period_key}", response_model=StatementOut)
@@ -124,10 +131,11 @@ def read_statement(
     period_key: PeriodKey,
     principal: SignedIn,
     session: DbSession,
+    reader: ReadSession,
     reason: Reason,
 ) -> StatementOut:
     """Every line of the member's pay for a period, each with its explanation."""
-    statement = _statement(session, principal, member_id, period_key, reason)
+    statement = _statement(session, reader, principal, member_id, period_key, reason)
     money = statement.currency
     return StatementOut(
         period=statement.period_key,
@@ -159,8 +167,9 @@ def read_statement_csv(
     period_key: PeriodKey,
     principal: SignedIn,
     session: DbSession,
+    reader: ReadSession,
     reason: Reason,
 ) -> PlainTextResponse:
     """The same statement as CSV, one row per line."""
-    statement = _statement(session, principal, member_id, period_key, reason)
+    statement = _statement(session, reader, principal, member_id, period_key, reason)
     return PlainTextResponse(statements.render_csv(statement), media_type="text/csv")
