@@ -19,15 +19,13 @@ it is not downline-local.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import numpy as np
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fairtree.engine.inputs import STATUS_CODES, EngineInput, Members, Orders
 from fairtree.periods import Period
-from fairtree.store.repositories.bulk.engine_arrays import NO_LIMIT, PeriodFacts
+from fairtree.store.repositories.bulk.engine_arrays import NO_LIMIT, PeriodFacts, read_columns
 
 _AS_OF = "h.valid_from <= :last_day AND (h.valid_to IS NULL OR h.valid_to > :last_day)"
 _STATUS = " ".join(f"WHEN '{name}' THEN {code}" for name, code in STATUS_CODES.items())
@@ -89,8 +87,28 @@ def _lookup(db_ids: np.ndarray, targets: np.ndarray) -> np.ndarray:
     return np.where((targets >= 0) & (db_ids[where] == targets), where, -1).astype(np.int64)
 
 
-def _column(rows: list[Any], index: int, dtype: Any) -> np.ndarray:
-    return np.array([row[index] for row in rows], dtype=dtype)
+_MEMBER_COLUMNS = {
+    "id": "int",
+    "member_id": "text",
+    "sponsor": "int",
+    "joined_on": "date",
+    "status": "int",
+    "placement_parent": "int",
+    "placement_position": "int",
+}
+_ORDER_COLUMNS_READ = {
+    "part": "int",
+    "id": "int",
+    "order_id": "text",
+    "buyer": "int",
+    "from_customer": "int",
+    "placed_on": "date",
+    "pv": "int",
+    "bv": "int",
+    "sales": "int",
+    "other": "int",
+    "margin": "int",
+}
 
 
 def load_downline_facts(
@@ -101,34 +119,32 @@ def load_downline_facts(
     placement: bool = True,
 ) -> PeriodFacts:
     """The downline of member ``root_db_id`` and its orders of ``period`` (orders up to
-    ``through_id``) as engine input, rows in the bulk loader's order."""
+    ``through_id``) as engine input, rows in the bulk loader's order. Read as columns
+    (``COPY`` on PostgreSQL): a top earner's downline can be most of the company."""
     last_day = period.end - timedelta(days=1)
     base = {"root": int(root_db_id), "last_day": last_day}
-    members = list(session.execute(text(_members_sql(placement)), base))
-    db_ids = _column(members, 0, np.int64)
-    names = _column(members, 1, object)
-    placement_parent = _lookup(db_ids, _column(members, 5, np.int64))
+    cols = read_columns(session, _members_sql(placement), base, _MEMBER_COLUMNS)
+    db_ids = cols["id"]
     network = Members(
-        ids=names,
-        sponsor=_lookup(db_ids, _column(members, 2, np.int64)),
-        joined_on=_column(members, 3, "datetime64[D]"),
-        status=_column(members, 4, np.int8),
-        placement_parent=placement_parent if placement else None,
-        placement_position=_column(members, 6, np.int8) if placement else None,
+        ids=cols["member_id"],
+        sponsor=_lookup(db_ids, cols["sponsor"]),
+        joined_on=cols["joined_on"],
+        status=cols["status"].astype(np.int8),
+        placement_parent=_lookup(db_ids, cols["placement_parent"]) if placement else None,
+        placement_position=cols["placement_position"].astype(np.int8) if placement else None,
     )
     params = {**base, "start": period.start, "end": period.end, "through": int(through_id)}
-    orders = list(session.execute(text(_orders_sql(placement)), params))
-    order_db_ids = _column(orders, 1, np.int64)
-    bought = Orders(
-        ids=_column(orders, 2, object),
-        buyer=_lookup(db_ids, _column(orders, 3, np.int64)),
-        from_customer=_column(orders, 4, bool),
-        placed_on=_column(orders, 5, "datetime64[D]"),
-        pv=_column(orders, 6, np.int64),
-        bv=_column(orders, 7, np.int64),
-        sales=_column(orders, 8, np.int64),
-        noncommissionable_sales=_column(orders, 9, np.int64),
-        retail_margin=_column(orders, 10, np.int64),
-        party=np.full(len(orders), -1, dtype=np.int64),
+    bought = read_columns(session, _orders_sql(placement), params, _ORDER_COLUMNS_READ)
+    orders = Orders(
+        ids=bought["order_id"],
+        buyer=_lookup(db_ids, bought["buyer"]),
+        from_customer=bought["from_customer"].astype(bool),
+        placed_on=bought["placed_on"],
+        pv=bought["pv"],
+        bv=bought["bv"],
+        sales=bought["sales"],
+        noncommissionable_sales=bought["other"],
+        retail_margin=bought["margin"],
+        party=np.full(bought["id"].size, -1, dtype=np.int64),
     )
-    return PeriodFacts(EngineInput(network, bought, None), db_ids, order_db_ids)
+    return PeriodFacts(EngineInput(network, orders, None), db_ids, bought["id"])
