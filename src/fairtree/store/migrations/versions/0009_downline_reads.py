@@ -6,8 +6,8 @@ day (``store.repositories.bulk.downline_facts``): a recursive walk down
 those members in the period. Without these indexes each step of the walk, and the
 orders, would be a scan of the whole table.
 
-Revision ID: 0008_downline_reads
-Revises: 0007_orders_by_day
+Revision ID: 0009_downline_reads
+Revises: 0008_disclosure_publications
 Create Date: 2026-12-07 02:30:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0008_downline_reads"
-down_revision: str | None = "0007_orders_by_day"
+revision: str = "0009_downline_reads"
+down_revision: str | None = "0008_disclosure_publications"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
