@@ -1,0 +1,96 @@
+"""The report as files: JSON (the full report), CSV (one ``key,value`` row per figure)
+and HTML (tables with server-drawn SVG charts beside them)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from fairtree.simulation import charts
+
+TEMPLATES = Path(__file__).parent / "templates"
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"]),
+    keep_trailing_newline=True,
+)
+SKIPPED_IN_CSV = ("lorenz_pay",)
+
+
+def to_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Dotted keys for nested figures; list rows keyed by their first field's value."""
+    if isinstance(value, dict):
+        rows: list[tuple[str, Any]] = []
+        for key, inner in value.items():
+            if key in SKIPPED_IN_CSV:
+                continue
+            rows += flatten(inner, f"{prefix}.{key}" if prefix else str(key))
+        return rows
+    if isinstance(value, list):
+        rows = []
+        for index, item in enumerate(value):
+            label = next(iter(item.values())) if isinstance(item, dict) and item else index
+            rows += flatten(
+                {k: v for k, v in item.items() if v != label} if isinstance(item, dict) else item,
+                f"{prefix}.{label}",
+            )
+        return rows
+    return [(prefix, "" if value is None else value)]
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["key", "value"])
+    for key, value in flatten(report):
+        writer.writerow([key, value])
+    return buffer.getvalue()
+
+
+def report_charts(report: dict[str, Any]) -> dict[str, Markup]:
+    """The three charts of a single run's report (SVG markup drawn here)."""
+    cohorts = report["earnings_by_join_month"]
+    months = [row["join_month"] for row in cohorts]
+    return {
+        "lorenz": Markup(charts.lorenz_svg(report["lorenz_pay"])),  # noqa: S704 - our own SVG
+        "histogram": Markup(  # noqa: S704
+            charts.histogram_svg(
+                [row["bracket"] for row in report["net_income_histogram"]],
+                [row["members"] for row in report["net_income_histogram"]],
+                f"net income over the run ({report['currency']})",
+            )
+        ),
+        "cohorts": Markup(  # noqa: S704
+            charts.cohort_svg(
+                months,
+                {
+                    "mean pay": [float(row["mean_pay"]) for row in cohorts],
+                    "median net income": [float(row["median_net_income"]) for row in cohorts],
+                },
+                report["currency"],
+            )
+        ),
+    }
+
+
+def to_html(report: dict[str, Any]) -> str:
+    template = _env.get_template("report.html")
+    return template.render(r=report, charts=report_charts(report))
+
+
+def write_report(report: dict[str, Any], fmt: str, output: Path | None) -> str:
+    """Render ``report`` in ``fmt``; write it to ``output`` when given, return the text."""
+    text = {"json": to_json, "csv": to_csv, "html": to_html}[fmt](report)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    return text
