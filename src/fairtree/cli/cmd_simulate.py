@@ -10,12 +10,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
+from typer._click.core import Context
 from typer.core import TyperGroup
 
-from fairtree.cli.main import app
+from fairtree.cli.main import app, bench_app
 from fairtree.cli.output import print_problems
 from fairtree.errors import ValidationError
 
@@ -23,7 +23,7 @@ from fairtree.errors import ValidationError
 class _DefaultRun(TyperGroup):
     """``simulate PLAN ...`` runs ``simulate run PLAN ...`` (a subcommand name wins)."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
@@ -126,3 +126,89 @@ def run(
     if fake_accounts:
         report["fake_accounts"] = fake_account_check(document, result)
     _emit(write_report(report, fmt.value, None), output)
+
+
+@simulate_app.command("compare")
+def compare(
+    plan_a: Annotated[Path, typer.Argument(help="Plan A (the current plan).")],
+    plan_b: Annotated[Path, typer.Argument(help="Plan B (the proposed plan).")],
+    scenario: ScenarioOption,
+    months: MonthsOption = 24,
+    seed: SeedOption = 1,
+    fmt: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.JSON,
+    output: OutputOption = None,
+) -> None:
+    """Run A and B on the same simulated people: who gains, who loses, by how much."""
+    from fairtree.simulation.compare import compare_plans
+    from fairtree.simulation.report_files import write_comparison
+
+    document_a, setting = _loaded(plan_a, scenario)
+    document_b, _ = _loaded(plan_b, scenario)
+    with _MonthBar("simulating A and B", 2 * months) as bar:
+        report = compare_plans(
+            document_a, document_b, setting, months, seed, on_month=lambda d, t: bar(d, 2 * t)
+        )
+    _emit(write_comparison(report, fmt.value), output)
+
+
+@simulate_app.command("sweep")
+def sweep(
+    plan: Annotated[Path, typer.Argument(help="Plan YAML file.")],
+    scenario: ScenarioOption,
+    runs: Annotated[int, typer.Option(min=1, max=100_000, help="Seeds to run.")] = 20,
+    months: MonthsOption = 24,
+    seed: SeedOption = 1,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a running Dask scheduler (tcp://host:8786).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Local cluster workers.")] = 2,
+    batch: Annotated[int, typer.Option(min=1, help="Runs per task.")] = 0,
+    fmt: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.JSON,
+    output: OutputOption = None,
+) -> None:
+    """Run RUNS seeds on Dask (a local cluster unless --scheduler); medians and 5-95% bands."""
+    from fairtree.simulation.report_files import write_sweep
+    from fairtree.simulation.sweep import run_sweep
+
+    document, setting = _loaded(plan, scenario)
+    with _MonthBar("runs", runs) as bar:
+        report = run_sweep(
+            plan,
+            scenario,
+            runs=runs,
+            months=months,
+            seed=seed,
+            scheduler=scheduler,
+            workers=workers,
+            batch=batch or None,
+            on_done=lambda done: bar(done, runs),
+        )
+    del document, setting  # validated here; workers load the files themselves
+    _emit(write_sweep(report, fmt.value), output)
+
+
+@bench_app.command("simulate")
+def bench_simulate_command(
+    months: Annotated[int, typer.Option(min=1, help="Months simulated.")] = 36,
+    seed: SeedOption = 1,
+) -> None:
+    """Simulator: 1,000,000 members (scenarios/bench-1m.yaml) under the bench plan."""
+    import json
+
+    from fairtree.benchmarks.simulate import bench_simulate
+
+    typer.echo(json.dumps(bench_simulate(months, seed)))
+
+
+@bench_app.command("sweep")
+def bench_sweep_command(
+    runs: Annotated[int, typer.Option(min=1, help="Seeds to run.")] = 100,
+    months: Annotated[int, typer.Option(min=1, help="Months per run.")] = 24,
+    workers: Annotated[int, typer.Option(min=1, help="Local cluster workers.")] = 2,
+) -> None:
+    """Sweep: RUNS companies of 100,000 members (scenarios/bench-100k.yaml) on a local cluster."""
+    import json
+
+    from fairtree.benchmarks.simulate import bench_sweep
+
+    typer.echo(json.dumps(bench_sweep(runs=runs, months=months, workers=workers)))

@@ -158,7 +158,7 @@ def fake_account_check(
     owners = _sample(inputs, np.random.default_rng(seed), sample)
     honest = evaluate(inputs, plan, period).member_total()[owners]
     placement = scenario.placement
-    strategies = []
+    strategies: list[dict[str, Any]] = []
     for name, copies, move in (
         (f"{EXTRA_ACCOUNTS} extra accounts", EXTRA_ACCOUNTS, False),
         ("account in between", 1, True),

@@ -96,6 +96,7 @@ def net_histogram(run: SimulationRun) -> list[dict[str, Any]]:
 
 def _bracket_label(low: int | None, high: int | None, unit: int) -> str:
     if low is None:
+        assert high is not None
         return f"below {high // unit:,}"
     if high is None:
         return f"{low // unit:,} and more"

@@ -94,3 +94,37 @@ def write_report(report: dict[str, Any], fmt: str, output: Path | None) -> str:
     if output is not None:
         output.write_text(text, encoding="utf-8")
     return text
+
+
+def write_comparison(report: dict[str, Any], fmt: str) -> str:
+    """A-vs-B comparison as JSON, CSV or HTML (with mean pay change by joining month)."""
+    if fmt == "json":
+        return to_json(report)
+    if fmt == "csv":
+        return to_csv(report)
+    rows = report["by_join_month"]
+    chart = charts.cohort_svg(
+        [row["join_month"] for row in rows],
+        {"mean pay change (B - A)": [float(row["mean_pay_change"]) for row in rows]},
+        report["currency"],
+    )
+    template = _env.get_template("compare.html")
+    return template.render(r=report, chart=Markup(chart))  # noqa: S704 - our own SVG
+
+
+def write_sweep(report: dict[str, Any], fmt: str) -> str:
+    """Sweep medians and 5-95% bands as JSON, CSV or HTML (with a band chart)."""
+    if fmt == "json":
+        return to_json(report)
+    if fmt == "csv":
+        return to_csv(report)
+    rows = report["mean_pay_by_join_month"]
+    chart = charts.bands_svg(
+        [row["join_month"] for row in rows],
+        [row["median"] for row in rows],
+        [row["p5"] for row in rows],
+        [row["p95"] for row in rows],
+        "mean pay by joining month",
+    )
+    template = _env.get_template("sweep.html")
+    return template.render(r=report, chart=Markup(chart))  # noqa: S704 - our own SVG
