@@ -40,12 +40,11 @@ def lorenz_svg(points: Sequence[tuple[float, float]], label: str = "pay") -> str
 
 
 def histogram_svg(labels: Sequence[str], counts: Sequence[int], xlabel: str) -> str:
-    """Members per income bracket (bars in bracket order)."""
+    """Members per income bracket (bars in bracket order; losing brackets in red)."""
     figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
     positions = range(len(labels))
-    axes.bar(
-        positions, counts, color=["#b03a2e" if "-" in lab[:1] else "#1f5f8b" for lab in labels]
-    )
+    losing = [label.startswith(("-", "below -")) for label in labels]
+    axes.bar(positions, counts, color=["#b03a2e" if lost else "#1f5f8b" for lost in losing])
     axes.set_xticks(list(positions), labels, rotation=45, ha="right")
     axes.set_xlabel(xlabel)
     axes.set_ylabel("members")

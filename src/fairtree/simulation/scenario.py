@@ -17,8 +17,8 @@ import pydantic
 from pydantic import Field, model_validator
 
 from fairtree.errors import Problem, ValidationError
+from fairtree.plans.bonus_kinds import Strict
 from fairtree.plans.load import read_yaml, yaml_path
-from fairtree.plans.schema_bonuses import Strict
 from fairtree.plans.values import Amount, Volume
 
 
