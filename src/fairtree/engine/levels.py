@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from fairtree.engine.breakaway import marked_above
 from fairtree.engine.context import Context
 from fairtree.engine.reference import ReferenceContext
-from fairtree.genealogy.compress import compressed_parent
+from fairtree.genealogy.tree import sum_into
 
 
 def upline(ctx: Context, compression: str) -> np.ndarray:
@@ -17,8 +18,26 @@ def upline(ctx: Context, compression: str) -> np.ndarray:
     if compression != "dynamic":
         return ctx.tree.parent
     if "active_upline" not in ctx.cache:
-        ctx.cache["active_upline"] = compressed_parent(ctx.tree.parent, ctx.active)
+        # one forward preorder pass; genealogy.compress.compressed_parent is the
+        # pointer-jumping fallback it is tested against
+        ctx.cache["active_upline"] = marked_above(ctx.tree, ctx.active)
     return ctx.cache["active_upline"]
+
+
+def level_sums(up: np.ndarray, values: np.ndarray, levels: int) -> Iterator[tuple[int, np.ndarray]]:
+    """Per level k = 1..levels: what reaches each member from ``values`` k steps below.
+
+    ``up`` points to the next receiver (the sponsor, or the next active one); a receiver
+    is always a member ``up`` points to, so level k+1 is level k summed once more
+    into ``up``: one pass per level over the members, not a walk per source. Paying
+    ``rate_k x`` this sum equals paying each source's ``rate_k x volume``, exactly.
+    """
+    sums = np.asarray(values, dtype=np.int64)
+    for level in range(1, levels + 1):
+        sums = sum_into(up, sums)
+        if not sums.any():
+            return
+        yield level, sums
 
 
 def walk_levels(

@@ -7,7 +7,7 @@ and return per-member figures in sponsor preorder. No loop over members.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -56,6 +56,8 @@ class PlacementView:
     leg: np.ndarray  # slot under the placement parent, placement preorder
     to_sponsor: np.ndarray  # placement position -> sponsor position
     to_placement: np.ndarray  # sponsor position -> placement position
+    # slot_children per slot tuple, computed once (legs and active sides both read it)
+    children: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict, compare=False)
 
     def parent_in_sponsor_order(self) -> np.ndarray:
         """Each member's placement parent as a sponsor position (-1 for a root)."""
@@ -89,30 +91,37 @@ def placement_view(ctx: Context) -> PlacementView:
 
 def slot_children(view: PlacementView, slots: tuple[int, ...]) -> np.ndarray:
     """(n, len(slots)) placement child holding each slot, as placement positions (-1)."""
+    if slots in view.children:
+        return view.children[slots]
     tree = view.tree
     out = np.full((tree.size, len(slots)), -1, dtype=np.int64)
     child = np.flatnonzero(tree.parent >= 0)
     for column, slot in enumerate(slots):
         holders = child[view.leg[child] == slot]
         out[tree.parent[holders], column] = holders
+    view.children[slots] = out
     return out
 
 
-def slot_volumes(
-    view: PlacementView, volume: np.ndarray, slots: tuple[int, ...]
-) -> tuple[np.ndarray, np.ndarray]:
+def slot_volumes(view: PlacementView, volume: np.ndarray, slots: tuple[int, ...]) -> np.ndarray:
     """Per member (sponsor preorder): volume of the placement subtree under each slot.
 
-    ``volume`` is in sponsor preorder. Returns (volumes (n, k), child sponsor
-    positions (n, k), -1 where the slot is empty).
+    ``volume`` is in sponsor preorder; returns (n, k) volumes, 0 where a slot is empty.
     """
     in_placement = np.asarray(volume, dtype=np.int64)[view.to_sponsor]
     subtree = view.tree.subtree_sum(in_placement)
+    del in_placement
     children = slot_children(view, slots)
-    filled = children >= 0
-    volumes_p = np.where(filled, subtree[np.maximum(children, 0)], 0)
-    children_s = np.where(filled, view.to_sponsor[np.maximum(children, 0)], -1)
-    return volumes_p[view.to_placement], children_s[view.to_placement]
+    volumes_p = subtree[np.maximum(children, 0)]
+    volumes_p[children < 0] = 0
+    return volumes_p[view.to_placement]
+
+
+def slot_heads(view: PlacementView, slots: tuple[int, ...], member: int) -> list[int]:
+    """One member's placement child in each slot, as sponsor positions (-1: empty);
+    for explanations, so the close never builds the (n, k) table of heads."""
+    children = slot_children(view, slots)[int(view.to_placement[member])]
+    return [int(view.to_sponsor[c]) if c >= 0 else -1 for c in children]
 
 
 def sides_with(

@@ -29,6 +29,7 @@ from fairtree.engine.placement_legs import (
     placement_view,
     refuse_bad_slots,
     sides_with,
+    slot_heads,
     slot_volumes,
 )
 from fairtree.engine.reference import ReferenceContext
@@ -118,7 +119,6 @@ class BinarySettlement:
     """Every figure of the period, per member in sponsor preorder."""
 
     leg_volume: np.ndarray  # (n, 2) this period's volume under left / right
-    leg_head: np.ndarray  # (n, 2) sponsor position of the left / right child, -1
     carry_in: np.ndarray  # (n, 2)
     sides_with_active: np.ndarray  # (n,) legs holding an active personal enrollee
     qualified: np.ndarray  # bool
@@ -178,7 +178,7 @@ def settle(ctx: Context, config: Binary) -> BinarySettlement:
     refuse_bad_slots(ctx.plan, config.id, ctx.inputs.members, range(2), "", BINARY_SLOTS)
     view = placement_view(ctx)
     volume = ctx.volume(config.volume)
-    leg_volume, leg_head = slot_volumes(view, volume, (LEFT, RIGHT))
+    leg_volume = slot_volumes(view, volume, (LEFT, RIGHT))
     carry_in, first_done = _carry_in(ctx, config)
     legs = leg_volume + carry_in
     left, right = legs[:, 0], legs[:, 1]
@@ -228,7 +228,6 @@ def settle(ctx: Context, config: Binary) -> BinarySettlement:
 
     return BinarySettlement(
         leg_volume=leg_volume,
-        leg_head=leg_head,
         carry_in=carry_in,
         sides_with_active=sides,
         qualified=qualified,
@@ -286,8 +285,9 @@ class BinaryKind:
         contributions = []
         used = legs - s.remaining[member]
         rate = config.weak_leg_rate if config.weak_leg_rate is not None else RATE_SCALE
+        heads = slot_heads(placement_view(ctx), (LEFT, RIGHT), member)
         for side, name in ((LEFT, "left"), (RIGHT, "right")):
-            head = int(s.leg_head[member, side])
+            head = heads[side]
             contributions.append(
                 Contribution(
                     source=str(ids[head]) if head >= 0 else "(empty)",

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from fairtree.engine.context import Context, money_pay
 from fairtree.engine.levels import (
+    level_sums,
     not_paid_reason,
     reference_levels,
     skipped_between,
@@ -69,10 +70,13 @@ class MatchingKind:
     @staticmethod
     def evaluate(ctx: Context, config: Matching) -> BonusOutcome:
         base = _base(ctx, config)
+        eligible = ctx.active & ctx.rank_at_least(config.min_rank)
+        depth = ctx.by_rank(config.generations_by_rank, len(config.rates))
         numerator = np.zeros(ctx.size, dtype=np.int64)
-        for generation, sources, receivers, paid in _walk(ctx, config, base):
-            rate = config.rates[generation - 1]
-            np.add.at(numerator, receivers[paid], rate * base[sources[paid]])
+        up = upline(ctx, config.compression)
+        for generation, reaching in level_sums(up, np.maximum(base, 0), len(config.rates)):
+            paid = eligible & (depth >= generation)
+            numerator += np.where(paid, config.rates[generation - 1] * reaching, 0)
         pool = money_pay(np.array([sum(config.rates) * int(base.sum())]), ctx.rounding)
         return BonusOutcome(pay=money_pay(numerator, ctx.rounding), pool=int(pool[0]))
 

@@ -19,6 +19,7 @@ from pydantic import Field
 
 from fairtree.engine.context import Context, volume_pay
 from fairtree.engine.levels import (
+    level_sums,
     not_paid_reason,
     reference_levels,
     skipped_between,
@@ -67,10 +68,15 @@ class UnilevelKind:
     @staticmethod
     def evaluate(ctx: Context, config: Unilevel) -> BonusOutcome:
         volume = ctx.volume(config.volume)
+        if config.compression == "dynamic" and config.compressed_volume == "breakage":
+            volume = np.where(ctx.active, volume, 0)
+        eligible = ctx.active & ctx.rank_at_least(config.min_rank)
+        depth = ctx.by_rank(config.depth_by_rank, len(config.rates))
         numerator = np.zeros(ctx.size, dtype=np.int64)
-        for level, sources, receivers, paid in _walk(ctx, config):
-            rate = config.rates[level - 1]
-            np.add.at(numerator, receivers[paid], rate * volume[sources[paid]])
+        up = upline(ctx, config.compression)
+        for level, reaching in level_sums(up, volume, len(config.rates)):
+            paid = eligible & (depth >= level)
+            numerator += np.where(paid, config.rates[level - 1] * reaching, 0)
         pay = volume_pay(numerator, ctx.plan.currency, ctx.rounding)
         return BonusOutcome(pay=pay, pool=_pool(ctx, config))
 
