@@ -3,8 +3,12 @@ error mapping, the request size limit and one router per topic."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Awaitable, Callable
+
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -16,6 +20,8 @@ from fairtree.api.routers import ROUTERS
 from fairtree.config import Settings
 from fairtree.services.access.mail import MailBackend, OutboxMailBackend
 from fairtree.store.database import make_engine, make_session_factory
+from fairtree.web import api_docs
+from fairtree.web.error_pages import error_page, wants_page
 
 _STATUS_NAMES = {
     400: "bad_request",
@@ -32,10 +38,37 @@ _STATUS_NAMES = {
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     """HTTP errors in the same {error, detail} shape as the domain errors."""
     assert isinstance(exc, StarletteHTTPException)
+    if 300 <= exc.status_code < 400:
+        return Response(status_code=exc.status_code, headers=exc.headers)  # type: ignore[return-value]
     if exc.status_code == 404:
         return JSONResponse(NOT_FOUND_BODY, status_code=404, headers=exc.headers)
     body = {"error": _STATUS_NAMES.get(exc.status_code, "error"), "detail": str(exc.detail)}
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _pages_in_html(handler: Handler) -> Handler:
+    """In /app and /console a refusal is an HTML page with the layout, not JSON."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        response = await handler(request, exc)
+        if response.status_code < 400 or not wants_page(request):
+            return response
+        try:
+            detail = str(json.loads(bytes(response.body)).get("detail", ""))
+        except (ValueError, AttributeError):
+            detail = ""
+        return error_page(request, response.status_code, detail)
+
+    return handle
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    if wants_page(request):
+        return error_page(request, 500)
+    return JSONResponse({"error": "error", "detail": "internal error"}, status_code=500)
 
 
 def create_app(
@@ -52,6 +85,8 @@ def create_app(
         version=__version__,
         description="Back office API: members' own data, their team, and company administration.",
         responses=ERROR_RESPONSES,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -64,7 +99,13 @@ def create_app(
     install_error_handlers(app)
     install_request_validation_handler(app)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for kind, handler in list(app.exception_handlers.items()):
+        app.exception_handlers[kind] = _pages_in_html(handler)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     for router in ROUTERS:
         app.include_router(router)
+    app.mount("/static", StaticFiles(packages=[("fairtree.web", "static")]), name="static")
+    app.include_router(api_docs.router)
+    app.mount("/docs-assets", StaticFiles(directory=api_docs.ASSETS), name="docs-assets")
     return app

@@ -14,7 +14,6 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from fairtree.api.deps import CSRF_COOKIE, CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, DbSession
-from fairtree.errors import NotFoundError
 from fairtree.services.access.principal import Principal
 from fairtree.services.access.sign_in import (
     csrf_matches,
@@ -23,6 +22,7 @@ from fairtree.services.access.sign_in import (
 )
 
 LOGIN_PATH = "/app/login"
+STAFF_HOME = "/console/"  # staff have no member area: sign-in and /app send them here
 CSRF_FIELD = "csrf_token"
 
 
@@ -61,7 +61,9 @@ def require_page_member(principal: MaybePagePrincipal) -> Principal:
     if principal is None:
         raise HTTPException(303, detail="sign in first", headers={"Location": LOGIN_PATH})
     if principal.member_pk is None:
-        raise NotFoundError("no member area for this sign-in")
+        raise HTTPException(
+            303, detail="staff work in the console", headers={"Location": STAFF_HOME}
+        )
     return principal
 
 

@@ -14,20 +14,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fairtree.api.deps import CSRF_COOKIE, SESSION_COOKIE, DbSession, get_settings
 from fairtree.errors import FairtreeError, NotFoundError, ValidationError
-from fairtree.money import format_points
-from fairtree.periods import Period
 from fairtree.services.access import sign_in
-from fairtree.services.access.access_log import reads_of
 from fairtree.services.access.authorization import DataKind, authorize, owner_member
 from fairtree.services.access.principal import Principal
 from fairtree.services.care import help_requests
 from fairtree.services.clock import utcnow
 from fairtree.services.member_data import contacts, goals, member_records, policies
 from fairtree.services.member_data.contacts import ContactFields
-from fairtree.services.network import team
 from fairtree.services.orders import customers
 from fairtree.store.models import Member
-from fairtree.web.page_auth import LOGIN_PATH, MaybePagePrincipal, PageForm, PageMember
+from fairtree.web.page_auth import LOGIN_PATH, STAFF_HOME, MaybePagePrincipal, PageForm, PageMember
 from fairtree.web.render import problems_of, render
 
 router = APIRouter(prefix="/app", tags=["pages"], include_in_schema=False)
@@ -77,7 +73,7 @@ def login(request: Request, form: PageForm, session: DbSession) -> Response:
     if user is None:
         return render(request, "login.html", 401, member=None, problems=["wrong login or password"])
     opened = sign_in.open_session(session, settings, user)
-    response = _redirect("/app/")
+    response = _redirect("/app/" if user.member_id is not None else STAFF_HOME)
     common = {
         "secure": settings.cookie_secure,
         "samesite": "lax",
@@ -97,21 +93,6 @@ def logout(principal: MaybePagePrincipal, session: DbSession) -> Response:
     response.delete_cookie(SESSION_COOKIE)
     response.delete_cookie(CSRF_COOKIE)
     return response
-
-
-@router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, principal: PageMember, session: DbSession) -> HTMLResponse:
-    member = _me(session, principal, DataKind.PROFILE, "dashboard")
-    today = utcnow().date()
-    period = Period.parse(f"{today.year:04d}-{today.month:02d}")
-    own = team.team_view(session, principal, member, period, 0, 1, 0).rows[0]
-    return render(
-        request,
-        "dashboard.html",
-        member=member,
-        period=period.key,
-        own={"pv": format_points(own.pv), "gv": format_points(own.gv)},
-    )
 
 
 @router.get("/customers", response_class=HTMLResponse)
@@ -267,25 +248,3 @@ def acknowledge_policy(
         return render(request, "policies.html", 422, member=member, policy=None,
                       problems=[f"version: no policy version {version} in force"])  # fmt: skip
     return _redirect("/app/policies")
-
-
-@router.get("/access-log", response_class=HTMLResponse)
-def access_log_page(request: Request, principal: PageMember, session: DbSession) -> HTMLResponse:
-    member = _me(session, principal, DataKind.ACCESS_LOG, "list")
-    return render(
-        request, "access_log.html", member=member, entries=reads_of(session, member.id, 200, 0)
-    )
-
-
-@router.get("/team", response_class=HTMLResponse)
-def team_page(
-    request: Request, principal: PageMember, session: DbSession, period: str | None = None
-) -> HTMLResponse:
-    member = _me(session, principal, DataKind.TEAM, "team")
-    today = utcnow().date()
-    try:
-        chosen = Period.parse(period or f"{today.year:04d}-{today.month:02d}")
-    except ValueError:
-        chosen = Period.parse(f"{today.year:04d}-{today.month:02d}")
-    page = team.team_view(session, principal, member, chosen, 50, 500, 0)
-    return render(request, "team.html", member=member, team=page, points=format_points)

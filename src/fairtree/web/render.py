@@ -1,4 +1,9 @@
-"""Jinja2 rendering for the member back office: autoescaped templates, no external assets."""
+"""Jinja2 rendering for the back office and the console: autoescaped templates, one layout,
+one set of formats (money, points, dates), no external assets.
+
+``render`` fills the layout's context: the member navigation by default; the operator
+console passes its own ``navigation``, ``home``, ``area_name`` and ``logout_action``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,23 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from fairtree.errors import ValidationError
+from fairtree.web import formatting
 from fairtree.web.page_auth import CSRF_FIELD, csrf_token_of
+
+MEMBER_NAVIGATION: list[tuple[str, str]] = [
+    ("/app/", "Dashboard"),
+    ("/app/earnings", "Earnings"),
+    ("/app/statements", "Statements"),
+    ("/app/genealogy", "Genealogy"),
+    ("/app/downline", "Downline"),
+    ("/app/orders", "Orders"),
+    ("/app/customers", "Customers"),
+    ("/app/contacts", "Contacts"),
+    ("/app/goals", "Goals"),
+    ("/app/help", "Help"),
+    ("/app/my-data", "My data"),
+    ("/app/policies", "Policies"),
+]
 
 templates = Environment(
     loader=PackageLoader("fairtree.web", "templates"),
@@ -17,9 +38,27 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+templates.filters.update(
+    money=formatting.money,
+    points=formatting.points,
+    day=formatting.day,
+    period_name=formatting.period_name,
+)
+templates.globals.update(percent=formatting.percent)
+templates.globals["ui"] = templates.get_template("_ui.html").module  # macros for every page
+
+
+def is_fragment(request: Request) -> bool:
+    """A script asked for the small fragment, not the whole page."""
+    return request.headers.get("x-fragment") == "1"
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    member = context.get("member")
+    context.setdefault("navigation", MEMBER_NAVIGATION if member is not None else None)
+    context.setdefault("who", getattr(member, "display_name", None))
+    context.setdefault("logout_action", "/app/logout")
+    context.setdefault("home", "/app/")
     html = templates.get_template(name).render(
         csrf_field=CSRF_FIELD, csrf_token=csrf_token_of(request), path=request.url.path, **context
     )

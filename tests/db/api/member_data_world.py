@@ -29,11 +29,13 @@ class MemberDataWorld:
 
     def path_ids(self, method: str, path: str) -> dict[str, int]:
         """Values for the id placeholders of one route."""
-        spare = method == "DELETE"
+        spare = (
+            "spare_" if method == "DELETE" else "page_spare_" if path.endswith("/delete") else ""
+        )
         return {
-            "contact_id": self.ids["spare_contact" if spare else "contact"],
-            "note_id": self.ids["spare_note" if spare else "note"],
-            "goal_id": self.ids["spare_goal" if spare else "goal"],
+            "contact_id": self.ids[f"{spare}contact"],
+            "note_id": self.ids[f"{spare}note"],
+            "goal_id": self.ids["spare_goal" if spare == "spare_" else "goal"],
             "request_id": self.ids[
                 "help_close" if path.endswith("/close")
                 else "help_withdraw" if path.endswith("/withdraw")
@@ -48,10 +50,10 @@ def build_member_data(engine: Engine, world: World) -> MemberDataWorld:
         t = session.get(Member, world.member_pks["T"])
         assert t is not None
         asker = Principal(world.user_ids["T"], "t", "member", t.id, "T", "token", 0)
-        for name in ("contact", "spare_contact"):
+        for name in ("contact", "spare_contact", "page_spare_contact"):
             fields = ContactFields(name=name, consent="opted_in", email=f"{name}@example.test")
             ids[name] = contacts.add_contact(session, t, fields, date(2026, 3, 1)).id
-        for name in ("note", "spare_note"):
+        for name in ("note", "spare_note", "page_spare_note"):
             ids[name] = notes.add_note(session, t, f"{name} text").id
         for name in ("goal", "spare_goal"):
             ids[name] = goals.add_goal(

@@ -91,8 +91,14 @@ def test_export_holds_every_kind_of_the_members_data(client: TestClient, world: 
     assert set(files) == {
         "README.txt", "profile.json", "orders.csv", "customers.csv", "contacts.csv",
         "notes.json", "goals.json", "grants.json", "access_log.csv", "help_requests.json",
-        "policy_acknowledgements.csv",
+        "policy_acknowledgements.csv", "statements.csv", "ledger_lines.csv",
     }  # fmt: skip
+    assert files["statements.csv"].splitlines()[0] == (
+        "period,run_status,currency,bonus_id,kind,amount,corrects_period,reason"
+    )
+    assert files["ledger_lines.csv"].splitlines()[0] == (
+        "posted_at,transaction,memo,account,amount,currency,bonus_id"
+    )
     assert json.loads(files["profile.json"])["member_id"] == "T"
     orders = list(csv.DictReader(io.StringIO(files["orders.csv"])))
     assert [(o["order_id"], o["amount"], o["pv"]) for o in orders] == [

@@ -62,12 +62,13 @@ def test_upline_team_page_shows_no_contact_or_email_data(app: FastAPI, world: Wo
     secret = {"name": "Secret Friend", "email": "friend@example.test", "consent": "opted_in"}
     owner.post("/app/contacts", data={**secret, "csrf_token": _csrf(owner)})
     upline = _browser(app, "u3")
-    page = upline.get("/app/team?period=2026-03").text
-    assert "Name of T" in page and "60.00" in page and "100.00" in page
+    assert upline.get("/app/team").headers["location"] == "/app/genealogy"
+    page = upline.get("/app/genealogy?member=T").text
+    assert "Name of T" in page and 'id="path"' in page
     for private in ("Secret Friend", "friend@example.test", "@members.test", "Private CT1"):
         assert private not in page
     log = owner.get("/app/access-log").text
-    assert "u3" in log and "team" in log
+    assert "u3" in log and "sponsor tree" in log
 
 
 def test_goals_and_policies_pages(app: FastAPI, world: World) -> None:
@@ -87,9 +88,41 @@ def test_goals_and_policies_pages(app: FastAPI, world: World) -> None:
 
 
 def test_staff_have_no_member_back_office(app: FastAPI, world: World) -> None:
+    """Staff land on the console at sign-in; a member page sends them there, showing nothing."""
     client = TestClient(app, base_url="https://testserver", follow_redirects=False)
-    client.post("/app/login", data={"login": "help@acme.test", "password": PASSWORD})
-    assert client.get("/app/contacts").status_code == 404
+    signed_in = client.post("/app/login", data={"login": "help@acme.test", "password": PASSWORD})
+    assert signed_in.status_code == 303 and signed_in.headers["location"] == "/console/"
+    contacts = client.get("/app/contacts")
+    assert contacts.status_code == 303 and contacts.headers["location"] == "/console/"
+    assert "@" not in contacts.text
+
+
+def test_page_errors_are_html_pages_and_api_errors_stay_json(app: FastAPI, world: World) -> None:
+    client = _browser(app, "t")
+    missing = client.get("/app/no-such-page")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "Page not found" in missing.text and 'href="/app/"' in missing.text
+    api = client.get("/members/NOBODY/contacts")
+    assert api.status_code == 404 and api.json() == {
+        "error": "not_found",
+        "detail": "no such record",
+    }
+
+
+def test_api_docs_work_offline(app: FastAPI) -> None:
+    client = TestClient(app, base_url="https://testserver")
+    page = client.get("/docs").text
+    assert "/docs-assets/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
+    assert "<script>" not in page  # started by a static file: the CSP allows no inline script
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert "SwaggerUIBundle" in client.get("/static/docs.js").text
+
+
+def test_forgot_password_link_and_request(app: FastAPI, world: World) -> None:
+    client = TestClient(app, base_url="https://testserver")
+    assert 'href="/app/forgot-password"' in client.get("/app/login").text
+    sent = client.post("/app/forgot-password", data={"login": "nobody@example.test"})
+    assert sent.status_code == 200 and 'id="reset-sent"' in sent.text
 
 
 def test_sign_out_ends_the_session(app: FastAPI, world: World) -> None:

@@ -17,7 +17,17 @@ from fairtree.api.routers import (
     sharing,
     team,
 )
-from fairtree.web import disclosure_pages, pages, pages_more
+from fairtree.web import (
+    disclosure_pages,
+    pages,
+    pages_account,
+    pages_more,
+    pages_my_data,
+    pages_pay,
+    pages_records,
+    pages_statements,
+    pages_team,
+)
 
 ROUTERS = [
     health.router,
@@ -36,6 +46,12 @@ ROUTERS = [
     portability.router,
     pages.entrance,
     pages.router,
+    pages_pay.router,
+    pages_team.router,
+    pages_statements.router,
+    pages_my_data.router,
+    pages_records.router,
     pages_more.router,
     disclosure_pages.router,
+    pages_account.router,
 ]

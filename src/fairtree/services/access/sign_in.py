@@ -183,3 +183,21 @@ def set_password(session: Session, user: User, new: str) -> None:
     user.password_changed_at = now
     accounts_repo.revoke_everything(session, user.id, now)
     session.flush()
+
+
+def own_api_tokens(session: Session, principal: Principal) -> list[ApiToken]:
+    """The signed-in user's API tokens, revoked ones included."""
+    return accounts_repo.api_tokens_of(session, principal.user_id)
+
+
+def issue_own_api_token(
+    session: Session, settings: Settings, principal: Principal, name: str
+) -> NewApiToken:
+    """A new API token for the signed-in user; the secret is shown once, never stored."""
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise ValidationError([Problem("request", "", "name", "name the token (1-100 characters)")])
+    user = accounts_repo.user_by_id(session, principal.user_id)
+    if user is None:
+        raise NotFoundError("no such user")
+    return issue_api_token(session, settings, user, name)

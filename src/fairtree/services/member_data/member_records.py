@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from fairtree.errors import NotFoundError
+from fairtree.periods import Period
 from fairtree.store.models import Customer, Member
 from fairtree.store.repositories.access import accounts as accounts_repo
 from fairtree.store.repositories.member_data import own_orders as member_data
@@ -102,3 +103,37 @@ def customer(session: Session, owner: Member, customer_id: str) -> Customer:
     if not found:
         raise NotFoundError(f"no such customer: {customer_id}")
     return found[0]
+
+
+@dataclass(frozen=True)
+class PeriodOrder:
+    order: OrderSummary
+    customer: str | None  # the retail customer's name; None for the member's own order
+
+
+def orders_in_period(
+    session: Session, owner: Member, period: Period, limit: int, offset: int
+) -> tuple[list[PeriodOrder], int]:
+    """Own orders and retail customers' orders placed in ``period``, newest first."""
+    rows, total = member_data.orders_in_period(
+        session, owner.id, period.start, period.end, limit, offset
+    )
+    reversed_ids = member_data.order_ids(session, [o.returns_order_id for o, *_ in rows])
+    result = [
+        PeriodOrder(
+            OrderSummary(
+                o.order_id,
+                o.kind,
+                o.placed_on,
+                o.currency,
+                amount,
+                pv,
+                bv,
+                lines,
+                reversed_ids.get(o.returns_order_id) if o.returns_order_id else None,
+            ),
+            customer,
+        )
+        for o, customer, amount, pv, bv, lines in rows
+    ]
+    return result, total

@@ -26,6 +26,7 @@ from fairtree.services.clock import aware
 from fairtree.services.member_data import goals, member_records, notes, policies
 from fairtree.store.models import Member
 from fairtree.store.repositories.care import help as help_repo
+from fairtree.store.repositories.commissions import member_pay
 from fairtree.store.repositories.member_data import own_records
 
 PAGE = 500
@@ -41,6 +42,8 @@ goals.json                    your goals and their progress on the export day
 grants.json                   whom you let read which of your data, and until when
 access_log.csv                who read your data, what, when and why
 help_requests.json            help requests you asked, with their messages
+statements.csv                every pay line of every period closed, adjustments with their reason
+ledger_lines.csv              every entry on your pay accounts (owed, clawback, in transit, paid)
 policy_acknowledgements.csv   policy versions you acknowledged, and when
 """
 
@@ -74,6 +77,7 @@ def export_files(session: Session, owner: Member, today: date) -> dict[str, str]
     contacts = _pages(lambda n, o: own_records.contacts_of(session, owner.id, n, o))
     reads = _pages(lambda n, o: reads_of(session, owner.id, n, o))
     asked = help_repo.requests_asked_by(session, owner.id)
+    pay_lines = member_pay.payout_lines_of(session, owner.id)
     return {
         "README.txt": README.format(today=today.isoformat()),
         "profile.json": _json(asdict(member_records.profile(session, owner))),
@@ -134,6 +138,48 @@ def export_files(session: Session, owner: Member, today: date) -> dict[str, str]
             ),
         ),
         "help_requests.json": _json([asdict(help_view(session, r)) for r in asked]),
+        "statements.csv": _csv(
+            [
+                "period",
+                "run_status",
+                "currency",
+                "bonus_id",
+                "kind",
+                "amount",
+                "corrects_period",
+                "reason",
+            ],
+            (
+                [
+                    key,
+                    status,
+                    currency,
+                    bonus,
+                    kind,
+                    format_amount(int(amount), currency),
+                    corrects or "",
+                    reason or "",
+                ]
+                for key, status, currency, bonus, kind, amount, corrects, reason in pay_lines
+            ),
+        ),
+        "ledger_lines.csv": _csv(
+            ["posted_at", "transaction", "memo", "account", "amount", "currency", "bonus_id"],
+            (
+                [
+                    aware(at).isoformat(),
+                    kind,
+                    memo,
+                    account,
+                    format_amount(int(amount), currency),
+                    currency,
+                    bonus or "",
+                ]
+                for at, kind, memo, account, amount, currency, bonus in member_pay.ledger_lines_of(
+                    session, owner.id
+                )
+            ),
+        ),
         "policy_acknowledgements.csv": _csv(
             ["version", "acknowledged_at"],
             ([v, at.isoformat()] for v, at in policies.acknowledgements(session, owner)),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import (
@@ -93,3 +94,30 @@ def idempotency_record(session: Session, user_id: int, key: str) -> IdempotencyR
 
 def member_pk_by_external_id(session: Session, member_id: str) -> int | None:
     return session.scalar(select(Member.id).where(Member.member_id == member_id))
+
+
+def access_log_grouped(
+    session: Session, owner_member_pk: int, limit: int, offset: int
+) -> tuple[list[Any], int]:
+    """(reader login, data kind, reads, first, last, reasons) per reader and kind, the most
+    recent first; and how many such groups there are."""
+    groups = (
+        select(
+            User.login,
+            AccessLogEntry.data_kind,
+            func.count(),
+            func.min(AccessLogEntry.read_at),
+            func.max(AccessLogEntry.read_at),
+            func.count(AccessLogEntry.reason),
+        )
+        .join(User, User.id == AccessLogEntry.reader_user_id)
+        .where(AccessLogEntry.owner_member_id == owner_member_pk)
+        .group_by(User.login, AccessLogEntry.data_kind)
+    )
+    rows = session.execute(
+        groups.order_by(func.max(AccessLogEntry.read_at).desc(), User.login)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(groups.subquery()))
+    return list(rows), int(total or 0)

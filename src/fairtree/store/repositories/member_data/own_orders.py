@@ -6,7 +6,9 @@ else is simply not found.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import date
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import Customer, Order, OrderLine
@@ -72,3 +74,37 @@ def order_ids(session: Session, order_pks: list[int | None]) -> dict[int, str]:
         return {}
     rows = session.execute(select(Order.id, Order.order_id).where(Order.id.in_(wanted)))
     return {pk: external for pk, external in rows}
+
+
+def orders_in_period(
+    session: Session, member_pk: int, starts_on: date, ends_on: date, limit: int, offset: int
+) -> tuple[list[tuple[Order, str | None, int, int, int, int]], int]:
+    """The member's own orders and their retail customers' orders placed in
+    [starts_on, ends_on), newest first: (order, customer name or None, amount, pv, bv,
+    lines); and how many there are."""
+    totals = _order_totals()
+    mine = or_(Order.buyer_member_id == member_pk, Customer.member_id == member_pk)
+    scope = (
+        select(Order.id)
+        .outerjoin(Customer, Customer.id == Order.buyer_customer_id)
+        .where(mine, Order.placed_on >= starts_on, Order.placed_on < ends_on)
+    )
+    query = (
+        select(
+            Order,
+            Customer.name,
+            func.coalesce(totals.c.amount, 0),
+            func.coalesce(totals.c.pv, 0),
+            func.coalesce(totals.c.bv, 0),
+            func.coalesce(totals.c.lines, 0),
+        )
+        .outerjoin(Customer, Customer.id == Order.buyer_customer_id)
+        .outerjoin(totals, totals.c.order_pk == Order.id)
+        .where(mine, Order.placed_on >= starts_on, Order.placed_on < ends_on)
+        .order_by(Order.placed_on.desc(), Order.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = [(o, c, int(a), int(p), int(b), int(n)) for o, c, a, p, b, n in session.execute(query)]
+    total = session.scalar(select(func.count()).select_from(scope.subquery()))
+    return rows, int(total or 0)

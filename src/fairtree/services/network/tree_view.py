@@ -1,0 +1,134 @@
+"""The genealogy viewer's reads: one level of the sponsor or placement tree per request,
+the path from the viewer down to any member of their team, and search in the own downline.
+
+A member sees their own downline only: any other member asked for answers "no such
+member" (the same 404 as a member that does not exist). Every member shown to someone
+else is a read of that member's team data and is logged (the "who read my data" view
+groups these reads by reader and kind).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from fairtree.errors import NotFoundError
+from fairtree.periods import Period
+from fairtree.services.access.access_log import log_reads
+from fairtree.services.access.authorization import DataKind
+from fairtree.services.access.principal import Principal
+from fairtree.services.network.ranks import paid_as_names
+from fairtree.store.models import Member
+from fairtree.store.repositories.network import sponsor_tree, tree_levels
+
+TREES = tree_levels.TREES
+SORTS = tree_levels.SORTS
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    member_id: str
+    display_name: str
+    status: str
+    position: str | None  # placement tree: left/right (binary) or the matrix slot
+    level: int  # 0 = the viewer, 1 = their frontline, ...
+    rank: str | None  # paid-as rank in the period's run (None before a close)
+    pv: int  # hundredths of a point, from the period volumes the close and live progress use
+    gv: int
+    children: int
+
+
+@dataclass(frozen=True)
+class TreeLevel:
+    tree: str
+    period: str
+    as_of: date | None
+    parent: TreeNode
+    path: list[tuple[str, str]]  # (member id, display name) from the viewer to the parent
+    nodes: list[TreeNode]
+    total: int  # children of the parent, all pages
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    member_id: str
+    display_name: str
+    level: int
+
+
+def _node(row, level: int, ranks: dict[int, str]) -> TreeNode:  # type: ignore[no-untyped-def]
+    pk, member_id, name, status, position, pv, gv, children = row
+    return TreeNode(
+        str(member_id),
+        str(name),
+        str(status),
+        position,
+        level,
+        ranks.get(int(pk)),
+        int(pv),
+        int(gv),
+        int(children),
+    )
+
+
+def tree_level(
+    session: Session,
+    reader: Principal,
+    viewer: Member,
+    parent_id: str | None,
+    tree: str,
+    period: Period,
+    as_of: date | None,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+) -> TreeLevel:
+    """The children of ``parent_id`` (default: the viewer) in the viewer's downline."""
+    tree = tree if tree in TREES else "sponsor"
+    parent_pk = viewer.id
+    if parent_id and parent_id != viewer.member_id:
+        found = sponsor_tree.member_by_external_id(session, parent_id)
+        if found is None:
+            raise NotFoundError(f"no member {parent_id!r} in your team")
+        parent_pk = found.id
+    path = tree_levels.path_up(session, parent_pk, tree, as_of)
+    if viewer.id not in path:
+        raise NotFoundError(f"no member {parent_id!r} in your team")
+    path = list(reversed(path[: path.index(viewer.id) + 1]))  # viewer first
+    depth = len(path) - 1
+    rows, total = tree_levels.level(
+        session, parent_pk, tree, as_of, period.key, sort, descending, limit, offset
+    )
+    parent_row = tree_levels.node(session, parent_pk, tree, as_of, period.key)
+    if parent_row is None:
+        raise NotFoundError(f"no member {parent_id!r} in your team then")
+    pks = [int(r[0]) for r in rows]
+    ranks = paid_as_names(session, period.key, [parent_pk, *pks])
+    labels = tree_levels.names(session, path)
+    log_reads(
+        session, reader, [(pk, f"{tree} tree") for pk in [parent_pk, *pks]], DataKind.TEAM, None
+    )
+    return TreeLevel(
+        tree=tree,
+        period=period.key,
+        as_of=as_of,
+        parent=_node(parent_row, depth, ranks),
+        path=[labels[pk] for pk in path],
+        nodes=[_node(r, depth + 1, ranks) for r in rows],
+        total=total,
+    )
+
+
+def search_downline(
+    session: Session, reader: Principal, viewer: Member, text: str, limit: int = 50
+) -> list[SearchHit]:
+    """Members of the viewer's current sponsor downline by id or part of the display name."""
+    text = text.strip()
+    if not text:
+        return []
+    rows = tree_levels.search_downline(session, viewer.id, text[:100], limit)
+    log_reads(session, reader, [(int(r[0]), "search") for r in rows], DataKind.TEAM, None)
+    return [SearchHit(str(r[1]), str(r[2]), int(r[3])) for r in rows]

@@ -1,0 +1,231 @@
+"""One level of the sponsor or placement tree at a time, now or as of a date, with each
+member's period volumes; the path from a member up to the top; search in a downline.
+
+A level is one parent's children, sorted and paged in SQL: a parent with 600 children is
+read 50 at a time, and nothing is cut at a cap.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from fairtree.store.models import GenealogyRecord, Member, MemberPeriodVolume
+from fairtree.store.repositories.network.sponsor_tree import MAX_DEPTH
+
+TREES = ("sponsor", "placement")
+SORTS = ("name", "id", "pv", "gv", "team", "position", "status")
+
+
+def _edges(tree: str, on: date | None) -> Select:  # type: ignore[type-arg]
+    """(member_pk, parent_pk, position, status) of the tree now, or as of ``on``."""
+    if on is None:
+        parent = Member.sponsor_id if tree == "sponsor" else Member.placement_parent_id
+        return select(
+            Member.id.label("member_pk"),
+            parent.label("parent_pk"),
+            Member.placement_position.label("position"),
+            Member.status.label("status"),
+        )
+    parent = (
+        GenealogyRecord.sponsor_id if tree == "sponsor" else GenealogyRecord.placement_parent_id
+    )
+    valid = and_(
+        GenealogyRecord.valid_from <= on,
+        or_(GenealogyRecord.valid_to.is_(None), GenealogyRecord.valid_to > on),
+    )
+    return select(
+        GenealogyRecord.member_id.label("member_pk"),
+        parent.label("parent_pk"),
+        GenealogyRecord.placement_position.label("position"),
+        GenealogyRecord.status.label("status"),
+    ).where(valid)
+
+
+def level(
+    session: Session,
+    parent_pk: int,
+    tree: str,
+    on: date | None,
+    period_key: str,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+) -> tuple[list[Any], int]:
+    """Children of ``parent_pk``: (member_pk, member_id, display_name, status, position,
+    pv, gv, children) rows of one page, and how many children there are."""
+    edges = _edges(tree, on).subquery("edges")
+    below = _edges(tree, on).subquery("below")
+    children = (
+        select(func.count()).select_from(below).where(below.c.parent_pk == edges.c.member_pk)
+    ).scalar_subquery()
+    pv = func.coalesce(MemberPeriodVolume.pv, 0)
+    gv = func.coalesce(MemberPeriodVolume.group_volume, 0)
+    keys = {
+        "name": Member.display_name,
+        "id": Member.member_id,
+        "pv": pv,
+        "gv": gv,
+        "team": children,
+        "position": edges.c.position,
+        "status": edges.c.status,
+    }
+    key = keys.get(sort, Member.display_name)
+    query = (
+        select(
+            Member.id,
+            Member.member_id,
+            Member.display_name,
+            edges.c.status,
+            edges.c.position,
+            pv,
+            gv,
+            children,
+        )
+        .select_from(edges)
+        .join(Member, Member.id == edges.c.member_pk)
+        .outerjoin(
+            MemberPeriodVolume,
+            and_(
+                MemberPeriodVolume.member_id == Member.id,
+                MemberPeriodVolume.period_key == period_key,
+            ),
+        )
+        .where(edges.c.parent_pk == parent_pk)
+        .order_by(key.desc() if descending else key.asc(), Member.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    total = session.scalar(
+        select(func.count()).select_from(edges).where(edges.c.parent_pk == parent_pk)
+    )
+    return list(session.execute(query)), int(total or 0)
+
+
+def node(session: Session, member_pk: int, tree: str, on: date | None, period_key: str) -> Any:
+    """The same row as ``level`` gives, for one member (None if not in the tree then)."""
+    edges = _edges(tree, on).subquery("edges")
+    below = _edges(tree, on).subquery("below")
+    children = (
+        select(func.count()).select_from(below).where(below.c.parent_pk == edges.c.member_pk)
+    ).scalar_subquery()
+    query = (
+        select(
+            Member.id,
+            Member.member_id,
+            Member.display_name,
+            edges.c.status,
+            edges.c.position,
+            func.coalesce(MemberPeriodVolume.pv, 0),
+            func.coalesce(MemberPeriodVolume.group_volume, 0),
+            children,
+        )
+        .select_from(edges)
+        .join(Member, Member.id == edges.c.member_pk)
+        .outerjoin(
+            MemberPeriodVolume,
+            and_(
+                MemberPeriodVolume.member_id == Member.id,
+                MemberPeriodVolume.period_key == period_key,
+            ),
+        )
+        .where(edges.c.member_pk == member_pk)
+    )
+    return session.execute(query).first()
+
+
+def path_up(session: Session, member_pk: int, tree: str, on: date | None) -> list[int]:
+    """``member_pk`` and each parent above it up to the top, in one recursive query."""
+    edges = _edges(tree, on).cte("edges")
+    up = (
+        select(
+            edges.c.member_pk.label("node"),
+            edges.c.parent_pk.label("parent"),
+            literal(0).label("steps"),
+        )
+        .where(edges.c.member_pk == member_pk)
+        .cte("up", recursive=True)
+    )
+    step = select(edges.c.member_pk, edges.c.parent_pk, up.c.steps + 1).join(
+        up, edges.c.member_pk == up.c.parent
+    )
+    up = up.union_all(step.where(up.c.steps < MAX_DEPTH))
+    rows = session.execute(select(up.c.node, up.c.steps).order_by(up.c.steps)).all()
+    return [int(r[0]) for r in rows]
+
+
+def names(session: Session, member_pks: list[int]) -> dict[int, tuple[str, str]]:
+    """member pk -> (member id, display name)."""
+    if not member_pks:
+        return {}
+    rows = session.execute(
+        select(Member.id, Member.member_id, Member.display_name).where(Member.id.in_(member_pks))
+    )
+    return {int(pk): (str(mid), str(name)) for pk, mid, name in rows}
+
+
+def search_downline(session: Session, root_pk: int, text: str, limit: int) -> list[Any]:
+    """(member_pk, member_id, display_name, depth) in ``root_pk``'s current sponsor downline
+    whose id equals ``text`` or whose display name contains it (case-insensitive)."""
+    down = (
+        select(Member.id.label("node"), literal(0).label("depth"))
+        .where(Member.id == root_pk)
+        .cte("down", recursive=True)
+    )
+    step = select(Member.id, down.c.depth + 1).join(down, Member.sponsor_id == down.c.node)
+    down = down.union_all(step.where(down.c.depth < MAX_DEPTH))
+    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = (
+        select(Member.id, Member.member_id, Member.display_name, down.c.depth)
+        .join(down, down.c.node == Member.id)
+        .where(
+            down.c.depth > 0,
+            or_(
+                func.lower(Member.member_id) == text.lower(),
+                func.lower(Member.display_name).like(pattern, escape="\\"),
+            ),
+        )
+        .order_by(down.c.depth, Member.display_name, Member.id)
+        .limit(limit)
+    )
+    return list(session.execute(query))
+
+
+def downline_arrays(session: Session, root_pk: int, period_key: str) -> dict[str, Any]:
+    """The whole current sponsor downline of ``root_pk`` (not the root) as columns, in one
+    query: pk, member_id, display_name, status, joined_on, depth, pv, gv."""
+    down = (
+        select(Member.id.label("node"), literal(0).label("depth"))
+        .where(Member.id == root_pk)
+        .cte("down", recursive=True)
+    )
+    step = select(Member.id, down.c.depth + 1).join(down, Member.sponsor_id == down.c.node)
+    down = down.union_all(step.where(down.c.depth < MAX_DEPTH))
+    query = (
+        select(
+            Member.id,
+            Member.member_id,
+            Member.display_name,
+            Member.status,
+            Member.joined_on,
+            down.c.depth,
+            func.coalesce(MemberPeriodVolume.pv, 0),
+            func.coalesce(MemberPeriodVolume.group_volume, 0),
+        )
+        .join(down, down.c.node == Member.id)
+        .outerjoin(
+            MemberPeriodVolume,
+            and_(
+                MemberPeriodVolume.member_id == Member.id,
+                MemberPeriodVolume.period_key == period_key,
+            ),
+        )
+        .where(down.c.depth > 0)
+    )
+    rows = session.execute(query).all()
+    names = ("pk", "member_id", "display_name", "status", "joined_on", "depth", "pv", "gv")
+    return {name: [r[i] for r in rows] for i, name in enumerate(names)}

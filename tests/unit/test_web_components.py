@@ -1,0 +1,77 @@
+"""Shared page components: money and date formats, server-side table links, SVG charts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from fairtree.web.charts import bar_chart
+from fairtree.web.formatting import day, grouped, money, percent, period_name, points
+from fairtree.web.tables import Listing, TableQuery
+
+
+def test_money_has_thousands_separators_and_the_currency_decimals() -> None:
+    assert money(6965900, "USD") == "69,659.00"
+    assert money(-123456789, "EUR") == "-1,234,567.89"
+    assert money(5, "USD") == "0.05"
+    assert money(1234567, "JPY") == "1,234,567"
+    assert money(6965900, "USD", with_code=True) == "69,659.00 USD"
+    assert points(123456) == "1,234.56"
+    assert grouped(10**20 + 1, 2) == "1,000,000,000,000,000,000.01"  # no float on the way
+
+
+def test_one_date_format() -> None:
+    assert day(date(2026, 12, 7)) == "7 Dec 2026"
+    assert day(datetime(2026, 3, 1, 14, 5)) == "1 Mar 2026, 14:05 UTC"
+    assert day("2026-03-01") == "1 Mar 2026" and day("not a date") == "not a date"
+    assert day(None) == "–"
+    assert period_name("2026-03") == "Mar 2026" and period_name("2026-W10") == "2026-W10"
+    assert percent(50, 200) == 25 and percent(300, 200) == 100 and percent(1, 0) == 100
+
+
+def test_table_query_refuses_unknown_sort_and_bad_pages_quietly() -> None:
+    query = TableQuery.parse(
+        {"sort": "email", "page": "-3", "per_page": "100000"},
+        sortable=("name", "gv"),
+        default_sort="gv",
+        default_descending=True,
+    )
+    assert (query.sort, query.descending, query.page, query.per_page) == ("gv", True, 1, 500)
+    query = TableQuery.parse(
+        {"sort": "name", "dir": "desc", "page": "3", "rank": "Gold"},
+        sortable=("name",),
+        default_sort="name",
+        filter_names=("rank",),
+    )
+    assert (query.offset, query.limit, dict(query.filters)) == (100, 50, {"rank": "Gold"})
+
+
+def test_listing_links_keep_filters_and_flip_the_sort() -> None:
+    query = TableQuery(page=2, sort="gv", descending=False, filters={"rank": "Gold"})
+    listing = Listing("/app/downline", query, rows=list(range(50)), total=601, noun="members")
+    assert listing.pages == 13 and (listing.first, listing.last) == (51, 100)
+    assert listing.page_url(3) == "/app/downline?rank=Gold&sort=gv&dir=asc&page=3"
+    assert listing.page_url(1) == "/app/downline?rank=Gold&sort=gv&dir=asc"
+    assert listing.sort_url("gv") == "/app/downline?rank=Gold&sort=gv&dir=desc"
+    assert listing.sort_url("name") == "/app/downline?rank=Gold&sort=name&dir=asc"
+    assert listing.sort_state("gv") == "ascending" and listing.sort_state("name") == ""
+
+
+def test_chart_is_svg_without_inline_styles_and_its_table_is_exact() -> None:
+    chart = bar_chart(
+        "earnings",
+        "Paid per period",
+        ["Jan 2026", "Feb 2026", "Mar 2026"],
+        [10, 6965900, 20],
+        2,
+        "Paid (USD)",
+    )
+    svg = str(chart.svg)
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert '<title id="earnings-title">Paid per period</title>' in svg
+    assert "style=" not in svg and "<style" not in svg  # the CSP forbids inline styles
+    assert "<script" not in svg and "<?xml" not in svg
+    assert [row.value for row in chart.rows] == ["0.10", "69,659.00", "0.20"]
+    assert chart.total == "69,659.30"  # summed as integers: 0.1 + 0.2 is exact
+    ids = re.findall(r'\sid="([^"]+)"', svg)
+    assert len(ids) == len(set(ids)) and "figure_1" not in ids
