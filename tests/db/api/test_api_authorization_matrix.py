@@ -130,6 +130,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/me/export"):                        "200 200 200 200 200 200 200 404 404 404 404 401",
     ("POST", "/me/close"):                        "422 422 422 422 422 422 422 404 404 404 404 401",
     # Member back office pages: each shows the reader's own data; no sign-in redirects (303).
+    ("GET", "/disclosure/{year}"):                "404 404 404 404 404 404 404 404 404 404 404 404",
+    ("GET", "/disclosure/{year}.json"):           "404 404 404 404 404 404 404 404 404 404 404 404",
     ("GET", "/app/login"):                        "200 200 200 200 200 200 200 200 200 200 200 200",
     ("POST", "/app/login"):                       "422 422 422 422 422 422 422 422 422 422 422 422",
     ("GET", "/app/forgot-password"):              "200 200 200 200 200 200 200 200 200 200 200 200",
@@ -252,6 +254,7 @@ def _url(method: str, path: str, world: World, data: MemberDataWorld, spare_toke
         version="v1",
         period_key="2026-03",
         number=0,
+        year=2026,
     )
     return url + ("?period=2026-03" if path.endswith("/team") else "")
 

@@ -68,7 +68,7 @@ def test_upline_team_page_shows_no_contact_or_email_data(app: FastAPI, world: Wo
     for private in ("Secret Friend", "friend@example.test", "@members.test", "Private CT1"):
         assert private not in page
     log = owner.get("/app/access-log").text
-    assert "u3" in log and "sponsor tree" in log
+    assert "u3" in log and '<td data-label="What">team</td>' in log  # grouped by reader and kind
 
 
 def test_goals_and_policies_pages(app: FastAPI, world: World) -> None:
