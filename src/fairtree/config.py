@@ -29,6 +29,9 @@ class Settings:
     login_window_seconds: int = 900
     login_failures_per_account: int = 5
     login_failures_per_address: int = 30
+    # Background jobs (close, what-if): run by a thread of the server, unless a separate
+    # ``fairtree worker`` runs them (FAIRTREE_RUN_JOBS=false on the server then).
+    run_jobs: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -38,6 +41,7 @@ class Settings:
             outbox_dir=Path(os.environ.get("FAIRTREE_OUTBOX_DIR", "var/outbox")),
             max_request_bytes=int(os.environ.get("FAIRTREE_MAX_REQUEST_BYTES", "1000000")),
             cookie_secure=os.environ.get("FAIRTREE_COOKIE_SECURE", "true").lower() != "false",
+            run_jobs=os.environ.get("FAIRTREE_RUN_JOBS", "true").lower() != "false",
         )
 
     @property

@@ -4,7 +4,8 @@ error mapping, the request size limit and one router per topic."""
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -19,6 +20,7 @@ from fairtree.api.problems import ERROR_RESPONSES, install_request_validation_ha
 from fairtree.api.routers import ROUTERS
 from fairtree.config import Settings
 from fairtree.services.access.mail import MailBackend, OutboxMailBackend
+from fairtree.services.jobs import JobWorker
 from fairtree.store.database import make_engine, make_session_factory
 from fairtree.web import api_docs
 from fairtree.web.error_pages import error_page, wants_page
@@ -80,7 +82,21 @@ def create_app(
     """The API for ``settings`` (default: from the environment)."""
     settings = settings or Settings.from_env()
     engine = engine or make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """The job worker thread lives as long as the server (not in plain TestClients)."""
+        worker = JobWorker(app.state.session_factory) if settings.run_jobs else None
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="fairtree",
         version=__version__,
         description="Back office API: members' own data, their team, and company administration.",

@@ -16,6 +16,7 @@ from fairtree.store.models.company import Company, Period, PlanVersion
 from fairtree.store.models.customers import Contact, Customer
 from fairtree.store.models.disclosure import DisclosurePublication
 from fairtree.store.models.help import HelpMessage, HelpRequest, MentoringOffer
+from fairtree.store.models.jobs import Job, RunApproval
 from fairtree.store.models.members import GenealogyRecord, Member
 from fairtree.store.models.notes_goals import Goal, Note
 from fairtree.store.models.orders import Order, OrderLine, Party
@@ -48,6 +49,7 @@ __all__ = [
     "HelpMessage",
     "HelpRequest",
     "IdempotencyRecord",
+    "Job",
     "LedgerEntry",
     "LedgerTransaction",
     "LoginAttempt",
@@ -70,6 +72,7 @@ __all__ = [
     "PolicyVersion",
     "Product",
     "RankRecord",
+    "RunApproval",
     "RunBonusTotal",
     "RunCarryValue",
     "RunExchangeRate",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -62,6 +64,10 @@ class Company(Base):
     placement: Mapped[str] = mapped_column(String(8))
     matrix_width: Mapped[int | None] = mapped_column(Integer)
     binary_rule: Mapped[str | None] = mapped_column(String(16))
+    # A second staff member approves a draft run before it may be finalized.
+    finalize_needs_approval: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     periods: Mapped[list[Period]] = relationship(back_populates="company", lazy="raise")
     plan_versions: Mapped[list[PlanVersion]] = relationship(back_populates="company", lazy="raise")

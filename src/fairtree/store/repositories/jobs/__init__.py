@@ -1,0 +1,1 @@
+"""Queries of the background jobs and run approvals."""

@@ -1,0 +1,126 @@
+"""Console services on the database: audited close, approval, finalize, payouts, what-if,
+and background jobs run by a worker outside the request."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fairtree.errors import ConflictError, PermissionDeniedError, PlanError
+from fairtree.periods import Period
+from fairtree.services.access.principal import Principal
+from fairtree.services.commissions import period_actions
+from fairtree.services.commissions.whatif import what_if
+from fairtree.services.demo.seed import DemoShape, seed_demo
+from fairtree.services.jobs import run_one, submit, view
+from fairtree.services.progress import NoProgress
+from fairtree.store.database import make_session_factory, session_scope
+from fairtree.store.models import AuditRecord, CommissionRun, Job, PlanVersion
+
+SHAPE = DemoShape(members=120, months=4, seed=5, last_month=date(2026, 4, 1))
+OPEN = "2026-04"
+FINALIZED = "2026-03"
+
+
+def _staff(user_id: int, login: str, role: str = "admin") -> Principal:
+    return Principal(user_id, login, role, None, None, "session", 1)
+
+
+ADMIN, OTHER = _staff(1, "admin@x"), _staff(2, "second@x")
+
+
+def _audits(session: Session, action: str) -> list[AuditRecord]:
+    return list(session.scalars(select(AuditRecord).where(AuditRecord.action == action)))
+
+
+def _raise_level_one(session: Session) -> str:
+    text = session.scalars(select(PlanVersion.yaml_text)).first()
+    assert text is not None and 'rates: ["5%", "5%"' in text
+    return text.replace('rates: ["5%", "5%"', 'rates: ["8%", "5%"', 1)
+
+
+def test_close_approve_finalize_and_pay_are_audited(session: Session) -> None:
+    seed_demo(session, SHAPE)
+    closed = period_actions.close(session, ADMIN, OPEN, "month end", NoProgress())
+    assert closed.period_key == OPEN and closed.total_paid > 0
+    assert _audits(session, "period_closed")[0].after["run_id"] == closed.run_id
+    period_actions.set_approval_rule(session, ADMIN, True, "four eyes")
+    with pytest.raises(PermissionDeniedError):
+        period_actions.finalize(session, ADMIN, OPEN, {"CAD": "1.37", "JPY": "150"}, "go")
+    period_actions.approve(session, OTHER, OPEN, "checked the review")
+    with pytest.raises(PermissionDeniedError):  # the approver may not finalize alone
+        period_actions.finalize(session, OTHER, OPEN, {"CAD": "1.37", "JPY": "150"}, "go")
+    run_id = period_actions.finalize(session, ADMIN, OPEN, {"CAD": "1.37", "JPY": "150"}, "go")
+    assert _audits(session, "period_finalized")[0].after["rates"]["CAD"] == "1.37"
+    with pytest.raises(ConflictError):
+        period_actions.finalize(session, ADMIN, OPEN, {"CAD": "1.37", "JPY": "150"}, "again")
+    finalized = session.scalar(
+        select(func.count()).select_from(CommissionRun).where(
+            CommissionRun.period_key == OPEN, CommissionRun.status == "finalized"
+        )
+    )
+    assert finalized == 1 and run_id == closed.run_id
+    summary = period_actions.create_batch(session, ADMIN, OPEN, 2000, "pay April")
+    assert summary.pending + summary.held + summary.carried > 0
+    assert _audits(session, "payout_batch_created")[0].after["batch_id"] == summary.batch_id
+
+
+def test_what_if_counts_gainers_and_losers_over_a_finalized_period(session: Session) -> None:
+    seed_demo(session, SHAPE)
+    summary = what_if(session, FINALIZED, _raise_level_one(session), "level one 8%")
+    assert summary["period"] == FINALIZED
+    assert summary["total_after"] > summary["total_before"] > 0
+    assert summary["gainers"] > 0 and summary["losers"] == 0
+    assert summary["gainers"] + summary["losers"] + summary["unchanged"] == summary["members"]
+    assert sum(b["members"] for b in summary["buckets"]) == summary["members"]
+    assert sum(r["members"] for r in summary["by_rank"]) == summary["members"]
+    assert sum(r["change"] for r in summary["by_cohort"]) == (
+        summary["total_after"] - summary["total_before"]
+    )
+    unilevel = next(b for b in summary["bonuses"] if b["bonus_id"] == "unilevel")
+    assert unilevel["delta"] == summary["gained"]  # level one only touches the unilevel
+    assert summary["largest"][0]["delta"] == max(r["delta"] for r in summary["largest"])
+
+
+def test_what_if_refuses_an_open_period_and_a_bad_plan(session: Session) -> None:
+    seed_demo(session, SHAPE)
+    with pytest.raises(ConflictError):
+        what_if(session, OPEN, _raise_level_one(session))
+    with pytest.raises(PlanError) as refused:
+        what_if(session, FINALIZED, "plan: {name: x}\ncurrency: usd\n")
+    assert refused.value.problems  # every problem names its path
+
+
+def test_a_close_job_runs_outside_the_request_and_a_second_submit_is_the_same_job(
+    committing_engine,
+) -> None:
+    factory = make_session_factory(committing_engine)
+    with session_scope(committing_engine) as session:
+        seed_demo(session, SHAPE)
+    import fairtree.services.jobs.catalogue  # noqa: F401
+
+    with session_scope(committing_engine) as session:
+        job = submit(session, ADMIN, "close", {"period": OPEN, "reason": "month end"}, "tok-1")
+        again = submit(session, ADMIN, "close", {"period": OPEN, "reason": "month end"}, "tok-1")
+        assert again.id == job.id
+        job_id = job.id
+    assert run_one(factory) == job_id
+    assert run_one(factory) is None
+    with session_scope(committing_engine) as session:
+        done = view(session, job_id)
+        assert done.status == "done" and done.result is not None
+        assert done.result["period"] == OPEN
+        assert session.scalar(select(func.count()).select_from(Job)) == 1
+        run = session.get(CommissionRun, done.result["run_id"])
+        assert run is not None and run.status == "draft"
+        # a failing job records its error and writes nothing
+        failing = submit(session, ADMIN, "close", {"period": "2026-02", "reason": "x"}, "tok-2")
+        failing_id = failing.id
+    assert run_one(factory) == failing_id
+    with session_scope(committing_engine) as session:
+        failed = view(session, failing_id)
+        assert failed.status == "failed" and "finalized" in (failed.error or "")
+        assert Period.parse(OPEN).key == OPEN
