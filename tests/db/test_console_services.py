@@ -58,9 +58,9 @@ def test_close_approve_finalize_and_pay_are_audited(session: Session) -> None:
     with pytest.raises(ConflictError):
         period_actions.finalize(session, ADMIN, OPEN, {"CAD": "1.37", "JPY": "150"}, "again")
     finalized = session.scalar(
-        select(func.count()).select_from(CommissionRun).where(
-            CommissionRun.period_key == OPEN, CommissionRun.status == "finalized"
-        )
+        select(func.count())
+        .select_from(CommissionRun)
+        .where(CommissionRun.period_key == OPEN, CommissionRun.status == "finalized")
     )
     assert finalized == 1 and run_id == closed.run_id
     summary = period_actions.create_batch(session, ADMIN, OPEN, 2000, "pay April")
