@@ -53,11 +53,22 @@ def whatif(
     for column in ("bonus", "before", "after", "change", "breakage before", "breakage after"):
         table.add_column(column, justify="left" if column == "bonus" else "right")
     for b in summary["bonuses"]:
-        table.add_row(b["bonus_id"], money(b["before"]), money(b["after"]), money(b["delta"]),
-                      money(b["breakage_before"]), money(b["breakage_after"]))  # fmt: skip
-    table.add_row("total", money(summary["total_before"]), money(summary["total_after"]),
-                  money(summary["total_after"] - summary["total_before"]),
-                  money(summary["breakage_before"]), money(summary["breakage_after"]))  # fmt: skip
+        table.add_row(
+            b["bonus_id"],
+            money(b["before"]),
+            money(b["after"]),
+            money(b["delta"]),
+            money(b["breakage_before"]),
+            money(b["breakage_after"]),
+        )
+    table.add_row(
+        "total",
+        money(summary["total_before"]),
+        money(summary["total_after"]),
+        money(summary["total_after"] - summary["total_before"]),
+        money(summary["breakage_before"]),
+        money(summary["breakage_after"]),
+    )
     console.print(table)
     console.print(
         f"payout share of sales {summary['share_before']} -> {summary['share_after']}; "
@@ -69,6 +80,11 @@ def whatif(
         for column in ("group", "members", "gainers", "losers", "change"):
             grouped.add_column(column, justify="left" if column == "group" else "right")
         for row in summary[key]:
-            grouped.add_row(row["group"], str(row["members"]), str(row["gainers"]),
-                            str(row["losers"]), money(row["change"]))  # fmt: skip
+            grouped.add_row(
+                row["group"],
+                str(row["members"]),
+                str(row["gainers"]),
+                str(row["losers"]),
+                money(row["change"]),
+            )
         console.print(grouped)

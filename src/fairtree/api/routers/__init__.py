@@ -28,6 +28,7 @@ from fairtree.web import (
     pages_statements,
     pages_team,
 )
+from fairtree.web.console import ROUTERS as CONSOLE_ROUTERS
 
 ROUTERS = [
     health.router,
@@ -54,4 +55,5 @@ ROUTERS = [
     pages_more.router,
     disclosure_pages.router,
     pages_account.router,
+    *CONSOLE_ROUTERS,
 ]

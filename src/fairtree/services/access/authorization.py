@@ -73,6 +73,9 @@ GRANTABLE = frozenset(
     }
 )
 UPLINE_KINDS = frozenset({DataKind.TEAM})
+# Support staff answer help requests; a member's customers and contacts are never theirs
+# to read, whatever reason they give.
+SUPPORT_NEVER = frozenset({DataKind.CUSTOMERS, DataKind.CONTACTS})
 STAFF_FREE_KINDS = frozenset(
     {DataKind.TEAM, DataKind.DIRECTORY}
 )  # staff read these without stating a reason
@@ -99,6 +102,8 @@ def decide(
         return Outcome.ALLOW
     if relationship in (Relationship.SPONSOR, Relationship.UPLINE):
         return Outcome.ALLOW if kind in UPLINE_KINDS else Outcome.DENY
+    if relationship is Relationship.SUPPORT and kind in SUPPORT_NEVER:
+        return Outcome.DENY
     if relationship in (Relationship.ADMIN, Relationship.SUPPORT):
         if kind in STAFF_FREE_KINDS or (reason and reason.strip()):
             return Outcome.ALLOW

@@ -51,11 +51,19 @@ def close(
     progress.stage(f"closing {key}", None)
     result = close_period(session, key)
     record_action(
-        session, actor, action="period_closed", subject_kind="period", subject_id=key,
+        session,
+        actor,
+        action="period_closed",
+        subject_kind="period",
+        subject_id=key,
         reason=reason,
-        after={"run_id": result.run_id, "total_paid": result.total_paid,
-               "total_adjustments": result.total_adjustments, "digest": result.digest},
-    )  # fmt: skip
+        after={
+            "run_id": result.run_id,
+            "total_paid": result.total_paid,
+            "total_adjustments": result.total_adjustments,
+            "digest": result.digest,
+        },
+    )
     return result
 
 
@@ -86,14 +94,24 @@ def approve(session: Session, actor: Principal, period_key: str, reason: str) ->
         raise ConflictError(f"the draft run of {draft.period_key} is already approved")
     row = jobs_repo.add_approval(
         session,
-        RunApproval(run_id=draft.id, period_key=draft.period_key,
-                    approved_by_user_id=actor.user_id, approved_by=actor.login[:64],
-                    reason=reason, approved_at=utcnow()),
-    )  # fmt: skip
+        RunApproval(
+            run_id=draft.id,
+            period_key=draft.period_key,
+            approved_by_user_id=actor.user_id,
+            approved_by=actor.login[:64],
+            reason=reason,
+            approved_at=utcnow(),
+        ),
+    )
     record_action(
-        session, actor, action="run_approved", subject_kind="period",
-        subject_id=draft.period_key, reason=reason, after={"run_id": draft.id},
-    )  # fmt: skip
+        session,
+        actor,
+        action="run_approved",
+        subject_kind="period",
+        subject_id=draft.period_key,
+        reason=reason,
+        after={"run_id": draft.id},
+    )
     return row
 
 
@@ -117,10 +135,14 @@ def finalize(
             )
     run_id = finalize_run(session, draft.period_key, rates)
     record_action(
-        session, actor, action="period_finalized", subject_kind="period",
-        subject_id=draft.period_key, reason=reason,
+        session,
+        actor,
+        action="period_finalized",
+        subject_kind="period",
+        subject_id=draft.period_key,
+        reason=reason,
         after={"run_id": run_id, "rates": runs.exchange_rates(session, run_id)},
-    )  # fmt: skip
+    )
     return run_id
 
 
@@ -132,10 +154,15 @@ def set_approval_rule(session: Session, actor: Principal, required: bool, reason
     company.finalize_needs_approval = required
     session.flush()
     record_action(
-        session, actor, action="approval_rule_changed", subject_kind="company",
-        subject_id=company.company_id, reason=reason, before=before,
+        session,
+        actor,
+        action="approval_rule_changed",
+        subject_kind="company",
+        subject_id=company.company_id,
+        reason=reason,
+        before=before,
         after={"finalize_needs_approval": required},
-    )  # fmt: skip
+    )
 
 
 def create_batch(
@@ -147,19 +174,32 @@ def create_batch(
         raise ValidationError([Problem("payout batch", period_key, "minimum", "must be >= 0")])
     summary = payouts.create_batch(session, period_key, minimum_payout)
     record_action(
-        session, actor, action="payout_batch_created", subject_kind="period",
-        subject_id=summary.period_key, reason=reason,
-        after={"batch_id": summary.batch_id, "minimum_payout": minimum_payout,
-               "pending": summary.pending, "held": summary.held, "carried": summary.carried,
-               "pending_total": summary.pending_total},
-    )  # fmt: skip
+        session,
+        actor,
+        action="payout_batch_created",
+        subject_kind="period",
+        subject_id=summary.period_key,
+        reason=reason,
+        after={
+            "batch_id": summary.batch_id,
+            "minimum_payout": minimum_payout,
+            "pending": summary.pending,
+            "held": summary.held,
+            "carried": summary.carried,
+            "pending_total": summary.pending_total,
+        },
+    )
     return summary
 
 
 def mark_items(
-    session: Session, actor: Principal, period_key: str, item_ids: list[int], paid: bool,
+    session: Session,
+    actor: Principal,
+    period_key: str,
+    item_ids: list[int],
+    paid: bool,
     reason: str,
-) -> int:  # fmt: skip
+) -> int:
     require_admin(actor, f"mark payout items of {period_key}")
     reason = require_reason(reason, f"payout batch {period_key}")
     if not item_ids:
@@ -167,7 +207,12 @@ def mark_items(
     moved = payouts.mark_items(session, period_key, item_ids, paid, reason)
     after: dict[str, Any] = {"items": sorted(set(item_ids)), "status": "paid" if paid else "failed"}
     record_action(
-        session, actor, action="payout_items_marked", subject_kind="period",
-        subject_id=Period.parse(period_key).key, reason=reason, after=after,
-    )  # fmt: skip
+        session,
+        actor,
+        action="payout_items_marked",
+        subject_kind="period",
+        subject_id=Period.parse(period_key).key,
+        reason=reason,
+        after=after,
+    )
     return moved

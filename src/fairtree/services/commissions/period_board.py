@@ -1,0 +1,90 @@
+"""The periods an operator works through: each period's state (open, draft, finalized),
+its run and payout batch, and the corrections waiting for the next close (finalized
+periods whose orders changed since their run, with the late orders that changed them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fairtree.periods import Period
+from fairtree.store.repositories import company as company_repo
+from fairtree.store.repositories.commissions import corrections as corrections_repo
+from fairtree.store.repositories.commissions import payouts as payouts_repo
+from fairtree.store.repositories.commissions import run_lines, runs
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    key: str
+    starts_on: Any
+    ends_on: Any
+    state: str  # open, draft, finalized
+    total_paid: int | None
+    total_adjustments: int | None
+    currency: str
+    has_batch: bool
+
+
+@dataclass(frozen=True)
+class WaitingCorrection:
+    period_key: str
+    late_orders: list[str]
+    orders_then: int
+    orders_now: int
+
+
+def period_rows(session: Session, limit: int = 36) -> list[PeriodRow]:
+    company = runs.the_company(session)
+    rows = []
+    for period in company_repo.periods(session, limit, 0):
+        finalized = runs.find_run(session, company.id, period.key, "finalized")
+        draft = runs.find_run(session, company.id, period.key, "draft")
+        run = finalized or draft
+        rows.append(
+            PeriodRow(
+                key=period.key,
+                starts_on=period.starts_on,
+                ends_on=period.ends_on,
+                state="finalized" if finalized else "draft" if draft else "open",
+                total_paid=run.total_paid if run else None,
+                total_adjustments=run.total_adjustments if run else None,
+                currency=run.currency if run else company.currency,
+                has_batch=payouts_repo.find_batch(session, company.id, period.key) is not None,
+            )
+        )
+    return sorted(rows, key=lambda r: r.starts_on, reverse=True)
+
+
+def waiting_corrections(session: Session) -> list[WaitingCorrection]:
+    """Finalized periods whose facts changed: the next close posts their adjustments."""
+    company = runs.the_company(session)
+    waiting = []
+    for run in runs.finalized_runs(session, company.id):
+        count, id_sum = corrections_repo.orders_fingerprint(session, run.starts_on, run.ends_on)
+        if (count, id_sum) == (run.orders_count, run.orders_id_sum):
+            continue
+        late = corrections_repo.late_order_ids(
+            session, run.starts_on, run.ends_on, run.orders_through_id
+        )
+        waiting.append(WaitingCorrection(run.period_key, late, run.orders_count, count))
+    return waiting
+
+
+def open_periods(session: Session) -> list[str]:
+    """Periods that can be closed: not finalized, oldest first."""
+    return sorted(r.key for r in period_rows(session) if r.state != "finalized")
+
+
+def adjustment_lines(session: Session, period_key: str, limit: int = 500) -> list[Any]:
+    """The adjustment lines of the period's current run, each naming what it corrects."""
+    company = runs.the_company(session)
+    key = Period.parse(period_key).key
+    run = runs.find_run(session, company.id, key, "draft") or runs.find_run(
+        session, company.id, key, "finalized"
+    )
+    if run is None:
+        return []
+    return run_lines.lines_of_kind(session, run.id, "adjustment", limit)

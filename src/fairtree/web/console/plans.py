@@ -1,0 +1,147 @@
+"""Console plan pages: versions with their dates, one version's text, upload a new one
+(every problem shown as path and reason), and what-if of a draft over a closed period."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+
+from fairtree.api.deps import DbSession
+from fairtree.api.params import RecordId, RowId
+from fairtree.errors import NotFoundError, Problem, ValidationError
+from fairtree.services import jobs
+from fairtree.services.commissions import period_board, plan_versions
+from fairtree.services.commissions.whatif import parse_draft
+from fairtree.store.repositories import company as company_repo
+from fairtree.web.console.staff import AdminPage, act, page
+from fairtree.web.page_auth import PageForm
+
+router = APIRouter(prefix="/console/plans", include_in_schema=False)
+
+
+def _finalized(session: DbSession) -> list[str]:
+    return [r.key for r in period_board.period_rows(session) if r.state == "finalized"]
+
+
+def _plans_page(
+    request: Request,
+    staff: AdminPage,
+    session: DbSession,
+    status: int = 200,
+    problems: list[str] | None = None,
+    values: dict[str, str] | None = None,
+) -> HTMLResponse:
+    versions = company_repo.plan_versions(session)
+    return page(
+        request,
+        staff,
+        "console/plans.html",
+        status,
+        versions=versions,
+        finalized=_finalized(session),
+        values=values or {},
+        whatifs=jobs.runner.recent(session, "what_if", 10),
+        problems=problems,
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+def plans_page(request: Request, staff: AdminPage, session: DbSession) -> HTMLResponse:
+    return _plans_page(request, staff, session)
+
+
+@router.get("/versions/{version}", response_class=HTMLResponse)
+def version_page(
+    request: Request, version: RecordId, staff: AdminPage, session: DbSession
+) -> HTMLResponse:
+    company = company_repo.the_company(session)
+    row = company_repo.plan_version(session, company.id, version) if company else None
+    if row is None:
+        raise NotFoundError(f"no plan version {version}")
+    return page(request, staff, "console/plan_version.html", version=row)
+
+
+@router.post("/versions", response_class=HTMLResponse)
+def upload(request: Request, form: PageForm, staff: AdminPage, session: DbSession) -> Response:
+    """Store a new version after validation; the same form twice stores it once."""
+    values = {k: form.get(k, "") for k in ("version", "effective_from", "yaml_text", "reason")}
+
+    def run() -> str:
+        try:
+            effective = date.fromisoformat(values["effective_from"].strip())
+        except ValueError:
+            raise ValidationError(
+                [Problem("plan version", values["version"], "effective_from", "use YYYY-MM-DD")]
+            ) from None
+        if not values["reason"].strip():
+            raise ValidationError(
+                [Problem("plan version", values["version"], "reason", "is required")]
+            )
+        row = plan_versions.upload(
+            session,
+            staff,
+            values["version"].strip(),
+            effective,
+            values["yaml_text"],
+            values["reason"].strip(),
+        )
+        return f"/console/plans/versions/{row.version}"
+
+    return act(
+        request,
+        session,
+        staff,
+        form,
+        run,
+        lambda problems: _plans_page(request, staff, session, problems=problems, values=values),
+    )
+
+
+@router.post("/whatif", response_class=HTMLResponse)
+def what_if(request: Request, form: PageForm, staff: AdminPage, session: DbSession) -> Response:
+    """Queue a what-if: the draft (pasted, or a stored version) against the version in force
+    on a finalized period. The draft is checked first, so plan errors show at once."""
+    values = {k: form.get(k, "") for k in ("period", "draft_version", "yaml_text", "name")}
+
+    def run() -> str:
+        text, name = values["yaml_text"], values["name"].strip() or "draft plan"
+        if values["draft_version"].strip():
+            company = company_repo.the_company(session)
+            row = (
+                company_repo.plan_version(session, company.id, values["draft_version"].strip())
+                if company
+                else None
+            )
+            if row is None:
+                raise ValidationError([Problem("what-if", "", "draft_version", "no such version")])
+            text, name = row.yaml_text, f"version {row.version}"
+        if values["period"] not in _finalized(session):
+            raise ValidationError([Problem("what-if", "", "period", "choose a finalized period")])
+        parse_draft(text, name)
+        job = jobs.submit(
+            session,
+            staff,
+            "what_if",
+            {"period": values["period"], "yaml_text": text, "name": name},
+            form.get("form_token", ""),
+        )
+        return f"/console/jobs/{job.id}"
+
+    return act(
+        request,
+        session,
+        staff,
+        form,
+        run,
+        lambda problems: _plans_page(request, staff, session, problems=problems, values=values),
+    )
+
+
+@router.get("/whatif/{job_id}", response_class=HTMLResponse)
+def what_if_result(
+    request: Request, job_id: RowId, staff: AdminPage, session: DbSession
+) -> HTMLResponse:
+    job = jobs.view(session, job_id, kind="what_if")
+    return page(request, staff, "console/whatif.html", job=job, summary=job.result)
