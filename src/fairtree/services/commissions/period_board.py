@@ -5,6 +5,7 @@ periods whose orders changed since their run, with the late orders that changed 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -36,23 +37,33 @@ class WaitingCorrection:
     orders_now: int
 
 
-def period_rows(session: Session, limit: int = 36) -> list[PeriodRow]:
+def period_rows(session: Session, today: date, limit: int = 36) -> list[PeriodRow]:
+    """Closed periods on record, and every period after the last of them up to today's."""
     company = runs.the_company(session)
+    stored = company_repo.periods(session, limit, 0)
+    spans = {p.key: (p.starts_on, p.ends_on) for p in stored}
+    current = Period.containing(today)
+    following = (
+        Period.parse(max(stored, key=lambda p: p.starts_on).key).next() if stored else current
+    )
+    while following.start <= current.start and len(spans) < limit + 24:
+        spans.setdefault(following.key, (following.start, following.end))
+        following = following.next()
     rows = []
-    for period in company_repo.periods(session, limit, 0):
-        finalized = runs.find_run(session, company.id, period.key, "finalized")
-        draft = runs.find_run(session, company.id, period.key, "draft")
+    for key, (starts_on, ends_on) in spans.items():
+        finalized = runs.find_run(session, company.id, key, "finalized")
+        draft = runs.find_run(session, company.id, key, "draft")
         run = finalized or draft
         rows.append(
             PeriodRow(
-                key=period.key,
-                starts_on=period.starts_on,
-                ends_on=period.ends_on,
+                key=key,
+                starts_on=starts_on,
+                ends_on=ends_on,
                 state="finalized" if finalized else "draft" if draft else "open",
                 total_paid=run.total_paid if run else None,
                 total_adjustments=run.total_adjustments if run else None,
                 currency=run.currency if run else company.currency,
-                has_batch=payouts_repo.find_batch(session, company.id, period.key) is not None,
+                has_batch=payouts_repo.find_batch(session, company.id, key) is not None,
             )
         )
     return sorted(rows, key=lambda r: r.starts_on, reverse=True)
@@ -71,11 +82,6 @@ def waiting_corrections(session: Session) -> list[WaitingCorrection]:
         )
         waiting.append(WaitingCorrection(run.period_key, late, run.orders_count, count))
     return waiting
-
-
-def open_periods(session: Session) -> list[str]:
-    """Periods that can be closed: not finalized, oldest first."""
-    return sorted(r.key for r in period_rows(session) if r.state != "finalized")
 
 
 def adjustment_lines(session: Session, period_key: str, limit: int = 500) -> list[Any]:

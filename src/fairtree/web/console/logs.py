@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -13,7 +14,7 @@ from fairtree.web.console.staff import AdminPage, page
 
 router = APIRouter(prefix="/console/logs", include_in_schema=False)
 PAGE_SIZE = 100
-Text = Query("", max_length=64)
+Text = Annotated[str, Query(max_length=64)]
 
 
 def _date(text: str) -> date | None:
@@ -34,11 +35,11 @@ def audit_page(
     request: Request,
     staff: AdminPage,
     session: DbSession,
-    actor: str = Text,
-    subject: str = Text,
-    action: str = Text,
-    since: str = Text,
-    until: str = Text,
+    actor: Text = "",
+    subject: Text = "",
+    action: Text = "",
+    since: Text = "",
+    until: Text = "",
     offset: int = Query(0, ge=0, le=10_000_000),
 ) -> HTMLResponse:
     filters = _filters(actor, subject, action, since, until)
@@ -61,11 +62,11 @@ def access_page(
     request: Request,
     staff: AdminPage,
     session: DbSession,
-    actor: str = Text,
-    subject: str = Text,
-    action: str = Text,
-    since: str = Text,
-    until: str = Text,
+    actor: Text = "",
+    subject: Text = "",
+    action: Text = "",
+    since: Text = "",
+    until: Text = "",
     offset: int = Query(0, ge=0, le=10_000_000),
 ) -> HTMLResponse:
     filters = _filters(actor, subject, action, since, until)

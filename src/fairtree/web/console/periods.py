@@ -14,6 +14,7 @@ from fairtree.errors import FairtreeError, NotFoundError, Problem, ValidationErr
 from fairtree.periods import Period
 from fairtree.services import jobs
 from fairtree.services.access.authorization import DataKind, authorize, owner_member
+from fairtree.services.clock import utcnow
 from fairtree.services.commissions import period_actions, period_board, statements
 from fairtree.services.commissions.exchange_rates import parse_rates
 from fairtree.services.commissions.review import review_run
@@ -44,7 +45,7 @@ def _periods_page(
         staff,
         "console/periods.html",
         status,
-        rows=period_board.period_rows(session),
+        rows=period_board.period_rows(session, utcnow().date()),
         waiting=period_board.waiting_corrections(session),
         jobs_recent=jobs.runner.recent(session, "close", 5),
         problems=problems,

@@ -12,6 +12,7 @@ from fairtree.api.deps import DbSession
 from fairtree.api.params import RecordId, RowId
 from fairtree.errors import NotFoundError, Problem, ValidationError
 from fairtree.services import jobs
+from fairtree.services.clock import utcnow
 from fairtree.services.commissions import period_board, plan_versions
 from fairtree.services.commissions.whatif import parse_draft
 from fairtree.store.repositories import company as company_repo
@@ -22,7 +23,9 @@ router = APIRouter(prefix="/console/plans", include_in_schema=False)
 
 
 def _finalized(session: DbSession) -> list[str]:
-    return [r.key for r in period_board.period_rows(session) if r.state == "finalized"]
+    return [
+        r.key for r in period_board.period_rows(session, utcnow().date()) if r.state == "finalized"
+    ]
 
 
 def _plans_page(

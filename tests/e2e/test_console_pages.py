@@ -1,0 +1,310 @@
+"""The operator console in a real browser: Debian's Chromium, headless, against uvicorn
+(with its job worker thread) on a temporary SQLite database seeded with the demo company.
+
+Each page a test opens is checked at 1280 and 390 px: no page-wide horizontal scroll,
+no serious or critical axe-core violation, and a screenshot under
+artifacts/screenshots/ (not committed). Skips when /usr/bin/chromium is missing (fails
+when CI=true).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from fairtree.api.app import create_app
+from fairtree.config import Settings
+from fairtree.periods import Period
+from fairtree.services.access.principal import Principal
+from fairtree.services.care import help_requests
+from fairtree.services.demo.seed import DemoShape, seed_demo
+from fairtree.store.database import make_engine, session_scope
+from fairtree.store.migrate import upgrade
+from fairtree.store.repositories.access.accounts import user_of_member
+from fairtree.store.repositories.network.sponsor_tree import member_by_external_id
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+WIDTHS = (1280, 390)
+SUBJECT = "How is my fast start paid?"
+OPEN = Period.containing(date.today()).key
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _seed(url: str) -> dict[str, Any]:
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        seeded = seed_demo(session, DemoShape(members=200, months=4, seed=11))
+        logins = {s.role if s.role != "member" else s.who.split(":")[0]: (s.login, s.password)
+                  for s in seeded.sign_ins}  # fmt: skip
+        asker = member_by_external_id(session, logins["downline"][0].upper())
+        assert asker is not None
+        user = user_of_member(session, asker.id)
+        assert user is not None
+        principal = Principal(
+            user.id, user.login, "member", asker.id, asker.member_id, "session", 0
+        )
+        help_requests.ask(session, principal, asker, "company", None, SUBJECT, "Where do I see it?")
+    engine.dispose()
+    return {"logins": logins, "asker": asker.member_id}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    folder: Path = tmp_path_factory.mktemp("console")
+    database = folder / "console.sqlite3"
+    url = f"sqlite:///{database}"
+    upgrade(url)
+    facts = _seed(url)
+    settings = Settings(database_url=url, outbox_dir=folder / "outbox", cookie_secure=False)
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield {**facts, "base": f"http://127.0.0.1:{port}", "database": database}
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is missing: install Debian's chromium to run browser tests"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _sign_in(browser: Any, demo: dict[str, Any], role: str) -> tuple[Any, Any]:
+    login, password = demo["logins"][role]
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{demo['base']}/app/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("button:has-text('Sign in')")
+    assert page.url == f"{demo['base']}/console/", page.url
+    return context, page
+
+
+def check(page: Any, name: str) -> None:
+    """Both widths: no page-wide horizontal scroll, axe clean, a screenshot."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SCREENSHOTS / f"console-{name}-{width}.png"), full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+        violations = Axe().run(page).response["violations"]
+        bad = [(v["id"], v["impact"], len(v["nodes"])) for v in violations
+               if v["impact"] in ("serious", "critical")]  # fmt: skip
+        assert bad == [], f"{name} at {width}px: {bad}"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _wait_for_job(page: Any, timeout: float = 240) -> None:
+    """The job page refreshes itself until the job is done or failed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = page.locator("#job-status").inner_text()
+        if "Status: done" in status:
+            return
+        assert "Status: failed" not in status, page.content()
+        page.wait_for_timeout(1000)
+        if "Status: done" not in status:
+            page.reload()
+    raise AssertionError("the job did not finish: " + page.locator("#job-status").inner_text())
+
+
+def _count(database: Path, sql: str, *args: object) -> int:
+    with sqlite3.connect(database) as connection:
+        return int(connection.execute(sql, args).fetchone()[0])
+
+
+def test_admin_closes_reviews_finalizes_once_and_pays(browser: Any, demo: dict[str, Any]) -> None:
+    context, page = _sign_in(browser, demo, "admin")
+    base = demo["base"]
+    assert page.locator("#member-figures").is_visible()
+    assert page.locator("#payout-share tr").count() >= 3  # header + finalized periods
+    assert page.locator("figure svg").count() == 1
+    check(page, "home")
+    page.goto(f"{base}/console/periods")
+    check(page, "periods")
+    page.select_option("#period", OPEN)
+    page.fill("#close-reason", "month-end close")
+    page.click("button:has-text('Close the period')")
+    assert "/console/jobs/" in page.url
+    check(page, "job")
+    _wait_for_job(page)
+    page.click(f"text=Review {OPEN}")
+    assert page.locator("h1").inner_text() == f"Period {OPEN}: draft run"
+    assert page.locator("#bonuses tr").count() >= 2
+    check(page, "review")
+    member = page.locator("#changes a").first.inner_text()
+    page.locator("#changes a").first.click()
+    assert page.locator("h1").inner_text().endswith(f"({member}), {OPEN}")
+    check(page, "statement")
+    page.go_back()
+    for rate in page.locator("input[name^=rate_]").all():
+        rate.fill("1.25")
+    page.fill("#finalize-reason", "reviewed by the admin")
+    page.click("button:has-text('Finalize…')")
+    assert page.locator("#finalize-form").is_visible()
+    check(page, "finalize-confirm")
+    # The same confirmed form sent twice (a double click): one finalized run, one audit.
+    fields = page.eval_on_selector(
+        "#finalize-form",
+        "f => Object.fromEntries([...new FormData(f).entries()])",
+    )
+    first = page.request.post(f"{base}/console/periods/{OPEN}/finalize", form=fields,
+                              max_redirects=0)  # fmt: skip
+    second = page.request.post(f"{base}/console/periods/{OPEN}/finalize", form=fields,
+                               max_redirects=0)  # fmt: skip
+    assert first.status == second.status == 303
+    assert first.headers["location"] == second.headers["location"]
+    runs = "SELECT count(*) FROM commission_runs WHERE period_key = ? AND status = 'finalized'"
+    assert _count(demo["database"], runs, OPEN) == 1
+    audits = "SELECT count(*) FROM audit_log WHERE action = 'period_finalized' AND subject_id = ?"
+    assert _count(demo["database"], audits, OPEN) == 1
+    page.goto(f"{base}/console/periods/{OPEN}")
+    assert f"Period {OPEN}: finalized run" == page.locator("h1").inner_text()
+    page.click("text=Create the payout batch…")
+    page.fill("#minimum", "20.00")
+    page.click("button:has-text('Create the batch…')")
+    check(page, "payout-confirm")
+    page.click("button:has-text('Confirm: create the batch')")
+    assert page.url.endswith(f"/console/periods/{OPEN}/payouts")
+    assert "they agree" in page.locator("#reconcile").inner_text()
+    check(page, "payouts")
+    with page.expect_download() as download:
+        page.click("#csv-link")
+    text = Path(download.value.path()).read_text()
+    header, *rows = text.splitlines()
+    assert header == "item_id,member_id,name,amount,currency,reference"
+    pending = "SELECT count(*) FROM payout_items i JOIN payout_batches b ON b.id = i.batch_id " \
+              "WHERE b.period_key = ? AND i.status = 'pending'"  # fmt: skip
+    assert len(rows) == _count(demo["database"], pending, OPEN) > 0
+    context.close()
+
+
+def test_admin_runs_a_what_if_and_sees_gainers_and_losers(
+    browser: Any, demo: dict[str, Any]
+) -> None:
+    context, page = _sign_in(browser, demo, "admin")
+    base = demo["base"]
+    page.goto(f"{base}/console/plans")
+    check(page, "plans")
+    page.locator("#versions a").first.click()
+    text = page.locator("#plan-text").inner_text()
+    assert 'rates: ["5%", "5%", "10%"' in text and 'rates[0]: "6%"' in text
+    # Level one down (also in the dated change from July 2026), level two up: members
+    # paid mostly on level one lose, those with more on level two gain.
+    draft = text.replace('rates: ["5%", "5%", "10%"', 'rates: ["4%", "20%", "10%"', 1)
+    draft = draft.replace('rates[0]: "6%"', 'rates[0]: "4%"')
+    page.goto(f"{base}/console/plans")
+    finalized = page.locator("#wi-period option").all_inner_texts()
+    page.select_option("#wi-period", finalized[-1])
+    page.fill("#wi-name", "level one up, level two down")
+    page.fill("#wi-yaml", draft)
+    page.click("button:has-text('Run the what-if')")
+    _wait_for_job(page)
+    page.click("text=See the what-if")
+    assert int(page.locator("#gainers").inner_text()) > 0
+    assert int(page.locator("#losers").inner_text()) > 0
+    assert page.locator("#by_rank tr").count() >= 2 and page.locator("#by_cohort tr").count() >= 2
+    check(page, "whatif")
+    context.close()
+
+
+def test_admin_moves_a_member_with_a_reason_and_finds_it_in_the_audit_log(
+    browser: Any, demo: dict[str, Any]
+) -> None:
+    context, page = _sign_in(browser, demo, "admin")
+    base = demo["base"]
+    mover = demo["logins"]["crossline"][0].upper()
+    target = demo["logins"]["leader"][0].upper()
+    page.goto(f"{base}/console/members?q={mover}")
+    check(page, "members")
+    page.click(f"#members a:has-text('{mover}')")
+    check(page, "member")
+    page.click("text=Move to another sponsor…")
+    page.fill("#sponsor_id", target)
+    page.fill("#reason", "sponsor change agreed in writing, ticket 77")
+    page.click("button:has-text('Preview the move')")
+    assert f"→ {target}" in page.locator("#preview").inner_text()
+    assert page.locator("#gv-changes tr").count() >= 2
+    check(page, "move-preview")
+    page.click("button:has-text('Confirm the move')")
+    page.wait_for_url(f"**/console/members/{mover}?moved=1")
+    page.goto(f"{base}/console/logs/audit?subject={mover}&action=member_moved")
+    rows = page.locator("#audit tr").all_inner_texts()
+    assert len(rows) == 2 and "ticket 77" in rows[1] and "member_moved" in rows[1]
+    check(page, "audit")
+    context.close()
+
+
+def test_support_answers_a_help_request_and_is_refused_contacts(
+    browser: Any, demo: dict[str, Any]
+) -> None:
+    context, page = _sign_in(browser, demo, "support")
+    base = demo["base"]
+    assert page.locator("nav.console a:has-text('Periods')").count() == 0
+    page.click("nav.console a:has-text('Help desk')")
+    check(page, "helpdesk")
+    page.click(f"text={SUBJECT}")
+    page.fill("#body", "It is on your statement, under fast start.")
+    page.click("button:has-text('Send the answer')")
+    assert "Company" in page.locator("#messages").inner_text()
+    assert "answered" in page.content()
+    check(page, "help-request")
+    asker = demo["asker"]
+    page.goto(f"{base}/console/members/{asker}")
+    assert page.locator("#reason-contacts").count() == 0  # no such form for support
+    csrf = next(c["value"] for c in context.cookies() if c["name"] == "fairtree_csrf")
+    refused = page.request.post(f"{base}/console/members/{asker}/contacts",
+                                form={"csrf_token": csrf, "reason": "checking"})  # fmt: skip
+    assert refused.status == 404
+    api = page.request.get(f"{base}/members/{asker}/contacts",
+                           headers={"X-Access-Reason": "checking"})  # fmt: skip
+    assert api.status == 404
+    assert page.request.get(f"{base}/console/periods").status == 404
+    context.close()
