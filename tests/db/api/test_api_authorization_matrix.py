@@ -57,9 +57,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/members/{member_id}/orders"):       "200 404 404 404 404 200 404 403 200 403 200 401",
     ("GET", "/members/{member_id}/orders/{order_id}"):
                                                   "200 404 404 404 404 200 404 403 200 403 200 401",
-    ("GET", "/members/{member_id}/customers"):    "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("GET", "/members/{member_id}/customers"):    "200 404 404 404 404 200 404 403 200 404 404 401",
     ("GET", "/members/{member_id}/customers/{customer_id}"):
-                                                  "200 404 404 404 404 200 404 403 200 403 200 401",
+                                                  "200 404 404 404 404 200 404 403 200 404 404 401",
     ("GET", "/members/{member_id}/team"):         "200 200 200 404 404 200 404 200 200 200 200 401",
     ("GET", "/members/{member_id}/rank-progress"):
                                                   "200 404 404 404 404 200 404 403 200 403 200 401",
@@ -86,10 +86,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     # Order intake for the company's systems: no member posts an order, not even their own.
     ("POST", "/orders"):                          "404 404 404 404 404 404 404 201 201 404 404 401",
     # Member-owned data (contacts, notes, goals, help, policies, portability).
-    ("GET", "/members/{member_id}/contacts"):     "200 404 404 404 404 200 404 403 200 403 200 401",
+    ("GET", "/members/{member_id}/contacts"):     "200 404 404 404 404 200 404 403 200 404 404 401",
     ("POST", "/members/{member_id}/contacts"):    "201 404 404 404 404 404 404 404 404 404 404 401",
     ("GET", "/members/{member_id}/contacts/{contact_id}"):
-                                                  "200 404 404 404 404 200 404 403 200 403 200 401",
+                                                  "200 404 404 404 404 200 404 403 200 404 404 401",
     ("PATCH", "/members/{member_id}/contacts/{contact_id}"):
                                                   "200 404 404 404 404 404 404 404 404 404 404 401",
     ("DELETE", "/members/{member_id}/contacts/{contact_id}"):
@@ -190,6 +190,85 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/app/help/{request_id}"):            "200 200 404 404 404 404 404 303 303 303 303 303",
     ("POST", "/app/help/{request_id}/reply"):     "422 422 404 404 404 404 404 303 303 303 303 303",
     ("POST", "/app/help/{request_id}/state"):     "422 422 404 404 404 404 404 303 303 303 303 303",
+    # The operator console (staff pages; members get the 404 of a missing page).
+    ("GET", "/console"):
+                                                  "303 303 303 303 303 303 303 303 303 303 303 303",
+    ("GET", "/console/"):
+                                                  "404 404 404 404 404 404 404 200 200 200 200 303",
+    ("GET", "/console/help"):
+                                                  "404 404 404 404 404 404 404 200 200 200 200 303",
+    ("GET", "/console/help/{request_id}"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/console/jobs/{job_id}"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/console/jobs/{job_id}/status"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/console/logs/access"):
+                                                  "404 404 404 404 404 404 404 200 200 404 404 303",
+    ("GET", "/console/logs/audit"):
+                                                  "404 404 404 404 404 404 404 200 200 404 404 303",
+    ("GET", "/console/members"):
+                                                  "404 404 404 404 404 404 404 200 200 200 200 303",
+    ("GET", "/console/members/new/enrol"):
+                                                  "404 404 404 404 404 404 404 200 200 404 404 303",
+    ("GET", "/console/members/{member_id}"):
+                                                  "404 404 404 404 404 404 404 200 200 200 200 303",
+    ("GET", "/console/members/{member_id}/move"):
+                                                  "404 404 404 404 404 404 404 200 200 404 404 303",
+    ("GET", "/console/members/{member_id}/terminate"):
+                                                  "404 404 404 404 404 404 404 200 200 404 404 303",
+    ("GET", "/console/periods"):
+                                                  "404 404 404 404 404 404 404 200 200 404 404 303",
+    ("GET", "/console/periods/{period}"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/console/periods/{period}/finalize"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/console/periods/{period}/members/{member_id}"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/console/periods/{period}/payouts"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/console/periods/{period}/payouts/new"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/console/periods/{period}/payouts/payouts.csv"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/console/periods/{period}/statement"):
+                                                  "404 404 404 404 404 404 404 303 303 404 404 303",
+    ("GET", "/console/plans"):
+                                                  "404 404 404 404 404 404 404 200 200 404 404 303",
+    ("GET", "/console/plans/versions/{version}"):
+                                                  "404 404 404 404 404 404 404 200 200 404 404 303",
+    ("GET", "/console/plans/whatif/{job_id}"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("POST", "/admin/members"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 401",
+    ("POST", "/console/help/{request_id}/reply"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("POST", "/console/members/new/enrol"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 303",
+    ("POST", "/console/members/{member_id}/contacts"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 303",
+    ("POST", "/console/members/{member_id}/move"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 303",
+    ("POST", "/console/members/{member_id}/private"):
+                                                  "404 404 404 404 404 404 404 422 422 422 422 303",
+    ("POST", "/console/members/{member_id}/terminate"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 303",
+    ("POST", "/console/periods/close"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 303",
+    ("POST", "/console/periods/{period}/approve"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("POST", "/console/periods/{period}/finalize"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("POST", "/console/periods/{period}/payouts"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("POST", "/console/periods/{period}/payouts/mark"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("POST", "/console/plans/versions"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 303",
+    ("POST", "/console/plans/whatif"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 303",
+    ("POST", "/console/settings/approval"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 303",
 }
 # fmt: on
 
@@ -255,6 +334,8 @@ def _url(method: str, path: str, world: World, data: MemberDataWorld, spare_toke
         period_key="2026-03",
         number=0,
         year=2026,
+        period="2026-03",
+        job_id=1,
     )
     return url + ("?period=2026-03" if path.endswith("/team") else "")
 

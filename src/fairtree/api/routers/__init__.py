@@ -3,6 +3,7 @@ member back office pages of ``fairtree.web`` last)."""
 
 from fairtree.api.routers import (
     admin,
+    admin_enrolment,
     admin_genealogy,
     auth,
     contacts,
@@ -38,6 +39,7 @@ ROUTERS = [
     sharing.router,
     admin.router,
     admin_genealogy.router,
+    admin_enrolment.router,
     orders.router,
     contacts.router,
     notes_goals.router,

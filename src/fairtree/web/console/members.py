@@ -12,14 +12,20 @@ from fairtree.api.deps import DbSession
 from fairtree.api.params import MemberId
 from fairtree.errors import FairtreeError, Problem, ValidationError
 from fairtree.services.access.access_log import log_reads
-from fairtree.services.access.authorization import DataKind, authorize, owner_member
+from fairtree.services.access.authorization import (
+    DataKind,
+    ReasonRequiredError,
+    authorize,
+    owner_member,
+)
 from fairtree.services.clock import utcnow
 from fairtree.services.member_data import contacts as member_contacts
 from fairtree.services.member_data import member_records
 from fairtree.services.network import genealogy
-from fairtree.services.network.enrollment import NewMember, enroll
+from fairtree.services.network.enrollment import NewMember
 from fairtree.services.network.move_preview import preview_move, preview_termination
 from fairtree.services.network.ranks import rank_history
+from fairtree.services.network.staff_enrolment import enroll_member
 from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.access import accounts as accounts_repo
 from fairtree.web.console.staff import AdminPage, StaffPage, act, failure_problems, page
@@ -120,16 +126,13 @@ def contacts_page(
     member's "who read my data"). Support staff get the answer of a missing page."""
     owner = owner_member(session, member_id)
     reason = " ".join(form.get("reason", "").split())[:500]
-    if not reason:
+    try:  # support staff: refused whatever the reason (404); admins: a reason is needed
+        authorize(session, staff, owner, DataKind.CONTACTS, record="list", reason=reason or None)
+    except ReasonRequiredError:
         return _profile(
-            request,
-            staff,
-            session,
-            member_id,
-            status=422,
+            request, staff, session, member_id, status=422,
             problems=["reason: say why you need this member's contacts"],
-        )
-    authorize(session, staff, owner, DataKind.CONTACTS, record="list", reason=reason)
+        )  # fmt: skip
     listed = member_contacts.list_contacts(session, owner, 500, 0)
     return page(
         request, staff, "console/contacts.html", owner=owner, contacts=listed, reason=reason
@@ -149,7 +152,15 @@ def enrol(request: Request, form: PageForm, staff: AdminPage, session: DbSession
     """Enrol a member under a sponsor; the company's placement rule picks the slot."""
     values = {
         k: form.get(k, "").strip()
-        for k in ("member_id", "sponsor_id", "display_name", "country", "currency", "joined_on")
+        for k in (
+            "member_id",
+            "sponsor_id",
+            "display_name",
+            "country",
+            "currency",
+            "joined_on",
+            "reason",
+        )
     }
 
     def run() -> str:
@@ -166,7 +177,7 @@ def enrol(request: Request, form: PageForm, staff: AdminPage, session: DbSession
             country=values["country"].upper() or None,
             currency=values["currency"].upper() or None,
         )
-        done = enroll(session, staff, new, values["sponsor_id"])
+        done = enroll_member(session, staff, new, values["sponsor_id"], values["reason"])
         return f"/console/members/{done.member_id}"
 
     return act(
