@@ -1,7 +1,7 @@
 """Background jobs, run approvals, and the company's finalize-approval setting.
 
-Revision ID: 0008_jobs
-Revises: 0007_orders_by_day
+Revision ID: 0010_jobs
+Revises: 0009_downline_reads
 Create Date: 2026-12-07 02:30:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_jobs"
-down_revision: str | None = "0007_orders_by_day"
+revision: str = "0010_jobs"
+down_revision: str | None = "0009_downline_reads"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
