@@ -20,7 +20,7 @@ from fairtree.services.progress import NoProgress
 from fairtree.store.database import make_session_factory, session_scope
 from fairtree.store.models import AuditRecord, CommissionRun, Job, PlanVersion
 
-SHAPE = DemoShape(members=120, months=4, seed=5, last_month=date(2026, 4, 1))
+SHAPE = DemoShape(members=120, months=4, seed=5, today=date(2026, 4, 20))
 OPEN = "2026-04"
 FINALIZED = "2026-03"
 

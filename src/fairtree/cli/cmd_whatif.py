@@ -25,13 +25,12 @@ def whatif(
     """Compare a draft plan with the version in force over a finalized period in the
     database: totals by bonus, payout share of sales, gainers and losers, by rank and
     by joining cohort."""
+    from fairtree.cli.database import command_session
     from fairtree.services.commissions.whatif import what_if
-    from fairtree.store.database import make_engine, session_scope
 
     console = Console(soft_wrap=True)
-    engine = make_engine()
     try:
-        with session_scope(engine) as session:
+        with command_session() as session:
             summary = what_if(session, period, draft.read_text(encoding="utf-8"), draft.name)
     except ValidationError as error:
         print_problems(error)
@@ -39,8 +38,6 @@ def whatif(
     except (FairtreeError, OSError) as error:
         Console(stderr=True).print(f"[red]refused[/red] {error}", markup=True, highlight=False)
         raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
     if as_json:
         print(json.dumps(summary, indent=2, sort_keys=True))
         return
