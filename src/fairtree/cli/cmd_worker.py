@@ -18,23 +18,23 @@ def worker(
     poll: float = typer.Option(0.5, min=0.05, help="Seconds between looks for queued jobs."),
 ) -> None:
     """Run queued jobs until stopped (Ctrl-C); serve with FAIRTREE_RUN_JOBS=false then."""
+    from fairtree.cli.database import open_engine
     from fairtree.config import Settings
     from fairtree.services.jobs import JobWorker
-    from fairtree.store.database import make_engine, make_session_factory
+    from fairtree.store.database import make_session_factory
     from fairtree.store.migrate import upgrade
 
     settings = Settings.from_env()
     upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
-    running = JobWorker(make_session_factory(engine), poll_seconds=poll)
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    running.start()
-    console.print("fairtree worker: running queued jobs (Ctrl-C stops)")
-    try:
-        stopped.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        running.stop()
-        engine.dispose()
+    with open_engine(settings.database_url) as engine:
+        running = JobWorker(make_session_factory(engine), poll_seconds=poll)
+        stopped = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+        running.start()
+        console.print("fairtree worker: running queued jobs (Ctrl-C stops)")
+        try:
+            stopped.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            running.stop()
