@@ -13,8 +13,13 @@ from sqlalchemy.orm import Session
 
 from fairtree.benchmarks.close_plan import close_plan
 from fairtree.periods import Period
+from fairtree.plans.load import parse_plan
 from fairtree.services.commissions.close import close_period, finalize_run
-from fairtree.services.commissions.statements import member_statement, member_traces
+from fairtree.services.commissions.statements import (
+    explained_from_downline,
+    member_statement,
+    member_traces,
+)
 from fairtree.services.datasets import import_dataset
 from fairtree.simulation.synth import generate, write_dataset
 from fairtree.store.models import Member
@@ -71,3 +76,49 @@ def test_statements_are_the_same_from_the_downline(company: Session) -> None:
         downline = member_statement(company, "2026-03", member_id)
         assert downline == whole, member_id
         assert downline.lines and all(line.explanation[0] != "no trace" for line in downline.lines)
+
+
+EXAMPLE_PLANS = Path(__file__).resolve().parents[2] / "plans"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("plan", "placement"),
+    [("binary-hybrid", "binary"), ("forced-matrix", "matrix")],
+)
+def test_example_plans_are_explained_the_same_from_the_downline(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plan: str, placement: str
+) -> None:
+    """Fast start and matrix too: every member, a month whose carry-in comes from a
+    finalized month."""
+    monkeypatch.setenv("FAIRTREE_BULK_READ_CONNECTIONS", "1")
+    company = generate(250, 3, seed=23, placement=placement)
+    source = write_dataset(company, tmp_path / "source")
+    text = (EXAMPLE_PLANS / plan / "plan.yaml").read_text(encoding="utf-8")
+    (source / "plan.yaml").write_text(text, encoding="utf-8")
+    import_dataset(session, source)
+    close_period(session, "2026-02")
+    finalize_run(session, "2026-02", RATES)
+    close_period(session, "2026-03")
+    run = runs.find_run(session, runs.the_company(session).id, "2026-03", "draft")
+    assert run is not None
+    period = Period.parse("2026-03")
+    explained = 0
+    for member in session.query(Member).order_by(Member.id):
+        if member.joined_on >= period.end:
+            continue
+        through = run.orders_through_id
+        whole = member_traces(session, run, period, member, through, whole_period=True)
+        assert member_traces(session, run, period, member, through) == whole, member.member_id
+        explained += bool(whole)
+    assert explained > 10
+
+
+@pytest.mark.parametrize("plan", ["stairstep-breakaway", "party-plan"])
+def test_plans_with_other_kinds_are_explained_from_the_whole_period(plan: str) -> None:
+    document = parse_plan(yaml.safe_load((EXAMPLE_PLANS / plan / "plan.yaml").read_text()), plan)
+    assert not explained_from_downline(document, Period.parse("2026-03"))
+    unilevel = parse_plan(
+        yaml.safe_load((EXAMPLE_PLANS / "unilevel" / "plan.yaml").read_text()), "u"
+    )
+    assert explained_from_downline(unilevel, Period.parse("2026-03"))

@@ -62,12 +62,12 @@ class Statement:
 
 
 # Bonus kinds whose pay for a member is decided inside the member's downline (sponsor
-# and placement trees): a statement explains them from the downline alone. A plan with
-# any other kind (a company-wide pool, parties whose guests buy anywhere) is explained
-# from the whole period, as the close evaluated it.
-DOWNLINE_KINDS = frozenset(
-    {"unilevel", "matching", "binary", "matrix", "stairstep", "fast_start", "retail_profit"}
-)
+# and placement trees), each checked against the whole period for every member of a
+# company (tests/db/test_statement_from_downline.py): a statement explains them from the
+# downline alone. A plan with any other kind (a company-wide pool; parties, whose guests
+# buy anywhere; stairstep, whose trace was seen to differ) is explained from the whole
+# period, as the close evaluated it.
+DOWNLINE_KINDS = frozenset({"unilevel", "matching", "binary", "matrix", "fast_start"})
 
 
 def explained_from_downline(document: PlanDocument, period: Period) -> bool:
