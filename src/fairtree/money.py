@@ -47,6 +47,10 @@ def currency_exponent(currency: str) -> int:
     return CURRENCY_EXPONENTS.get(currency, 2)
 
 
+# The most units a stored amount, volume or count may hold (a 64-bit column).
+MAX_UNITS = 2**63 - 1
+
+
 def parse_decimal(text: str, exponent: int, what: str = "amount") -> int:
     """Parse ``"12.50"`` into integer units of 10**-exponent, refusing lost precision."""
     try:
@@ -56,6 +60,8 @@ def parse_decimal(text: str, exponent: int, what: str = "amount") -> int:
     if not value.is_finite():
         raise ValueError(f"{what} {text!r} is not a finite number")
     scaled = value.scaleb(exponent)
+    if scaled.adjusted() > 18 or abs(scaled) > MAX_UNITS:
+        raise ValueError(f"{what} {text!r} is too large")
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{what} {text!r} has more than {exponent} decimal places")
     return int(scaled)

@@ -69,3 +69,17 @@ def test_members_list_refuses_an_unknown_status(cli_database: Engine):
     result = runner.invoke(app, ["members", "list", "--status", "asleep"])
     assert result.exit_code == 2
     assert "status must be one of" in result.output
+
+
+def test_import_names_the_file_and_line_of_a_huge_line(cli_database: Engine, make_dataset):
+    """A line longer than the CSV reader's block (16 MiB) is named by file and line,
+    not reported as a parser's internal block error."""
+    huge = "X1,,,,2026-01-01,active,2026-01-01,US,USD," + "x" * (17 << 20) + ",false\n"
+    folder = make_dataset(add={"members.csv": huge})
+    result = runner.invoke(app, ["import", str(folder)], terminal_width=200)
+    assert result.exit_code == 1
+    assert "1 problem(s); nothing was changed" in result.output
+    assert "members.csv:line 7" in result.output
+    assert "a line may hold at most 1,048,576 bytes" in result.output
+    assert "straddl" not in result.output
+    assert member_count(cli_database) == 0

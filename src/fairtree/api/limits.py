@@ -21,20 +21,34 @@ class BodySizeLimit:
                 await _too_large(send)
                 return
         seen = 0
+        refused = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    if not refused:  # a streamed (chunked) body: answer before the app does
+                        refused = True
+                        await _too_large(send)
                     raise _BodyTooLarge
             return message
 
+        async def guarded_send(message: Message) -> None:
+            # Once the body was refused, whatever the app makes of the interrupted read
+            # (FastAPI answers 400 "error parsing the body") is not sent.
+            if not refused:
+                await send(message)
+
         try:
-            await self.app(scope, limited_receive, send)
+            await self.app(scope, limited_receive, guarded_send)
         except _BodyTooLarge:
-            await _too_large(send)
+            if not refused:
+                await _too_large(send)
+        except Exception:
+            if not refused:
+                raise
 
 
 class _BodyTooLarge(Exception):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import Header, Path, Query
+from pydantic import Field, StrictInt
 
 ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"  # the dataset's id rule
 # Text that is stored: one line, no control characters (PostgreSQL refuses NUL outright).
@@ -36,3 +38,14 @@ IdempotencyKey = Annotated[
 ]
 # A database row id: fits a 32-bit INTEGER column on every backend.
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+# Dates a request may carry: wide enough for any real business date, narrow enough that
+# every period, month or year arithmetic on them stays inside what dates can hold.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2999, 12, 31)
+InputDate = Annotated[
+    date, Field(ge=FIRST_DATE, le=LAST_DATE, description="a date from 1900-01-01 to 2999-12-31")
+]
+# Quantities, counts and volumes in a request: JSON integers only (no true, no "1", no
+# 1.0), within what a 64-bit column holds.
+Count = Annotated[StrictInt, Field(ge=0, le=2**63 - 1)]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
-from fairtree.api.params import NO_NUL, ONE_LINE
+from fairtree.api.params import NO_NUL, ONE_LINE, InputDate
 from fairtree.services.access.authorization import GRANTABLE
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class AccessLogOut(BaseModel):
 class GrantIn(BaseModel):
     grantee_login: Annotated[str, Field(min_length=1, max_length=254, pattern=ONE_LINE)]
     kinds: Annotated[list[GrantableKind], Field(min_length=1, max_length=10)]
-    days: Annotated[int, Field(ge=1, le=365)]
+    days: Annotated[StrictInt, Field(ge=1, le=365)]
 
 
 class GrantOut(BaseModel):
@@ -116,7 +116,7 @@ class PeriodOut(BaseModel):
 
 class PlanVersionIn(BaseModel):
     version: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
-    effective_from: date
+    effective_from: InputDate
     yaml_text: Annotated[str, Field(min_length=1, max_length=200_000, pattern=NO_NUL)]
     reason: Annotated[
         str,

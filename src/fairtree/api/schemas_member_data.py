@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
-from fairtree.api.params import ID_PATTERN, NO_NUL, ONE_LINE
+from fairtree.api.params import ID_PATTERN, NO_NUL, ONE_LINE, InputDate
 
 Consent = Literal["opted_in", "unknown", "do_not_contact"]
 Mark = Literal["friend", "family", ""]
@@ -65,7 +65,7 @@ class CustomerIn(BaseModel):
 class NoteIn(BaseModel):
     body: Body
     about_customer_id: Annotated[str, Field(pattern=ID_PATTERN)] | None = None
-    about_contact_id: Annotated[int, Field(ge=1, le=2_147_483_647)] | None = None
+    about_contact_id: Annotated[StrictInt, Field(ge=1, le=2_147_483_647)] | None = None
 
 
 class NoteOut(BaseModel):
@@ -83,8 +83,8 @@ class GoalIn(BaseModel):
     target: Annotated[str, Field(min_length=1, max_length=30, pattern=ONE_LINE)] = Field(
         description="points (personal_volume), a count, or an amount in your currency"
     )
-    starts_on: date
-    due_on: date
+    starts_on: InputDate
+    due_on: InputDate
 
 
 class GoalOut(BaseModel):
@@ -182,7 +182,7 @@ class PolicyOut(BaseModel):
 
 class PolicyIn(BaseModel):
     version: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
-    effective_from: date
+    effective_from: InputDate
     text: Annotated[str, Field(min_length=1, max_length=200_000, pattern=NO_NUL)]
     reason: Annotated[
         str,

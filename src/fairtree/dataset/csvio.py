@@ -21,6 +21,9 @@ from fairtree.dataset.problems import LineNumbers, Problems
 from fairtree.dataset.schema import FileSpec
 
 _BLOCK_SIZE = 16 << 20
+# No field of any dataset file comes near this; a longer line is refused by number
+# before parsing (the parser reads in blocks and could not say where it was).
+MAX_LINE_BYTES = 1 << 20
 
 
 def read_csv(
@@ -34,6 +37,8 @@ def read_csv(
         return None
     data = path.read_bytes()
     if not _header_ok(data, spec, problems) or not _check_bytes(data, spec, problems):
+        return None
+    if not _lines_short_enough(data, spec, problems):
         return None
     malformed: list[int] = []
 
@@ -102,6 +107,26 @@ def _check_bytes(data: bytes, spec: FileSpec, problems: Problems) -> bool:
         return True
     line = data[:at].count(b"\n") + 1
     problems.file(spec.name, "contains a NUL byte", location=f"line {line}")
+    return False
+
+
+def _lines_short_enough(data: bytes, spec: FileSpec, problems: Problems) -> bool:
+    """Refuse a file with a line longer than ``MAX_LINE_BYTES``, naming the first one."""
+    if len(data) <= MAX_LINE_BYTES:
+        return True
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    bounds = np.concatenate(([-1], ends, [len(data)]))
+    lengths = np.diff(bounds) - 1
+    long = np.flatnonzero(lengths > MAX_LINE_BYTES)
+    if long.size == 0:
+        return True
+    first = int(long[0])
+    problems.file(
+        spec.name,
+        f"line is {int(lengths[first]):,} bytes long; a line may hold at most "
+        f"{MAX_LINE_BYTES:,} bytes",
+        location=f"line {first + 1}",
+    )
     return False
 
 

@@ -69,18 +69,40 @@ _UniqueKeyLoader.add_constructor(
 )
 
 
+# No plan needs more than a handful of levels; a document nested deeper is refused before
+# it is built (building it recurses once per level).
+MAX_YAML_DEPTH = 64
+
+
+def parse_yaml_text(text: str, source: str, field: str = "") -> Any:
+    """YAML text to plain data; PlanError for invalid YAML, duplicate keys or nesting
+    deeper than ``MAX_YAML_DEPTH`` (checked on the event stream, without recursion)."""
+    try:
+        depth = 0
+        for event in yaml.parse(text, Loader=_UniqueKeyLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    mark = event.start_mark
+                    where = f"line {mark.line + 1}" if mark else ""
+                    reason = f"nests deeper than {MAX_YAML_DEPTH} levels"
+                    raise PlanError([Problem(source, where, field, reason)])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else ""
+        raise PlanError([Problem(source, where, field, f"not valid YAML: {exc}")]) from None
+
+
 def read_yaml(path: Path | str) -> Any:
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise PlanError([Problem(source, "", "", f"cannot read: {exc.strerror}")]) from None
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else ""
-        raise PlanError([Problem(source, where, "", f"not valid YAML: {exc}")]) from None
+    return parse_yaml_text(text, source)
 
 
 def load_plan(path: Path | str) -> PlanDocument:

@@ -6,14 +6,13 @@ before and after (services.genealogy). A move that would loop the tree is refuse
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from fairtree.api.deps import AdminStaff, DbSession
-from fairtree.api.params import ONE_LINE, MemberId
+from fairtree.api.params import ONE_LINE, InputDate, MemberId
 from fairtree.services.network import genealogy
 
 router = APIRouter(prefix="/admin/members/{member_id}", tags=["admin"])
@@ -26,7 +25,7 @@ class MoveIn(BaseModel):
     placement_parent_id: str | None = _ID
     placement_position: str | None = Field(default=None, min_length=1, max_length=3)
     downline: Literal["follows", "stays"] = "follows"
-    effective_on: date
+    effective_on: InputDate
     reason: str = Field(min_length=1, max_length=500, pattern=ONE_LINE)
 
 
@@ -38,7 +37,7 @@ class MoveOut(BaseModel):
 
 
 class TerminateIn(BaseModel):
-    effective_on: date
+    effective_on: InputDate
     reason: str = Field(min_length=1, max_length=500, pattern=ONE_LINE)
 
 

@@ -14,10 +14,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from fairtree.api.deps import AdminStaff, DbSession
-from fairtree.api.params import IdempotencyKey
+from fairtree.api.params import IdempotencyKey, InputDate
 from fairtree.money import format_amount, format_points
 from fairtree.services.access.idempotency import fingerprint, run_once
 from fairtree.services.orders import order_intake
@@ -29,13 +29,13 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]
 
 class OrderLineIn(BaseModel):
     sku: Id
-    quantity: Annotated[int, Field(ge=1, le=order_intake.MAX_QUANTITY)]
+    quantity: Annotated[StrictInt, Field(ge=1, le=order_intake.MAX_QUANTITY)]
 
 
 class OrderIn(BaseModel):
     order_id: Id
     kind: Literal["order", "return"] = "order"
-    placed_on: date
+    placed_on: InputDate
     buyer_member_id: Id | None = Field(default=None, description="a member's own order")
     buyer_customer_id: Id | None = Field(
         default=None, description="a retail customer's order, credited to their member"

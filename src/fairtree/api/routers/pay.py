@@ -6,14 +6,14 @@ the team view, never another member's statement or what they still need.
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 from fairtree.api.deps import DbSession, ReadSession, Reason, SignedIn
-from fairtree.api.params import MemberId, PeriodKey
+from fairtree.api.params import InputDate, MemberId, PeriodKey
 from fairtree.engine.rank_progress import Need
 from fairtree.errors import Problem, ValidationError
 from fairtree.money import format_amount, format_points
@@ -87,7 +87,7 @@ def read_rank_progress(
     principal: SignedIn,
     session: DbSession,
     reason: Reason,
-    on: date | None = None,
+    on: Annotated[InputDate | None, Query(description="default: today")] = None,
 ) -> RankProgressOut:
     """Live figures of the period containing ``on`` (today by default) and what the next
     rank still needs."""

@@ -6,11 +6,10 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-import yaml
 from sqlalchemy.orm import Session
 
-from fairtree.errors import ConflictError, NotFoundError, PlanError, Problem
-from fairtree.plans.load import parse_plan
+from fairtree.errors import ConflictError, NotFoundError
+from fairtree.plans.load import parse_plan, parse_yaml_text
 from fairtree.services.access.audit import record_action
 from fairtree.services.access.principal import Principal
 from fairtree.store.models import PlanVersion
@@ -26,10 +25,7 @@ def upload(
     reason: str,
 ) -> PlanVersion:
     source = f"plan version {version}"
-    try:
-        raw = yaml.safe_load(yaml_text)
-    except yaml.YAMLError as exc:
-        raise PlanError([Problem(source, "", "yaml_text", f"not valid YAML: {exc}")]) from None
+    raw = parse_yaml_text(yaml_text, source, "yaml_text")
     parse_plan(raw, source)  # raises PlanError listing every problem
     company = company_repo.the_company(session)
     if company is None:

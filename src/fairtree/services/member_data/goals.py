@@ -49,6 +49,8 @@ def parse_target(metric: str, text: str, currency: str) -> int:
         return parse_amount(text, currency)
     if not text.strip().isdigit():
         raise ValueError(f"{text!r} is not a whole number")
+    if len(text.strip()) > 18:
+        raise ValueError(f"{text!r} is too large")
     return int(text.strip())
 
 

@@ -1,0 +1,57 @@
+"""A refusal on the command line is one line and a non-zero exit, never a traceback;
+a real bug still shows its traceback. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from ledger_company import seed_company
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from fairtree.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_company(committing_engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAIRTREE_DATABASE_URL", db_url)
+    with Session(committing_engine) as session, session.begin():
+        seed_company(session)
+
+
+def _ok(*args: str) -> str:
+    result = runner.invoke(app, list(args), terminal_width=200)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_finalizing_a_finalized_period_is_one_line(cli_company: None) -> None:
+    _ok("close", "2026-03")
+    _ok("close", "finalize", "2026-03")
+    result = runner.invoke(app, ["close", "finalize", "2026-03"], terminal_width=200)
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # handled, not a crash
+    assert result.output.strip().splitlines() == ["refused: period 2026-03 is already finalized"]
+    assert "Traceback" not in result.output
+
+
+def test_an_unknown_member_is_one_line(cli_company: None) -> None:
+    result = runner.invoke(app, ["ranks", "progress", "NOBODY"], terminal_width=200)
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("refused: ") and "NOBODY" in lines[0]
+
+
+def test_a_bug_keeps_its_traceback(cli_company: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fairtree.cli.cmd_close as cmd_close
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cmd_close, "close_period", broken)
+    result = runner.invoke(app, ["close", "2026-03"], terminal_width=200)
+    assert result.exit_code == 1
+    assert isinstance(result.exception, RuntimeError)
