@@ -128,13 +128,16 @@ def session(engine: Engine) -> Iterator[Session]:
 def empty_all_tables(engine: Engine) -> None:
     """Delete every row of every table fairtree knows (children first).
 
-    The guard triggers refuse deleting finalized runs; PostgreSQL's TRUNCATE fires no
-    DELETE trigger, and on SQLite the triggers are dropped and created again in the same
-    transaction.
+    The guard triggers refuse deleting finalized runs and truncating them or the ledger;
+    on PostgreSQL they are off for the emptying transaction (session_replication_role),
+    on SQLite they are dropped and created again in the same transaction.
     """
     tables = list(reversed(Base.metadata.sorted_tables))
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
+            # The TRUNCATE guards (0009) refuse emptying finalized runs and the ledger;
+            # a test database is emptied with triggers off for this transaction.
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
             names = ", ".join(f'"{table.name}"' for table in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             return

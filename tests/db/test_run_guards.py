@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 import pytest
 from ledger_company import member_db_id, post_order, seed_company
-from sqlalchemy import Executable, Table, func, select, update
+from sqlalchemy import Executable, Table, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -188,3 +188,43 @@ def test_a_draft_stays_replaceable_and_finalize_still_works(session: Session) ->
     )
     assert april.adjustments > 0
     finalize_run(session, "2026-04")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "table",
+    [
+        "commission_runs",
+        "payout_lines",
+        "run_bonus_totals",
+        "rank_history",
+        "run_carry_values",
+        "run_exchange_rates",
+    ],
+)
+def test_truncate_of_a_finalized_runs_tables_is_refused(session: Session, table: str) -> None:
+    run_id = finalized_march(session)
+    before = snapshot(session, run_id)
+    message = f"commission run {run_id} (period 2026-03) is finalized: TRUNCATE of"
+    refused(session, text(f"TRUNCATE {table} CASCADE"), message)
+    assert snapshot(session, run_id) == before
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("table", ["ledger_transactions", "ledger_entries", "members"])
+def test_truncate_of_the_ledger_is_refused(session: Session, table: str) -> None:
+    """Directly, or reached by a CASCADE from a table the ledger points at."""
+    run_id = finalized_march(session)
+    before = session.scalar(text("SELECT count(*) FROM ledger_entries"))
+    assert before > 0
+    with pytest.raises(DBAPIError, match="refused"), session.begin_nested():
+        session.execute(text(f"TRUNCATE {table} CASCADE"))
+    assert session.scalar(text("SELECT count(*) FROM ledger_entries")) == before
+    assert snapshot(session, run_id)["rows"]["payout_lines"] > 0
+
+
+def test_a_draft_only_database_may_still_be_emptied_by_delete(session: Session) -> None:
+    seed_company(session)
+    draft = close_period(session, "2026-03")
+    session.execute(LINES.delete().where(LINES.c.run_id == draft.run_id))
+    assert session.scalar(select(func.count()).select_from(PayoutLine)) == 0

@@ -33,7 +33,20 @@ def test_uplines_see_the_team_view_and_nothing_private(relationship: Relationshi
 @pytest.mark.parametrize("relationship", [R.DOWNLINE, R.CROSSLINE])
 def test_downline_and_crossline_see_nothing_without_a_grant(relationship: Relationship) -> None:
     for kind in DataKind:
+        if relationship is R.DOWNLINE and kind is K.CARE:
+            continue  # a leader's own team sees how the leader supports them
         assert decide(relationship, kind) is Outcome.DENY, kind
+
+
+def test_care_metrics_are_for_the_leader_their_team_and_staff() -> None:
+    assert decide(R.SELF, K.CARE) is Outcome.ALLOW
+    assert decide(R.DOWNLINE, K.CARE) is Outcome.ALLOW
+    assert decide(R.ADMIN, K.CARE) is Outcome.ALLOW
+    assert decide(R.SUPPORT, K.CARE) is Outcome.ALLOW
+    for relationship in (R.SPONSOR, R.UPLINE, R.CROSSLINE, R.ANONYMOUS):
+        assert decide(relationship, K.CARE) is Outcome.DENY, relationship
+    assert decide(R.CROSSLINE, K.CARE, granted=frozenset({K.CARE})) is Outcome.ALLOW
+    assert decide(R.DOWNLINE, K.CARE, write=True) is Outcome.DENY
 
 
 @pytest.mark.parametrize("relationship", [R.UPLINE, R.CROSSLINE, R.DOWNLINE])

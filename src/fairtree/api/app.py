@@ -18,6 +18,7 @@ from fairtree.api.errors import NOT_FOUND_BODY, install_error_handlers
 from fairtree.api.limits import BodySizeLimit
 from fairtree.api.problems import ERROR_RESPONSES, install_request_validation_handler
 from fairtree.api.routers import ROUTERS
+from fairtree.api.safety_headers import SafetyHeaders
 from fairtree.config import Settings
 from fairtree.services.access.mail import MailBackend, OutboxMailBackend
 from fairtree.services.jobs import JobWorker
@@ -119,6 +120,7 @@ def create_app(
         app.exception_handlers[kind] = _pages_in_html(handler)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SafetyHeaders)  # outermost: also on the 413 and every error
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("fairtree.web", "static")]), name="static")

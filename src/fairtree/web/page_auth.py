@@ -9,6 +9,8 @@ redirects to the sign-in page; staff have no member back office (404, as in the 
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -24,6 +26,10 @@ from fairtree.services.access.sign_in import (
 LOGIN_PATH = "/app/login"
 STAFF_HOME = "/console/"  # staff have no member area: sign-in and /app send them here
 CSRF_FIELD = "csrf_token"
+# The sign-in form has no session yet: its CSRF token is a random value in a cookie of
+# its own (readable by this origin only) that the form must echo (double submit), so
+# another site cannot sign a visitor into an account of its choosing.
+LOGIN_CSRF_COOKIE = "fairtree_login_csrf"
 
 
 async def page_form(request: Request) -> dict[str, str]:
@@ -68,6 +74,17 @@ def require_page_member(principal: MaybePagePrincipal) -> Principal:
 
 
 PageMember = Annotated[Principal, Depends(require_page_member)]
+
+
+def login_form_token(request: Request) -> str:
+    """The sign-in form's token: the one in the visitor's cookie, or a new one."""
+    return request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+
+
+def login_token_matches(request: Request, form: dict[str, str]) -> bool:
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    presented = form.get(CSRF_FIELD, "")
+    return bool(cookie) and hmac.compare_digest(cookie.encode(), presented.encode())
 
 
 def csrf_token_of(request: Request) -> str:

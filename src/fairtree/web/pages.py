@@ -23,7 +23,16 @@ from fairtree.services.member_data import contacts, goals, member_records, polic
 from fairtree.services.member_data.contacts import ContactFields
 from fairtree.services.orders import customers
 from fairtree.store.models import Member
-from fairtree.web.page_auth import LOGIN_PATH, STAFF_HOME, MaybePagePrincipal, PageForm, PageMember
+from fairtree.web.page_auth import (
+    LOGIN_CSRF_COOKIE,
+    LOGIN_PATH,
+    STAFF_HOME,
+    MaybePagePrincipal,
+    PageForm,
+    PageMember,
+    login_form_token,
+    login_token_matches,
+)
 from fairtree.web.render import problems_of, render
 
 router = APIRouter(prefix="/app", tags=["pages"], include_in_schema=False)
@@ -50,30 +59,49 @@ def _field(form: dict[str, str], name: str) -> str:
     return form.get(name, "").strip()
 
 
+def _login_form(
+    request: Request, status_code: int = 200, problems: list[str] | None = None
+) -> Response:
+    """The sign-in page with its form token, and the cookie the token must match."""
+    token = login_form_token(request)
+    response = render(
+        request, "login.html", status_code, member=None, problems=problems or [], csrf_token=token
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        max_age=3600,
+        path=LOGIN_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=get_settings(request).cookie_secure,
+    )
+    return response
+
+
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request) -> HTMLResponse:
-    return render(request, "login.html", member=None)
+def login_page(request: Request) -> Response:
+    return _login_form(request)
 
 
 @router.post("/login", response_class=HTMLResponse)
 def login(request: Request, form: PageForm, session: DbSession) -> Response:
     settings = get_settings(request)
+    if not login_token_matches(request, form):
+        return _login_form(request, 403, ["the sign-in form expired: sign in again"])
     login_name, password = _field(form, "login"), form.get("password", "")
     if not login_name or not password:
-        return render(
-            request, "login.html", 422, member=None, problems=["enter login and password"]
-        )
+        return _login_form(request, 422, ["enter login and password"])
     address = request.client.host if request.client else "unknown"
     try:
         user = sign_in.check_credentials(session, settings, login_name, password, address)
     except sign_in.TooManyAttemptsError:
-        return render(
-            request, "login.html", 429, member=None, problems=["too many failed sign-ins; wait"]
-        )
+        return _login_form(request, 429, ["too many failed sign-ins; wait"])
     if user is None:
-        return render(request, "login.html", 401, member=None, problems=["wrong login or password"])
+        return _login_form(request, 401, ["wrong login or password"])
     opened = sign_in.open_session(session, settings, user)
     response = _redirect("/app/" if user.member_id is not None else STAFF_HOME)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
     common = {
         "secure": settings.cookie_secure,
         "samesite": "lax",

@@ -59,9 +59,9 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     context.setdefault("who", getattr(member, "display_name", None))
     context.setdefault("logout_action", "/app/logout")
     context.setdefault("home", "/app/")
-    html = templates.get_template(name).render(
-        csrf_field=CSRF_FIELD, csrf_token=csrf_token_of(request), path=request.url.path, **context
-    )
+    values = {"csrf_field": CSRF_FIELD, "csrf_token": csrf_token_of(request)}
+    values.update(path=request.url.path, **context)  # a page may pass its own csrf_token
+    html = templates.get_template(name).render(**values)
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
 
 

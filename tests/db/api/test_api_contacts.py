@@ -134,3 +134,27 @@ def test_owner_adds_a_retail_customer_invisible_to_the_upline(
     bad = client.post("/members/T/customers", json={"name": "x", "country": "usa"},
                       headers=world.auth("T"))  # fmt: skip
     assert bad.status_code == 422
+
+
+def test_outreach_csv_cells_never_run_as_spreadsheet_formulas(
+    client: TestClient, world: World
+) -> None:
+    hostile = {
+        '=HYPERLINK("http://x.test","hi")': "ann@example.test",
+        "+cmd": "@evil.test",
+        "-2+3": "-x@example.test",
+        "@SUM(A1)": "sum@example.test",
+    }
+    for name, email in hostile.items():
+        _add(client, world, name, "opted_in", email=email, phone="+1 555 0100")
+    response = client.get("/me/contacts/outreach.csv", headers=world.auth("T"))
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == 4
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@")), row
+    by_name = {row["name"]: row for row in rows}
+    assert '\'=HYPERLINK("http://x.test","hi")' in by_name
+    assert by_name["'+cmd"]["email"] == "'@evil.test"
+    assert by_name["'-2+3"]["phone"] == "'+1 555 0100"
+    assert by_name["'@SUM(A1)"]["email"] == "sum@example.test"

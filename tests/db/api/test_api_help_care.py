@@ -147,3 +147,18 @@ def test_listing_requests_one_was_asked_is_logged_for_each_asker(
     assert [(e["reader"], e["data_kind"], e["record"]) for e in log] == [
         ("s", "help_requests", f"help:{asked['id']}")
     ]
+
+
+def test_care_metrics_are_read_by_the_leader_their_team_and_staff_and_logged(
+    client: TestClient, world: World
+) -> None:
+    """U3's care metrics: U3, U3's team (U2, S, T, D, X, G) and staff may read them;
+    R (U3's sponsor) may not; every read by someone else is in U3's access log."""
+    url = "/members/U3/care?as_of=2026-07-10"
+    for who in ("U3", "T", "X", "admin", "support"):
+        assert client.get(url, headers=world.auth(who)).status_code == 200, who
+    assert client.get(url, headers=world.auth("R")).status_code == 404
+    assert client.get("/members/T/care", headers=world.auth("X")).status_code == 404  # crossline
+    log = client.get("/members/U3/access-log", headers=world.auth("U3")).json()
+    care_reads = sorted(e["reader"] for e in log if e["data_kind"] == "care")
+    assert care_reads == sorted(["admin@acme.test", "help@acme.test", "t", "x"])

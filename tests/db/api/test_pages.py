@@ -12,9 +12,23 @@ from fastapi.testclient import TestClient
 from fairtree.api.deps import CSRF_COOKIE
 
 
+def _sign_in_token(client: TestClient) -> str:
+    """The sign-in form's CSRF token, as a browser gets it with the form."""
+    page = client.get("/app/login")
+    assert page.status_code == 200
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found is not None, page.text
+    return found.group(1)
+
+
+def _sign_in(client: TestClient, who: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    token = _sign_in_token(client)
+    return client.post("/app/login", data={"login": who, "password": password, "csrf_token": token})
+
+
 def _browser(app: FastAPI, who: str) -> TestClient:
     client = TestClient(app, base_url="https://testserver", follow_redirects=False)
-    response = client.post("/app/login", data={"login": who, "password": PASSWORD})
+    response = _sign_in(client, who)
     assert response.status_code == 303 and response.headers["location"] == "/app/"
     return client
 
@@ -28,7 +42,7 @@ def test_signed_out_pages_redirect_to_sign_in(app: FastAPI, world: World) -> Non
     for path in ("/app/", "/app/contacts", "/app/team"):
         response = client.get(path)
         assert (response.status_code, response.headers["location"]) == (303, "/app/login")
-    wrong = client.post("/app/login", data={"login": "t", "password": "wrong password"})
+    wrong = _sign_in(client, "t", "wrong password")
     assert wrong.status_code == 401 and "wrong login or password" in wrong.text
 
 
@@ -90,7 +104,7 @@ def test_goals_and_policies_pages(app: FastAPI, world: World) -> None:
 def test_staff_have_no_member_back_office(app: FastAPI, world: World) -> None:
     """Staff land on the console at sign-in; a member page sends them there, showing nothing."""
     client = TestClient(app, base_url="https://testserver", follow_redirects=False)
-    signed_in = client.post("/app/login", data={"login": "help@acme.test", "password": PASSWORD})
+    signed_in = _sign_in(client, "help@acme.test")
     assert signed_in.status_code == 303 and signed_in.headers["location"] == "/console/"
     contacts = client.get("/app/contacts")
     assert contacts.status_code == 303 and contacts.headers["location"] == "/console/"
@@ -172,3 +186,53 @@ def test_a_sponsor_answers_a_help_request_in_the_pages(app: FastAPI, world: Worl
                         data={"to": "closed", "csrf_token": _csrf(asker)})  # fmt: skip
     assert closed.status_code == 303
     assert 'id="state">closed<' in asker.get(f"/app/help/{request_id}").text
+
+
+def test_the_sign_in_form_needs_its_csrf_token(app: FastAPI, world: World) -> None:
+    """Another site cannot sign a visitor in: the form's token must match the cookie
+    the sign-in page set; without it nothing is checked and no session opens."""
+    client = TestClient(app, base_url="https://testserver", follow_redirects=False)
+    bare = client.post("/app/login", data={"login": "t", "password": PASSWORD})
+    assert bare.status_code == 403 and "sign in again" in bare.text
+    token = _sign_in_token(client)
+    forged = client.post(
+        "/app/login", data={"login": "t", "password": PASSWORD, "csrf_token": token + "x"}
+    )
+    assert forged.status_code == 403
+    stranger = TestClient(app, base_url="https://testserver", follow_redirects=False)
+    replayed = stranger.post(
+        "/app/login", data={"login": "t", "password": PASSWORD, "csrf_token": token}
+    )
+    assert replayed.status_code == 403  # a token without its cookie is worthless
+    assert CSRF_COOKIE not in client.cookies and CSRF_COOKIE not in stranger.cookies
+    signed_in = client.post(
+        "/app/login", data={"login": "t", "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed_in.status_code == 303 and CSRF_COOKIE in client.cookies
+
+
+def test_pages_send_the_safety_headers(app: FastAPI, world: World) -> None:
+    client = _browser(app, "t")
+    for path in ("/app/", "/app/login", "/app/team", "/app/no-such-page"):
+        headers = client.get(path).headers
+        policy = headers["content-security-policy"]
+        assert (
+            "script-src 'self'" in policy
+            and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+        )
+        assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "same-origin"
+
+
+def test_templates_hold_no_inline_script() -> None:
+    from pathlib import Path
+
+    import fairtree.web
+
+    folder = Path(fairtree.web.__file__).parent / "templates"
+    for template in folder.rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), template.name
+        assert not re.search(r"\son[a-z]+\s*=", text), template.name

@@ -9,14 +9,13 @@ supports others (no personal data) and are open to every signed-in user.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from fairtree.api.deps import DbSession, MemberSignIn, SignedIn
 from fairtree.api.idempotent import created
-from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset, RowId
+from fairtree.api.params import IdempotencyKey, InputDate, Limit, MemberId, Offset, RowId
 from fairtree.api.schemas_member_data import (
     CareOut,
     HelpRequestIn,
@@ -25,7 +24,7 @@ from fairtree.api.schemas_member_data import (
     MentorOut,
     MessageIn,
 )
-from fairtree.services.access.authorization import owner_member
+from fairtree.services.access.authorization import DataKind, authorize, owner_member
 from fairtree.services.care import care_metrics as care
 from fairtree.services.care import help_requests
 from fairtree.services.care.help_requests import RequestView
@@ -122,9 +121,10 @@ def care_metrics(
     member_id: MemberId,
     principal: SignedIn,
     session: DbSession,
-    as_of: Annotated[date | None, Query(description="default: today")] = None,
+    as_of: Annotated[InputDate | None, Query(description="default: today")] = None,
 ) -> CareOut:
     """How this leader supports others: answer time, retention of those they sponsored."""
     leader = owner_member(session, member_id)
+    authorize(session, principal, leader, DataKind.CARE, record="care")
     metrics = care.care_metrics(session, leader, as_of or utcnow().date())
     return CareOut.model_validate(metrics, from_attributes=True)

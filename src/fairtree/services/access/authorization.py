@@ -48,6 +48,11 @@ class DataKind(StrEnum):
     ACCESS_LOG = "access_log"  # who read the member's data
     GRANTS = "grants"  # whom the member let read what
     PAY = "pay"  # the member's own statements and rank progress
+    # How a leader supports others (answer times, retention of those they sponsored, team
+    # size and earning share): for the leader, for their own team (who may ask them for
+    # help) and for staff; not for their upline or crossline (no league tables of
+    # downline leaders), unless the leader shares it.
+    CARE = "care"
 
 
 _KIND_VALUES = frozenset(k.value for k in DataKind)
@@ -70,14 +75,16 @@ GRANTABLE = frozenset(
         DataKind.NOTES,
         DataKind.GOALS,
         DataKind.PAY,
+        DataKind.CARE,
     }
 )
 UPLINE_KINDS = frozenset({DataKind.TEAM})
 # Support staff answer help requests; a member's customers and contacts are never theirs
 # to read, whatever reason they give.
 SUPPORT_NEVER = frozenset({DataKind.CUSTOMERS, DataKind.CONTACTS})
+DOWNLINE_KINDS = frozenset({DataKind.CARE})
 STAFF_FREE_KINDS = frozenset(
-    {DataKind.TEAM, DataKind.DIRECTORY}
+    {DataKind.TEAM, DataKind.DIRECTORY, DataKind.CARE}
 )  # staff read these without stating a reason
 
 
@@ -104,6 +111,8 @@ def decide(
         return Outcome.ALLOW if kind in UPLINE_KINDS else Outcome.DENY
     if relationship is Relationship.SUPPORT and kind in SUPPORT_NEVER:
         return Outcome.DENY
+    if relationship is Relationship.DOWNLINE and kind in DOWNLINE_KINDS:
+        return Outcome.ALLOW
     if relationship in (Relationship.ADMIN, Relationship.SUPPORT):
         if kind in STAFF_FREE_KINDS or (reason and reason.strip()):
             return Outcome.ALLOW

@@ -158,13 +158,23 @@ def outreach_csv(outreach: OutreachList) -> str:
     for contact in outreach.contacts:
         writer.writerow(
             [
-                contact.name,
-                contact.email or "",
-                contact.phone or "",
-                contact.relationship_mark or "",
+                spreadsheet_safe(contact.name),
+                spreadsheet_safe(contact.email or ""),
+                spreadsheet_safe(contact.phone or ""),
+                spreadsheet_safe(contact.relationship_mark or ""),
             ]
         )
     return out.getvalue()
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` with a leading apostrophe when a spreadsheet would run it as a formula
+    (``=HYPERLINK(...)``, ``+1 555``, ``@SUM(...)``): shown as text, never evaluated."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def left_out_summary(outreach: OutreachList) -> str:
