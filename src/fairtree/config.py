@@ -25,10 +25,16 @@ class Settings:
     session_hours: int = 12
     api_token_days: int = 90
     reset_token_minutes: int = 30
-    # Login rate limiting: failed attempts allowed per window, per account and per address.
+    # Sign-in throttling (docs/api.md): per address, a hard cap in the window; per account
+    # and address, free tries then growing delays; per account, the owner is told by mail
+    # and addresses where they never signed in wait too. Nobody is ever locked out.
     login_window_seconds: int = 900
     login_failures_per_account: int = 5
     login_failures_per_address: int = 30
+    login_free_failures_per_pair: int = 3
+    login_first_delay_seconds: int = 2  # doubles with each further failure
+    login_max_delay_seconds: int = 900
+    login_known_address_days: int = 90
     # Background jobs (close, what-if): run by a thread of the server, unless a separate
     # ``fairtree worker`` runs them (FAIRTREE_RUN_JOBS=false on the server then).
     run_jobs: bool = True

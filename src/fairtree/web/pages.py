@@ -12,7 +12,7 @@ from datetime import date
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from fairtree.api.deps import CSRF_COOKIE, SESSION_COOKIE, DbSession, get_settings
+from fairtree.api.deps import CSRF_COOKIE, SESSION_COOKIE, DbSession, get_mail, get_settings
 from fairtree.errors import FairtreeError, NotFoundError, ValidationError
 from fairtree.services.access import sign_in
 from fairtree.services.access.authorization import DataKind, authorize, owner_member
@@ -94,9 +94,14 @@ def login(request: Request, form: PageForm, session: DbSession) -> Response:
         return _login_form(request, 422, ["enter login and password"])
     address = request.client.host if request.client else "unknown"
     try:
-        user = sign_in.check_credentials(session, settings, login_name, password, address)
-    except sign_in.TooManyAttemptsError:
-        return _login_form(request, 429, ["too many failed sign-ins; wait"])
+        user = sign_in.check_credentials(
+            session, settings, login_name, password, address, get_mail(request)
+        )
+    except sign_in.TooManyAttemptsError as refused:
+        wait = f"too many failed sign-ins; try again in {refused.retry_after} seconds"
+        response = _login_form(request, 429, [wait])
+        response.headers["Retry-After"] = str(refused.retry_after)
+        return response
     if user is None:
         return _login_form(request, 401, ["wrong login or password"])
     opened = sign_in.open_session(session, settings, user)

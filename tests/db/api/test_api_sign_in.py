@@ -135,18 +135,18 @@ def test_outbox_backend_writes_eml_files(
     assert "To: d@members.test" in files[0].read_text()
 
 
-def test_login_rate_limit_per_account_holds_across_app_instances(
+def test_growing_delays_per_account_and_address_hold_across_app_instances(
     committing_engine: Engine, settings: Settings, world: World
 ) -> None:
     first = create_app(settings, engine=committing_engine)
     second = create_app(settings, engine=committing_engine)
     with TestClient(first, base_url="https://testserver") as a:
-        for _ in range(settings.login_failures_per_account):
+        for _ in range(settings.login_free_failures_per_pair):
             assert _login(a, "D", "wrong password!").status_code == 401
     with TestClient(second, base_url="https://testserver") as b:
-        limited = _login(b, "D")  # even the right password is refused now
-        assert limited.status_code == 429
-        assert limited.headers["Retry-After"] == "900"
+        slowed = _login(b, "D")  # this address must now wait before trying D again
+        assert slowed.status_code == 429
+        assert slowed.headers["Retry-After"] == str(settings.login_first_delay_seconds)
         assert _login(b, "T").status_code == 200  # other accounts are not affected
 
 
@@ -228,7 +228,7 @@ def test_attempts_older_than_the_window_are_forgotten(
     assert _login(client, "D").status_code == 200  # old failures do not count
     with Session(committing_engine) as session:
         ages = session.scalars(select(LoginAttempt.attempted_at)).all()
-    assert len(ages) == 1  # the old rows were pruned; only this success is kept
+    assert len(ages) == 2  # the old rows were pruned; this success is kept (account, pair)
 
 
 def test_reset_mails_are_limited_per_account(

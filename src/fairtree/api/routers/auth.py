@@ -103,24 +103,28 @@ def _me(user: User, member_id: str | None, via: str) -> Me:
     return Me(login=user.login, role=user.role, member_id=member_id, via=via)
 
 
-def _refused(status: int) -> JSONResponse:
+def _refused(status: int, retry_after: int = 0) -> JSONResponse:
     if status == 429:
-        body = {"error": "too_many_requests", "detail": "too many failed sign-ins; wait"}
-        return JSONResponse(body, status_code=429, headers={"Retry-After": "900"})
+        body = {
+            "error": "too_many_requests",
+            "detail": f"too many failed sign-ins; try again in {retry_after} s",
+        }
+        return JSONResponse(body, status_code=429, headers={"Retry-After": str(retry_after)})
     body = {"error": "unauthenticated", "detail": "wrong login or password"}
     return JSONResponse(body, status_code=401)
 
 
 def _checked_user(
     request: Request, session: DbSession, settings: Settings, body: Credentials
-) -> User | int:
+) -> User | JSONResponse:
+    """The user, or the refusal to answer with (401, or 429 with Retry-After)."""
     try:
         user = sign_in.check_credentials(
-            session, settings, body.login, body.password, _address(request)
+            session, settings, body.login, body.password, _address(request), get_mail(request)
         )
-    except sign_in.TooManyAttemptsError:
-        return 429
-    return user if user is not None else 401
+    except sign_in.TooManyAttemptsError as refused:
+        return _refused(429, refused.retry_after)
+    return user if user is not None else _refused(401)
 
 
 @router.post("/login", response_model=SessionOpened, responses=REFUSALS)
@@ -129,8 +133,8 @@ def login(
 ) -> Response:
     """Open a cookie session (pages). Send the returned csrf_token as X-CSRF-Token."""
     user = _checked_user(request, session, settings, body)
-    if isinstance(user, int):
-        return _refused(user)
+    if isinstance(user, JSONResponse):
+        return user
     opened = sign_in.open_session(session, settings, user)
     member_id = member_external_id(session, user.member_id) if user.member_id else None
     payload = SessionOpened(
@@ -152,8 +156,8 @@ def create_token(
 ) -> Response:
     """Issue an API bearer token (shown once; only its digest is stored)."""
     user = _checked_user(request, session, settings, body)
-    if isinstance(user, int):
-        return _refused(user)
+    if isinstance(user, JSONResponse):
+        return user
     issued = sign_in.issue_api_token(session, settings, user, body.name, body.days)
     payload = TokenIssued(
         id=issued.record.id,

@@ -22,6 +22,7 @@ from fairtree.services.access.credentials import (
     token_digest,
     verify_password,
 )
+from fairtree.services.access.mail import MailBackend
 from fairtree.services.access.principal import Principal
 from fairtree.services.clock import aware, utcnow
 from fairtree.store.models import ApiToken, AuthSession, User
@@ -33,7 +34,12 @@ CSRF_PREFIX = "ftc"
 
 
 class TooManyAttemptsError(Exception):
-    """Sign-in refused by the rate limit; the caller answers 429."""
+    """Sign-in refused by the throttle for ``retry_after`` seconds; the caller answers 429
+    with a Retry-After header."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after} s")
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -55,19 +61,40 @@ def normalize_login(login: str) -> str:
 
 
 def check_credentials(
-    session: Session, settings: Settings, login: str, password: str, address: str
+    session: Session,
+    settings: Settings,
+    login: str,
+    password: str,
+    address: str,
+    mail: MailBackend | None = None,
 ) -> User | None:
     """The user when login and password match; None otherwise. Every attempt is recorded.
 
-    Raises TooManyAttemptsError when the account or the address is rate limited.
+    Raises TooManyAttemptsError while this address must wait for this account
+    (``rate_limit``); with ``mail``, the owner is told when failures pile up.
     """
     login = normalize_login(login)
-    if rate_limit.is_limited(session, settings, login, address):
-        raise TooManyAttemptsError
+    wait = rate_limit.wait_seconds(session, settings, login, address)
+    if wait > 0:
+        raise TooManyAttemptsError(wait)
     user = accounts_repo.user_by_login(session, login)
     ok = verify_password(user.password_hash if user else None, password)
     ok = ok and user is not None and not user.disabled
-    rate_limit.record_attempt(session, settings, login, address, ok)
+
+    def tell_owner(failures: int) -> None:
+        if mail is not None and user is not None and user.email:
+            mail.send(
+                user.email,
+                "Failed sign-ins to your fairtree account",
+                f"There were {failures} failed attempts to sign in to your fairtree account "
+                f"({user.login}) in the last {settings.login_window_seconds // 60} minutes, "
+                f"the latest from {address}.\n\n"
+                "Your account is not locked: where you signed in before, you can sign in as "
+                "usual. Other addresses now wait a little longer after each failure.\n"
+                "If this was not you, consider changing your password.\n",
+            )
+
+    rate_limit.record_attempt(session, settings, login, address, ok, tell_owner)
     return user if ok else None
 
 

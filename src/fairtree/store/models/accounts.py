@@ -99,7 +99,7 @@ class LoginAttempt(Base):
 
     __tablename__ = "login_attempts"
     __table_args__ = (
-        CheckConstraint("key_kind IN ('account', 'address')", name="key_kind"),
+        CheckConstraint("key_kind IN ('account', 'address', 'pair')", name="key_kind"),
         Index(None, "key_kind", "key", "attempted_at"),
     )
 

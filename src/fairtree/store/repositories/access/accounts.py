@@ -98,8 +98,11 @@ def consume_reset_token(session: Session, token_id: int, now: datetime) -> bool:
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
-def recent_failures(session: Session, key_kind: str, key: str, since: datetime) -> int:
-    """Failed attempts for one account or address since ``since``, stopped by a success."""
+def recent_failures(
+    session: Session, key_kind: str, key: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """(count, latest time) of failed attempts for one key since ``since``, counting only
+    those after the key's last success."""
     last_success = (
         select(func.max(LoginAttempt.attempted_at))
         .where(
@@ -109,14 +112,25 @@ def recent_failures(session: Session, key_kind: str, key: str, since: datetime) 
         )
         .scalar_subquery()
     )
-    query = select(func.count()).where(
+    query = select(func.count(), func.max(LoginAttempt.attempted_at)).where(
         LoginAttempt.key_kind == key_kind,
         LoginAttempt.key == key,
         LoginAttempt.succeeded.is_(False),
         LoginAttempt.attempted_at >= since,
         LoginAttempt.attempted_at > func.coalesce(last_success, since),
     )
-    return int(session.scalar(query) or 0)
+    count, latest = session.execute(query).one()
+    return int(count or 0), latest
+
+
+def succeeded_since(session: Session, key_kind: str, key: str, since: datetime) -> bool:
+    query = select(LoginAttempt.id).where(
+        LoginAttempt.key_kind == key_kind,
+        LoginAttempt.key == key,
+        LoginAttempt.succeeded.is_(True),
+        LoginAttempt.attempted_at >= since,
+    )
+    return session.scalar(query.limit(1)) is not None
 
 
 def add_attempts(session: Session, keys: list[tuple[str, str]], ok: bool, now: datetime) -> None:
@@ -126,13 +140,34 @@ def add_attempts(session: Session, keys: list[tuple[str, str]], ok: bool, now: d
     session.flush()
 
 
-def prune_attempts(session: Session, keys: list[tuple[str, str]], before: datetime) -> None:
-    """Forget these keys' attempts older than ``before`` (outside every rate-limit window)."""
+def prune_attempts(
+    session: Session,
+    keys: list[tuple[str, str]],
+    before: datetime,
+    keep_successes_of: str | None = None,
+) -> None:
+    """Forget these keys' attempts older than ``before`` (outside every rate-limit window),
+    except the successes of ``keep_successes_of`` keys (pruned by ``prune_successes``)."""
+    condition = LoginAttempt.attempted_at < before
+    if keep_successes_of is not None:
+        condition = condition & ~(
+            (LoginAttempt.key_kind == keep_successes_of) & LoginAttempt.succeeded.is_(True)
+        )
     session.execute(
         delete(LoginAttempt).where(
             or_(
                 *((LoginAttempt.key_kind == kind) & (LoginAttempt.key == key) for kind, key in keys)
             ),
+            condition,
+        )
+    )
+
+
+def prune_successes(session: Session, key_kind: str, key: str, before: datetime) -> None:
+    session.execute(
+        delete(LoginAttempt).where(
+            LoginAttempt.key_kind == key_kind,
+            LoginAttempt.key == key,
             LoginAttempt.attempted_at < before,
         )
     )
