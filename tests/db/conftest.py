@@ -135,7 +135,7 @@ def empty_all_tables(engine: Engine) -> None:
     tables = list(reversed(Base.metadata.sorted_tables))
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            # The TRUNCATE guards (0010) refuse emptying finalized runs and the ledger;
+            # The TRUNCATE guards (0011) refuse emptying finalized runs and the ledger;
             # a test database is emptied with triggers off for this transaction.
             connection.execute(text("SET LOCAL session_replication_role = replica"))
             names = ", ".join(f'"{table.name}"' for table in tables)

@@ -12,8 +12,8 @@ SQLite has no TRUNCATE (its ``DELETE`` without ``WHERE`` already meets the row g
 Maintenance that must empty a database (a test fixture) sets
 ``session_replication_role = replica`` for its transaction, which needs a superuser.
 
-Revision ID: 0010_truncate_guards
-Revises: 0009_downline_reads
+Revision ID: 0011_truncate_guards
+Revises: 0010_jobs
 Create Date: 2026-12-07 03:20:00
 """
 
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0010_truncate_guards"
-down_revision: str | None = "0009_downline_reads"
+revision: str = "0011_truncate_guards"
+down_revision: str | None = "0010_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,8 +3,8 @@
 account slow down that pair only, and an address where the account signed in before is
 recognised (services/access/rate_limit.py).
 
-Revision ID: 0011_login_pairs
-Revises: 0010_truncate_guards
+Revision ID: 0012_login_pairs
+Revises: 0011_truncate_guards
 Create Date: 2026-12-07 03:30:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0011_login_pairs"
-down_revision: str | None = "0010_truncate_guards"
+revision: str = "0012_login_pairs"
+down_revision: str | None = "0011_truncate_guards"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
