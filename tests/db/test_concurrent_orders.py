@@ -23,7 +23,8 @@ from fairtree.services.commissions.close import (
 )
 from fairtree.services.orders.rank_progress import NewLine, post_order, rebuild_period_volumes
 from fairtree.store.models import Order, Product
-from fairtree.store.repositories.commissions import corrections, runs
+from fairtree.store.repositories import company as company_repo
+from fairtree.store.repositories.commissions import corrections
 from fairtree.store.repositories.orders import running_volumes as volumes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -105,7 +106,7 @@ def test_parallel_orders_during_a_close_are_not_lost(committing_engine: Engine) 
             select(func.count()).select_from(Order).where(Order.order_id.like("W%"))
         )
         assert posted == WORKERS * ORDERS_EACH
-        company = runs.the_company(session)
+        company = company_repo.the_company(session)
         # March as paid (finalized lines + adjustments) equals March over every order now.
         march = Period.parse("2026-03")
         _, document = plan_for(session, company, march)

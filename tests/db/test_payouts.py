@@ -19,7 +19,7 @@ from fairtree.services.commissions.payouts import create_batch, export_csv, mark
 from fairtree.store.models import Member, PayoutHold
 from fairtree.store.repositories.commissions import ledger, runs
 from fairtree.store.repositories.commissions import payouts as store
-from fairtree.store.repositories.commissions.runs import the_company
+from fairtree.store.repositories.company import the_company
 
 
 def finalized_march(session: Session) -> None:

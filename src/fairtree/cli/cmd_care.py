@@ -14,7 +14,7 @@ from fairtree.cli.database import command_session
 from fairtree.cli.main import app
 from fairtree.services.care.care_metrics import CareMetrics, care_metrics
 from fairtree.services.clock import utcnow
-from fairtree.store.repositories.network.sponsor_tree import member_by_external_id
+from fairtree.store.repositories.network.members import member_by_external_id
 
 
 def _duration(seconds: float | None) -> str:

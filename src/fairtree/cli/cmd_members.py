@@ -64,4 +64,11 @@ def search_command(
     limit: Annotated[int, typer.Option("--limit", help="At most this many rows.")] = 50,
 ) -> None:
     """Members whose id or display name contains TEXT (case-insensitive)."""
-    _run(lambda session: search_members(session, text, limit), "{count} members found")
+    if not text.strip():
+        error_console.print("[red]search text is empty[/red]")
+        raise typer.Exit(2)
+    # The local operator's search: no sign-in, so no access-log rows (see search_members).
+    _run(
+        lambda session: search_members(session, None, text.strip(), limit=limit),
+        "{count} members found",
+    )

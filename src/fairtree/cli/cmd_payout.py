@@ -12,7 +12,7 @@ from fairtree.cli.database import command_session
 from fairtree.cli.main import app
 from fairtree.money import format_amount, parse_amount
 from fairtree.services.commissions.payouts import create_batch, export_csv, mark_items
-from fairtree.store.repositories.commissions.runs import the_company
+from fairtree.store.repositories.company import the_company
 
 payout_app = typer.Typer(help="Payout batches: create, export, mark paid or failed.")
 app.add_typer(payout_app, name="payout")

@@ -25,15 +25,15 @@ from fairtree.api.schemas import (
 )
 from fairtree.errors import NotFoundError
 from fairtree.services.access import audit
-from fairtree.services.access.access_log import log_reads
 from fairtree.services.access.authorization import DataKind, authorize, owner_member
 from fairtree.services.access.idempotency import fingerprint, run_once
 from fairtree.services.clock import aware
 from fairtree.services.commissions import plan_versions
 from fairtree.services.member_data import member_records
+from fairtree.services.network import members
 from fairtree.store.models.members import MEMBER_STATUSES
 from fairtree.store.repositories import company as company_repo
-from fairtree.store.repositories.access import accounts as accounts_repo
+from fairtree.store.repositories.network import members as members_repo
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
@@ -52,17 +52,16 @@ def search_members(
 ) -> list[MemberSummaryOut]:
     """Members whose id or display name contains ``q``: public fields only. Each member
     listed is recorded in their access log."""
-    found = company_repo.search_members(session, q, status, limit, offset)
-    log_reads(session, staff, [(m.id, "search") for m, _ in found], DataKind.DIRECTORY, None)
+    found = members.search_members(session, staff, q, status, limit, offset)
     return [
         MemberSummaryOut(
             member_id=m.member_id,
             display_name=m.display_name,
             status=m.status,
             joined_on=m.joined_on,
-            sponsor_id=sponsor,
+            sponsor_id=m.sponsor_member_id,
         )
-        for m, sponsor in found
+        for m in found
     ]
 
 
@@ -77,9 +76,7 @@ def read_member(
     if reason:
         authorize(session, staff, owner, DataKind.PROFILE, record="profile", reason=reason)
         private = ProfileOut(**member_records.profile(session, owner).__dict__)
-    sponsor = (
-        accounts_repo.member_external_id(session, owner.sponsor_id) if owner.sponsor_id else None
-    )
+    sponsor = members_repo.external_id(session, owner.sponsor_id) if owner.sponsor_id else None
     return AdminMemberOut(
         member_id=owner.member_id,
         display_name=owner.display_name,
@@ -111,7 +108,7 @@ def list_plan_versions(staff: AnyStaff, session: DbSession) -> list[PlanVersionO
 @router.get("/plan-versions/{version}", response_model=PlanVersionTextOut)
 def read_plan_version(version: RecordId, staff: AnyStaff, session: DbSession) -> PlanVersionTextOut:
     company = company_repo.the_company(session)
-    row = company_repo.plan_version(session, company.id, version) if company else None
+    row = company_repo.plan_version(session, company.id, version)
     if row is None:
         raise NotFoundError(f"no plan version {version}")
     return PlanVersionTextOut(

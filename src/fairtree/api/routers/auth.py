@@ -24,7 +24,8 @@ from fairtree.services.access import password_reset, sign_in
 from fairtree.services.access.mail import MailBackend
 from fairtree.services.clock import aware
 from fairtree.store.models import User
-from fairtree.store.repositories.access.accounts import api_tokens_of, member_external_id
+from fairtree.store.repositories.access.accounts import api_tokens_of
+from fairtree.store.repositories.network.members import external_id
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -136,7 +137,7 @@ def login(
     if isinstance(user, JSONResponse):
         return user
     opened = sign_in.open_session(session, settings, user)
-    member_id = member_external_id(session, user.member_id) if user.member_id else None
+    member_id = external_id(session, user.member_id) if user.member_id else None
     payload = SessionOpened(
         user=_me(user, member_id, "session"),
         csrf_token=opened.csrf_token,

@@ -22,7 +22,8 @@ from fairtree.services.access.principal import Principal
 from fairtree.services.clock import utcnow
 from fairtree.store.models import Member
 from fairtree.store.repositories.access import grants as access_repo
-from fairtree.store.repositories.network.sponsor_tree import member_by_external_id, upline_depth
+from fairtree.store.repositories.network.members import member_by_external_id
+from fairtree.store.repositories.network.sponsor_tree import upline_depth
 
 
 class Relationship(StrEnum):

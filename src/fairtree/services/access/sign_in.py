@@ -27,6 +27,7 @@ from fairtree.services.access.principal import Principal
 from fairtree.services.clock import aware, utcnow
 from fairtree.store.models import ApiToken, AuthSession, User
 from fairtree.store.repositories.access import accounts as accounts_repo
+from fairtree.store.repositories.network import members as members_repo
 
 SESSION_PREFIX = "fts"
 API_TOKEN_PREFIX = "ftk"  # noqa: S105 - a prefix, not a secret
@@ -136,9 +137,7 @@ def _principal(session: Session, user_id: int, via: str, credential_id: int) -> 
     user = accounts_repo.user_by_id(session, user_id)
     if user is None or user.disabled:
         return None
-    member_id = (
-        accounts_repo.member_external_id(session, user.member_id) if user.member_id else None
-    )
+    member_id = members_repo.external_id(session, user.member_id) if user.member_id else None
     return Principal(
         user_id=user.id,
         login=user.login,

@@ -12,7 +12,7 @@ from fairtree.services.clock import utcnow
 from fairtree.store.models import User
 from fairtree.store.models.accounts import STAFF_ROLES
 from fairtree.store.repositories.access import accounts as accounts_repo
-from fairtree.store.repositories.network.sponsor_tree import member_by_external_id
+from fairtree.store.repositories.network.members import member_by_external_id
 
 
 def create_member_user(

@@ -27,9 +27,9 @@ from fairtree.services.access.principal import Principal
 from fairtree.services.clock import aware, utcnow
 from fairtree.store.models import HelpMessage, HelpRequest, Member, MentoringOffer
 from fairtree.store.models.help import HELPER_KINDS
-from fairtree.store.repositories.access.accounts import member_external_id
 from fairtree.store.repositories.care import help as help_repo
-from fairtree.store.repositories.network.sponsor_tree import member_by_external_id, upline_depth
+from fairtree.store.repositories.network.members import external_id, member_by_external_id
+from fairtree.store.repositories.network.sponsor_tree import upline_depth
 
 HELP_KIND = "help_requests"  # the access-log kind of a helper reading a request
 MAX_TOPICS = 20
@@ -203,12 +203,10 @@ def _participating(
 
 def view_of(session: Session, request: HelpRequest) -> RequestView:
     messages = help_repo.messages_of(session, [request.id])
-    helper_id = (
-        member_external_id(session, request.helper_member_id) if request.helper_member_id else None
-    )
+    helper_id = external_id(session, request.helper_member_id) if request.helper_member_id else None
     return RequestView(
         id=request.id,
-        asker_member_id=member_external_id(session, request.asker_member_id) or "",
+        asker_member_id=external_id(session, request.asker_member_id) or "",
         helper_kind=request.helper_kind,
         helper_member_id=helper_id,
         subject=request.subject,

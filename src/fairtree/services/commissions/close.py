@@ -30,9 +30,10 @@ from fairtree.services.commissions.corrections import Adjustments, corrections_f
 from fairtree.services.pause import pause_point
 from fairtree.services.step_times import step
 from fairtree.store.models import CommissionRun, Company, PlanVersion
+from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.bulk import engine_arrays
 from fairtree.store.repositories.commissions import ledger, runs
-from fairtree.store.repositories.commissions.periods import lock_company, mark_period_closed
+from fairtree.store.repositories.commissions.periods import mark_period_closed
 
 
 @dataclass(frozen=True)
@@ -99,10 +100,10 @@ def carry_in_for(
 
 def close_period(session: Session, period_key: str) -> CloseResult:
     """Write the draft run of ``period_key`` (replacing an earlier draft)."""
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     period = Period.parse(period_key)
     key = period.key
-    lock_company(session, company.id)
+    company_repo.lock_company(session, company.id)
     if runs.find_run(session, company.id, key, "finalized") is not None:
         raise ConflictError(
             f"period {key} is finalized; late facts are corrected in the next open period"
@@ -234,9 +235,9 @@ def finalize_run(session: Session, period_key: str, rates: dict[str, str] | None
     exchange-rate snapshot the period's payouts convert at; it needs a rate for every
     currency a member is paid in other than the run's own.
     """
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     key = Period.parse(period_key).key
-    lock_company(session, company.id)
+    company_repo.lock_company(session, company.id)
     draft = runs.find_run(session, company.id, key, "draft", lock=True)
     if draft is None:
         if runs.find_run(session, company.id, key, "finalized") is not None:

@@ -21,6 +21,7 @@ from fairtree.periods import Period
 from fairtree.store.models import Company
 from fairtree.store.repositories.commissions import corrections as queries
 from fairtree.store.repositories.commissions import runs
+from fairtree.store.repositories.network import members as members_repo
 
 MAX_LISTED_ORDERS = 20
 
@@ -135,7 +136,7 @@ def _diff_into(
     if changed.size == 0:
         return
     members = (keys[changed] // width).tolist()
-    names = runs.member_names(session, sorted(set(members)))
+    names = members_repo.external_ids(session, sorted(set(members)))
     for index, member in zip(changed.tolist(), members, strict=True):
         out.member_db_ids.append(member)
         out.member_ids.append(names[member])

@@ -29,6 +29,7 @@ from fairtree.money import RoundingRule, currency_exponent, format_amount, round
 from fairtree.periods import Period
 from fairtree.services.commissions.exchange_rates import missing, parse_rates
 from fairtree.store.models import PayoutBatch
+from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.commissions import ledger, runs
 from fairtree.store.repositories.commissions import payouts as store
 
@@ -57,7 +58,7 @@ def convert(amount: np.ndarray, source: str, target: str, rate: Fraction) -> np.
 
 def create_batch(session: Session, period_key: str, minimum_payout: int) -> BatchSummary:
     """The period's batch, converted at the exchange-rate snapshot of its finalized run."""
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     key = Period.parse(period_key).key
     run = runs.find_run(session, company.id, key, "finalized")
     if run is None:
@@ -143,7 +144,7 @@ def create_batch(session: Session, period_key: str, minimum_payout: int) -> Batc
 
 
 def _batch(session: Session, period_key: str) -> PayoutBatch:
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     key = Period.parse(period_key).key
     batch = store.find_batch(session, company.id, key)
     if batch is None:

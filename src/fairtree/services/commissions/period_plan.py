@@ -11,11 +11,12 @@ from fairtree.errors import NotFoundError
 from fairtree.periods import Period, PeriodKind
 from fairtree.plans.schema import Plan
 from fairtree.services.commissions.close import plan_document
+from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.commissions import runs
 
 
 def period_of(session: Session, day: date) -> Period:
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     return Period.containing(day, PeriodKind(company.period_kind))
 
 
@@ -23,7 +24,7 @@ def plan_on(session: Session, day: date) -> Plan:
     """The plan in force on ``day`` (looked up once per session and day)."""
     cache = session.info.setdefault("fairtree.plan_on", {})
     if day not in cache:
-        company = runs.the_company(session)
+        company = company_repo.the_company(session)
         version = runs.plan_in_force(session, company.id, day)
         if version is None:
             raise NotFoundError(f"no plan version is in force on {day}")
@@ -34,5 +35,5 @@ def plan_on(session: Session, day: date) -> Plan:
 def period_finalized(session: Session, period: Period) -> bool:
     """True once the period has a finalized run: late facts are then corrected in the
     next close (services.corrections)."""
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     return runs.find_run(session, company.id, period.key, "finalized") is not None

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from fairtree.errors import ConflictError, NotFoundError
+from fairtree.errors import ConflictError
 from fairtree.plans.load import parse_plan, parse_yaml_text
 from fairtree.services.access.audit import record_action
 from fairtree.services.access.principal import Principal
@@ -28,8 +28,6 @@ def upload(
     raw = parse_yaml_text(yaml_text, source, "yaml_text")
     parse_plan(raw, source)  # raises PlanError listing every problem
     company = company_repo.the_company(session)
-    if company is None:
-        raise NotFoundError("no company has been imported yet")
     if company_repo.plan_version(session, company.id, version) is not None:
         raise ConflictError(f"plan version {version!r} exists; upload under a new version")
     digest = hashlib.sha256(yaml_text.encode("utf-8")).hexdigest()

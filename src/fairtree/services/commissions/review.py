@@ -18,7 +18,9 @@ from fairtree.errors import NotFoundError
 from fairtree.money import currency_exponent
 from fairtree.periods import Period
 from fairtree.store.models import CommissionRun
+from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.commissions import runs
+from fairtree.store.repositories.network import members as members_repo
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def review_run(
     bonus_margin: Fraction = Fraction(1, 10),
     history: int = 3,
 ) -> RunReview:
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     key = Period.parse(period_key).key
     run = runs.find_run(session, company.id, key, "draft") or runs.find_run(
         session, company.id, key, "finalized"
@@ -92,7 +94,7 @@ def review_run(
     earlier = runs.finalized_runs(session, company.id, before=run.starts_on)[-history:]
     current = runs.member_totals(session, run.id)
     previous = runs.member_totals(session, earlier[-1].id) if earlier else {}
-    names = runs.member_names(session, list(set(current) | set(previous)))
+    names = members_repo.external_ids(session, list(set(current) | set(previous)))
     changes = sorted(
         (
             Change(names[m], previous.get(m, 0), current.get(m, 0))

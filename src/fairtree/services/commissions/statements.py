@@ -26,8 +26,10 @@ from fairtree.periods import Period
 from fairtree.plans.load import PlanDocument
 from fairtree.services.commissions.close import carry_in_for, plan_document
 from fairtree.store.models import CommissionRun, Member, PlanVersion
+from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.bulk import downline_facts, engine_arrays
 from fairtree.store.repositories.commissions import ledger, runs
+from fairtree.store.repositories.network import members as members_repo
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 CSV_COLUMNS = ("period", "member_id", "bonus", "kind", "amount", "currency", "corrects", "reason")
@@ -88,7 +90,7 @@ def member_traces(
     version = session.get(PlanVersion, run.plan_version_id)
     assert version is not None
     document = plan_document(version)
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     placement = company.placement != "none"
     if whole_period or not explained_from_downline(document, period):
         facts = engine_arrays.load_period_facts(session, period, through, placement=placement)
@@ -112,14 +114,14 @@ def member_statement(
     ``whole_period`` explains from the whole period's facts instead of the member's
     downline (the two agree; tests compare them).
     """
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     key = Period.parse(period_key).key
     run = runs.find_run(session, company.id, key, "finalized") or runs.find_run(
         session, company.id, key, "draft"
     )
     if run is None:
         raise NotFoundError(f"no run for period {key}")
-    member = runs.member_by_external_id(session, member_id)
+    member = members_repo.member_by_external_id(session, member_id)
     if member is None:
         raise NotFoundError(f"no member {member_id!r}")
     rows = runs.line_rows(session, run.id, member.id)

@@ -19,7 +19,8 @@ from fairtree.periods import Period
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.commissions.payouts import BatchSummary, create_batch
 from fairtree.services.orders.rank_progress import NewLine, post_order, rebuild_period_volumes
-from fairtree.store.models import Member, Product
+from fairtree.store.models import Product
+from fairtree.store.repositories.network.members import member_by_external_id
 
 # Demo exchange rates from the plan currency (USD); each finalized month stores them as
 # its snapshot, and the payout batch converts at the snapshot of its month.
@@ -38,7 +39,7 @@ class DemoBooks:
 
 
 def _late_order_lines(session: Session, buyer: str) -> list[NewLine]:
-    member = session.scalar(select(Member).where(Member.member_id == buyer))
+    member = member_by_external_id(session, buyer)
     assert member is not None
     sku = session.scalar(
         select(Product.sku)

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from fairtree.services.access.users import create_member_user, create_staff_user
 from fairtree.simulation.company import Members
 from fairtree.store.models import Contact
+from fairtree.store.repositories.network.members import member_by_external_id
 from fairtree.store.repositories.network.ranks import track_records
-from fairtree.store.repositories.network.sponsor_tree import member_by_external_id
 
 
 @dataclass(frozen=True)

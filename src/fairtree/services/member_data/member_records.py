@@ -16,6 +16,7 @@ from fairtree.periods import Period
 from fairtree.store.models import Customer, Member
 from fairtree.store.repositories.access import accounts as accounts_repo
 from fairtree.store.repositories.member_data import own_orders as member_data
+from fairtree.store.repositories.network import members as members_repo
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,7 @@ class OrderSummary:
 
 
 def profile(session: Session, owner: Member) -> Profile:
-    sponsor = (
-        accounts_repo.member_external_id(session, owner.sponsor_id) if owner.sponsor_id else None
-    )
+    sponsor = members_repo.external_id(session, owner.sponsor_id) if owner.sponsor_id else None
     user = accounts_repo.user_of_member(session, owner.id)
     return Profile(
         member_id=owner.member_id,

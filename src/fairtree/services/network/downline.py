@@ -19,6 +19,7 @@ from fairtree.periods import Period
 from fairtree.services.network.period_volumes import downline_volumes
 from fairtree.store.repositories.network import genealogy as tree_repo
 from fairtree.store.repositories.network import genealogy_history, volumes
+from fairtree.store.repositories.network import members as members_repo
 
 
 def _member_pk(session: Session, member_id: str) -> int:
@@ -35,7 +36,7 @@ def sponsor_as_of(session: Session, member_id: str, on: date) -> str | None:
         raise NotFoundError(f"member {member_id!r} [joined_on]: not in the network on {on}")
     if row.sponsor_id is None:
         return None
-    return tree_repo.external_ids(session, [row.sponsor_id])[row.sponsor_id]
+    return members_repo.external_ids(session, [row.sponsor_id])[row.sponsor_id]
 
 
 def downline_as_of(
@@ -50,7 +51,7 @@ def downline_as_of(
         for row in genealogy_history.downline(session, root, on)
         if row.depth > 0 and (depth is None or row.depth <= depth)
     ]
-    names = tree_repo.external_ids(session, [row.member_pk for row in rows])
+    names = members_repo.external_ids(session, [row.member_pk for row in rows])
     return {names[row.member_pk]: row.depth for row in rows}
 
 

@@ -22,8 +22,10 @@ from fairtree.services.access.actors import actor_label
 from fairtree.services.access.principal import Principal
 from fairtree.services.network.placing import choose_slot, write_with_retry
 from fairtree.store.models import Company, Member
+from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.network import genealogy as tree_repo
 from fairtree.store.repositories.network import genealogy_history
+from fairtree.store.repositories.network import members as members_repo
 
 GOOD_STANDING = ("active", "inactive")
 
@@ -77,13 +79,13 @@ def enroll(
     record = f"member {new.member_id!r}"
     _check_new_member(new, record)
     tree_repo.lock_member(session, sponsor_id)
-    company = tree_repo.the_company(session)
+    company = company_repo.the_company(session)
     sponsor = tree_repo.require_member(session, sponsor_id, record, "sponsor_id")
     if sponsor.status not in GOOD_STANDING:
         raise GenealogyError(
             f"{record} [sponsor_id]: sponsor {sponsor_id!r} is {sponsor.status} and cannot enroll"
         )
-    if tree_repo.find_member(session, new.member_id) is not None:
+    if members_repo.member_by_external_id(session, new.member_id) is not None:
         raise ConflictError(f"{record} [member_id]: a member with this id exists")
     if new.joined_on < sponsor.joined_on:
         raise ValidationError(
@@ -127,7 +129,7 @@ def enroll(
     genealogy_history.record_changes(
         session, [member.id], new.joined_on, genealogy_history.ENROLL, actor_label(actor)
     )
-    parent_ids = tree_repo.external_ids(session, [member.placement_parent_id])
+    parent_ids = members_repo.external_ids(session, [member.placement_parent_id])
     return Enrollment(
         member_id=member.member_id,
         sponsor_id=sponsor_id,

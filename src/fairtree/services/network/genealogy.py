@@ -29,8 +29,10 @@ from fairtree.services.access.principal import Principal
 from fairtree.services.network.enrollment import GOOD_STANDING, Enrollment, NewMember, enroll
 from fairtree.services.network.placing import choose_slot, write_with_retry
 from fairtree.store.models import Member
+from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.network import genealogy as tree_repo
 from fairtree.store.repositories.network import genealogy_history
+from fairtree.store.repositories.network import members as members_repo
 
 __all__ = [
     "DownlineRule",
@@ -73,7 +75,7 @@ def _require_reason(action: str, member_id: str, reason: str) -> str:
 
 
 def _position(session: Session, member: Member) -> dict[str, Any]:
-    names = tree_repo.external_ids(session, [member.sponsor_id, member.placement_parent_id])
+    names = members_repo.external_ids(session, [member.sponsor_id, member.placement_parent_id])
     return {
         "sponsor_id": names.get(member.sponsor_id or -1),
         "placement_parent_id": names.get(member.placement_parent_id or -1),
@@ -130,9 +132,9 @@ def move(
         raise ValidationError(
             [Problem("move", member_id, "sponsor_id", "give a new sponsor or placement parent")]
         )
-    tree_repo.lock_company(session)
+    company = company_repo.the_company(session)
+    company_repo.lock_company(session, company.id)
     tree_repo.lock_member(session, member_id)  # enrollments under it wait for the move
-    company = tree_repo.the_company(session)
     member = tree_repo.require_member(session, member_id, record, "member_id")
     _require_in_good_standing(member, record, "member_id")
     before = _position(session, member)
@@ -189,7 +191,7 @@ def move(
         genealogy_history.record_changes(
             session, recruits, effective_on, genealogy_history.ROLL_UP, actor_label(actor)
         )
-        rolled_up = sorted(tree_repo.external_ids(session, recruits).values())
+        rolled_up = sorted(members_repo.external_ids(session, recruits).values())
 
     def attempt() -> None:
         member.sponsor_id = new_sponsor
@@ -236,7 +238,7 @@ def terminate(
     require_admin(actor, f"terminate member {member_id!r}")
     reason = _require_reason("terminate", member_id, reason)
     record = f"member {member_id!r}"
-    tree_repo.lock_company(session)
+    company_repo.lock_company(session, company_repo.the_company(session).id)
     tree_repo.lock_member(session, member_id)  # no recruit can join while we roll them up
     member = tree_repo.require_member(session, member_id, record, "member_id")
     if member.status in ("terminated", "closed"):
@@ -253,7 +255,7 @@ def terminate(
             [Problem(record, "", "effective_on", f"is before status_since {member.status_since}")]
         )
     before = _position(session, member)
-    rolled_up = sorted(tree_repo.external_ids(session, recruits).values())
+    rolled_up = sorted(members_repo.external_ids(session, recruits).values())
     if recruits:
         tree_repo.reassign_sponsor(session, recruits, member.sponsor_id)
         genealogy_history.record_changes(

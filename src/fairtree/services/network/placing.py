@@ -26,6 +26,7 @@ from fairtree.genealogy.placement import (
 from fairtree.store.models import Company
 from fairtree.store.repositories.network import genealogy as tree_repo
 from fairtree.store.repositories.network import genealogy_history
+from fairtree.store.repositories.network import members as members_repo
 from fairtree.store.repositories.network.placement_view import (
     StorePlacementView,
     position_from_text,
@@ -64,7 +65,7 @@ def choose_slot(
             raise PositionOutOfRangeError(f"{record} [placement_position]: {error}") from error
         except SlotTakenError:
             taken_by = view.child(start_pk, wanted)
-            names = tree_repo.external_ids(session, [start_pk, taken_by])
+            names = members_repo.external_ids(session, [start_pk, taken_by])
             raise SlotTakenError(
                 f"{record} [placement_position]: slot {position_to_text(kind, wanted)} under "
                 f"{names[start_pk]!r} is taken by {names.get(taken_by or -1)!r}"

@@ -208,7 +208,7 @@ def _build_order(session: Session, request: OrderRequest) -> tuple[Order, list[O
     if (request.buyer_member_id is None) == (request.buyer_customer_id is None):
         problems.append(_problem(request, "buyer_member_id", rules.ONE_BUYER))
     elif request.buyer_member_id is not None:
-        member = members_repo.get_by_member_id(session, request.buyer_member_id)
+        member = members_repo.member_by_external_id(session, request.buyer_member_id)
         if member is None:
             reason = f"no member {request.buyer_member_id!r}"
             problems.append(_problem(request, "buyer_member_id", reason))

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fairtree.engine.context import statuses_allowed
@@ -29,8 +28,8 @@ from fairtree.plans.schema import Plan
 from fairtree.services.commissions.period_plan import period_of, plan_on
 from fairtree.services.orders import order_intake
 from fairtree.services.orders.order_intake import NewLine
-from fairtree.store.models import Member
 from fairtree.store.repositories.bulk import engine_arrays
+from fairtree.store.repositories.network.members import member_by_external_id
 from fairtree.store.repositories.orders import running_volumes as volumes
 
 __all__ = [
@@ -72,9 +71,10 @@ def line_progress(
     Two queries of O(depth) rows: the sponsor line with its running figures, and the
     capped leg sums of those members.
     """
-    member = session.scalar(select(Member.id).where(Member.member_id == member_id))
-    if member is None:
+    found = member_by_external_id(session, member_id)
+    if found is None:
         raise NotFoundError(f"no member {member_id!r}")
+    member = found.id
     period = period_of(session, day)
     plan = plan_on(session, period.start)
     allowed = statuses_allowed(plan)

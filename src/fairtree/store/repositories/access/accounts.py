@@ -11,7 +11,6 @@ from fairtree.store.models import (
     ApiToken,
     AuthSession,
     LoginAttempt,
-    Member,
     PasswordResetToken,
     User,
 )
@@ -27,10 +26,6 @@ def user_by_id(session: Session, user_id: int) -> User | None:
 
 def user_of_member(session: Session, member_pk: int) -> User | None:
     return session.scalars(select(User).where(User.member_id == member_pk)).one_or_none()
-
-
-def member_external_id(session: Session, member_pk: int) -> str | None:
-    return session.scalar(select(Member.member_id).where(Member.id == member_pk))
 
 
 def session_by_digest(session: Session, digest: str) -> AuthSession | None:

@@ -14,7 +14,6 @@ from fairtree.store.models import (
     AccessLogEntry,
     AuditRecord,
     IdempotencyRecord,
-    Member,
     User,
 )
 
@@ -90,10 +89,6 @@ def idempotency_record(session: Session, user_id: int, key: str) -> IdempotencyR
             IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
         )
     ).one_or_none()
-
-
-def member_pk_by_external_id(session: Session, member_id: str) -> int | None:
-    return session.scalar(select(Member.id).where(Member.member_id == member_id))
 
 
 def access_log_grouped(

@@ -6,15 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fairtree.periods import Period as PeriodRange
-from fairtree.store.models import Company, Period
-
-
-def lock_company(session: Session, company_id: int) -> None:
-    """Row lock on the company (PostgreSQL) so two closes of it run one after the other.
-
-    SQLite takes its single writer lock at the first write, which serialises them too.
-    """
-    session.execute(select(Company.id).where(Company.id == company_id).with_for_update())
+from fairtree.store.models import Period
 
 
 def mark_period_closed(session: Session, company_id: int, period: PeriodRange) -> None:

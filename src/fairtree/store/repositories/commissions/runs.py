@@ -13,10 +13,8 @@ from sqlalchemy import delete, desc, func, select, update
 from sqlalchemy.orm import Session
 
 from fairtree.dataset.arrays import Rows
-from fairtree.errors import NotFoundError
 from fairtree.store.models import (
     CommissionRun,
-    Company,
     Order,
     PayoutLine,
     PlanVersion,
@@ -27,18 +25,6 @@ from fairtree.store.models import (
 )
 from fairtree.store.repositories.bulk.engine_arrays import read_columns
 from fairtree.store.repositories.bulk.load import insert_rows
-
-
-def the_company(session: Session) -> Company:
-    """The company this database holds (one per database; looked up once per session)."""
-    company = session.info.get("fairtree.company")
-    if company is not None and company in session:
-        return company
-    company = session.scalar(select(Company).order_by(Company.id).limit(1))
-    if company is None:
-        raise NotFoundError("the database holds no company; import a dataset first")
-    session.info["fairtree.company"] = company
-    return company
 
 
 def plan_in_force(session: Session, company_id: int, day: date) -> PlanVersion | None:
@@ -225,20 +211,6 @@ def previous_highest_ranks(
     hit = member_db_ids[where] == ids
     highest[where[hit]] = ranks[hit]
     return highest
-
-
-def member_names(session: Session, member_db_ids: list[int]) -> dict[int, str]:
-    """External member id of each database id."""
-    from fairtree.store.models import Member
-
-    rows = session.execute(select(Member.id, Member.member_id).where(Member.id.in_(member_db_ids)))
-    return {int(i): str(name) for i, name in rows}
-
-
-def member_by_external_id(session: Session, member_id: str) -> Any:
-    from fairtree.store.models import Member
-
-    return session.scalar(select(Member).where(Member.member_id == member_id))
 
 
 def latest_finalized_before(session: Session, company_id: int, before: date) -> int | None:

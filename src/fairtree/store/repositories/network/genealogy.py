@@ -9,14 +9,15 @@ UPDATE takes the database write lock, since SQLite serializes writers anyway.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fairtree.errors import NotFoundError, UnknownMemberError
-from fairtree.store.models import Company, Member
+from fairtree.errors import UnknownMemberError
+from fairtree.store.models import Member
+from fairtree.store.repositories.network.members import member_by_external_id
 
 SLOT_CONSTRAINT = "uq_members_placement_parent_id_placement_position"
 _SQLITE_SLOT_MESSAGE = "members.placement_parent_id, members.placement_position"
@@ -27,22 +28,6 @@ CHUNK = 5000
 
 def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
-
-
-def the_company(session: Session) -> Company:
-    """The company whose network this database holds."""
-    company = session.scalars(select(Company).order_by(Company.id).limit(1)).first()
-    if company is None:
-        raise NotFoundError("companies: no company in this database; import a dataset first")
-    return company
-
-
-def lock_company(session: Session) -> None:
-    """Serialize structural changes (moves, terminations) across the whole network."""
-    if _is_sqlite(session):
-        session.execute(update(Company).values(name=Company.name))
-    else:
-        session.execute(select(Company.id).with_for_update())
 
 
 def lock_member(session: Session, member_id: str) -> None:
@@ -57,27 +42,12 @@ def lock_member(session: Session, member_id: str) -> None:
         )
 
 
-def find_member(session: Session, member_id: str) -> Member | None:
-    return session.scalars(select(Member).where(Member.member_id == member_id)).first()
-
-
 def require_member(session: Session, member_id: str, record: str, field: str) -> Member:
     """The member with external id ``member_id``, or UnknownMemberError naming the field."""
-    member = find_member(session, member_id)
+    member = member_by_external_id(session, member_id)
     if member is None:
         raise UnknownMemberError(f"{record} [{field}]: no member {member_id!r}")
     return member
-
-
-def external_ids(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    """External ``member_id`` of each internal id given (None entries are skipped)."""
-    wanted = sorted({i for i in ids if i is not None})
-    found: dict[int, str] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        rows = session.execute(select(Member.id, Member.member_id).where(Member.id.in_(chunk)))
-        found.update({row.id: row.member_id for row in rows})
-    return found
 
 
 def add_member(session: Session, member: Member) -> Member:

@@ -1,19 +1,47 @@
-"""Queries about members: listing and searching the network."""
+"""Queries about members: who an external id names, listing and searching the network.
+
+``member_by_external_id`` is the one lookup of a member by the id the company gave it;
+``external_ids`` goes the other way, from database ids to those ids.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, or_, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session, aliased
 
 from fairtree.store.models import Member
+
+CHUNK = 5000
+
+
+def member_by_external_id(session: Session, member_id: str) -> Member | None:
+    """The member whose external ``member_id`` this is, or None."""
+    return session.scalars(select(Member).where(Member.member_id == member_id)).one_or_none()
+
+
+def external_id(session: Session, member_pk: int) -> str | None:
+    """External ``member_id`` of one database id (None when there is no such member)."""
+    return session.scalar(select(Member.member_id).where(Member.id == member_pk))
+
+
+def external_ids(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """External ``member_id`` of each database id given (None entries are skipped)."""
+    wanted = sorted({int(i) for i in ids if i is not None})
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        rows = session.execute(select(Member.id, Member.member_id).where(Member.id.in_(chunk)))
+        found.update({int(row.id): str(row.member_id) for row in rows})
+    return found
 
 
 def _summary_query() -> Select:  # type: ignore[type-arg]
     sponsor = aliased(Member)
     return select(
+        Member.id.label("pk"),
         Member.member_id,
         Member.display_name,
         Member.status,
@@ -31,16 +59,17 @@ def list_members(session: Session, status: str | None, limit: int) -> Sequence[R
     return session.execute(query.order_by(Member.id).limit(limit)).all()
 
 
-def search_members(session: Session, text: str, limit: int) -> Sequence[Row[Any]]:
-    """Members whose id or display name contains ``text`` (case-insensitive)."""
-    query = _summary_query().where(
-        or_(
-            Member.member_id.icontains(text, autoescape=True),
-            Member.display_name.icontains(text, autoescape=True),
+def search_members(
+    session: Session, text: str | None, status: str | None, limit: int, offset: int = 0
+) -> Sequence[Row[Any]]:
+    """Members whose id or display name contains ``text`` (case-insensitive; no text:
+    every member), optionally of one status, in the order they joined the store."""
+    query = _summary_query()
+    if text:
+        query = query.where(
+            Member.member_id.icontains(text, autoescape=True)
+            | Member.display_name.icontains(text, autoescape=True)
         )
-    )
-    return session.execute(query.order_by(Member.id).limit(limit)).all()
-
-
-def get_by_member_id(session: Session, member_id: str) -> Member | None:
-    return session.scalars(select(Member).where(Member.member_id == member_id)).one_or_none()
+    if status:
+        query = query.where(Member.status == status)
+    return session.execute(query.order_by(Member.id).limit(limit).offset(offset)).all()

@@ -8,13 +8,15 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import CommissionRun, Member, PayoutLine, RankRecord
+from fairtree.store.repositories.network.members import member_by_external_id
 
 
 def member_rank_rows(session: Session, member_id: str, include_drafts: bool) -> list[Any] | None:
     """Rank rows of one member in period order; None when the member does not exist."""
-    db_id = session.scalar(select(Member.id).where(Member.member_id == member_id))
-    if db_id is None:
+    member = member_by_external_id(session, member_id)
+    if member is None:
         return None
+    db_id = member.id
     statuses = ("finalized", "draft") if include_drafts else ("finalized",)
     return list(
         session.execute(

@@ -13,10 +13,6 @@ from fairtree.store.models import Member
 MAX_DEPTH = 100_000
 
 
-def member_by_external_id(session: Session, member_id: str) -> Member | None:
-    return session.scalars(select(Member).where(Member.member_id == member_id)).one_or_none()
-
-
 def upline_depth(session: Session, ancestor_pk: int, member_pk: int) -> int | None:
     """How many sponsor steps from ``member_pk`` up to ``ancestor_pk`` (None: not above it)."""
     up = (
@@ -61,7 +57,6 @@ def members_by_pks(session: Session, member_pks: list[int]) -> dict[int, Member]
 
 
 __all__ = [
-    "member_by_external_id",
     "members_by_pks",
     "subtree",
     "upline_depth",
