@@ -150,6 +150,24 @@ def gather_seconds(size: int, seed: int, repeats: int = 3) -> float:
     return best
 
 
+def compare_with_postgres(
+    url: str, inputs: EngineInput, result: Evaluation, engine_seconds: float
+) -> dict[str, Any]:
+    """Group volume of the same network by a recursive CTE on PostgreSQL, against the
+    engine's: load and query seconds, totals, and whether every member's figure agrees."""
+    from fairtree.store.repositories.bulk.group_volume_cte import group_volume_by_cte
+
+    cte = group_volume_by_cte(url, inputs.members.sponsor, result.pv)
+    return {
+        "load_seconds": round(cte.load_seconds, 3),
+        "query_seconds": round(cte.query_seconds, 3),
+        "group_volume_total": int(cte.group_volume.sum()),
+        "engine_group_volume_total": int(result.group_volume.sum()),
+        "same_per_member": bool((cte.group_volume == result.group_volume).all()),
+        "ratio_query_to_engine_close": round(cte.query_seconds / engine_seconds, 1),
+    }
+
+
 def _warm_up_kernels() -> None:
     """Compile (or load from numba's disk cache) the tree kernels before timing, for
     the read-only arrays a memory-mapped input gives."""

@@ -10,12 +10,13 @@ import hashlib
 from datetime import date
 
 import numpy as np
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from fairtree.dataset.arrays import Rows
 from fairtree.engine.order_rollup import LineFacts, order_totals
 from fairtree.simulation.synth_network import NetworkKnobs, generate_members, month_bounds
+from fairtree.store.database import settle
 from fairtree.store.models import Company, PlanVersion, Product
 from fairtree.store.repositories.bulk.load import (
     advance_id_sequences,
@@ -163,12 +164,7 @@ def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarr
     # Time a settled database, as autovacuum leaves it, not the first reads after a bulk
     # insert (which set every row's hint bits and write the pages back), nor reads that
     # share the machine with the checkpoint writing the seed out.
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("VACUUM ANALYZE"))
-            connection.execute(text("CHECKPOINT"))
-        else:
-            connection.execute(text("ANALYZE"))
+    settle(engine)
     return sponsor
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from fairtree.benchmarks.close import run_close
+from fairtree.benchmarks.close import compare_with_postgres, run_close
 from fairtree.cli.main import bench_app
 
 console = Console(stderr=True)
@@ -35,21 +35,10 @@ def close(
     with console.status(f"generating and evaluating {members:,} members"):
         line, result, inputs, _tree = run_close(members, seed, workdir)
     if compare_postgres:
-        from fairtree.store.repositories.bulk.group_volume_cte import group_volume_by_cte
-
         url = os.environ.get("FAIRTREE_BENCH_PG_URL", DEFAULT_PG)
         with console.status("PostgreSQL recursive CTE"):
-            cte = group_volume_by_cte(url, inputs.members.sponsor, result.pv)
-        same = bool((cte.group_volume == result.group_volume).all())
-        line["postgres"] = {
-            "load_seconds": round(cte.load_seconds, 3),
-            "query_seconds": round(cte.query_seconds, 3),
-            "group_volume_total": int(cte.group_volume.sum()),
-            "engine_group_volume_total": int(result.group_volume.sum()),
-            "same_per_member": same,
-            "ratio_query_to_engine_close": round(cte.query_seconds / line["seconds"], 1),
-        }
-        if not same:
+            line["postgres"] = compare_with_postgres(url, inputs, result, line["seconds"])
+        if not line["postgres"]["same_per_member"]:
             typer.echo(json.dumps(line))
             raise typer.Exit(1)
     typer.echo(json.dumps(line))

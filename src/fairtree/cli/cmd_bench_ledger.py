@@ -8,47 +8,18 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 
-from fairtree.cli.database import open_engine
 from fairtree.cli.main import bench_app
-from fairtree.store.migrate import upgrade
+from fairtree.store.scratch import scratch_database
 
 console = Console(stderr=True)
 BENCH_DATABASE = f"fairtree_bench_ledger_{os.getpid()}"  # two runs never share one
-
-
-@contextmanager
-def fresh_database(postgres: str | None) -> Iterator[Engine]:
-    if postgres is None:
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-            upgrade(url)
-            with open_engine(url) as engine:
-                yield engine
-        return
-    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{BENCH_DATABASE}"'))
-    url = make_url(postgres).set(database=BENCH_DATABASE).render_as_string(hide_password=False)
-    upgrade(url)
-    try:
-        with open_engine(url) as engine:
-            yield engine
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _run(
@@ -57,7 +28,7 @@ def _run(
     work: Callable[[Engine], dict[str, Any] | list[dict[str, Any]]],
 ) -> None:
     """Run ``work`` on a fresh database and print its JSON line (or lines)."""
-    with console.status(label), fresh_database(postgres) as engine:
+    with console.status(label), scratch_database(postgres, BENCH_DATABASE) as engine:
         result = work(engine)
     for line in result if isinstance(result, list) else [result]:
         typer.echo(json.dumps(line))

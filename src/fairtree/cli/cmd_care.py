@@ -12,9 +12,10 @@ from rich.table import Table
 
 from fairtree.cli.database import command_session
 from fairtree.cli.main import app
+from fairtree.errors import NotFoundError
+from fairtree.services.access.authorization import owner_member
 from fairtree.services.care.care_metrics import CareMetrics, care_metrics
 from fairtree.services.clock import utcnow
-from fairtree.store.repositories.network.members import member_by_external_id
 
 
 def _duration(seconds: float | None) -> str:
@@ -60,12 +61,12 @@ def care(
     except ValueError:
         console.print(f"[red]--as-of {as_of!r} is not a date (YYYY-MM-DD).[/red]")
         raise typer.Exit(code=2) from None
-    with command_session() as session:
-        leader = member_by_external_id(session, member)
-        if leader is None:
-            console.print(f"[red]No member {member!r}.[/red]")
-            raise typer.Exit(code=1)
-        metrics = care_metrics(session, leader, day)
+    try:
+        with command_session() as session:
+            metrics = care_metrics(session, owner_member(session, member), day)
+    except NotFoundError:
+        console.print(f"[red]No member {member!r}.[/red]")
+        raise typer.Exit(code=1) from None
     console.print(render_care(metrics))
     console.print(f"Retention: {metrics.cohort_note}.", highlight=False)
     console.print(f"Team earning: {metrics.team_earning_note}.", highlight=False)

@@ -11,8 +11,12 @@ from rich.console import Console
 from fairtree.cli.database import command_session
 from fairtree.cli.main import app
 from fairtree.money import format_amount, parse_amount
-from fairtree.services.commissions.payouts import create_batch, export_csv, mark_items
-from fairtree.store.repositories.company import the_company
+from fairtree.services.commissions.payouts import (
+    create_batch,
+    export_csv,
+    mark_items,
+    plan_currency,
+)
 
 payout_app = typer.Typer(help="Payout batches: create, export, mark paid or failed.")
 app.add_typer(payout_app, name="payout")
@@ -26,7 +30,7 @@ def create(
     """Create the period's payout batch from member balances, converted at the exchange
     rates the period was finalized with (`close finalize PERIOD --rate ...`)."""
     with command_session() as session:
-        currency = the_company(session).currency
+        currency = plan_currency(session)
         summary = create_batch(session, period, parse_amount(minimum, currency))
     Console().print(
         f"{summary.period_key}: batch {summary.batch_id}: {summary.pending} to pay "

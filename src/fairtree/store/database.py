@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -103,3 +103,21 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     """The command boundary: one session, committed on success, rolled back on error."""
     with make_session_factory(engine)() as session, session.begin():
         yield session
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the database answers a trivial query on a fresh connection."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def settle(engine: Engine) -> None:
+    """Leave a freshly bulk-loaded database as autovacuum would: statistics gathered and,
+    on PostgreSQL, hint bits set and the checkpoint written, so timings that follow
+    measure reads, not the clean-up after the load."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("VACUUM ANALYZE"))
+            connection.execute(text("CHECKPOINT"))
+        else:
+            connection.execute(text("ANALYZE"))

@@ -23,17 +23,14 @@ from fairtree.api.schemas import (
     PlanVersionTextOut,
     ProfileOut,
 )
-from fairtree.errors import NotFoundError
 from fairtree.services.access import audit
 from fairtree.services.access.authorization import DataKind, authorize, owner_member
 from fairtree.services.access.idempotency import fingerprint, run_once
 from fairtree.services.clock import aware
-from fairtree.services.commissions import plan_versions
+from fairtree.services.commissions import periods, plan_versions
 from fairtree.services.member_data import member_records
 from fairtree.services.network import members
 from fairtree.store.models.members import MEMBER_STATUSES
-from fairtree.store.repositories import company as company_repo
-from fairtree.store.repositories.network import members as members_repo
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
@@ -76,7 +73,7 @@ def read_member(
     if reason:
         authorize(session, staff, owner, DataKind.PROFILE, record="profile", reason=reason)
         private = ProfileOut(**member_records.profile(session, owner).__dict__)
-    sponsor = members_repo.external_id(session, owner.sponsor_id) if owner.sponsor_id else None
+    sponsor = member_records.sponsor_id(session, owner)
     return AdminMemberOut(
         member_id=owner.member_id,
         display_name=owner.display_name,
@@ -93,7 +90,7 @@ def list_periods(
 ) -> list[PeriodOut]:
     return [
         PeriodOut(key=p.key, kind=p.kind, starts_on=p.starts_on, ends_on=p.ends_on, status=p.status)
-        for p in company_repo.periods(session, limit, offset)
+        for p in periods.list_periods(session, limit, offset)
     ]
 
 
@@ -101,16 +98,13 @@ def list_periods(
 def list_plan_versions(staff: AnyStaff, session: DbSession) -> list[PlanVersionOut]:
     return [
         PlanVersionOut(version=v.version, effective_from=v.effective_from, sha256=v.sha256)
-        for v in company_repo.plan_versions(session)
+        for v in plan_versions.list_versions(session)
     ]
 
 
 @router.get("/plan-versions/{version}", response_model=PlanVersionTextOut)
 def read_plan_version(version: RecordId, staff: AnyStaff, session: DbSession) -> PlanVersionTextOut:
-    company = company_repo.the_company(session)
-    row = company_repo.plan_version(session, company.id, version)
-    if row is None:
-        raise NotFoundError(f"no plan version {version}")
+    row = plan_versions.version_named(session, version)
     return PlanVersionTextOut(
         version=row.version,
         effective_from=row.effective_from,

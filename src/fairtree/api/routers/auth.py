@@ -24,8 +24,6 @@ from fairtree.services.access import password_reset, sign_in
 from fairtree.services.access.mail import MailBackend
 from fairtree.services.clock import aware
 from fairtree.store.models import User
-from fairtree.store.repositories.access.accounts import api_tokens_of
-from fairtree.store.repositories.network.members import external_id
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -137,7 +135,7 @@ def login(
     if isinstance(user, JSONResponse):
         return user
     opened = sign_in.open_session(session, settings, user)
-    member_id = external_id(session, user.member_id) if user.member_id else None
+    member_id = sign_in.member_id_of(session, user)
     payload = SessionOpened(
         user=_me(user, member_id, "session"),
         csrf_token=opened.csrf_token,
@@ -179,7 +177,7 @@ def list_tokens(principal: SignedIn, session: DbSession) -> list[TokenInfo]:
             expires_at=aware(t.expires_at),
             revoked=t.revoked_at is not None,
         )
-        for t in api_tokens_of(session, principal.user_id)
+        for t in sign_in.own_api_tokens(session, principal)
     ]
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from fairtree import __version__
+from fairtree.store.database import ping
 
 router = APIRouter(tags=["health"])
 
@@ -21,8 +21,7 @@ class Health(BaseModel):
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
 def health(request: Request) -> JSONResponse:
     try:
-        with request.app.state.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        ping(request.app.state.engine)
         database = "ok"
     except Exception:  # any failure to reach the database is "unavailable"
         database = "unavailable"

@@ -137,7 +137,7 @@ def _principal(session: Session, user_id: int, via: str, credential_id: int) -> 
     user = accounts_repo.user_by_id(session, user_id)
     if user is None or user.disabled:
         return None
-    member_id = members_repo.external_id(session, user.member_id) if user.member_id else None
+    member_id = member_id_of(session, user)
     return Principal(
         user_id=user.id,
         login=user.login,
@@ -171,11 +171,7 @@ def csrf_matches(csrf_digest: str, presented: str | None) -> bool:
 
 def sign_out(session: Session, principal: Principal) -> None:
     """Revoke the credential this request used."""
-    row: AuthSession | ApiToken | None
-    if principal.via == "session":
-        row = session.get(AuthSession, principal.credential_id)
-    else:
-        row = session.get(ApiToken, principal.credential_id)
+    row = accounts_repo.credential(session, principal.via, principal.credential_id)
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
         session.flush()
@@ -227,3 +223,8 @@ def issue_own_api_token(
     if user is None:
         raise NotFoundError("no such user")
     return issue_api_token(session, settings, user, name)
+
+
+def member_id_of(session: Session, user: User) -> str | None:
+    """The external member id of a member's sign-in (None for staff)."""
+    return members_repo.external_id(session, user.member_id) if user.member_id else None

@@ -28,7 +28,11 @@ from fairtree.services.clock import aware, utcnow
 from fairtree.store.models import HelpMessage, HelpRequest, Member, MentoringOffer
 from fairtree.store.models.help import HELPER_KINDS
 from fairtree.store.repositories.care import help as help_repo
-from fairtree.store.repositories.network.members import external_id, member_by_external_id
+from fairtree.store.repositories.network.members import (
+    external_id,
+    member_by_external_id,
+    member_by_pk,
+)
 from fairtree.store.repositories.network.sponsor_tree import upline_depth
 
 HELP_KIND = "help_requests"  # the access-log kind of a helper reading a request
@@ -124,7 +128,7 @@ def _helper(session: Session, asker: Member, kind: str, helper_id: str | None) -
     if kind == "sponsor":
         if asker.sponsor_id is None:
             raise ValidationError([Problem("help", "new", "helper_kind", "you have no sponsor")])
-        sponsor = session.get(Member, asker.sponsor_id)
+        sponsor = member_by_pk(session, asker.sponsor_id)
         if helper_id is not None and (sponsor is None or sponsor.member_id != helper_id):
             raise ValidationError([Problem("help", "new", where, "is not your sponsor")])
         return sponsor

@@ -56,6 +56,11 @@ def convert(amount: np.ndarray, source: str, target: str, rate: Fraction) -> np.
     )
 
 
+def plan_currency(session: Session) -> str:
+    """The company's currency: the one pay is worked out (and a minimum payout given) in."""
+    return company_repo.the_company(session).currency
+
+
 def create_batch(session: Session, period_key: str, minimum_payout: int) -> BatchSummary:
     """The period's batch, converted at the exchange-rate snapshot of its finalized run."""
     company = company_repo.the_company(session)

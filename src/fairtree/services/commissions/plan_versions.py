@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from fairtree.errors import ConflictError
+from fairtree.errors import ConflictError, NotFoundError
 from fairtree.plans.load import parse_plan, parse_yaml_text
 from fairtree.services.access.audit import record_action
 from fairtree.services.access.principal import Principal
@@ -48,4 +48,17 @@ def upload(
         reason=reason,
         after={"effective_from": effective_from.isoformat(), "sha256": digest},
     )
+    return row
+
+
+def list_versions(session: Session) -> list[PlanVersion]:
+    """Every stored plan version, oldest effective date first."""
+    return company_repo.plan_versions(session)
+
+
+def version_named(session: Session, version: str) -> PlanVersion:
+    """The stored plan version called ``version``, or NotFoundError."""
+    row = company_repo.plan_version(session, company_repo.the_company(session).id, version)
+    if row is None:
+        raise NotFoundError(f"no plan version {version}")
     return row

@@ -25,7 +25,7 @@ from fairtree.money import format_amount
 from fairtree.periods import Period
 from fairtree.plans.load import PlanDocument
 from fairtree.services.commissions.close import carry_in_for, plan_document
-from fairtree.store.models import CommissionRun, Member, PlanVersion
+from fairtree.store.models import CommissionRun, Member
 from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.bulk import downline_facts, engine_arrays
 from fairtree.store.repositories.commissions import ledger, runs
@@ -87,7 +87,7 @@ def member_traces(
 ) -> dict[str, TraceLine]:
     """The member's trace lines of ``run``: evaluated over the member's downline when the
     plan allows (``explained_from_downline``), else over the whole period."""
-    version = session.get(PlanVersion, run.plan_version_id)
+    version = company_repo.plan_version_by_pk(session, run.plan_version_id)
     assert version is not None
     document = plan_document(version)
     company = company_repo.the_company(session)

@@ -12,15 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fairtree.periods import Period
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.commissions.payouts import BatchSummary, create_batch
 from fairtree.services.orders.rank_progress import NewLine, post_order, rebuild_period_volumes
-from fairtree.store.models import Product
 from fairtree.store.repositories.network.members import member_by_external_id
+from fairtree.store.repositories.orders import orders as orders_repo
 
 # Demo exchange rates from the plan currency (USD); each finalized month stores them as
 # its snapshot, and the payout batch converts at the snapshot of its month.
@@ -41,11 +40,7 @@ class DemoBooks:
 def _late_order_lines(session: Session, buyer: str) -> list[NewLine]:
     member = member_by_external_id(session, buyer)
     assert member is not None
-    sku = session.scalar(
-        select(Product.sku)
-        .where(Product.country == member.country, Product.commissionable.is_(True))
-        .order_by(Product.bv.desc(), Product.sku)
-    )
+    sku = orders_repo.top_commissionable_sku(session, member.country)
     assert sku is not None
     return [NewLine(sku, 2)]
 

@@ -46,8 +46,13 @@ class OrderSummary:
     returns_order_id: str | None
 
 
+def sponsor_id(session: Session, owner: Member) -> str | None:
+    """The external id of the owner's sponsor (None at the top of the tree)."""
+    return members_repo.external_id(session, owner.sponsor_id) if owner.sponsor_id else None
+
+
 def profile(session: Session, owner: Member) -> Profile:
-    sponsor = members_repo.external_id(session, owner.sponsor_id) if owner.sponsor_id else None
+    sponsor = sponsor_id(session, owner)
     user = accounts_repo.user_of_member(session, owner.id)
     return Profile(
         member_id=owner.member_id,

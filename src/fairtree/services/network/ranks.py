@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from fairtree.errors import NotFoundError
 from fairtree.services.commissions.close import plan_document
-from fairtree.store.models import PlanVersion
+from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.network import ranks
 
 
@@ -22,7 +22,7 @@ class RankEntry:
 
 
 def _rank_names(session: Session, plan_version_id: int) -> tuple[str, ...]:
-    version = session.get(PlanVersion, plan_version_id)
+    version = company_repo.plan_version_by_pk(session, plan_version_id)
     assert version is not None
     return tuple(rank.name for rank in plan_document(version).base.ranks)
 

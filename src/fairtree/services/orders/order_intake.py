@@ -254,7 +254,7 @@ def _build_order(session: Session, request: OrderRequest) -> tuple[Order, list[O
     ]
     if member is None:
         assert customer is not None
-        member = session.get(Member, customer.member_id)
+        member = members_repo.member_by_pk(session, customer.member_id)
         assert member is not None
     return order, lines, member
 
@@ -320,7 +320,7 @@ def _build_return(session: Session, request: OrderRequest) -> tuple[Order, list[
         currency=original.currency,
         returns_order_id=original.id,
     )
-    credited = session.get(Member, original.credited_member_id)
+    credited = members_repo.member_by_pk(session, original.credited_member_id)
     assert credited is not None
     return order, lines, credited
 

@@ -69,3 +69,7 @@ def plan_version(session: Session, company_pk: int, version: str) -> PlanVersion
 def add_plan_version(session: Session, row: PlanVersion) -> None:
     session.add(row)
     session.flush()
+
+
+def plan_version_by_pk(session: Session, version_pk: int) -> PlanVersion | None:
+    return session.get(PlanVersion, version_pk)

@@ -174,3 +174,10 @@ def reset_tokens_since(session: Session, user_id: int, since: datetime) -> int:
         PasswordResetToken.user_id == user_id, PasswordResetToken.created_at >= since
     )
     return int(session.scalar(query) or 0)
+
+
+def credential(session: Session, via: str, credential_id: int) -> AuthSession | ApiToken | None:
+    """The cookie session (``via`` "session") or API token a request signed in with."""
+    if via == "session":
+        return session.get(AuthSession, credential_id)
+    return session.get(ApiToken, credential_id)

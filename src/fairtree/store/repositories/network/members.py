@@ -73,3 +73,8 @@ def search_members(
     if status:
         query = query.where(Member.status == status)
     return session.execute(query.order_by(Member.id).limit(limit).offset(offset)).all()
+
+
+def member_by_pk(session: Session, member_pk: int) -> Member | None:
+    """The member with this database id, or None."""
+    return session.get(Member, member_pk)

@@ -142,3 +142,12 @@ def external_ids(session: Session, order_pk: int) -> tuple[str | None, str | Non
     """(buyer member id, buyer customer id, credited member id, reversed order id)."""
     row = session.execute(_EXTERNAL_IDS, {"order": order_pk}).one()
     return row[0], row[1], str(row[2]), row[3]
+
+
+def top_commissionable_sku(session: Session, country: str) -> str | None:
+    """The commissionable product of ``country`` with the most BV (ties: first SKU)."""
+    return session.scalar(
+        select(Product.sku)
+        .where(Product.country == country, Product.commissionable.is_(True))
+        .order_by(Product.bv.desc(), Product.sku)
+    )
