@@ -1,11 +1,8 @@
-"""``fairtree init``, ``import``, ``export`` and ``bench import``."""
+"""``fairtree init``, ``import`` and ``export``."""
 
 from __future__ import annotations
 
-import importlib.util
-import json
 from pathlib import Path
-from types import ModuleType
 from typing import Annotated
 
 import typer
@@ -13,7 +10,7 @@ from rich.console import Console
 from sqlalchemy.engine import make_url
 
 from fairtree.cli.database import command_session
-from fairtree.cli.main import app, bench_app
+from fairtree.cli.main import app
 from fairtree.cli.output import error_console, print_problems
 from fairtree.cli.rich_progress import RichProgress
 from fairtree.errors import ConflictError, NotFoundError, ValidationError
@@ -70,34 +67,3 @@ def export_command(
         error_console.print(f"[red]{error}[/red]")
         raise typer.Exit(1) from None
     _print_counts("Exported", counts)
-
-
-def _load_bench_module() -> ModuleType:
-    """bench/ sits beside src/ in a checkout; it is not part of the installed package."""
-    path = Path(__file__).resolve().parents[3] / "bench" / "bench_import.py"
-    if not path.is_file():
-        raise typer.BadParameter(f"benchmarks need a source checkout ({path} not found)")
-    spec = importlib.util.spec_from_file_location("fairtree_bench_import", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@bench_app.command("import")
-def bench_import(
-    members: Annotated[
-        int, typer.Option("--members", min=1, help="Members to generate.")
-    ] = 100_000,
-    orders_per_member: Annotated[
-        int, typer.Option("--orders-per-member", min=0, help="Orders per member.")
-    ] = 5,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed of the synthetic dataset.")] = 1,
-    dataset: Annotated[
-        Path | None,
-        typer.Option("--dataset", help="Time this dataset folder instead of a generated one."),
-    ] = None,
-) -> None:
-    """Generate a dataset, import it into a fresh SQLite file, export it; print JSON."""
-    result = _load_bench_module().run(members, orders_per_member, seed, dataset)
-    typer.echo(json.dumps(result))

@@ -1,6 +1,6 @@
 """Benchmark: binary (weak leg and 2:1 pairs) and fast start alone on a synthetic month.
 
-Runnable as ``python bench/placement_kinds.py 1000000 [seed]``. The network and its
+Runnable as ``python -m fairtree.benchmarks.placement_kinds 1000000 [seed]``. The network and its
 orders are the ones ``bench close`` uses (generated once, cached in bench/out); the
 context (tree, volumes, ranks) is built once, then each bonus is timed on its own.
 Prints one JSON line with seconds, paid, pool and payees per bonus.
@@ -53,7 +53,7 @@ PLAN = {
 def main() -> None:
     members = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-    cache = Path(__file__).parent / "out" / f"close-{members}-{seed}"
+    cache = Path("bench") / "out" / f"close-{members}-{seed}"  # as `bench close` caches
     if not cache.exists():
         cache.parent.mkdir(parents=True, exist_ok=True)
         generate_input(members, seed, cache)

@@ -1,21 +1,21 @@
-"""`fairtree bench genealogy`: time the genealogy operations on a synthetic network."""
+"""`fairtree bench genealogy`: genealogy operations timed on an imported synthetic network.
+
+Imports a synthetic company into an empty database (a scratch SQLite file by default),
+then times a whole-network tree report, a downline as of a past day, enrollments under
+the top and under a leaf, a move and a termination.
+"""
 
 from __future__ import annotations
 
-import json
 import shutil
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
 
-import typer
 from sqlalchemy import Engine
 
-from fairtree.cli.database import open_engine
-from fairtree.cli.main import bench_app
 from fairtree.genealogy.placement import BinaryRule, PlacementKind
 from fairtree.periods import Period
 from fairtree.services.datasets import import_dataset
@@ -23,7 +23,7 @@ from fairtree.services.network.downline import downline_as_of, downline_report
 from fairtree.services.network.genealogy import NewMember, enroll, move, terminate
 from fairtree.simulation.dataset_writer import write_dataset
 from fairtree.simulation.synth import generate
-from fairtree.store.database import session_scope
+from fairtree.store.database import make_engine, session_scope
 from fairtree.store.migrate import upgrade
 
 
@@ -34,22 +34,15 @@ def _timed(engine: Engine, work: Callable[..., object]) -> float:
     return time.perf_counter() - started
 
 
-@bench_app.command("genealogy")
-def bench_genealogy(
-    members: Annotated[int, typer.Option(min=10, help="Members in the network.")] = 100_000,
-    months: Annotated[int, typer.Option(min=1, help="Months simulated.")] = 12,
-    placement: Annotated[PlacementKind, typer.Option(help="Placement tree.")] = (
-        PlacementKind.MATRIX
-    ),
-    binary_rule: Annotated[BinaryRule, typer.Option(help="Binary auto-placement rule.")] = (
-        BinaryRule.WEAKER_LEG
-    ),
-    enrollments: Annotated[int, typer.Option(min=1, help="Enrollments timed.")] = 20,
-    database_url: Annotated[
-        str | None, typer.Option(help="An empty database to use (default: scratch SQLite).")
-    ] = None,
-) -> None:
-    """Import a synthetic network, then time tree reads, enrollments, a move, a termination."""
+def run_genealogy(
+    members: int,
+    months: int,
+    placement: PlacementKind,
+    binary_rule: BinaryRule,
+    enrollments: int,
+    database_url: str | None,
+) -> dict[str, object]:
+    """The JSON line: seconds and milliseconds per operation."""
     scratch = Path(tempfile.mkdtemp(prefix="fairtree-bench-genealogy-"))
     try:
         company = generate(
@@ -58,7 +51,8 @@ def bench_genealogy(
         write_dataset(company, scratch / "company")
         url = database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
         upgrade(url)
-        with open_engine(url) as engine:
+        engine = make_engine(url)
+        try:
             with session_scope(engine) as session:
                 import_dataset(session, scratch / "company")
             root = "M0000001"
@@ -92,6 +86,8 @@ def bench_genealogy(
                 engine,
                 lambda s: terminate(s, None, leaf, reason="bench", effective_on=last_day),
             )
+        finally:
+            engine.dispose()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     result = {
@@ -107,4 +103,4 @@ def bench_genealogy(
         "move_seconds": round(move_seconds, 3),
         "terminate_seconds": round(terminate_seconds, 3),
     }
-    typer.echo(json.dumps(result))
+    return result

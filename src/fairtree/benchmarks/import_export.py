@@ -1,4 +1,5 @@
-"""Benchmark: generate a synthetic company, import it into a fresh SQLite file, export it.
+"""`fairtree bench import`: generate a synthetic company, import it into a fresh SQLite
+file, export it.
 
 The company comes from ``fairtree.simulation.synth`` (network with churn, retail
 customers, parties, multi-line orders, returns). Its buying model makes about 0.4 orders
@@ -38,7 +39,9 @@ def write_synthetic_dataset(folder: Path, members: int, months: int, seed: int) 
     """``fairtree synth`` in a child process, so its memory is not counted here."""
     command = [sys.executable, "-c", "from fairtree.cli.main import app; app()", "synth"]
     options = ["--members", str(members), "--months", str(months), "--seed", str(seed)]
-    subprocess.run([*command, str(folder), *options], check=True, capture_output=True)
+    subprocess.run(  # noqa: S603 - our own interpreter and command, fixed arguments
+        [*command, str(folder), *options], check=True, capture_output=True
+    )
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -1,0 +1,181 @@
+"""`fairtree bench ...`: thin commands over fairtree.benchmarks, one JSON line each.
+
+The benchmarks themselves live in the installed package (``fairtree.benchmarks``, see
+docs/decisions/0008-benchmarks-in-the-package.md); their figures and the commands that
+produced them are written up in bench/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from fairtree.benchmarks.close import compare_with_postgres, run_close
+from fairtree.benchmarks.disclosure import run_disclosure
+from fairtree.benchmarks.genealogy import run_genealogy
+from fairtree.benchmarks.import_export import run as run_import
+from fairtree.benchmarks.load import run_load
+from fairtree.benchmarks.progress import run_progress
+from fairtree.benchmarks.synth import run_synth
+from fairtree.cli.database import open_engine
+from fairtree.cli.main import bench_app
+from fairtree.genealogy.placement import BinaryRule, PlacementKind
+from fairtree.store.migrate import upgrade
+from fairtree.store.scratch import scratch_database
+
+console = Console(stderr=True)
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+BENCH_DATABASE = f"fairtree_bench_ledger_{os.getpid()}"  # two runs never share one
+
+
+def _in_scratch_database(
+    label: str,
+    postgres: str | None,
+    work: Callable[[Engine], dict[str, Any] | list[dict[str, Any]]],
+) -> None:
+    """Run ``work`` on a fresh database and print its JSON line (or lines)."""
+    with console.status(label), scratch_database(postgres, BENCH_DATABASE) as engine:
+        result = work(engine)
+    for line in result if isinstance(result, list) else [result]:
+        typer.echo(json.dumps(line))
+
+
+@bench_app.command("close")
+def close(
+    members: Annotated[
+        int, typer.Option(min=1, help="Members in the synthetic network.")
+    ] = 1_000_000,
+    seed: Annotated[int, typer.Option(help="Random seed of the network and orders.")] = 1,
+    workdir: Annotated[Path, typer.Option(help="Where generated inputs are cached.")] = Path(
+        "bench/out"
+    ),
+    compare_postgres: Annotated[
+        bool,
+        typer.Option("--compare-postgres", help="Also compute group volume with a recursive CTE."),
+    ] = False,
+) -> None:
+    """Evaluate a plan (unilevel 7 + compression, 8 ranks, matching, binary) and print JSON."""
+    with console.status(f"generating and evaluating {members:,} members"):
+        line, result, inputs, _tree = run_close(members, seed, workdir)
+    if compare_postgres:
+        url = os.environ.get("FAIRTREE_BENCH_PG_URL", DEFAULT_PG)
+        with console.status("PostgreSQL recursive CTE"):
+            line["postgres"] = compare_with_postgres(url, inputs, result, line["seconds"])
+        if not line["postgres"]["same_per_member"]:
+            typer.echo(json.dumps(line))
+            raise typer.Exit(1)
+    typer.echo(json.dumps(line))
+
+
+@bench_app.command("genealogy")
+def bench_genealogy(
+    members: Annotated[int, typer.Option(min=10, help="Members in the network.")] = 100_000,
+    months: Annotated[int, typer.Option(min=1, help="Months simulated.")] = 12,
+    placement: Annotated[PlacementKind, typer.Option(help="Placement tree.")] = (
+        PlacementKind.MATRIX
+    ),
+    binary_rule: Annotated[BinaryRule, typer.Option(help="Binary auto-placement rule.")] = (
+        BinaryRule.WEAKER_LEG
+    ),
+    enrollments: Annotated[int, typer.Option(min=1, help="Enrollments timed.")] = 20,
+    database_url: Annotated[
+        str | None, typer.Option(help="An empty database to use (default: scratch SQLite).")
+    ] = None,
+) -> None:
+    """Import a synthetic network, then time tree reads, enrollments, a move, a termination."""
+    typer.echo(
+        json.dumps(
+            run_genealogy(members, months, placement, binary_rule, enrollments, database_url)
+        )
+    )
+
+
+@bench_app.command("progress")
+def progress(
+    members: Annotated[int, typer.Option(min=2, help="Members in the network.")] = 1_000_000,
+    postings: Annotated[int, typer.Option(min=1, help="Orders posted and timed.")] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    postgres: Annotated[str | None, typer.Option(help="PostgreSQL URL (default: SQLite).")] = None,
+) -> None:
+    """Post orders and read every ancestor's rank progress; p50/p95/p99 in ms."""
+    _in_scratch_database(
+        f"seeding {members:,} members, timing {postings} postings",
+        postgres,
+        lambda engine: run_progress(engine, members, postings, seed),
+    )
+
+
+@bench_app.command("load")
+def load(
+    members: Annotated[int, typer.Option(min=2, help="Members in the network.")] = 1_000_000,
+    orders: Annotated[int, typer.Option(min=1, help="Orders in the month.")] = 5_000_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    postgres: Annotated[str | None, typer.Option(help="PostgreSQL URL (default: SQLite).")] = None,
+    close: Annotated[bool, typer.Option(help="Also time close, finalize and statements.")] = True,
+    statements: Annotated[
+        int, typer.Option(min=0, help="Random members whose statement is timed.")
+    ] = 200,
+) -> None:
+    """Load a month into engine arrays, close, finalize, explain statements: one JSON
+    line per target (load, close, finalize, statement), each with its steps."""
+    _in_scratch_database(
+        f"seeding {members:,} members and {orders:,} orders",
+        postgres,
+        lambda engine: run_load(engine, members, orders, seed, close, statements),
+    )
+
+
+@bench_app.command("import")
+def bench_import(
+    members: Annotated[
+        int, typer.Option("--members", min=1, help="Members to generate.")
+    ] = 100_000,
+    orders_per_member: Annotated[
+        int, typer.Option("--orders-per-member", min=0, help="Orders per member.")
+    ] = 5,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the synthetic dataset.")] = 1,
+    dataset: Annotated[
+        Path | None,
+        typer.Option("--dataset", help="Time this dataset folder instead of a generated one."),
+    ] = None,
+) -> None:
+    """Generate a dataset, import it into a fresh SQLite file, export it; print JSON."""
+    typer.echo(json.dumps(run_import(members, orders_per_member, seed, dataset)))
+
+
+@bench_app.command("synth")
+def bench_synth(
+    members: Annotated[int, typer.Option(min=1, help="Members who join.")] = 1_000_000,
+    months: Annotated[int, typer.Option(min=1, help="Months simulated.")] = 12,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    placement: Annotated[PlacementKind, typer.Option(help="Placement tree.")] = (
+        PlacementKind.BINARY
+    ),
+    binary_rule: Annotated[BinaryRule, typer.Option(help="Binary auto-placement rule.")] = (
+        BinaryRule.WEAKER_LEG
+    ),
+) -> None:
+    """Time generating and writing a synthetic company (written to a temporary folder)."""
+    typer.echo(json.dumps(run_synth(members, months, seed, placement, binary_rule)))
+
+
+@bench_app.command("disclosure")
+def disclosure(
+    database: Annotated[str, typer.Option(help="Database URL; seeded when it has no run.")],
+    members: Annotated[int, typer.Option(help="Members when seeding.")] = 1_000_000,
+    repeat: Annotated[int, typer.Option(help="Timed repetitions.")] = 2,
+) -> None:
+    """Time the income disclosure statement over twelve finalized months and the
+    compliance monitors of one period; the database is kept for the next run."""
+    upgrade(database)
+    with console.status(f"disclosure figures ({members:,} members when seeding)"):
+        with open_engine(database) as engine:
+            line = run_disclosure(engine, members, repeat)
+    typer.echo(json.dumps(line))
