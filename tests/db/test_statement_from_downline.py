@@ -23,6 +23,7 @@ from fairtree.services.commissions.statements import (
 from fairtree.services.datasets import import_dataset
 from fairtree.simulation.synth import generate, write_dataset
 from fairtree.store.models import Member
+from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.commissions import runs
 
 RATES = {"CAD": "1.35", "EUR": "0.92", "GBP": "0.79", "JPY": "151.37"}
@@ -46,8 +47,8 @@ def company(session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_every_member_is_explained_the_same_from_the_downline(
     company: Session, period_key: str
 ) -> None:
-    run = runs.find_run(company, runs.the_company(company).id, period_key, "finalized")
-    run = run or runs.find_run(company, runs.the_company(company).id, period_key, "draft")
+    run = runs.find_run(company, company_repo.the_company(company).id, period_key, "finalized")
+    run = run or runs.find_run(company, company_repo.the_company(company).id, period_key, "draft")
     assert run is not None
     period = Period.parse(period_key)
     members = list(company.query(Member).order_by(Member.id))
@@ -66,7 +67,7 @@ def test_every_member_is_explained_the_same_from_the_downline(
 
 
 def test_statements_are_the_same_from_the_downline(company: Session) -> None:
-    company_id = runs.the_company(company).id
+    company_id = company_repo.the_company(company).id
     run = runs.find_run(company, company_id, "2026-03", "draft")
     assert run is not None
     paid = sorted({str(row[2]) for row in runs.line_rows(company, run.id)})
@@ -100,7 +101,7 @@ def test_example_plans_are_explained_the_same_from_the_downline(
     close_period(session, "2026-02")
     finalize_run(session, "2026-02", RATES)
     close_period(session, "2026-03")
-    run = runs.find_run(session, runs.the_company(session).id, "2026-03", "draft")
+    run = runs.find_run(session, company_repo.the_company(session).id, "2026-03", "draft")
     assert run is not None
     period = Period.parse("2026-03")
     explained = 0

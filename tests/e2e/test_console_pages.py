@@ -31,7 +31,7 @@ from fairtree.services.demo.seed import DemoShape, seed_demo
 from fairtree.store.database import make_engine, session_scope
 from fairtree.store.migrate import upgrade
 from fairtree.store.repositories.access.accounts import user_of_member
-from fairtree.store.repositories.network.sponsor_tree import member_by_external_id
+from fairtree.store.repositories.network.members import member_by_external_id
 
 pytestmark = pytest.mark.browser
 

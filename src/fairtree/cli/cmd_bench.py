@@ -173,9 +173,9 @@ def disclosure(
     repeat: Annotated[int, typer.Option(help="Timed repetitions.")] = 2,
 ) -> None:
     """Time the income disclosure statement over twelve finalized months and the
-    compliance monitors of one period; the database is kept for the next run."""
+    compliance monitors of one period."""
     upgrade(database)
-    with console.status(f"disclosure figures ({members:,} members when seeding)"):
-        with open_engine(database) as engine:
-            line = run_disclosure(engine, members, repeat)
+    label = f"disclosure figures ({members:,} members when seeding)"
+    with console.status(label), open_engine(database) as engine:
+        line = run_disclosure(engine, members, repeat)
     typer.echo(json.dumps(line))

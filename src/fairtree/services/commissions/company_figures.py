@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from fairtree.periods import Period
 from fairtree.services.clock import aware
 from fairtree.services.commissions.review import share
+from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.commissions import company_figures as figures_repo
-from fairtree.store.repositories.commissions import runs
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class HomeFigures:
 
 
 def home_figures(session: Session, today: date, periods: int = 12) -> HomeFigures:
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     current = Period.containing(today)
     recent = figures_repo.recent_runs(session, company.id, periods * 2)
     finalized = sorted((r for r in recent if r.status == "finalized"), key=lambda r: r.starts_on)[

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from fairtree.ledger.accounts import Account
 from fairtree.periods import Period
 from fairtree.store.models import PayoutBatch
+from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.commissions import company_figures as figures_repo
-from fairtree.store.repositories.commissions import ledger, runs
+from fairtree.store.repositories.commissions import ledger
 from fairtree.store.repositories.commissions import payouts as payouts_repo
 
 
@@ -32,7 +33,7 @@ class BatchView:
 
 
 def batch_view(session: Session, period_key: str) -> BatchView | None:
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     batch = payouts_repo.find_batch(session, company.id, Period.parse(period_key).key)
     if batch is None:
         return None

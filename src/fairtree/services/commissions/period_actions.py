@@ -28,6 +28,7 @@ from fairtree.services.commissions import payouts
 from fairtree.services.commissions.close import CloseResult, close_period, finalize_run
 from fairtree.services.progress import Progress
 from fairtree.store.models import CommissionRun, RunApproval
+from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.commissions import runs
 from fairtree.store.repositories.jobs import jobs as jobs_repo
 
@@ -68,7 +69,7 @@ def close(
 
 
 def draft_run(session: Session, period_key: str) -> CommissionRun:
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     key = Period.parse(period_key).key
     draft = runs.find_run(session, company.id, key, "draft")
     if draft is None:
@@ -80,7 +81,7 @@ def draft_run(session: Session, period_key: str) -> CommissionRun:
 
 def approval(session: Session, period_key: str) -> RunApproval | None:
     """The approval of the period's current draft, if any."""
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     draft = runs.find_run(session, company.id, Period.parse(period_key).key, "draft")
     return jobs_repo.approval_of(session, draft.id) if draft is not None else None
 
@@ -120,7 +121,7 @@ def finalize(
 ) -> int:
     """Finalize the draft with its exchange-rate snapshot; a second finalize is a conflict."""
     require_admin(actor, f"finalize period {period_key}")
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     draft = draft_run(session, period_key)
     reason = require_reason(reason, f"period {draft.period_key}")
     if company.finalize_needs_approval:
@@ -148,7 +149,7 @@ def finalize(
 
 def set_approval_rule(session: Session, actor: Principal, required: bool, reason: str) -> None:
     require_admin(actor, "change the finalize approval rule")
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     reason = require_reason(reason, "company")
     before = {"finalize_needs_approval": company.finalize_needs_approval}
     company.finalize_needs_approval = required

@@ -37,9 +37,29 @@ class WaitingCorrection:
     orders_now: int
 
 
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What a period's review shows beside its run: whether finalizing needs a second
+    person's approval, whether the period has a payout batch yet, and the currencies
+    members are paid in (each needs a rate when it is not the run's)."""
+
+    needs_approval: bool
+    has_batch: bool
+    member_currencies: set[str]
+
+
+def review_facts(session: Session, period_key: str) -> ReviewFacts:
+    company = company_repo.the_company(session)
+    return ReviewFacts(
+        needs_approval=company.finalize_needs_approval,
+        has_batch=payouts_repo.find_batch(session, company.id, period_key) is not None,
+        member_currencies=payouts_repo.member_currencies(session),
+    )
+
+
 def period_rows(session: Session, today: date, limit: int = 36) -> list[PeriodRow]:
     """Closed periods on record, and every period after the last of them up to today's."""
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     stored = company_repo.periods(session, limit, 0)
     spans = {p.key: (p.starts_on, p.ends_on) for p in stored}
     current = Period.containing(today)
@@ -71,7 +91,7 @@ def period_rows(session: Session, today: date, limit: int = 36) -> list[PeriodRo
 
 def waiting_corrections(session: Session) -> list[WaitingCorrection]:
     """Finalized periods whose facts changed: the next close posts their adjustments."""
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     waiting = []
     for run in runs.finalized_runs(session, company.id):
         count, id_sum = corrections_repo.orders_fingerprint(session, run.starts_on, run.ends_on)
@@ -86,7 +106,7 @@ def waiting_corrections(session: Session) -> list[WaitingCorrection]:
 
 def adjustment_lines(session: Session, period_key: str, limit: int = 500) -> list[Any]:
     """The adjustment lines of the period's current run, each naming what it corrects."""
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     key = Period.parse(period_key).key
     run = runs.find_run(session, company.id, key, "draft") or runs.find_run(
         session, company.id, key, "finalized"

@@ -28,6 +28,7 @@ from fairtree.plans.load import PlanDocument, parse_plan
 from fairtree.services.commissions.close import carry_in_for, plan_for
 from fairtree.services.commissions.review import share
 from fairtree.services.progress import NoProgress, Progress
+from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.bulk import engine_arrays
 from fairtree.store.repositories.commissions import runs
 
@@ -67,7 +68,7 @@ def what_if(
     """Compare ``draft_yaml`` with the plan in force over a finalized period."""
     progress = progress or NoProgress()
     draft = parse_draft(draft_yaml, draft_name)
-    company = runs.the_company(session)
+    company = company_repo.the_company(session)
     period = Period.parse(period_key)
     run = runs.find_run(session, company.id, period.key, "finalized")
     if run is None:

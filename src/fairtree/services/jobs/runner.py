@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from fairtree.errors import FairtreeError, NotFoundError, Problem, ValidationError
 from fairtree.services.access.principal import Principal
@@ -94,7 +94,7 @@ _LIVE_LOCK = threading.Lock()
 class JobProgress:
     """The ``services.progress.Progress`` protocol, reported to the job's state."""
 
-    def __init__(self, job_id: int, factory: sessionmaker[Session] | None) -> None:
+    def __init__(self, job_id: int, factory: Callable[[], Session] | None) -> None:
         self.job_id = job_id
         self._factory = factory  # None: memory only (SQLite)
         with _LIVE_LOCK:
@@ -206,7 +206,7 @@ def _actor_of(job: Job) -> Principal:
     )
 
 
-def run_one(factory: sessionmaker[Session], kinds: list[str] | None = None) -> int | None:
+def run_one(factory: Callable[[], Session], kinds: list[str] | None = None) -> int | None:
     """Claim and run the oldest queued job; its id, or None when none was waiting."""
     with factory() as session, session.begin():
         job_id = jobs_repo.claim_next(session, kinds or sorted(_HANDLERS), utcnow())
@@ -245,7 +245,7 @@ class JobWorker:
     """
 
     def __init__(
-        self, factory: sessionmaker[Session], poll_seconds: float = 0.5, fail_stale: bool = True
+        self, factory: Callable[[], Session], poll_seconds: float = 0.5, fail_stale: bool = True
     ) -> None:
         self.factory = factory
         self.poll_seconds = poll_seconds

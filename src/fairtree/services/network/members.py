@@ -14,6 +14,7 @@ from fairtree.errors import ValidationError
 from fairtree.services.access.access_log import log_reads
 from fairtree.services.access.authorization import DataKind
 from fairtree.services.access.principal import Principal
+from fairtree.store.models import Member
 from fairtree.store.models.members import MEMBER_STATUSES
 from fairtree.store.repositories.network import members as repository
 
@@ -52,6 +53,11 @@ def _summaries(rows: Sequence[Row[Any]]) -> list[MemberSummary]:
         )
         for row in rows
     ]
+
+
+def sponsor_id_of(session: Session, member: Member) -> str | None:
+    """The external id of the member's sponsor (None at the root)."""
+    return repository.external_id(session, member.sponsor_id) if member.sponsor_id else None
 
 
 def list_members(

@@ -20,6 +20,7 @@ from fairtree.services.access.principal import Principal
 from fairtree.services.network import team
 from fairtree.services.network.genealogy import DownlineRule
 from fairtree.store.repositories.network import genealogy as tree_repo
+from fairtree.store.repositories.network import members as members_repo
 from fairtree.store.repositories.network.sponsor_tree import members_by_pks
 
 SHOWN = 50  # uplines listed on each side; the count says how many there are
@@ -95,7 +96,7 @@ def preview_move(
     common = set(old_chain) & set(new_chain)
     losing = [pk for pk in old_chain if pk not in common]
     gaining = [pk for pk in new_chain if pk not in common]
-    names = tree_repo.external_ids(session, [member.sponsor_id])
+    names = members_repo.external_ids(session, [member.sponsor_id])
     return MovePreview(
         member_id=member.member_id,
         display_name=member.display_name,
@@ -119,8 +120,8 @@ def preview_termination(session: Session, member_id: str) -> TerminationPreview:
     member = tree_repo.require_member(session, member_id, record, "member_id")
     if member.status in ("terminated", "closed"):
         raise GenealogyError(f"{record} [status]: already {member.status}")
-    sponsor = tree_repo.external_ids(session, [member.sponsor_id]).get(member.sponsor_id or -1)
+    sponsor = members_repo.external_ids(session, [member.sponsor_id]).get(member.sponsor_id or -1)
     recruits = sorted(
-        tree_repo.external_ids(session, tree_repo.recruits(session, member.id)).values()
+        members_repo.external_ids(session, tree_repo.recruits(session, member.id)).values()
     )
     return TerminationPreview(member.member_id, member.display_name, sponsor, recruits)

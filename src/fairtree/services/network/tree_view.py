@@ -21,7 +21,8 @@ from fairtree.services.access.authorization import DataKind
 from fairtree.services.access.principal import Principal
 from fairtree.services.network.ranks import paid_as_names
 from fairtree.store.models import Member
-from fairtree.store.repositories.network import sponsor_tree, tree_levels
+from fairtree.store.repositories.network import members as members_repo
+from fairtree.store.repositories.network import tree_levels
 
 TREES = tree_levels.TREES
 SORTS = tree_levels.SORTS
@@ -90,7 +91,7 @@ def tree_level(
     tree = tree if tree in TREES else "sponsor"
     parent_pk = viewer.id
     if parent_id and parent_id != viewer.member_id:
-        found = sponsor_tree.member_by_external_id(session, parent_id)
+        found = members_repo.member_by_external_id(session, parent_id)
         if found is None:
             raise NotFoundError(f"no member {parent_id!r} in your team")
         parent_pk = found.id

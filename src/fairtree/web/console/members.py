@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse
 from fairtree.api.deps import DbSession
 from fairtree.api.params import MemberId
 from fairtree.errors import FairtreeError, Problem, ValidationError
-from fairtree.services.access.access_log import log_reads
 from fairtree.services.access.authorization import (
     DataKind,
     ReasonRequiredError,
@@ -21,13 +20,11 @@ from fairtree.services.access.authorization import (
 from fairtree.services.clock import utcnow
 from fairtree.services.member_data import contacts as member_contacts
 from fairtree.services.member_data import member_records
-from fairtree.services.network import genealogy
+from fairtree.services.network import genealogy, members
 from fairtree.services.network.enrollment import NewMember
 from fairtree.services.network.move_preview import preview_move, preview_termination
 from fairtree.services.network.ranks import rank_history
 from fairtree.services.network.staff_enrolment import enroll_member
-from fairtree.store.repositories import company as company_repo
-from fairtree.store.repositories.access import accounts as accounts_repo
 from fairtree.web.console.staff import AdminPage, StaffPage, act, failure_problems, page
 from fairtree.web.page_auth import PageForm
 
@@ -45,9 +42,8 @@ def search(
 ) -> HTMLResponse:
     """Members by id or display name: directory fields only, each listing logged."""
     text = " ".join(q.split())
-    found = company_repo.search_members(session, text or None, None, PAGE_SIZE + 1, offset)
+    found = members.search_members(session, staff, text or None, None, PAGE_SIZE + 1, offset)
     shown = found[:PAGE_SIZE]
-    log_reads(session, staff, [(m.id, "search") for m, _ in shown], DataKind.DIRECTORY, None)
     return page(
         request,
         staff,
@@ -75,9 +71,7 @@ def _profile(
     if reason:
         authorize(session, staff, owner, DataKind.PROFILE, record="profile", reason=reason)
         private = member_records.profile(session, owner)
-    sponsor = (
-        accounts_repo.member_external_id(session, owner.sponsor_id) if owner.sponsor_id else None
-    )
+    sponsor = members.sponsor_id_of(session, owner)
     ranks = rank_history(session, owner.member_id) if staff.role != "support" else []
     return page(
         request,

@@ -18,8 +18,6 @@ from fairtree.services.clock import utcnow
 from fairtree.services.commissions import period_actions, period_board, statements
 from fairtree.services.commissions.exchange_rates import parse_rates
 from fairtree.services.commissions.review import review_run
-from fairtree.store.repositories.commissions import payouts as payouts_repo
-from fairtree.store.repositories.commissions import runs
 from fairtree.web.console.staff import AdminPage, act, failure_problems, page, redirect
 from fairtree.web.page_auth import PageForm
 
@@ -120,8 +118,7 @@ def _review(
     problems: list[str] | None = None,
 ) -> HTMLResponse:
     review = review_run(session, key)
-    company = runs.the_company(session)
-    batch = payouts_repo.find_batch(session, company.id, key)
+    facts = period_board.review_facts(session, key)
     return page(
         request,
         staff,
@@ -130,10 +127,10 @@ def _review(
         review=review,
         key=key,
         approval=period_actions.approval(session, key),
-        needs_approval=company.finalize_needs_approval,
+        needs_approval=facts.needs_approval,
         adjustments=period_board.adjustment_lines(session, key),
-        currencies=sorted(payouts_repo.member_currencies(session) - {review.currency}),
-        has_batch=batch is not None,
+        currencies=sorted(facts.member_currencies - {review.currency}),
+        has_batch=facts.has_batch,
         problems=problems,
     )
 

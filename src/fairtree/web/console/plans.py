@@ -15,7 +15,6 @@ from fairtree.services import jobs
 from fairtree.services.clock import utcnow
 from fairtree.services.commissions import period_board, plan_versions
 from fairtree.services.commissions.whatif import parse_draft
-from fairtree.store.repositories import company as company_repo
 from fairtree.web.console.staff import AdminPage, act, page
 from fairtree.web.page_auth import PageForm
 
@@ -36,7 +35,7 @@ def _plans_page(
     problems: list[str] | None = None,
     values: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    versions = company_repo.plan_versions(session)
+    versions = plan_versions.list_versions(session)
     return page(
         request,
         staff,
@@ -59,10 +58,7 @@ def plans_page(request: Request, staff: AdminPage, session: DbSession) -> HTMLRe
 def version_page(
     request: Request, version: RecordId, staff: AdminPage, session: DbSession
 ) -> HTMLResponse:
-    company = company_repo.the_company(session)
-    row = company_repo.plan_version(session, company.id, version) if company else None
-    if row is None:
-        raise NotFoundError(f"no plan version {version}")
+    row = plan_versions.version_named(session, version)
     return page(request, staff, "console/plan_version.html", version=row)
 
 
@@ -111,14 +107,12 @@ def what_if(request: Request, form: PageForm, staff: AdminPage, session: DbSessi
     def run() -> str:
         text, name = values["yaml_text"], values["name"].strip() or "draft plan"
         if values["draft_version"].strip():
-            company = company_repo.the_company(session)
-            row = (
-                company_repo.plan_version(session, company.id, values["draft_version"].strip())
-                if company
-                else None
-            )
-            if row is None:
-                raise ValidationError([Problem("what-if", "", "draft_version", "no such version")])
+            try:
+                row = plan_versions.version_named(session, values["draft_version"].strip())
+            except NotFoundError:
+                raise ValidationError(
+                    [Problem("what-if", "", "draft_version", "no such version")]
+                ) from None
             text, name = row.yaml_text, f"version {row.version}"
         if values["period"] not in _finalized(session):
             raise ValidationError([Problem("what-if", "", "period", "choose a finalized period")])
