@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from fairtree.errors import ConflictError, FairtreeError, NotFoundError, ValidationError
-from fairtree.money import format_amount, format_points
 from fairtree.services.access.idempotency import fingerprint, run_once
 from fairtree.services.access.principal import Principal
+from fairtree.web import formatting
 from fairtree.web.page_auth import CSRF_FIELD, LOGIN_PATH, MaybePagePrincipal
 from fairtree.web.render import problems_of, render
 
@@ -59,10 +59,6 @@ def new_token() -> str:
     return secrets.token_urlsafe(18)
 
 
-def money(minor: int, currency: str) -> str:
-    return format_amount(minor, currency)
-
-
 def page(
     request: Request, principal: Principal, name: str, status: int = 200, **context: Any
 ) -> HTMLResponse:
@@ -76,8 +72,8 @@ def page(
         staff=principal,
         navigation=navigation,
         new_token=new_token,
-        money=money,
-        points=format_points,
+        money=formatting.money,
+        points=formatting.points,
         **context,
     )
 
