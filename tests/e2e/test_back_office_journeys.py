@@ -195,7 +195,7 @@ def test_tree_expands_five_levels_and_pages_a_level_of_600(browser, demo: Demo) 
     wide = page.locator(f"#kids-{CHAIN[-1]} > ul > li .node")
     assert wide.count() == 50
     page.locator(f"#kids-{CHAIN[-1]} a.more").first.click()
-    page.wait_for_function(f"document.querySelectorAll('#kids-{CHAIN[-1]} .node').length >= 100")
+    page.locator(f"#kids-{CHAIN[-1]} .node").nth(99).wait_for(state="attached")
     check_both_widths(page, "genealogy-five-levels")
     page.goto(f"{demo.url}/app/genealogy?member={CHAIN[-1]}")
     assert "(600)" in page.locator("#level-title").inner_text()
