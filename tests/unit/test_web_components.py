@@ -75,3 +75,31 @@ def test_chart_is_svg_without_inline_styles_and_its_table_is_exact() -> None:
     assert chart.total == "69,659.30"  # summed as integers: 0.1 + 0.2 is exact
     ids = re.findall(r'\sid="([^"]+)"', svg)
     assert len(ids) == len(set(ids)) and "figure_1" not in ids
+
+
+def test_console_home_groups_member_counts_and_draws_no_navigation_of_its_own() -> None:
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from fairtree.services.commissions.company_figures import HomeFigures, PayoutShare
+    from fairtree.web.render import templates
+
+    figures = HomeFigures(
+        period_key="2026-12",
+        currency="USD",
+        members={"all": 1_234_567, "active": 987_654, "new": 12_345, "left": 1_001},
+        volumes={"pv": 123_456_789, "bv": 100, "sales": 4_556_900},
+        payout_shares=[PayoutShare("2026-11", 3_472_00, 10_000_00, Decimal("0.3472"))],
+        awaiting_review=[],
+        open_help=1_200,
+        median_answer_hours=None,
+    )
+    staff = SimpleNamespace(login="admin@x", role="admin")
+    html = templates.get_template("console/home.html").render(
+        figures=figures, chart=None, staff=staff, money=money, points=points,
+        navigation=[("/console/", "Home")], home="/console/", path="/console/",
+    )  # fmt: skip
+    for text in ("1,234,567", "987,654", "12,345", "1,001", "1,200 open", "1,234,567.89"):
+        assert text in html, text
+    assert html.count("<nav") == 1 and "<style" not in html
+    assert '<table id="payout-share" class="stack">' in html and 'data-label="Period"' in html

@@ -39,6 +39,13 @@ def points(hundredths: int | None) -> str:
     return grouped(hundredths, POINT_EXPONENT)
 
 
+def thousands(value: int | None) -> str:
+    """A count with thousands separators: ``1234567`` -> ``1,234,567``."""
+    if value is None:
+        return "–"
+    return grouped(value, 0)
+
+
 def day(value: date | datetime | str | None) -> str:
     """The one date format of the pages: ``7 Dec 2026`` (a datetime adds ``14:05 UTC``)."""
     if value is None or value == "":

@@ -41,6 +41,7 @@ templates = Environment(
 templates.filters.update(
     money=formatting.money,
     points=formatting.points,
+    thousands=formatting.thousands,
     day=formatting.day,
     period_name=formatting.period_name,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,17 +21,25 @@ ADMIN_ROLES = ("owner", "admin")
 STAFF_ROLES = ("owner", "admin", "support")
 TOKEN_FIELD = "form_token"  # noqa: S105 - a form field name, not a secret
 
-# Console navigation: (href, label, roles that see it). The disclosure, compliance and
-# simulator pages join here as they land.
-NAVIGATION = (
-    ("/console/", "Home", STAFF_ROLES),
-    ("/console/members", "Members", STAFF_ROLES),
-    ("/console/periods", "Periods", ADMIN_ROLES),
-    ("/console/plans", "Plans", ADMIN_ROLES),
-    ("/console/logs/audit", "Audit log", ADMIN_ROLES),
-    ("/console/logs/access", "Access log", ADMIN_ROLES),
-    ("/console/help", "Help desk", STAFF_ROLES),
-)
+
+class NavEntry(NamedTuple):
+    """One link of the console's navigation and the roles that see it."""
+
+    href: str
+    label: str
+    roles: tuple[str, ...]
+
+
+# The console's navigation, in order: a new page adds its entry here, one line.
+NAVIGATION: list[NavEntry] = [
+    NavEntry("/console/", "Home", STAFF_ROLES),
+    NavEntry("/console/members", "Members", STAFF_ROLES),
+    NavEntry("/console/periods", "Periods", ADMIN_ROLES),
+    NavEntry("/console/plans", "Plans", ADMIN_ROLES),
+    NavEntry("/console/logs/audit", "Audit log", ADMIN_ROLES),
+    NavEntry("/console/logs/access", "Access log", ADMIN_ROLES),
+    NavEntry("/console/help", "Help desk", STAFF_ROLES),
+]
 
 
 def _staff(principal: MaybePagePrincipal, roles: tuple[str, ...]) -> Principal:
@@ -59,18 +67,27 @@ def new_token() -> str:
     return secrets.token_urlsafe(18)
 
 
+def navigation_for(principal: Principal) -> list[tuple[str, str]]:
+    """(href, label) of the console pages ``principal`` may open."""
+    return [(e.href, e.label) for e in NAVIGATION if principal.role in e.roles]
+
+
 def page(
     request: Request, principal: Principal, name: str, status: int = 200, **context: Any
 ) -> HTMLResponse:
-    """Render a console template with the navigation the principal may see."""
-    navigation = [(href, label) for href, label, roles in NAVIGATION if principal.role in roles]
+    """Render a console template in the shared layout with the navigation the principal
+    may see."""
     return render(
         request,
         name,
         status,
         member=None,
         staff=principal,
-        navigation=navigation,
+        navigation=navigation_for(principal),
+        home="/console/",
+        area_name="console",
+        who=f"{principal.login} ({principal.role})",
+        logout_action="/app/logout",
         new_token=new_token,
         money=formatting.money,
         points=formatting.points,
