@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dataset_samples import SAMPLE_DATASET
+from tests.factories import SAMPLE_DATASET
 
 DatasetFactory = Callable[..., Path]
 

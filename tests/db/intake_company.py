@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from ledger_company import MAX_LEG_PLAN, add_plan, member_db_id, seed_company
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import Customer, Product
+from tests.factories import MAX_LEG_PLAN, add_plan, member_db_id, seed_company
 
 APRIL_PLAN = MAX_LEG_PLAN.replace(
     "rounding: half_up\n", "rounding: half_up\nvolumes: {pv_from: bv, customer_orders: none}\n"

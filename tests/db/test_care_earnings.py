@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from ledger_company import post_order, seed_company
 from sqlalchemy import select
 
 from fairtree.services.care.care_metrics import care_metrics, earning_more_than_spent
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.store.models import Member
+from tests.factories import post_order, seed_company
 
 
 def test_share_of_team_earning_more_than_own_orders_cost(session):

@@ -4,8 +4,6 @@ returns are stored and counted live; refusals print every problem and change not
 from __future__ import annotations
 
 import pytest
-from intake_company import seed_intake
-from ledger_company import member_db_id
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -13,6 +11,8 @@ from typer.testing import CliRunner
 from fairtree.cli.main import app as cli
 from fairtree.store.models import AuditRecord, Order
 from fairtree.store.repositories.orders import running_volumes as volumes
+from tests.db.intake_company import seed_intake
+from tests.factories import member_db_id
 
 runner = CliRunner()
 

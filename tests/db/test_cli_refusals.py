@@ -4,12 +4,12 @@ a real bug still shows its traceback. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
-from ledger_company import seed_company
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from fairtree.cli.main import app
+from tests.factories import seed_company
 
 runner = CliRunner()
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from ledger_company import PLAN_YAML, add_plan, member_db_id, post_order, seed_company
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from fairtree.services.network.ranks import rank_history
 from fairtree.store.models import CommissionRun, LedgerEntry, RankRecord
 from fairtree.store.repositories.bulk import engine_arrays
 from fairtree.store.repositories.commissions import ledger, runs
+from tests.factories import PLAN_YAML, add_plan, member_db_id, post_order, seed_company
 
 
 def lines_of(session: Session, run_id: int) -> list[tuple]:

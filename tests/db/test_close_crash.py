@@ -13,11 +13,11 @@ import time
 from datetime import date
 
 import pytest
-from ledger_company import post_order, seed_company
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import CommissionRun, LedgerEntry, PayoutLine, RankRecord
+from tests.factories import post_order, seed_company
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 import pytest
-from ledger_company import member_db_id, seed_company
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,6 +16,7 @@ from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.disclosure.compliance import compliance_report
 from fairtree.store.models import Customer, Order, OrderLine, Product
 from fairtree.store.repositories.orders.orders import record_order
+from tests.factories import member_db_id, seed_company
 
 
 def customer_order(session: Session, order_id: str, owner: str, customer: str, units: int) -> None:

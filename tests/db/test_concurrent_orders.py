@@ -9,7 +9,6 @@ import threading
 from datetime import date
 
 import pytest
-from ledger_company import MAX_LEG_PLAN, add_plan, seed_company
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +25,7 @@ from fairtree.store.models import Order, Product
 from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.commissions import corrections
 from fairtree.store.repositories.orders import running_volumes as volumes
+from tests.factories import MAX_LEG_PLAN, add_plan, seed_company
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

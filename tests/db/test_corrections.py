@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from ledger_company import member_db_id, post_order, seed_company
 from sqlalchemy.orm import Session
 
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.commissions.payouts import create_batch, mark_items
 from fairtree.store.repositories.commissions import ledger, runs
 from fairtree.store.repositories.commissions import payouts as store
+from tests.factories import member_db_id, post_order, seed_company
 
 
 def finalized_march(session: Session) -> dict[str, int]:

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dataset_samples import SAMPLE_DATASET
 from fairtree.errors import ConflictError, DatasetError
 from fairtree.services.datasets import DatasetCounts, export_dataset, import_dataset
 from fairtree.store.models import GenealogyRecord, Member, Order, PlanVersion
+from tests.factories import SAMPLE_DATASET
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

@@ -65,7 +65,7 @@ def test_copy_keeps_text_that_looks_like_a_null_marker(
     session: Session, make_dataset, tmp_path: Path
 ) -> None:
     """COPY's null marker is \\N: a member may still call themselves that."""
-    from dataset_samples import SAMPLE_DATASET
+    from tests.factories import SAMPLE_DATASET
 
     members = SAMPLE_DATASET["members.csv"].replace(",Eve,", ",\\N,")
     source = make_dataset(members=members)

@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 import pytest
-from ledger_company import member_db_id, post_order, seed_company
 from sqlalchemy.orm import Session
 
 from fairtree.disclosure import render
@@ -14,6 +13,7 @@ from fairtree.errors import NotFoundError, ValidationError
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.disclosure.statement import build_statement, check_claim
 from fairtree.store.models import GenealogyRecord, Member
+from tests.factories import member_db_id, post_order, seed_company
 
 YEAR = (date(2026, 1, 1), date(2027, 1, 1))
 REQUIRED_KEYS = {

@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from ledger_company import member_db_id, post_order, seed_company
 from sqlalchemy import select
 
 from fairtree.periods import Period
 from fairtree.store.models import GenealogyRecord, Member, Order, Party
 from fairtree.store.repositories.bulk.engine_arrays import load_period_facts
+from tests.factories import member_db_id, post_order, seed_company
 
 
 def _join_late_member(session, name: str, sponsor: str, joined: date) -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from ledger_company import MAX_LEG_PLAN, add_plan, member_db_id, seed_company
 from sqlalchemy.orm import Session
 
 from fairtree.errors import ValidationError
@@ -18,6 +17,7 @@ from fairtree.services.orders.rank_progress import (
 )
 from fairtree.store.models import Product
 from fairtree.store.repositories.orders import running_volumes as volumes
+from tests.factories import MAX_LEG_PLAN, add_plan, member_db_id, seed_company
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from ledger_company import post_order, seed_company
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,6 +18,7 @@ from fairtree.services.commissions.statements import member_statement
 from fairtree.services.network import tree_view
 from fairtree.store.models import AccessLogEntry, Member
 from fairtree.web.statement_view import grouped_by_bonus, statement_pdf
+from tests.factories import post_order, seed_company
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from intake_company import CUSTOMERS, PRODUCTS, seed_intake
 from sqlalchemy.orm import Session
 
 from fairtree.engine.evaluate import build_context
@@ -25,6 +24,7 @@ from fairtree.services.orders.order_intake import NewLine, OrderRequest, post
 from fairtree.services.orders.rank_progress import line_progress, plan_on
 from fairtree.store.models import GenealogyRecord, Member, User
 from fairtree.store.repositories.bulk.engine_arrays import load_period_facts
+from tests.db.intake_company import CUSTOMERS, PRODUCTS, seed_intake
 
 TODAY = date(2026, 11, 22)
 PERIODS = (Period.parse("2026-03"), Period.parse("2026-04"))

@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from intake_company import seed_intake
-from ledger_company import member_db_id
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +16,8 @@ from fairtree.services.orders.order_intake import NewLine, OrderRequest, PostedO
 from fairtree.services.orders.rank_progress import line_progress, rebuild_period_volumes
 from fairtree.store.models import Order, OrderLine, PayoutLine, Product
 from fairtree.store.repositories.orders import running_volumes as volumes
+from tests.db.intake_company import seed_intake
+from tests.factories import member_db_id
 
 MARCH = date(2026, 3, 10)
 TODAY = date(2026, 11, 22)

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from intake_company import CUSTOMERS, PRODUCTS, seed_intake
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,7 @@ from fairtree.services.orders.order_intake import NewLine, OrderRequest, post
 from fairtree.services.orders.rank_progress import rebuild_period_volumes
 from fairtree.store.models import Order
 from fairtree.store.repositories.orders import running_volumes as volumes
+from tests.db.intake_company import CUSTOMERS, PRODUCTS, seed_intake
 
 TODAY = date(2026, 11, 22)
 PERIODS = ("2026-03", "2026-04")

@@ -8,8 +8,6 @@ import time
 from datetime import date
 
 import pytest
-from intake_company import seed_intake
-from ledger_company import member_db_id
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +16,8 @@ from fairtree.services.orders.order_intake import NewLine, OrderRequest, post
 from fairtree.services.orders.rank_progress import rebuild_period_volumes
 from fairtree.store.models import Order
 from fairtree.store.repositories.orders import running_volumes as volumes
+from tests.db.intake_company import seed_intake
+from tests.factories import member_db_id
 
 pytestmark = pytest.mark.postgres
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-from ledger_company import post_order, seed_company
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from fairtree.periods import Period
 from fairtree.store.repositories.bulk import engine_arrays, order_names
+from tests.factories import post_order, seed_company
 
 
 def test_names_are_read_on_demand_in_the_order_asked(session: Session, monkeypatch) -> None:

@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from tests.db.conftest import BACKENDS, _unreachable, postgres_admin_url
 
 from fairtree.store.database import make_engine
 from fairtree.store.migrate import upgrade
+from tests.db.conftest import BACKENDS, _unreachable, postgres_admin_url
 
 BEFORE = "0004_ledger"
 

@@ -7,7 +7,6 @@ import re
 from datetime import date
 
 import pytest
-from ledger_company import member_db_id, post_order, seed_company
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -20,6 +19,7 @@ from fairtree.store.models import Member, PayoutHold
 from fairtree.store.repositories.commissions import ledger, runs
 from fairtree.store.repositories.commissions import payouts as store
 from fairtree.store.repositories.company import the_company
+from tests.factories import member_db_id, post_order, seed_company
 
 
 def finalized_march(session: Session) -> None:

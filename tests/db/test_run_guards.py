@@ -11,7 +11,6 @@ from datetime import date
 
 import numpy as np
 import pytest
-from ledger_company import member_db_id, post_order, seed_company
 from sqlalchemy import Executable, Table, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -27,6 +26,7 @@ from fairtree.store.models import (
     RunExchangeRate,
 )
 from fairtree.store.repositories.commissions import runs
+from tests.factories import member_db_id, post_order, seed_company
 
 LINES: Table = PayoutLine.__table__  # type: ignore[assignment]
 RUNS: Table = CommissionRun.__table__  # type: ignore[assignment]

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from ledger_company import seed_company
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,7 @@ from fairtree.services.access.sign_in import TooManyAttemptsError, check_credent
 from fairtree.services.access.users import create_member_user
 from fairtree.services.clock import aware, utcnow
 from fairtree.store.models import LoginAttempt
+from tests.factories import seed_company
 
 PASSWORD = "correct horse battery staple"
 HOME = "192.0.2.10"

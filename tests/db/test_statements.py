@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from ledger_company import post_order, seed_company
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -13,6 +12,7 @@ from fairtree.errors import NotFoundError
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.commissions.statements import member_statement, render_csv, render_html
 from fairtree.store.models import Member
+from tests.factories import post_order, seed_company
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from ledger_company import MARCH_ORDERS, member_db_id, post_order, seed_company
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from fairtree.store.migrate import upgrade
 from fairtree.store.models import GenealogyRecord, Member
 from fairtree.store.repositories.bulk import engine_arrays
 from fairtree.store.repositories.commissions import runs
+from tests.factories import MARCH_ORDERS, member_db_id, post_order, seed_company
 
 
 def statuses(session: Session, period: str) -> dict[str, str]:

@@ -17,7 +17,6 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from browser_kit import check_both_widths, launch_chromium
 from sqlalchemy import func, select
 
 from fairtree.api.app import create_app
@@ -26,6 +25,7 @@ from fairtree.services.demo.seed import DemoShape, seed_demo
 from fairtree.store.database import make_engine, session_scope
 from fairtree.store.migrate import upgrade
 from fairtree.store.models import Member, Product
+from tests.e2e.browser_kit import check_both_widths, launch_chromium
 
 pytestmark = pytest.mark.browser
 CHAIN = [f"CHAIN{n}" for n in range(1, 6)]

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from browser_kit import check_both_widths, launch_chromium
 
 from fairtree.api.app import create_app
 from fairtree.config import Settings
@@ -26,6 +25,7 @@ from fairtree.store.database import make_engine, session_scope
 from fairtree.store.migrate import upgrade
 from fairtree.store.models import Company, Member, Order, OrderLine, Product
 from fairtree.store.repositories.orders.orders import record_order
+from tests.e2e.browser_kit import check_both_widths, launch_chromium
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,9 +21,7 @@ from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.disclosure.publishing import publish_year
 from fairtree.store.database import make_engine, session_scope
 from fairtree.store.migrate import upgrade
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "db"))
-from ledger_company import seed_company
+from tests.factories import seed_company
 
 pytestmark = pytest.mark.browser
 

@@ -6,10 +6,10 @@ import dataclasses
 
 import numpy as np
 from hypothesis import strategies as st
-from placement_strategies import JOIN_DAYS, binary_bonus, fast_start_bonus, placement
 
 from fairtree.engine.inputs import CarryState, EngineInput, Members, Orders, Parties
 from fairtree.plans.load import parse_plan
+from tests.unit.placement_strategies import JOIN_DAYS, binary_bonus, fast_start_bonus, placement
 
 PERIOD = "2026-03"
 DAYS = np.array(

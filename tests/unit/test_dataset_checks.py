@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dataset_samples import SAMPLE_DATASET
 from fairtree.dataset.reader import read_dataset
 from fairtree.errors import DatasetError, Problem
+from tests.factories import SAMPLE_DATASET
 
 MEMBER_HEADER = SAMPLE_DATASET["members.csv"].split("\n")[0] + "\n"
 ORDERS = SAMPLE_DATASET["orders.csv"]

@@ -14,9 +14,9 @@ import re
 from typing import Any
 
 import pytest
-from disclosure_samples import sample_statement
 
 from fairtree.disclosure import render
+from tests.unit.disclosure_samples import sample_statement
 
 FORMATS = ("json", "csv", "html", "pdf")
 

@@ -2,13 +2,13 @@
 conserved, monotone where the plan promises it, and blind to member numbering."""
 
 import numpy as np
-from engine_strategies import networks, plans, relabel, with_extra_order
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fairtree.engine.evaluate import evaluate
 from fairtree.engine.reference import evaluate_reference
 from fairtree.periods import Period
+from tests.unit.engine_strategies import networks, plans, relabel, with_extra_order
 
 PERIOD = Period.parse("2026-03")
 

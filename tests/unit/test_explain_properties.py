@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from engine_strategies import networks, plans
 from hypothesis import given, settings
 
 from fairtree.engine.evaluate import evaluate
@@ -10,6 +9,7 @@ from fairtree.engine.explain import explain_member
 from fairtree.money import RoundingRule, currency_exponent, round_decimal
 from fairtree.periods import Period
 from fairtree.plans.values import RATE_SCALE
+from tests.unit.engine_strategies import networks, plans
 
 PERIOD = Period.parse("2026-03")
 

@@ -6,10 +6,8 @@ import os
 from decimal import Decimal
 
 import numpy as np
-from engine_strategies import relabel, with_extra_order
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from placement_strategies import binary_plans, matrix_plans, placed_networks
 
 from fairtree.engine.evaluate import build_context, evaluate, run_bonuses
 from fairtree.engine.reference import evaluate_reference
@@ -17,6 +15,8 @@ from fairtree.engine.registry import get_kind
 from fairtree.money import currency_exponent, round_decimal
 from fairtree.periods import Period
 from fairtree.plans.values import RATE_SCALE
+from tests.unit.engine_strategies import relabel, with_extra_order
+from tests.unit.placement_strategies import binary_plans, matrix_plans, placed_networks
 
 PERIOD = Period.parse("2026-03")
 EXAMPLES = int(os.environ.get("FAIRTREE_PROPERTY_EXAMPLES", "300"))  # raise for a long run

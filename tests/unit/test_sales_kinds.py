@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from engine_strategies import networks, plans
 from hypothesis import given, settings
 
 from fairtree.dataset.engine_input import load_dataset_input
@@ -31,6 +30,7 @@ from fairtree.periods import Period
 from fairtree.plans.load import parse_plan, read_yaml
 from fairtree.plans.values import RATE_SCALE
 from fairtree.simulation.engine_input import company_input
+from tests.unit.engine_strategies import networks, plans
 
 MARCH = Period.parse("2026-03")
 PARTY_PLAN = Path(__file__).resolve().parents[2] / "plans" / "party-plan" / "plan.yaml"

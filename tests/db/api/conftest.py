@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from api_world import World, build_world
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -14,6 +13,7 @@ from sqlalchemy import Engine
 from fairtree.api.app import create_app
 from fairtree.config import Settings
 from fairtree.services.access.mail import MemoryMailBackend
+from tests.db.api.api_world import World, build_world
 
 
 @pytest.fixture

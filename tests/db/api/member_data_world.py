@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from api_world import World
 from sqlalchemy import Engine
 
 from fairtree.services.access.principal import Principal
@@ -19,6 +18,7 @@ from fairtree.services.member_data import contacts, goals, notes, policies
 from fairtree.services.member_data.contacts import ContactFields
 from fairtree.store.database import session_scope
 from fairtree.store.models import Member
+from tests.db.api.api_world import World
 
 POLICY_TEXT = "## 1. Returns {obligation}\nAccept returns.\n\n## 2. Online {suggestion}\nSay so.\n"
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from sqlalchemy import Engine, select
 
 from fairtree.services.access import sign_in
 from fairtree.services.access.users import create_member_user, create_staff_user
 from fairtree.store.database import session_scope
 from fairtree.store.models import AuditRecord, Member
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from ledger_company import seed_company
+from tests.factories import seed_company
 
 
 def _tokens(engine: Engine, settings) -> dict[str, str]:

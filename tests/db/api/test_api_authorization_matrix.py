@@ -12,11 +12,9 @@ from __future__ import annotations
 from itertools import count
 
 import pytest
-from api_world import PASSWORD, PLAN_TEXT, World, build_world
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
-from member_data_world import MemberDataWorld, build_member_data, member_data_body
 from sqlalchemy import Engine
 
 from fairtree.api.app import create_app
@@ -24,6 +22,8 @@ from fairtree.config import Settings
 from fairtree.services.access import sign_in
 from fairtree.store.database import session_scope
 from fairtree.store.models import User
+from tests.db.api.api_world import PASSWORD, PLAN_TEXT, World, build_world
+from tests.db.api.member_data_world import MemberDataWorld, build_member_data, member_data_body
 
 COLUMNS = (
     "self", "sponsor", "upline3", "downline", "crossline", "grantee", "grantee_revoked",

@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from api_world import World
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
 from fairtree.store.database import session_scope
 from fairtree.store.models import Goal, Order, PlanVersion
+from tests.db.api.api_world import World
 
 
 def _count(engine: Engine, model: type) -> int:

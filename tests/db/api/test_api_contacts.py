@@ -7,10 +7,10 @@ from __future__ import annotations
 import csv
 import io
 
-from api_world import World
 from fastapi.testclient import TestClient
 
 from fairtree.api.errors import NOT_FOUND_BODY
+from tests.db.api.api_world import World
 
 REASON = {"X-Access-Reason": "ticket 9: consent question"}
 

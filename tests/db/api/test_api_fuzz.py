@@ -22,7 +22,6 @@ from collections import Counter
 
 import pytest
 import schemathesis
-from api_world import World, build_world
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -38,6 +37,7 @@ from fairtree.config import Settings
 from fairtree.services.access import sign_in
 from fairtree.store.database import session_scope
 from fairtree.store.models import User
+from tests.db.api.api_world import World, build_world
 
 EXAMPLES_PER_OPERATION = 10
 EXTREME_DATES = ("0001-01-01", "1899-12-31", "1900-01-01", "2999-12-31", "3000-01-01",

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from api_world import World
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from fairtree.api.errors import NOT_FOUND_BODY
 from fairtree.store.models import HelpRequest, Member
+from tests.db.api.api_world import World
 
 
 def _ask(client: TestClient, world: World, who: str, kind: str, helper: str | None) -> dict:

@@ -11,7 +11,6 @@ import threading
 import time
 
 import pytest
-from api_world import World
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,7 @@ from fairtree.services.access.idempotency import fingerprint, run_once
 from fairtree.services.access.sign_in import principal_for_api_token
 from fairtree.store.database import session_scope
 from fairtree.store.models import AccessGrant, Member
+from tests.db.api.api_world import World
 
 
 @pytest.mark.postgres

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from api_world import PLAN_TEXT, World
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.exc import DBAPIError
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 from fairtree.api.errors import NOT_FOUND_BODY
 from fairtree.services.clock import utcnow
 from fairtree.store.models import AccessGrant, AccessLogEntry, AuditRecord, IdempotencyRecord
+from tests.db.api.api_world import PLAN_TEXT, World
 
 REASON = {"X-Access-Reason": "ticket 77: payout question"}
 

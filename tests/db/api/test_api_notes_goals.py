@@ -3,10 +3,10 @@ nobody else can set a goal for them, uplines never see either."""
 
 from __future__ import annotations
 
-from api_world import World
 from fastapi.testclient import TestClient
 
 from fairtree.api.errors import NOT_FOUND_BODY
+from tests.db.api.api_world import World
 
 MARCH = {"starts_on": "2026-03-01", "due_on": "2026-03-31"}
 

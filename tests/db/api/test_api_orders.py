@@ -5,12 +5,12 @@ post orders, for themselves or anyone else."""
 from __future__ import annotations
 
 import pytest
-from api_world import World
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
 from fairtree.store.database import session_scope
 from fairtree.store.models import AuditRecord, Order
+from tests.db.api.api_world import World
 
 
 @pytest.fixture

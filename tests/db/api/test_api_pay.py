@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -13,9 +10,7 @@ from fairtree.services.access.users import create_member_user
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.orders.rank_progress import rebuild_period_volumes
 from fairtree.store.database import session_scope
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from ledger_company import seed_company
+from tests.factories import seed_company
 
 
 def _tokens(engine: Engine, settings) -> dict[str, str]:

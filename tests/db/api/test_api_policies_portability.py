@@ -8,12 +8,12 @@ import io
 import json
 import zipfile
 
-from api_world import PASSWORD, World
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import AuditRecord, Contact, Customer, Member, Order, User
+from tests.db.api.api_world import PASSWORD, World
 
 POLICY = """\
 # Policies and procedures

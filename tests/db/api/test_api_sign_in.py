@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from api_world import PASSWORD, World
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
@@ -16,6 +15,7 @@ from fairtree.config import Settings
 from fairtree.services.access.mail import MemoryMailBackend
 from fairtree.services.clock import utcnow
 from fairtree.store.models import ApiToken, AuthSession, LoginAttempt, PasswordResetToken, User
+from tests.db.api.api_world import PASSWORD, World
 
 
 def _login(client: TestClient, login: str, password: str = PASSWORD):

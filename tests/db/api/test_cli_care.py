@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from api_world import World
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from fairtree.cli.main import app as cli
 from fairtree.store.models import Member
+from tests.db.api.api_world import World
 
 runner = CliRunner()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from api_world import World
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -13,6 +12,7 @@ from typer.testing import CliRunner
 
 from fairtree.cli.main import app as cli
 from fairtree.store.models import AuditRecord, Member, User
+from tests.db.api.api_world import World
 
 runner = CliRunner()
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -15,9 +13,7 @@ from fairtree.services.access.principal import Principal
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.disclosure.publishing import publish_year, withdraw_year
 from fairtree.store.models import AuditRecord
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from ledger_company import seed_company
+from tests.factories import seed_company
 
 
 def published_company(engine: Engine) -> None:

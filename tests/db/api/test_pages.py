@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from api_world import PASSWORD, World
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from fairtree.api.deps import CSRF_COOKIE
+from tests.db.api.api_world import PASSWORD, World
 
 
 def _sign_in_token(client: TestClient) -> str:

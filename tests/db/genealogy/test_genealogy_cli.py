@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from genealogy_setup import add_company, add_root, audit_trail, sponsors
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from fairtree.cli.main import app
 from fairtree.store.database import session_scope
+from tests.db.genealogy.genealogy_setup import add_company, add_root, audit_trail, sponsors
 
 
 @pytest.fixture

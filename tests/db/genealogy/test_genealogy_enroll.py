@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from genealogy_setup import add_company, add_root, history_of, join, slots, sponsors
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,14 @@ from fairtree.errors import (
     ValidationError,
 )
 from fairtree.store.models import Member
+from tests.db.genealogy.genealogy_setup import (
+    add_company,
+    add_root,
+    history_of,
+    join,
+    slots,
+    sponsors,
+)
 
 
 def _enroll_all(session: Session, ids: list[str], sponsor: str = "ROOT") -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from genealogy_setup import ADMIN, add_company, add_root, join
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +19,7 @@ from fairtree.services.network.downline import (
 from fairtree.services.network.genealogy import move, terminate
 from fairtree.store.models import Customer, Member, Order, OrderLine, Product
 from fairtree.store.repositories.orders.orders import record_order
+from tests.db.genealogy.genealogy_setup import ADMIN, add_company, add_root, join
 
 MAR_1 = date(2026, 3, 1)
 APR_1 = date(2026, 4, 1)

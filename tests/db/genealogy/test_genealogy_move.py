@@ -5,20 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from genealogy_setup import (
-    ADMIN,
-    JAN_1,
-    MEMBER,
-    SUPPORT,
-    add_company,
-    add_root,
-    audit_trail,
-    history_of,
-    join,
-    signed_in_admin,
-    slots,
-    sponsors,
-)
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -34,6 +20,20 @@ from fairtree.services.access.principal import Principal
 from fairtree.services.network.downline import downline_as_of
 from fairtree.services.network.genealogy import DownlineRule, move, terminate
 from fairtree.store.models import AuditRecord, Member
+from tests.db.genealogy.genealogy_setup import (
+    ADMIN,
+    JAN_1,
+    MEMBER,
+    SUPPORT,
+    add_company,
+    add_root,
+    audit_trail,
+    history_of,
+    join,
+    signed_in_admin,
+    slots,
+    sponsors,
+)
 
 MAR_1 = date(2026, 3, 1)
 APR_1 = date(2026, 4, 1)

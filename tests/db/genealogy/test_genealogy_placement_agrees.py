@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 
 import pytest
-from genealogy_setup import add_company, add_root, join, slots
 from sqlalchemy.orm import Session
 
 from fairtree.genealogy.placement import position_label
 from fairtree.genealogy.placement_memory import InMemoryPlacement
+from tests.db.genealogy.genealogy_setup import add_company, add_root, join, slots
 
 
 @pytest.mark.parametrize(

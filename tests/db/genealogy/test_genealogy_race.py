@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
-from genealogy_setup import ADMIN, add_company, add_root, slots, sponsors
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -25,6 +24,7 @@ from fairtree.services.network.genealogy import terminate
 from fairtree.store.database import make_session_factory, session_scope
 from fairtree.store.models import Member
 from fairtree.store.repositories.network import genealogy as tree_repo
+from tests.db.genealogy.genealogy_setup import ADMIN, add_company, add_root, slots, sponsors
 
 JAN_2 = date(2026, 1, 2)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from genealogy_setup import JAN_1, add_company, add_root
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -18,6 +17,7 @@ from fairtree.services.network.downline import downline_report
 from fairtree.store.database import session_scope
 from fairtree.store.models import GenealogyRecord, Member
 from fairtree.store.repositories.network import genealogy_history
+from tests.db.genealogy.genealogy_setup import JAN_1, add_company, add_root
 
 
 def _member(session: Session, member_id: str, sponsor: Member) -> Member:

@@ -1,4 +1,4 @@
-"""A small company dataset in canonical form, used by unit and database tests."""
+"""Acme's small dataset in canonical form (one text per file), for unit and database tests."""
 
 from __future__ import annotations
 

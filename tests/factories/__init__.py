@@ -1,0 +1,51 @@
+"""Test data, one import path: ``from tests.factories import ...``.
+
+- records: one record with defaults, every field overridable (``member``, ``product``,
+  ``order``...), and ``add_*`` to add one to a session.
+- ledger: Tiny Co, the A <- B <- C <- D company of the ledger and close tests.
+- dataset: Acme's small dataset in canonical form.
+"""
+
+from tests.factories.dataset import SAMPLE_DATASET
+from tests.factories.ledger import (
+    MARCH_ORDERS,
+    MAX_LEG_PLAN,
+    NETWORK,
+    PLAN_YAML,
+    post_order,
+    seed_company,
+)
+from tests.factories.records import (
+    JAN_1,
+    add_company,
+    add_member,
+    add_plan,
+    company,
+    customer,
+    member,
+    member_db_id,
+    order,
+    order_line,
+    product,
+)
+
+__all__ = [
+    "JAN_1",
+    "MARCH_ORDERS",
+    "MAX_LEG_PLAN",
+    "NETWORK",
+    "PLAN_YAML",
+    "SAMPLE_DATASET",
+    "add_company",
+    "add_member",
+    "add_plan",
+    "company",
+    "customer",
+    "member",
+    "member_db_id",
+    "order",
+    "order_line",
+    "post_order",
+    "product",
+    "seed_company",
+]
