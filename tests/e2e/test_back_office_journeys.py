@@ -130,6 +130,10 @@ def _sign_in(browser, demo: Demo, label: str):  # type: ignore[no-untyped-def]
     return context, page
 
 
+def _figure(page, selector: str) -> str:  # type: ignore[no-untyped-def]
+    return str(page.locator(selector).inner_text()).strip()
+
+
 def _api_token(demo: Demo, label: str) -> dict[str, str]:
     login, password = demo.logins[label]
     answer = httpx.post(
@@ -143,6 +147,13 @@ def test_rank_report_card_changes_when_an_order_is_posted(browser, demo: Demo) -
     context, page = _sign_in(browser, demo, "leader")
     card = page.locator("#rank-card")
     assert card.is_visible() and page.locator("#next-rank").inner_text().strip()
+    # The demo's plan (plans/unilevel) ranks Associate < Builder < Leader; the next rank
+    # is above the rank the leader is paid as, whatever this period has reached so far.
+    ranks = ["Associate", "Builder", "Leader"]
+    paid_as = _figure(page, "#paid-as")
+    next_rank = _figure(page, "#next-rank")
+    if paid_as in ranks:
+        assert next_rank == "top rank reached" or ranks.index(next_rank) > ranks.index(paid_as)
     before = page.locator("#pv").inner_text()
     check_both_widths(page, "dashboard-rank-card")
     leader_id = demo.logins["leader"][0].upper()

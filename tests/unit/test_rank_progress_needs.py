@@ -72,3 +72,35 @@ def test_rank_conditions_on_downline_ranks_are_left_to_the_close() -> None:
 def test_a_terminated_member_reaches_no_rank() -> None:
     progress = rank_progress(plan(), LiveFigures(pv=9000, group_volume=9000, status_allowed=False))
     assert progress.rank is None and progress.next_rank == "bronze"
+
+
+def test_the_next_rank_is_counted_from_the_rank_held_not_from_the_first() -> None:
+    # Paid as silver last period, nothing yet this period: the next rank is gold, and
+    # its needs are those of every rank up to it (ranks are cumulative), one per condition.
+    figures = LiveFigures(pv=0, group_volume=0)
+    progress = rank_progress(plan(), figures, held="silver")
+    assert (progress.rank, progress.held, progress.next_rank) == (None, "silver", "gold")
+    assert needs(progress) == [
+        ("active_pv", 0, 5000, 5000),
+        ("pv", 0, 5000, 5000),
+        ("max_leg_volume", 0, 100000, 100000),
+        ("active_personal", 0, 2, 2),
+        ("legs_with_silver", None, 2, None),
+    ]
+
+
+def test_live_figures_above_the_rank_held_count_from_the_live_rank() -> None:
+    figures = LiveFigures(pv=6000, group_volume=6000)
+    progress = rank_progress(plan(), figures, held=None)
+    assert (progress.rank, progress.next_rank) == ("bronze", "silver")
+    assert rank_progress(plan(), figures, held="bronze").next_rank == "silver"
+
+
+def test_the_top_rank_held_has_no_next_rank_but_says_what_keeping_it_needs() -> None:
+    progress = rank_progress(plan(), LiveFigures(pv=6000, group_volume=6000), held="gold")
+    assert (progress.rank, progress.next_rank) == ("bronze", None)
+    assert [n.condition for n in progress.needs] == [
+        "max_leg_volume",
+        "active_personal",
+        "legs_with_silver",
+    ]

@@ -56,8 +56,9 @@ class Need:
 @dataclass(frozen=True)
 class RankProgress:
     rank: str | None  # highest rank the live figures reach so far
-    next_rank: str | None
+    next_rank: str | None  # the rank above the higher of ``rank`` and ``held``
     needs: list[Need] = field(default_factory=list)
+    held: str | None = None  # the rank the member holds (paid as in the last closed period)
 
 
 def _needs(conditions: RankConditions, figures: LiveFigures, plan: Plan) -> list[Need]:
@@ -78,16 +79,43 @@ def _needs(conditions: RankConditions, figures: LiveFigures, plan: Plan) -> list
     return needs
 
 
-def rank_progress(plan: Plan, figures: LiveFigures) -> RankProgress:
-    """The rank reached by live figures and the needs of the next rank."""
+def _merged(needs: list[Need]) -> list[Need]:
+    """One need per condition, in first-seen order; a later (higher) rank's figure wins."""
+    by_condition: dict[str, Need] = {}
+    for need in needs:
+        by_condition[need.condition] = need
+    return list(by_condition.values())
+
+
+def rank_progress(plan: Plan, figures: LiveFigures, held: str | None = None) -> RankProgress:
+    """The rank reached by live figures and what the next rank needs.
+
+    The next rank is the one above the higher of the rank the live figures reach and
+    ``held``, the rank the member holds (paid as in the last closed period): a member
+    paid as Builder works towards the rank above Builder, not towards the first rank.
+    Ranks are cumulative (``engine.ranks``), so the needs are those of every rank from
+    the first one not reached up to the next rank, one line per condition (the higher
+    rank's figure where two ranks set the same condition), after the activity volume
+    when the member is not active yet. A member who holds the top rank has no next
+    rank; the needs are then those of holding it again this period.
+    """
+    names = [rank.name for rank in plan.ranks]
     active = figures.status_allowed and figures.pv >= plan.activity.min_pv
-    reached: str | None = None
-    activity = Need("active_pv", figures.pv, plan.activity.min_pv)
+    reached = 0  # ranks reached so far, counted from the first
     for rank in plan.ranks:
-        needs = _needs(rank.conditions, figures, plan)
-        if not active:
-            return RankProgress(reached, rank.name, [activity, *needs])
-        if not all(need.met for need in needs):
-            return RankProgress(reached, rank.name, needs)
-        reached = rank.name
-    return RankProgress(reached, None, [])
+        if not active or not all(n.met for n in _needs(rank.conditions, figures, plan)):
+            break
+        reached += 1
+    held_rank = held if held in names else None
+    floor = max(reached, names.index(held_rank) + 1 if held_rank is not None else 0)
+    rank_now = names[reached - 1] if reached else None
+    if reached == len(names):
+        return RankProgress(rank_now, None, [], held_rank)
+    needs: list[Need] = []
+    if not active:
+        needs.append(Need("active_pv", figures.pv, plan.activity.min_pv))
+    # Holding the top rank, the needs are those of keeping it this period.
+    for rank in plan.ranks[reached : min(floor + 1, len(names))]:
+        needs.extend(_needs(rank.conditions, figures, plan))
+    next_rank = names[floor] if floor < len(names) else None
+    return RankProgress(rank_now, next_rank, _merged(needs), held_rank)

@@ -41,6 +41,7 @@ class RankProgressOut(BaseModel):
     pv: str
     group_volume: str
     rank: str | None
+    held: str | None  # paid as in the last finalized period
     next_rank: str | None
     needs: list[NeedOut]
 
@@ -101,6 +102,7 @@ def read_rank_progress(
         pv=format_points(own.pv),
         group_volume=format_points(own.group_volume),
         rank=own.progress.rank,
+        held=own.progress.held,
         next_rank=own.progress.next_rank,
         needs=[_need_out(n) for n in own.progress.needs],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,16 @@ def _rank_names(session: Session, plan_version_id: int) -> tuple[str, ...]:
 def paid_as_names(session: Session, period_key: str, member_pks: list[int]) -> dict[int, str]:
     """Paid-as rank names in the period's run (finalized, else draft); absent = no rank."""
     version_id, numbers = ranks.period_paid_as(session, period_key, member_pks)
+    if version_id is None or not numbers:
+        return {}
+    names = _rank_names(session, version_id)
+    return {pk: names[number - 1] for pk, number in numbers.items()}
+
+
+def held_rank_names(session: Session, before: date, member_pks: list[int]) -> dict[int, str]:
+    """The rank each member holds going into the period starting ``before``: paid-as in
+    the latest finalized period before it; absent = no rank."""
+    version_id, numbers = ranks.held_paid_as(session, before, member_pks)
     if version_id is None or not numbers:
         return {}
     names = _rank_names(session, version_id)

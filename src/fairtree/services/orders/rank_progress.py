@@ -26,6 +26,7 @@ from fairtree.genealogy.tree import build_tree
 from fairtree.periods import Period
 from fairtree.plans.schema import Plan
 from fairtree.services.commissions.period_plan import period_of, plan_on
+from fairtree.services.network.ranks import held_rank_names
 from fairtree.services.orders import order_intake
 from fairtree.services.orders.order_intake import NewLine
 from fairtree.store.repositories.bulk import engine_arrays
@@ -68,8 +69,9 @@ def line_progress(
 ) -> list[MemberProgress]:
     """Rank progress of the member and every upline member in the period of ``day``.
 
-    Two queries of O(depth) rows: the sponsor line with its running figures, and the
-    capped leg sums of those members.
+    Queries of O(depth) rows: the sponsor line with its running figures, the capped leg
+    sums of those members and the rank each holds (paid as in the last finalized
+    period), which the next rank is counted from.
     """
     found = member_by_external_id(session, member_id)
     if found is None:
@@ -81,7 +83,9 @@ def line_progress(
     line = volumes.sponsor_line(session, period.key, member)
     if not upline:
         line = line[:1]  # the member alone: no leg sums or progress for the upline
-    legs = volumes.capped_legs(session, period.key, [int(r[0]) for r in line])
+    line_pks = [int(r[0]) for r in line]
+    legs = volumes.capped_legs(session, period.key, line_pks)
+    held = held_rank_names(session, period.start, line_pks)
     result = []
     for db_id, depth, name, status, pv, gv, active in line:
         figures = LiveFigures(
@@ -92,7 +96,13 @@ def line_progress(
             status_allowed=bool(allowed[STATUS_CODES[status]]),
         )
         result.append(
-            MemberProgress(str(name), int(depth), int(pv), int(gv), rank_progress(plan, figures))
+            MemberProgress(
+                str(name),
+                int(depth),
+                int(pv),
+                int(gv),
+                rank_progress(plan, figures, held.get(int(db_id))),
+            )
         )
     return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -46,6 +47,27 @@ def period_paid_as(
         select(CommissionRun.id, CommissionRun.plan_version_id)
         .where(CommissionRun.period_key == period_key)
         .order_by(CommissionRun.status != "finalized", CommissionRun.id.desc())
+        .limit(1)
+    ).first()
+    if run is None or not member_pks:
+        return (None if run is None else run.plan_version_id), {}
+    rows = session.execute(
+        select(RankRecord.member_id, RankRecord.paid_as_rank).where(
+            RankRecord.run_id == run.id, RankRecord.member_id.in_(member_pks)
+        )
+    )
+    return run.plan_version_id, {int(pk): int(rank) for pk, rank in rows if rank}
+
+
+def held_paid_as(
+    session: Session, before: date, member_pks: list[int]
+) -> tuple[int | None, dict[int, int]]:
+    """Plan version and paid-as rank numbers of ``member_pks`` in the latest finalized
+    run of a period that starts before ``before``; ``(None, {})`` without one."""
+    run = session.execute(
+        select(CommissionRun.id, CommissionRun.plan_version_id)
+        .where(CommissionRun.status == "finalized", CommissionRun.starts_on < before)
+        .order_by(CommissionRun.starts_on.desc())
         .limit(1)
     ).first()
     if run is None or not member_pks:
