@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 import uvicorn
-from browser_kit import check_both_widths, launch_chromium
 
 from fairtree.api.app import create_app
 from fairtree.config import Settings
@@ -32,6 +31,7 @@ from fairtree.store.database import make_engine, session_scope
 from fairtree.store.migrate import upgrade
 from fairtree.store.repositories.access.accounts import user_of_member
 from fairtree.store.repositories.network.members import member_by_external_id
+from tests.e2e.browser_kit import check_both_widths, launch_chromium
 
 pytestmark = pytest.mark.browser
 
