@@ -31,7 +31,8 @@ def format_minor_array(values: np.ndarray, exponent: int) -> np.ndarray:
     return np.char.add(np.char.add(np.char.add(sign, whole), "."), fraction)
 
 
-def _columns(flags: MemberFlags, exponent: int) -> dict[str, np.ndarray]:
+def figure_columns(flags: MemberFlags, exponent: int) -> dict[str, np.ndarray]:
+    """Each figure column of ``flags`` as text (amounts and points as decimals)."""
     out = {}
     for name, values in flags.figures.items():
         kind = flags.kinds[name]
@@ -50,7 +51,7 @@ def report_data(
     company = report.company
     monitors = []
     for flags in report.member_flags:
-        columns = _columns(flags, exponent)
+        columns = figure_columns(flags, exponent)
         count = flags.count if limit is None else min(flags.count, limit)
         ids = flags.member_ids[:count].astype(str).tolist()
         listed = {name: values[:count].tolist() for name, values in columns.items()}

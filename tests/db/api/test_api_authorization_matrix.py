@@ -195,6 +195,14 @@ EXPECTED: dict[tuple[str, str], str] = {
                                                   "303 303 303 303 303 303 303 303 303 303 303 303",
     ("GET", "/console/"):
                                                   "404 404 404 404 404 404 404 200 200 200 200 303",
+    ("GET", "/console/compliance"):
+                                                  "404 404 404 404 404 404 404 200 200 404 404 303",
+    ("GET", "/console/compliance/{period}.{fmt}"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/console/disclosure"):
+                                                  "404 404 404 404 404 404 404 200 200 404 404 303",
+    ("GET", "/console/disclosure/statement.{fmt}"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 303",
     ("GET", "/console/help"):
                                                   "404 404 404 404 404 404 404 200 200 200 200 303",
     ("GET", "/console/help/{request_id}"):
@@ -241,6 +249,10 @@ EXPECTED: dict[tuple[str, str], str] = {
                                                   "404 404 404 404 404 404 404 404 404 404 404 303",
     ("POST", "/admin/members"):
                                                   "404 404 404 404 404 404 404 422 422 404 404 401",
+    ("POST", "/console/disclosure/publish"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 303",
+    ("POST", "/console/disclosure/publish/confirm"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 303",
     ("POST", "/console/help/{request_id}/reply"):
                                                   "404 404 404 404 404 404 404 404 404 404 404 303",
     ("POST", "/console/members/new/enrol"):
@@ -336,6 +348,7 @@ def _url(method: str, path: str, world: World, data: MemberDataWorld, spare_toke
         year=2026,
         period="2026-03",
         job_id=1,
+        fmt="csv",
     )
     return url + ("?period=2026-03" if path.endswith("/team") else "")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from fairtree.disclosure.cohorts import month_index
 from fairtree.disclosure.compliance import ComplianceReport, PeriodFacts, monitor
+from fairtree.disclosure.render_compliance import figure_columns
 from fairtree.errors import NotFoundError, Problem, ValidationError
 from fairtree.genealogy.tree import build_tree
 from fairtree.money import currency_exponent, format_amount
@@ -139,3 +141,57 @@ def _window_months(facts: LedgerRange, rows: np.ndarray, first: int, last: int) 
     joined = month_index(facts.members.joined_on[rows])
     left = month_index(facts.members.left_on[rows])
     return np.maximum(np.minimum(left, last) - np.maximum(joined, first) + 1, 0).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class FlaggedPage:
+    """One page of the members one monitor flagged, figures as text, and how many in all."""
+
+    monitor: str
+    reason: str
+    columns: list[str]  # figure names, in the report's order
+    numeric: dict[str, bool]
+    rows: list[dict[str, str]]  # {"member": id, figure: text, ...}
+    total: int
+
+
+def flagged_page(
+    report: ComplianceReport,
+    monitor_name: str,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> FlaggedPage:
+    """Sort one monitor's flagged members by a figure (or the member id) and cut a page;
+    NotFoundError for a monitor the report does not have."""
+    flags = next((f for f in report.member_flags if f.monitor == monitor_name), None)
+    if flags is None:
+        raise NotFoundError(f"no monitor {monitor_name!r} in the compliance report")
+    exponent = currency_exponent(report.currency)
+    keys = flags.figures.get(sort) if sort != "member" else flags.member_ids.astype(str)
+    if keys is None:
+        keys = flags.member_ids.astype(str)
+    order = np.argsort(keys, kind="stable")
+    if descending:
+        order = order[::-1]
+    chosen = order[offset : offset + limit]
+    page_flags = replace(
+        flags,
+        member_ids=flags.member_ids[chosen],
+        figures={name: values[chosen] for name, values in flags.figures.items()},
+    )
+    texts = figure_columns(page_flags, exponent)
+    ids = page_flags.member_ids.astype(str).tolist()
+    rows = [
+        {"member": member, **{name: str(texts[name][i]) for name in texts}}
+        for i, member in enumerate(ids)
+    ]
+    return FlaggedPage(
+        monitor=flags.monitor,
+        reason=flags.reason,
+        columns=list(flags.figures),
+        numeric=dict.fromkeys(flags.figures, True),
+        rows=rows,
+        total=flags.count,
+    )

@@ -6,7 +6,17 @@ changes money or the tree shows what it will do first, carries a one-time token 
 second submit does nothing more) and is audited with the actor and the reason.
 """
 
-from fairtree.web.console import helpdesk, home, logs, members, payouts, periods, plans
+from fairtree.web.console import (
+    compliance,
+    disclosure,
+    helpdesk,
+    home,
+    logs,
+    members,
+    payouts,
+    periods,
+    plans,
+)
 
 ROUTERS = [
     home.router,
@@ -16,4 +26,6 @@ ROUTERS = [
     plans.router,
     logs.router,
     helpdesk.router,
+    disclosure.router,
+    compliance.router,
 ]
