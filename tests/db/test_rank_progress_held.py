@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from ledger_company import seed_company
 from sqlalchemy.orm import Session
 
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.orders.rank_progress import line_progress
+from tests.factories import seed_company
 
 
 def test_the_next_rank_counts_from_the_rank_paid_as_last_period(session: Session) -> None:
