@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -22,9 +20,7 @@ from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.disclosure.compliance import compliance_report
 from fairtree.services.disclosure.statement import statement_for_year
 from fairtree.store.models import AuditRecord, DisclosurePublication
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from ledger_company import seed_company
+from tests.factories import seed_company
 
 PASSWORD = "correct horse battery"
 
