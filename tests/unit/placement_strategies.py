@@ -203,6 +203,11 @@ def fast_start_bonus(draw, rank_names: tuple[str, ...] | None = None, bonus_id="
         bonus["receiver_qualifying_order"] = {"min_pv": draw(st.sampled_from(["50", "100"]))} | (
             {"kind": kind} if kind else {}
         )
+    if draw(st.sampled_from([True, False, False])):
+        # products of engine_strategies' catalogue (KIT and SAMPLER are "kits")
+        bonus["paid_on"] = draw(
+            st.sampled_from([{"categories": ["kits"]}, {"products": ["OIL", "SAMPLER"]}])
+        )
     return bonus
 
 

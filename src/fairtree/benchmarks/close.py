@@ -44,7 +44,7 @@ def save_input(inputs: EngineInput, folder: Path) -> None:
         np.save(folder / f"m_{name}.npy", getattr(inputs.members, name))
     for f in fields(Orders):
         column = getattr(inputs.orders, f.name)
-        if f.name != "ids" and column is not None:
+        if f.name not in ("ids", "lines") and column is not None:
             np.save(folder / f"o_{f.name}.npy", column)
     (folder / "complete").write_text("ok\n")
 
@@ -60,10 +60,10 @@ def load_input(folder: Path) -> EngineInput:
         ids=np.arange(n, dtype=np.int32), **{k: column(f"m_{k}") for k in _MEMBER_FIELDS}
     )
     k = column("o_buyer").shape[0]
-    order_arrays = {
+    order_arrays: dict[str, Any] = {
         f.name: column(f"o_{f.name}")
         for f in fields(Orders)
-        if f.name != "ids" and (folder / f"o_{f.name}.npy").exists()
+        if f.name not in ("ids", "lines") and (folder / f"o_{f.name}.npy").exists()
     }
     return EngineInput(members, Orders(ids=np.arange(k, dtype=np.int32), **order_arrays))
 

@@ -48,6 +48,26 @@ class Members:
 
 
 @dataclass(frozen=True)
+class OrderLines:
+    """The period's volume by product, one row per commissionable order line: what a
+    bonus limited to some products (``paid_on`` in the plan) pays on. Volumes are the
+    line's totals (quantity x per unit), negative on a return like the order's; an
+    order's lines add up to its ``pv``/``bv``, and an order without lines has volume on
+    no product. Products are rows of ``product_ids``/``product_category`` (the
+    catalogue), so a bonus selects lines by one gather."""
+
+    order: np.ndarray  # int64 row in Orders
+    product: np.ndarray  # int32 row in product_ids / product_category
+    pv: np.ndarray  # int64 hundredths
+    bv: np.ndarray  # int64 hundredths
+    product_ids: np.ndarray  # object: product id (sku) per catalogue row
+    product_category: np.ndarray  # object: category per catalogue row, "" for none
+
+    def __len__(self) -> int:
+        return int(self.order.shape[0])
+
+
+@dataclass(frozen=True)
 class Orders:
     """One row per order (or return). Return rows carry negative volumes and amounts."""
 
@@ -64,6 +84,8 @@ class Orders:
     # order kind labels (object/str) for plans that qualify by a kind of order (e.g.
     # "subscription"); None: every row is an "order" (or a return, by its sign)
     kind: np.ndarray | None = None
+    # volume by product, for bonuses limited to some products; None: no order has lines
+    lines: OrderLines | None = None
 
     def __len__(self) -> int:
         return int(self.buyer.shape[0])

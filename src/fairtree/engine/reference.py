@@ -18,6 +18,7 @@ from fairtree.engine.registry import get_kind
 from fairtree.engine.result import BonusOutcome, Evaluation
 from fairtree.money import currency_exponent, round_decimal
 from fairtree.periods import Period
+from fairtree.plans.bonus_kinds import ProductLimit
 from fairtree.plans.load import PlanDocument
 from fairtree.plans.schema import Plan, QualifyingOrder
 from fairtree.plans.validation import evaluation_order
@@ -33,6 +34,8 @@ class RefOrder:
     pv: int
     bv: int
     kind: str = "order"
+    # (product id, category, pv, bv) per commissionable line, volumes as sold (signed)
+    lines: tuple[tuple[str, str, int, int], ...] = ()
 
 
 @dataclass
@@ -77,6 +80,27 @@ class ReferenceContext:
             if name in table:
                 value = max(value, table[name])
         return value
+
+    def limited_order_volume(self, order: RefOrder, name: str, limit: ProductLimit | None) -> int:
+        """One order's ``name`` volume on the limit's products (all of it without one)."""
+        if limit is None:
+            return order.pv if name == "pv" else order.bv
+        raw = {"pv": 0, "bv": 0}
+        for product, category, pv, bv in order.lines:
+            if product in limit.products or category in limit.categories:
+                raw["pv"] += pv
+                raw["bv"] += bv
+        rules = self.plan.volumes
+        return raw[rules.pv_from] if name == "pv" else raw[rules.bv_from]
+
+    def limited_volume(self, name: str, limit: ProductLimit | None) -> list[int]:
+        """Per member: net ``name`` volume on the limit's products, never below zero."""
+        if limit is None:
+            return self.volume(name)
+        total = [0] * self.size
+        for order in self.orders:
+            total[order.buyer] += self.limited_order_volume(order, name, limit)
+        return [max(value, 0) for value in total]
 
     def descendants(self, member: int) -> list[int]:
         out, stack = [], list(self.children[member])
@@ -165,6 +189,24 @@ def _ranks(ctx: ReferenceContext) -> list[int]:
     return rank
 
 
+def _lines_by_order(inputs: EngineInput) -> dict[int, list[tuple[str, str, int, int]]]:
+    lines = inputs.orders.lines
+    out: dict[int, list[tuple[str, str, int, int]]] = {}
+    if lines is None:
+        return out
+    for k in range(len(lines)):
+        product = int(lines.product[k])
+        out.setdefault(int(lines.order[k]), []).append(
+            (
+                str(lines.product_ids[product]),
+                str(lines.product_category[product]),
+                int(lines.pv[k]),
+                int(lines.bv[k]),
+            )
+        )
+    return out
+
+
 def build_reference_context(inputs: EngineInput, plan: Plan, period: Period) -> ReferenceContext:
     members, orders = inputs.members, inputs.orders
     n = len(members)
@@ -174,6 +216,7 @@ def build_reference_context(inputs: EngineInput, plan: Plan, period: Period) -> 
         if s >= 0:
             children[s].append(m)
     period_orders = []
+    lines = _lines_by_order(inputs)
     pv, bv = [0] * n, [0] * n
     for row in range(len(orders)):
         placed = orders.placed_on[row].astype(date)
@@ -190,6 +233,7 @@ def build_reference_context(inputs: EngineInput, plan: Plan, period: Period) -> 
             pv=raw[plan.volumes.pv_from],
             bv=raw[plan.volumes.bv_from],
             kind="order" if orders.kind is None else str(orders.kind[row]),
+            lines=tuple(lines.get(row, ())),
         )
         period_orders.append(order)
         pv[order.buyer] += order.pv

@@ -27,6 +27,17 @@ class CaseMember(Strict):
     placement_position: str | None = None  # L / R in a binary tree, 1..W in a matrix
 
 
+class CaseProduct(Strict):
+    id: str = Field(min_length=1, max_length=64)  # the sku
+    category: str = ""
+
+
+class CaseLine(Strict):
+    product: str  # a product id of the case's ``products``
+    pv: Volume = 0  # the line's points (all its units); a return gives them as positive
+    bv: Volume = 0
+
+
 class CaseOrder(Strict):
     id: str | None = None
     buyer: str | None = None  # a member buys
@@ -40,12 +51,24 @@ class CaseOrder(Strict):
     party: str | None = None
     # "return", or the order's kind ("order" by default; e.g. "subscription")
     kind: str = Field(default="order", pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    # the order's commissionable lines by product; the order's pv and bv are their sums
+    lines: list[CaseLine] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_buyer(self) -> CaseOrder:
         if (self.buyer is None) == (self.customer_of is None):
             raise ValueError("give exactly one of buyer or customer_of")
+        if self.lines and (self.pv or self.bv):
+            raise ValueError("give pv and bv, or lines (the order's volume is their sum)")
         return self
+
+    @property
+    def total_pv(self) -> int:
+        return sum(line.pv for line in self.lines) if self.lines else self.pv
+
+    @property
+    def total_bv(self) -> int:
+        return sum(line.bv for line in self.lines) if self.lines else self.bv
 
 
 class CaseParty(Strict):
@@ -90,6 +113,7 @@ class Case(Strict):
     period: str
     description: str = ""
     members: list[CaseMember] = Field(min_length=1)
+    products: list[CaseProduct] = Field(default_factory=list)
     orders: list[CaseOrder] = Field(default_factory=list)
     parties: list[CaseParty] = Field(default_factory=list)
     carry_in: CarryIn = CarryIn()

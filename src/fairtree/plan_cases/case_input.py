@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from fairtree.engine.inputs import STATUS_CODES, CarryState, EngineInput, Members, Orders, Parties
+from fairtree.engine.inputs import (
+    STATUS_CODES,
+    CarryState,
+    EngineInput,
+    Members,
+    OrderLines,
+    Orders,
+    Parties,
+)
 from fairtree.errors import PlanError, Problem, UnknownMemberError
 from fairtree.money import parse_amount
 from fairtree.periods import Period
@@ -38,6 +46,31 @@ def _party(ids: dict[str, int], name: str | None, what: str) -> int:
 
 def _signed_volume(hundredths: int, is_return: bool) -> int:
     return -hundredths if is_return else hundredths
+
+
+def _order_lines(case: Case, signs: list[int]) -> OrderLines | None:
+    """The orders' lines by product (None when no order lists lines)."""
+    products = {p.id: i for i, p in enumerate(case.products)}
+    order, product, pv, bv = [], [], [], []
+    for row, (o, sign) in enumerate(zip(case.orders, signs, strict=True)):
+        for line in o.lines:
+            if line.product not in products:
+                where = f"orders[{row}].lines.product"
+                raise PlanError([Problem("case", where, "product", f"unknown {line.product!r}")])
+            order.append(row)
+            product.append(products[line.product])
+            pv.append(sign * line.pv)
+            bv.append(sign * line.bv)
+    if not order:
+        return None
+    return OrderLines(
+        order=np.array(order, dtype=np.int64),
+        product=np.array(product, dtype=np.int32),
+        pv=np.array(pv, dtype=np.int64),
+        bv=np.array(bv, dtype=np.int64),
+        product_ids=np.array([p.id for p in case.products], dtype=object),
+        product_category=np.array([p.category for p in case.products], dtype=object),
+    )
 
 
 def case_input(case: Case, plan: Plan) -> EngineInput:
@@ -74,10 +107,12 @@ def case_input(case: Case, plan: Plan) -> EngineInput:
         from_customer=np.array([o.customer_of is not None for o in rows], dtype=bool),
         placed_on=np.array([o.date or period.start for o in rows], dtype="datetime64[D]"),
         pv=np.array(
-            [_signed_volume(o.pv, s < 0) for o, s in zip(rows, signs, strict=True)], dtype=np.int64
+            [_signed_volume(o.total_pv, s < 0) for o, s in zip(rows, signs, strict=True)],
+            dtype=np.int64,
         ),
         bv=np.array(
-            [_signed_volume(o.bv, s < 0) for o, s in zip(rows, signs, strict=True)], dtype=np.int64
+            [_signed_volume(o.total_bv, s < 0) for o, s in zip(rows, signs, strict=True)],
+            dtype=np.int64,
         ),
         sales=np.array(
             [money(o.sales, s) for o, s in zip(rows, signs, strict=True)], dtype=np.int64
@@ -94,6 +129,7 @@ def case_input(case: Case, plan: Plan) -> EngineInput:
             dtype=np.int64,
         ),
         kind=np.array([o.kind for o in rows], dtype=object),
+        lines=_order_lines(case, signs),
     )
     parties = Parties(
         ids=np.array([p.id for p in case.parties], dtype=object),

@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib.metadata import entry_points
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from fairtree.money import currency_exponent
 
@@ -62,13 +62,40 @@ class PlanFacts:
                 )
 
 
+PRODUCT_NAME = r"^[A-Za-z0-9_.:-]{1,64}$"
+
+
+class ProductLimit(Strict):
+    """The products a bonus pays on (``paid_on``): an order line counts when its
+    product's category is one of ``categories`` or its product id (sku) one of
+    ``products``. The rest of the volume is still volume for everything else."""
+
+    categories: tuple[Annotated[str, Field(pattern=PRODUCT_NAME)], ...] = ()
+    products: tuple[Annotated[str, Field(pattern=PRODUCT_NAME)], ...] = ()
+
+    @model_validator(mode="after")
+    def _names_something(self) -> ProductLimit:
+        if not self.categories and not self.products:
+            raise ValueError("name at least one category or product")
+        return self
+
+    @property
+    def key(self) -> str:
+        """One text per selection (for caching derived volumes)."""
+        return f"{','.join(sorted(self.categories))}|{','.join(sorted(self.products))}"
+
+
 class BonusBase(Strict):
     """Keys every bonus has; a kind's model adds ``kind: Literal["<name>"]`` and its own."""
+
+    # kinds that pay on order volume and can be limited to some products (``paid_on``)
+    pays_on_products: ClassVar[bool] = False
 
     kind: str  # each kind's model narrows it to Literal["<name>"]
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
     description: str = ""
     min_rank: str | None = None  # a receiver below this paid-as rank is paid nothing
+    paid_on: ProductLimit | None = None  # only these products' volume (kinds that allow it)
 
     def depends_on(self) -> tuple[str, ...]:
         """Ids of bonuses whose pay this bonus reads (evaluated first)."""

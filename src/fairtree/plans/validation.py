@@ -9,8 +9,13 @@ Returns Problems (never raises) so a plan file reports everything wrong at once.
 from __future__ import annotations
 
 from fairtree.errors import Problem
-from fairtree.plans.bonus_kinds import PlanFacts
+from fairtree.plans.bonus_kinds import PlanFacts, bonus_models
 from fairtree.plans.schema import Plan
+
+
+def product_limited_kinds() -> tuple[str, ...]:
+    """The bonus kinds a plan may limit to some products (``paid_on``)."""
+    return tuple(name for name, model in bonus_models().items() if model.pays_on_products)
 
 
 def check_plan(plan: Plan, source: str, prefix: str = "") -> list[Problem]:
@@ -49,6 +54,13 @@ def check_plan(plan: Plan, source: str, prefix: str = "") -> list[Problem]:
                     rates = getattr(bonus, "rates")  # noqa: B009 - kinds with these tables have rates
                     if not 0 <= value <= len(rates):
                         bad(f"{where}.{field}.{name}", field, f"must be 0..{len(rates)}")
+        if bonus.paid_on is not None and not bonus.pays_on_products:
+            bad(
+                f"{where}.paid_on",
+                "paid_on",
+                f"a {bonus.kind} bonus cannot be limited to products "
+                f"(kinds that can: {', '.join(product_limited_kinds())})",
+            )
         bonus.check(facts, where)
     problems.extend(_cycles(plan, source, prefix))
     return problems

@@ -3,7 +3,8 @@
 A member's fast-start base in the period is the net volume of the orders counted as
 theirs (own orders, and customer orders when the plan gives those to the owner)
 placed on or after the day they joined and before ``joined + days``; returns in the
-window reduce it, never below zero. The enroller (sponsor, level 1) earns rates[0]
+window reduce it, never below zero. With ``paid_on`` only the lines of the named
+categories or products count (e.g. enrolment kits). The enroller (sponsor, level 1) earns rates[0]
 of it, the sponsor's sponsor rates[1], and so on (no compression). A receiver earns
 only when active, at ``min_rank``, with own PV >= ``receiver_min_pv`` and, when
 ``receiver_needs_own_order``, an own order (not a customer's) with volume in the
@@ -22,6 +23,7 @@ import numpy as np
 from pydantic import Field
 
 from fairtree.engine.context import Context, volume_pay
+from fairtree.engine.product_volume import counted_orders, order_volume, paid_on_text
 from fairtree.engine.qualifying_order import placed_qualifying_order
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.reference import placed_qualifying_order as ref_placed_order
@@ -36,6 +38,8 @@ from fairtree.plans.values import RATE_SCALE, Rate, Volume
 
 class FastStart(BonusBase):
     """A rate on a new member's orders in their first ``days`` days, to levels up."""
+
+    pays_on_products = True
 
     kind: Literal["fast_start"]
     volume: VolumeName = "bv"
@@ -55,7 +59,7 @@ def _in_window(ctx: Context, config: FastStart) -> np.ndarray:
 
 def _base(ctx: Context, config: FastStart) -> np.ndarray:
     window = _in_window(ctx, config)
-    volume = ctx.orders.pv if config.volume == "pv" else ctx.orders.bv
+    volume = order_volume(ctx, config.volume, config.paid_on)
     base = np.zeros(ctx.size, dtype=np.int64)
     np.add.at(base, ctx.orders.buyer[window], volume[window])
     return np.maximum(base, 0)
@@ -126,7 +130,7 @@ class FastStartKind:
         for order in ref.orders:
             start = ref.joined_on[order.buyer]
             if start <= order.placed_on < start + timedelta(days=config.days):
-                base[order.buyer] += order.pv if config.volume == "pv" else order.bv
+                base[order.buyer] += ref.limited_order_volume(order, config.volume, config.paid_on)
         base = [max(b, 0) for b in base]
         qualified = [True] * ref.size
         if config.receiver_qualifying_order is not None:
@@ -167,7 +171,8 @@ class FastStartKind:
                 source = int(sources[k])
                 if paid[k]:
                     exact += rate * int(base[source])
-                rows = ctx.orders.index[(ctx.orders.buyer == source) & window]
+                counted = window & counted_orders(ctx, config.volume, config.paid_on)
+                rows = ctx.orders.index[(ctx.orders.buyer == source) & counted]
                 joined = ctx.joined_on[source]
                 contributions.append(
                     Contribution(
@@ -195,8 +200,9 @@ class FastStartKind:
                 member,
                 exact=str(Decimal(exact) / (RATE_SCALE * 100)),
                 rule=(
-                    f"fast start: {config.volume.upper()} of orders in the first "
-                    f"{config.days} days, {len(config.rates)} level(s) up the sponsor tree"
+                    f"fast start: {config.volume.upper()}{paid_on_text(config.paid_on)} of "
+                    f"orders in the first {config.days} days, {len(config.rates)} level(s) "
+                    "up the sponsor tree"
                 ),
                 contributions=tuple(contributions),
             )

@@ -6,6 +6,9 @@ member's *own* volume does: ``roll_up`` pays upward from its place, ``breakage``
 pays nothing. A receiver earns level k only when active, at ``min_rank`` or above,
 and paid at least k levels (``depth_by_rank``); otherwise that part is breakage.
 
+With ``paid_on`` the bonus pays only on the volume of the named categories or
+products; the rest still counts for activity, ranks and every other bonus.
+
 Rounding: per receiver, Σ_k rate_k x volume reaching level k is rounded once.
 """
 
@@ -26,6 +29,7 @@ from fairtree.engine.levels import (
     upline,
     walk_levels,
 )
+from fairtree.engine.product_volume import counted_orders, member_volume, paid_on_text
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
@@ -37,6 +41,8 @@ from fairtree.plans.values import RATE_SCALE, Rate
 class Unilevel(BonusBase):
     """Rate per sponsor-tree level on the buyer's volume."""
 
+    pays_on_products = True
+
     kind: Literal["unilevel"]
     volume: VolumeName = "bv"
     rates: list[Rate] = Field(min_length=1)
@@ -46,8 +52,12 @@ class Unilevel(BonusBase):
     compressed_volume: Literal["roll_up", "breakage"] = "roll_up"
 
 
+def _volume(ctx: Context, config: Unilevel) -> np.ndarray:
+    return member_volume(ctx, config.volume, config.paid_on)
+
+
 def _walk(ctx: Context, config: Unilevel):  # type: ignore[no-untyped-def]
-    volume = ctx.volume(config.volume)
+    volume = _volume(ctx, config)
     sources = np.flatnonzero(volume > 0)
     if config.compression == "dynamic" and config.compressed_volume == "breakage":
         sources = sources[ctx.active[sources]]
@@ -58,7 +68,7 @@ def _walk(ctx: Context, config: Unilevel):  # type: ignore[no-untyped-def]
 
 
 def _pool(ctx: Context, config: Unilevel) -> int:
-    total = int(ctx.volume(config.volume).sum())
+    total = int(_volume(ctx, config).sum())
     numerator = np.array([sum(config.rates) * total], dtype=np.int64)
     return int(volume_pay(numerator, ctx.plan.currency, ctx.rounding)[0])
 
@@ -67,7 +77,7 @@ def _pool(ctx: Context, config: Unilevel) -> int:
 class UnilevelKind:
     @staticmethod
     def evaluate(ctx: Context, config: Unilevel) -> BonusOutcome:
-        volume = ctx.volume(config.volume)
+        volume = _volume(ctx, config)
         if config.compression == "dynamic" and config.compressed_volume == "breakage":
             volume = np.where(ctx.active, volume, 0)
         eligible = ctx.active & ctx.rank_at_least(config.min_rank)
@@ -82,7 +92,7 @@ class UnilevelKind:
 
     @staticmethod
     def reference(ref: ReferenceContext, config: Unilevel) -> BonusOutcome:
-        volume = ref.volume(config.volume)
+        volume = ref.limited_volume(config.volume, config.paid_on)
         dynamic = config.compression == "dynamic"
         exact = [Decimal(0)] * ref.size
         for source in range(ref.size):
@@ -103,7 +113,8 @@ class UnilevelKind:
         ctx: Context, config: Unilevel, outcome: BonusOutcome, member: int
     ) -> list[TraceLine]:
         ids = ctx.inputs.members.ids[ctx.tree.order]
-        volume = ctx.volume(config.volume)
+        volume = _volume(ctx, config)
+        counted = counted_orders(ctx, config.volume, config.paid_on)
         depth = int(ctx.by_rank(config.depth_by_rank, len(config.rates))[member])
         contributions = []
         exact = 0
@@ -116,7 +127,7 @@ class UnilevelKind:
                 )
                 if paid[k]:
                     exact += rate * int(volume[source])
-                rows = ctx.orders.index[ctx.orders.buyer == source]
+                rows = ctx.orders.index[(ctx.orders.buyer == source) & counted]
                 contributions.append(
                     Contribution(
                         source=str(ids[source]),
@@ -134,7 +145,8 @@ class UnilevelKind:
         if not contributions:
             return []
         rule = (
-            f"unilevel {len(config.rates)} levels on {config.volume.upper()}, "
+            f"unilevel {len(config.rates)} levels on {config.volume.upper()}"
+            f"{paid_on_text(config.paid_on)}, "
             f"compression {config.compression}, this rank is paid {depth} level(s)"
         )
         return [
