@@ -87,7 +87,11 @@ def tree_level(
     limit: int,
     offset: int,
 ) -> TreeLevel:
-    """The children of ``parent_id`` (default: the viewer) in the viewer's downline."""
+    """The children of ``parent_id`` (default: the viewer) in the viewer's downline.
+
+    A constant number of queries whatever the level's size: the path, the page with
+    the level's count and the page's child counts, the parent, ranks, names, the log.
+    """
     tree = tree if tree in TREES else "sponsor"
     parent_pk = viewer.id
     if parent_id and parent_id != viewer.member_id:
@@ -116,7 +120,7 @@ def tree_level(
         tree=tree,
         period=period.key,
         as_of=as_of,
-        parent=_node(parent_row, depth, ranks),
+        parent=_node((*parent_row, total), depth, ranks),
         path=[labels[pk] for pk in path],
         nodes=[_node(r, depth + 1, ranks) for r in rows],
         total=total,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import GenealogyRecord, Member, MemberPeriodVolume
@@ -33,16 +33,48 @@ def _edges(tree: str, on: date | None) -> Select:  # type: ignore[type-arg]
     parent = (
         GenealogyRecord.sponsor_id if tree == "sponsor" else GenealogyRecord.placement_parent_id
     )
-    valid = and_(
-        GenealogyRecord.valid_from <= on,
-        or_(GenealogyRecord.valid_to.is_(None), GenealogyRecord.valid_to > on),
-    )
     return select(
         GenealogyRecord.member_id.label("member_pk"),
         parent.label("parent_pk"),
         GenealogyRecord.placement_position.label("position"),
         GenealogyRecord.status.label("status"),
-    ).where(valid)
+    ).where(_valid_on(on))
+
+
+def _valid_on(on: date) -> ColumnElement[bool]:
+    return and_(
+        GenealogyRecord.valid_from <= on,
+        or_(GenealogyRecord.valid_to.is_(None), GenealogyRecord.valid_to > on),
+    )
+
+
+def _parent_of(tree: str, on: date | None, member: Any) -> Select:  # type: ignore[type-arg]
+    """The parent of ``member`` (a column) in the tree now or as of ``on``: a lookup by
+    the member's key, so a walk up the tree reads one row per step by index."""
+    if on is None:
+        parent = Member.sponsor_id if tree == "sponsor" else Member.placement_parent_id
+        return select(Member.id.label("node"), parent.label("parent")).where(Member.id == member)
+    parent = (
+        GenealogyRecord.sponsor_id if tree == "sponsor" else GenealogyRecord.placement_parent_id
+    )
+    return select(GenealogyRecord.member_id.label("node"), parent.label("parent")).where(
+        GenealogyRecord.member_id == member, _valid_on(on)
+    )
+
+
+def child_counts(
+    session: Session, parent_pks: list[int], tree: str, on: date | None
+) -> dict[int, int]:
+    """How many children each of ``parent_pks`` has in the tree: one grouped query."""
+    if not parent_pks:
+        return {}
+    edges = _edges(tree, on).subquery("edges")
+    rows = session.execute(
+        select(edges.c.parent_pk, func.count())
+        .where(edges.c.parent_pk.in_(parent_pks))
+        .group_by(edges.c.parent_pk)
+    )
+    return {int(pk): int(count) for pk, count in rows}
 
 
 def level(
@@ -57,24 +89,15 @@ def level(
     offset: int,
 ) -> tuple[list[Any], int]:
     """Children of ``parent_pk``: (member_pk, member_id, display_name, status, position,
-    pv, gv, children) rows of one page, and how many children there are."""
+    pv, gv, children) rows of one page, and how many children there are.
+
+    Three queries whatever the level's size: the page (sorted and paged in SQL; sorted by
+    team size through one grouped count of the level's grandchildren), the count of the
+    level, and the children of the page's members (one grouped count).
+    """
     edges = _edges(tree, on).subquery("edges")
-    below = _edges(tree, on).subquery("below")
-    children = (
-        select(func.count()).select_from(below).where(below.c.parent_pk == edges.c.member_pk)
-    ).scalar_subquery()
     pv = func.coalesce(MemberPeriodVolume.pv, 0)
     gv = func.coalesce(MemberPeriodVolume.group_volume, 0)
-    keys = {
-        "name": Member.display_name,
-        "id": Member.member_id,
-        "pv": pv,
-        "gv": gv,
-        "team": children,
-        "position": edges.c.position,
-        "status": edges.c.status,
-    }
-    key = keys.get(sort, Member.display_name)
     query = (
         select(
             Member.id,
@@ -84,7 +107,6 @@ def level(
             edges.c.position,
             pv,
             gv,
-            children,
         )
         .select_from(edges)
         .join(Member, Member.id == edges.c.member_pk)
@@ -96,23 +118,44 @@ def level(
             ),
         )
         .where(edges.c.parent_pk == parent_pk)
-        .order_by(key.desc() if descending else key.asc(), Member.id)
+    )
+    keys: dict[str, Any] = {
+        "name": Member.display_name,
+        "id": Member.member_id,
+        "pv": pv,
+        "gv": gv,
+        "position": edges.c.position,
+        "status": edges.c.status,
+    }
+    if sort == "team":
+        level_pks = select(edges.c.member_pk).where(edges.c.parent_pk == parent_pk)
+        below = _edges(tree, on).subquery("below")
+        teams = (
+            select(below.c.parent_pk, func.count().label("children"))
+            .where(below.c.parent_pk.in_(level_pks.scalar_subquery()))
+            .group_by(below.c.parent_pk)
+            .subquery("teams")
+        )
+        query = query.outerjoin(teams, teams.c.parent_pk == edges.c.member_pk)
+        keys["team"] = func.coalesce(teams.c.children, 0)
+    key = keys.get(sort, Member.display_name)
+    query = (
+        query.order_by(key.desc() if descending else key.asc(), Member.id)
         .limit(limit)
         .offset(offset)
     )
+    page = list(session.execute(query))
     total = session.scalar(
         select(func.count()).select_from(edges).where(edges.c.parent_pk == parent_pk)
     )
-    return list(session.execute(query)), int(total or 0)
+    counts = child_counts(session, [int(r[0]) for r in page], tree, on)
+    return [(*r, counts.get(int(r[0]), 0)) for r in page], int(total or 0)
 
 
 def node(session: Session, member_pk: int, tree: str, on: date | None, period_key: str) -> Any:
-    """The same row as ``level`` gives, for one member (None if not in the tree then)."""
+    """(member_pk, member_id, display_name, status, position, pv, gv) of one member, as
+    ``level`` gives without the child count (None if not in the tree then)."""
     edges = _edges(tree, on).subquery("edges")
-    below = _edges(tree, on).subquery("below")
-    children = (
-        select(func.count()).select_from(below).where(below.c.parent_pk == edges.c.member_pk)
-    ).scalar_subquery()
     query = (
         select(
             Member.id,
@@ -122,7 +165,6 @@ def node(session: Session, member_pk: int, tree: str, on: date | None, period_ke
             edges.c.position,
             func.coalesce(MemberPeriodVolume.pv, 0),
             func.coalesce(MemberPeriodVolume.group_volume, 0),
-            children,
         )
         .select_from(edges)
         .join(Member, Member.id == edges.c.member_pk)
@@ -139,20 +181,11 @@ def node(session: Session, member_pk: int, tree: str, on: date | None, period_ke
 
 
 def path_up(session: Session, member_pk: int, tree: str, on: date | None) -> list[int]:
-    """``member_pk`` and each parent above it up to the top, in one recursive query."""
-    edges = _edges(tree, on).cte("edges")
-    up = (
-        select(
-            edges.c.member_pk.label("node"),
-            edges.c.parent_pk.label("parent"),
-            literal(0).label("steps"),
-        )
-        .where(edges.c.member_pk == member_pk)
-        .cte("up", recursive=True)
-    )
-    step = select(edges.c.member_pk, edges.c.parent_pk, up.c.steps + 1).join(
-        up, edges.c.member_pk == up.c.parent
-    )
+    """``member_pk`` and each parent above it up to the top, in one recursive query that
+    reads one row per step by the member's key (never the whole tree)."""
+    first = _parent_of(tree, on, member_pk).add_columns(literal(0).label("steps"))
+    up = first.cte("up", recursive=True)
+    step = _parent_of(tree, on, up.c.parent).add_columns(up.c.steps + 1)
     up = up.union_all(step.where(up.c.steps < MAX_DEPTH))
     rows = session.execute(select(up.c.node, up.c.steps).order_by(up.c.steps)).all()
     return [int(r[0]) for r in rows]
