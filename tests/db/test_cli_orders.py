@@ -11,8 +11,7 @@ from typer.testing import CliRunner
 from fairtree.cli.main import app as cli
 from fairtree.store.models import AuditRecord, Order
 from fairtree.store.repositories.orders import running_volumes as volumes
-from tests.db.intake_company import seed_intake
-from tests.factories import member_db_id
+from tests.factories import member_db_id, seed_intake
 
 runner = CliRunner()
 

@@ -14,8 +14,9 @@ from fairtree.errors import NotFoundError, ValidationError
 from fairtree.money import parse_points
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.disclosure.compliance import compliance_report
-from fairtree.store.models import Customer, Order, OrderLine, Product
+from fairtree.store.models import Customer, Product
 from fairtree.store.repositories.orders.orders import record_order
+from tests import factories
 from tests.factories import member_db_id, seed_company
 
 
@@ -23,32 +24,14 @@ def customer_order(session: Session, order_id: str, owner: str, customer: str, u
     """An order of ``owner``'s retail customer: ``units`` x 8.00, 10 points each."""
     found = session.scalar(select(Customer).where(Customer.customer_id == customer))
     if found is None:
-        found = Customer(
-            customer_id=customer,
-            member_id=member_db_id(session, owner),
-            name=customer,
-            country="US",
-            created_on=date(2026, 3, 1),
+        found = factories.customer(
+            customer, member_db_id(session, owner), name=customer, created_on=date(2026, 3, 1)
         )
         session.add(found)
         session.flush()
-    product = session.scalar(select(Product.id).where(Product.sku == "P"))
-    order = Order(
-        order_id=order_id,
-        kind="order",
-        placed_on=date(2026, 3, 12),
-        buyer_customer_id=found.id,
-        country="US",
-        currency="USD",
-    )
-    line = OrderLine(
-        line_no=1,
-        product_id=product,
-        quantity=units,
-        unit_price=800,
-        pv=parse_points("10"),
-        bv=parse_points("10"),
-    )
+    product = int(session.scalar(select(Product.id).where(Product.sku == "P")))
+    order = factories.order(order_id, date(2026, 3, 12), customer_pk=found.id)
+    line = factories.order_line(product, parse_points("10"), parse_points("10"), quantity=units)
     record_order(session, order, [line])
 
 

@@ -21,11 +21,11 @@ from fairtree.services.commissions.close import (
     plan_for,
 )
 from fairtree.services.orders.rank_progress import NewLine, post_order, rebuild_period_volumes
-from fairtree.store.models import Order, Product
+from fairtree.store.models import Order
 from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.commissions import corrections
 from fairtree.store.repositories.orders import running_volumes as volumes
-from tests.factories import MAX_LEG_PLAN, add_plan, seed_company
+from tests.factories import MAX_LEG_PLAN, add_plan, product, seed_company
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -77,12 +77,7 @@ def test_parallel_orders_during_a_close_are_not_lost(committing_engine: Engine) 
     with Session(committing_engine) as session, session.begin():
         company = seed_company(session)
         add_plan(session, company.id, MAX_LEG_PLAN, "v2", date(2026, 1, 1))
-        session.add(
-            Product(
-                sku="Q", country="US", name="Q", currency="USD",
-                retail_price=5000, member_price=4000, pv=3000, bv=2500,
-            )
-        )  # fmt: skip
+        session.add(product("Q", retail_price=5000, member_price=4000, pv=3000, bv=2500))
         session.flush()
         rebuild_period_volumes(session, "2026-03")  # the seeded orders, as after an import
     start = threading.Barrier(WORKERS + 1)

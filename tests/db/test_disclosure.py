@@ -12,8 +12,8 @@ from fairtree.disclosure import render
 from fairtree.errors import NotFoundError, ValidationError
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.disclosure.statement import build_statement, check_claim
-from fairtree.store.models import GenealogyRecord, Member
-from tests.factories import member_db_id, post_order, seed_company
+from fairtree.store.repositories.network import genealogy_history
+from tests.factories import add_tiny_member, post_order, seed_company
 
 YEAR = (date(2026, 1, 1), date(2027, 1, 1))
 REQUIRED_KEYS = {
@@ -40,42 +40,10 @@ REQUIRED_KEYS = {
 
 def add_leaver(session: Session) -> None:
     """E joins under A in February and is terminated two weeks later, never paid."""
-    sponsor = member_db_id(session, "A")
-    member = Member(
-        member_id="E",
-        sponsor_id=sponsor,
-        joined_on=date(2026, 2, 1),
-        status="terminated",
-        status_since=date(2026, 2, 15),
-        country="US",
-        currency="USD",
-        display_name="E",
-        identity_verified=True,
-    )
-    session.add(member)
+    member = add_tiny_member(session, "E", "A", date(2026, 2, 1))
+    member.status, member.status_since = "terminated", date(2026, 2, 15)
     session.flush()
-    session.add_all(
-        [
-            GenealogyRecord(
-                member_id=member.id,
-                sponsor_id=sponsor,
-                valid_from=date(2026, 2, 1),
-                valid_to=date(2026, 2, 15),
-                status="active",
-                reason="test",
-                actor="test",
-            ),
-            GenealogyRecord(
-                member_id=member.id,
-                sponsor_id=sponsor,
-                valid_from=date(2026, 2, 15),
-                status="terminated",
-                reason="test",
-                actor="test",
-            ),
-        ]
-    )
-    session.flush()
+    genealogy_history.record_changes(session, [member.id], date(2026, 2, 15), "test", "test")
 
 
 @pytest.fixture

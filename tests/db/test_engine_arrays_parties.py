@@ -5,37 +5,13 @@ from datetime import date
 from sqlalchemy import select
 
 from fairtree.periods import Period
-from fairtree.store.models import GenealogyRecord, Member, Order, Party
+from fairtree.store.models import Order, Party
 from fairtree.store.repositories.bulk.engine_arrays import load_period_facts
-from tests.factories import member_db_id, post_order, seed_company
+from tests.factories import add_tiny_member, member_db_id, post_order, seed_company
 
 
 def _join_late_member(session, name: str, sponsor: str, joined: date) -> int:
-    member = Member(
-        member_id=name,
-        sponsor_id=member_db_id(session, sponsor),
-        joined_on=joined,
-        status="active",
-        status_since=joined,
-        country="US",
-        currency="USD",
-        display_name=name,
-        identity_verified=True,
-    )
-    session.add(member)
-    session.flush()
-    session.add(
-        GenealogyRecord(
-            member_id=member.id,
-            sponsor_id=member.sponsor_id,
-            valid_from=joined,
-            status="active",
-            reason="test",
-            actor="test",
-        )
-    )
-    session.flush()
-    return member.id
+    return add_tiny_member(session, name, sponsor, joined).id
 
 
 def test_a_later_partys_consultant_is_not_needed_in_an_earlier_period(session):

@@ -15,27 +15,15 @@ from fairtree.services.orders.rank_progress import (
     post_order,
     rebuild_period_volumes,
 )
-from fairtree.store.models import Product
 from fairtree.store.repositories.orders import running_volumes as volumes
-from tests.factories import MAX_LEG_PLAN, add_plan, member_db_id, seed_company
+from tests.factories import MAX_LEG_PLAN, add_plan, member_db_id, product, seed_company
 
 
 @pytest.fixture
 def company(session: Session) -> Session:
     created = seed_company(session, orders=False)
     add_plan(session, created.id, MAX_LEG_PLAN, "v2", date(2026, 1, 1))
-    session.add(
-        Product(
-            sku="Q",
-            country="US",
-            name="Q",
-            currency="USD",
-            retail_price=5000,
-            member_price=4000,
-            pv=5000,
-            bv=4000,
-        )
-    )
+    session.add(product("Q", retail_price=5000, member_price=4000, pv=5000, bv=4000))
     session.flush()
     return session
 

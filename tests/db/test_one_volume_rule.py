@@ -22,9 +22,9 @@ from fairtree.services.network.downline import DownlineNode, downline_report
 from fairtree.services.network.team import team_view
 from fairtree.services.orders.order_intake import NewLine, OrderRequest, post
 from fairtree.services.orders.rank_progress import line_progress, plan_on
-from fairtree.store.models import GenealogyRecord, Member, User
+from fairtree.store.models import Member, User
 from fairtree.store.repositories.bulk.engine_arrays import load_period_facts
-from tests.db.intake_company import CUSTOMERS, PRODUCTS, seed_intake
+from tests.factories import CUSTOMERS, PRODUCTS, add_tiny_member, seed_intake
 
 TODAY = date(2026, 11, 22)
 PERIODS = (Period.parse("2026-03"), Period.parse("2026-04"))
@@ -49,30 +49,7 @@ sponsors = st.tuples(*(st.integers(0, 3 + i) for i in range(len(EXTRA))))
 def _add_members(session: Session, sponsor_picks: tuple[int, ...]) -> None:
     names = list(FIXED)
     for name, pick in zip(EXTRA, sponsor_picks, strict=True):
-        sponsor = session.query(Member).filter_by(member_id=names[pick]).one()
-        member = Member(
-            member_id=name,
-            sponsor_id=sponsor.id,
-            joined_on=date(2026, 1, 1),
-            status="active",
-            status_since=date(2026, 1, 1),
-            country="US",
-            currency="USD",
-            display_name=name,
-            identity_verified=True,
-        )
-        session.add(member)
-        session.flush()
-        session.add(
-            GenealogyRecord(
-                member_id=member.id,
-                sponsor_id=sponsor.id,
-                valid_from=date(2026, 1, 1),
-                status="active",
-                reason="test",
-                actor="test",
-            )
-        )
+        add_tiny_member(session, name, names[pick])
         names.append(name)
     session.flush()
 

@@ -17,7 +17,7 @@ from fairtree.services.orders.order_intake import NewLine, OrderRequest, post
 from fairtree.services.orders.rank_progress import rebuild_period_volumes
 from fairtree.store.models import Order
 from fairtree.store.repositories.orders import running_volumes as volumes
-from tests.db.intake_company import CUSTOMERS, PRODUCTS, seed_intake
+from tests.factories import CUSTOMERS, PRODUCTS, seed_intake
 
 TODAY = date(2026, 11, 22)
 PERIODS = ("2026-03", "2026-04")

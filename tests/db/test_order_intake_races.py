@@ -16,8 +16,7 @@ from fairtree.services.orders.order_intake import NewLine, OrderRequest, post
 from fairtree.services.orders.rank_progress import rebuild_period_volumes
 from fairtree.store.models import Order
 from fairtree.store.repositories.orders import running_volumes as volumes
-from tests.db.intake_company import seed_intake
-from tests.factories import member_db_id
+from tests.factories import member_db_id, seed_intake
 
 pytestmark = pytest.mark.postgres
 

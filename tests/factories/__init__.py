@@ -3,15 +3,18 @@
 - records: one record with defaults, every field overridable (``member``, ``product``,
   ``order``...), and ``add_*`` to add one to a session.
 - ledger: Tiny Co, the A <- B <- C <- D company of the ledger and close tests.
+- intake: Tiny Co ready for order intake (products, retail customers, an April plan).
 - dataset: Acme's small dataset in canonical form.
 """
 
 from tests.factories.dataset import SAMPLE_DATASET
+from tests.factories.intake import APRIL_PLAN, CUSTOMERS, PRODUCTS, seed_intake
 from tests.factories.ledger import (
     MARCH_ORDERS,
     MAX_LEG_PLAN,
     NETWORK,
     PLAN_YAML,
+    add_tiny_member,
     post_order,
     seed_company,
 )
@@ -30,15 +33,19 @@ from tests.factories.records import (
 )
 
 __all__ = [
+    "APRIL_PLAN",
+    "CUSTOMERS",
     "JAN_1",
     "MARCH_ORDERS",
     "MAX_LEG_PLAN",
     "NETWORK",
     "PLAN_YAML",
+    "PRODUCTS",
     "SAMPLE_DATASET",
     "add_company",
     "add_member",
     "add_plan",
+    "add_tiny_member",
     "company",
     "customer",
     "member",
@@ -48,4 +55,5 @@ __all__ = [
     "post_order",
     "product",
     "seed_company",
+    "seed_intake",
 ]

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fairtree.money import parse_points
-from fairtree.store.models import Company, Order, Product
+from fairtree.store.models import Company, Member, Order, Product
 from fairtree.store.repositories.orders.orders import record_order
 from tests.factories.records import (
+    JAN_1,
     add_company,
     add_member,
     add_plan,
@@ -62,12 +63,8 @@ def seed_company(session: Session, orders: bool = True) -> Company:
     """Company, plan, network A <- B <- C <- D and (optionally) March 2026 orders."""
     company = add_company(session, company_id="tiny", name="Tiny Co")
     add_plan(session, company.id, PLAN_YAML, "v1", date(2026, 1, 1))
-    ids: dict[str, int] = {}
     for name, sponsor in NETWORK:
-        sponsor_pk = ids[sponsor] if sponsor else None
-        ids[name] = add_member(
-            session, name, sponsor_pk, reason="test", actor="test", identity_verified=True
-        ).id
+        add_tiny_member(session, name, sponsor)
     session.add(product("P", name="Product"))
     session.flush()
     if orders:
@@ -75,6 +72,22 @@ def seed_company(session: Session, orders: bool = True) -> Company:
             post_order(session, order_id, buyer, date(2026, 3, 10), pv, bv)
     session.flush()
     return company
+
+
+def add_tiny_member(
+    session: Session, member_id: str, sponsor: str | None, joined_on: date = JAN_1
+) -> Member:
+    """A verified member of Tiny Co under ``sponsor`` (an external id), active from joining."""
+    sponsor_pk = member_db_id(session, sponsor) if sponsor else None
+    return add_member(
+        session,
+        member_id,
+        sponsor_pk,
+        reason="test",
+        actor="test",
+        joined_on=joined_on,
+        identity_verified=True,
+    )
 
 
 def post_order(

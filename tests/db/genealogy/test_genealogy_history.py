@@ -17,8 +17,9 @@ from fairtree.services.network.downline import (
     sponsor_as_of,
 )
 from fairtree.services.network.genealogy import move, terminate
-from fairtree.store.models import Customer, Member, Order, OrderLine, Product
+from fairtree.store.models import Member, Order, Product
 from fairtree.store.repositories.orders.orders import record_order
+from tests import factories
 from tests.db.genealogy.genealogy_setup import ADMIN, add_company, add_root, join
 
 MAR_1 = date(2026, 3, 1)
@@ -106,45 +107,29 @@ def _order(
 ) -> None:
     product = session.scalars(select(Product).where(Product.sku == "P1")).first()
     if product is None:
-        product = Product(
-            sku="P1",
-            country="US",
-            name="Tea",
-            currency="USD",
-            retail_price=1000,
-            member_price=800,
-            pv=pv,
-            bv=pv,
-            commissionable=True,
-        )
+        product = factories.product("P1", name="Tea", pv=pv, bv=pv)
         session.add(product)
         session.flush()
     member = session.scalars(select(Member).where(Member.member_id == buyer)).one()
     buyer_customer = None
     if customer:
-        buyer_customer = Customer(
-            customer_id=f"C-{order_id}",
-            member_id=member.id,
-            name="Cy",
-            country="US",
-            created_on=date(2026, 1, 1),
+        buyer_customer = factories.customer(
+            f"C-{order_id}", member.id, name="Cy", created_on=date(2026, 1, 1)
         )
         session.add(buyer_customer)
         session.flush()
     reverses = None
     if returns is not None:
         reverses = session.scalars(select(Order).where(Order.order_id == returns)).one().id
-    order = Order(
-        order_id=order_id,
+    order = factories.order(
+        order_id,
+        on,
+        None if customer else member.id,
+        buyer_customer.id if buyer_customer else None,
         kind=kind,
-        placed_on=on,
-        buyer_member_id=None if customer else member.id,
-        buyer_customer_id=buyer_customer.id if buyer_customer else None,
-        country="US",
-        currency="USD",
         returns_order_id=reverses,
     )
-    line = OrderLine(line_no=1, product_id=product.id, quantity=2, unit_price=800, pv=pv, bv=pv)
+    line = factories.order_line(product.id, pv, pv, quantity=2)
     record_order(session, order, [line])
 
 

@@ -8,8 +8,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from fairtree.store.models import Customer, Product
-from tests.factories import MAX_LEG_PLAN, add_plan, member_db_id, seed_company
+from tests.factories.ledger import MAX_LEG_PLAN, seed_company
+from tests.factories.records import add_plan, customer, member_db_id, product
 
 APRIL_PLAN = MAX_LEG_PLAN.replace(
     "rounding: half_up\n", "rounding: half_up\nvolumes: {pv_from: bv, customer_orders: none}\n"
@@ -27,16 +27,14 @@ CUSTOMERS = {"K": "C", "L": "A"}  # customer -> owning member
 
 
 def seed_intake(session: Session, orders: bool = False) -> int:
-    """The company (with the March orders of ledger_company if ``orders``); its id."""
+    """Tiny Co (with its March orders if ``orders``) ready for intake; its id."""
     company = seed_company(session, orders=orders)
     add_plan(session, company.id, MAX_LEG_PLAN, "v2", date(2026, 1, 1))
     add_plan(session, company.id, APRIL_PLAN, "v3", date(2026, 4, 1))
     for sku, (retail, member, pv, bv, commissionable, currency) in PRODUCTS.items():
         session.add(
-            Product(
-                sku=sku,
-                country="US",
-                name=sku,
+            product(
+                sku,
                 currency=currency,
                 retail_price=retail,
                 member_price=member,
@@ -46,14 +44,6 @@ def seed_intake(session: Session, orders: bool = False) -> int:
             )
         )
     for customer_id, owner in CUSTOMERS.items():
-        session.add(
-            Customer(
-                customer_id=customer_id,
-                member_id=member_db_id(session, owner),
-                name=f"Customer {customer_id}",
-                country="US",
-                created_on=date(2026, 2, 1),
-            )
-        )
+        session.add(customer(customer_id, member_db_id(session, owner)))
     session.flush()
     return company.id
