@@ -83,6 +83,11 @@ def report_charts(report: dict[str, Any]) -> dict[str, Markup]:
     }
 
 
+def report_body(report: dict[str, Any]) -> str:
+    """The single run's report as an HTML fragment (the console shows it in a page)."""
+    return _env.get_template("report_body.html").render(r=report, charts=report_charts(report))
+
+
 def to_html(report: dict[str, Any]) -> str:
     template = _env.get_template("report.html")
     return template.render(r=report, charts=report_charts(report))
@@ -102,13 +107,21 @@ def write_comparison(report: dict[str, Any], fmt: str) -> str:
         return to_json(report)
     if fmt == "csv":
         return to_csv(report)
+    return _comparison_html(report, "compare.html")
+
+
+def comparison_body(report: dict[str, Any]) -> str:
+    return _comparison_html(report, "compare_body.html")
+
+
+def _comparison_html(report: dict[str, Any], template_name: str) -> str:
     rows = report["by_join_month"]
     chart = charts.cohort_svg(
         [row["join_month"] for row in rows],
         {"mean pay change (B - A)": [float(row["mean_pay_change"]) for row in rows]},
         report["currency"],
     )
-    template = _env.get_template("compare.html")
+    template = _env.get_template(template_name)
     return template.render(r=report, chart=Markup(chart))  # noqa: S704 - our own SVG
 
 
@@ -118,6 +131,14 @@ def write_sweep(report: dict[str, Any], fmt: str) -> str:
         return to_json(report)
     if fmt == "csv":
         return to_csv(report)
+    return _sweep_html(report, "sweep.html")
+
+
+def sweep_body(report: dict[str, Any]) -> str:
+    return _sweep_html(report, "sweep_body.html")
+
+
+def _sweep_html(report: dict[str, Any], template_name: str) -> str:
     rows = report["mean_pay_by_join_month"]
     chart = charts.bands_svg(
         [row["join_month"] for row in rows],
@@ -126,5 +147,5 @@ def write_sweep(report: dict[str, Any], fmt: str) -> str:
         [row["p95"] for row in rows],
         "mean pay by joining month",
     )
-    template = _env.get_template("sweep.html")
+    template = _env.get_template(template_name)
     return template.render(r=report, chart=Markup(chart))  # noqa: S704 - our own SVG

@@ -91,13 +91,41 @@ def run_sweep(
     batch: int | None = None,
     on_done: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Run ``runs`` seeds on a Dask cluster (local unless ``scheduler`` is an address)."""
+    """Run ``runs`` seeds of the plan and scenario files (see :func:`sweep_documents`)."""
+    load_scenario(scenario_path)  # every problem of the file, named by its path
+    return sweep_documents(
+        read_yaml(plan_path),
+        read_yaml(scenario_path),
+        str(plan_path),
+        runs=runs,
+        months=months,
+        seed=seed,
+        scheduler=scheduler,
+        workers=workers,
+        batch=batch,
+        on_done=on_done,
+    )
+
+
+def sweep_documents(
+    plan_raw: Any,
+    scenario_raw: Any,
+    plan_source: str,
+    *,
+    runs: int,
+    months: int,
+    seed: int,
+    scheduler: str | None = None,
+    workers: int = 2,
+    batch: int | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Run ``runs`` seeds on a Dask cluster (local unless ``scheduler`` is an address);
+    the plan and scenario as parsed YAML, which is what each task is sent."""
     from dask.distributed import Client, LocalCluster, as_completed
 
-    plan_raw = read_yaml(plan_path)
-    scenario = load_scenario(scenario_path)
-    scenario_raw = read_yaml(scenario_path)
-    plan_name = parse_plan(plan_raw, str(plan_path)).base.plan.name
+    scenario = parse_scenario(scenario_raw, "scenario")
+    plan_name = parse_plan(plan_raw, plan_source).base.plan.name
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(

@@ -203,6 +203,12 @@ EXPECTED: dict[tuple[str, str], str] = {
                                                   "404 404 404 404 404 404 404 200 200 404 404 303",
     ("GET", "/console/disclosure/statement.{fmt}"):
                                                   "404 404 404 404 404 404 404 422 422 404 404 303",
+    ("GET", "/console/simulations"):
+                                                  "404 404 404 404 404 404 404 200 200 404 404 303",
+    ("GET", "/console/simulations/{job_id}"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/console/simulations/{job_id}/report.{fmt}"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
     ("GET", "/console/help"):
                                                   "404 404 404 404 404 404 404 200 200 200 200 303",
     ("GET", "/console/help/{request_id}"):
@@ -252,6 +258,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/console/disclosure/publish"):
                                                   "404 404 404 404 404 404 404 422 422 404 404 303",
     ("POST", "/console/disclosure/publish/confirm"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 303",
+    ("POST", "/console/simulations"):
                                                   "404 404 404 404 404 404 404 422 422 404 404 303",
     ("POST", "/console/help/{request_id}/reply"):
                                                   "404 404 404 404 404 404 404 404 404 404 404 303",

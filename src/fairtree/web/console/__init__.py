@@ -16,6 +16,7 @@ from fairtree.web.console import (
     payouts,
     periods,
     plans,
+    simulations,
 )
 
 ROUTERS = [
@@ -28,4 +29,5 @@ ROUTERS = [
     helpdesk.router,
     disclosure.router,
     compliance.router,
+    simulations.router,
 ]

@@ -2,7 +2,9 @@
    - the menu collapses behind a button on narrow screens;
    - a link marked data-fragment loads a small server fragment into its target in place
      (one tree level, the next page of a level) instead of opening a whole page;
-   - a <details data-src> loads its content from the server when first opened. */
+   - a <details data-src> loads its content from the server when first opened;
+   - an element with data-poll (a running job) follows the job's JSON status in place,
+     and reloads the page once the job is done (without script the page refreshes). */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -79,7 +81,33 @@
     }, true);
   }
 
-  function init() { menu(); fragments(); lazyDetails(); }
+  function pollJob() {
+    var box = document.querySelector("[data-poll]");
+    if (!box) return;
+    var url = box.getAttribute("data-poll");
+    var stage = box.querySelector(".stage");
+    var percent = box.querySelector(".percent");
+    var bar = box.querySelector("progress");
+    function tick() {
+      var request = new XMLHttpRequest();
+      request.open("GET", url);
+      request.setRequestHeader("Accept", "application/json");
+      request.onload = function () {
+        if (request.status !== 200) { window.setTimeout(tick, 5000); return; }
+        var job = JSON.parse(request.responseText);
+        if (job.status === "done" || job.status === "failed") { window.location.reload(); return; }
+        if (stage) stage.textContent = job.stage;
+        if (percent) percent.textContent = job.percent === null ? "" : " (" + job.percent + "%)";
+        if (bar && job.percent !== null) { bar.value = job.percent; bar.textContent = job.percent + "%"; }
+        window.setTimeout(tick, 1500);
+      };
+      request.onerror = function () { window.setTimeout(tick, 5000); };
+      request.send();
+    }
+    window.setTimeout(tick, 1500);
+  }
+
+  function init() { menu(); fragments(); lazyDetails(); pollJob(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
