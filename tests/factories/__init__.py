@@ -4,6 +4,8 @@
   ``order``...), and ``add_*`` to add one to a session.
 - ledger: Tiny Co, the A <- B <- C <- D company of the ledger and close tests.
 - intake: Tiny Co ready for order intake (products, retail customers, an April plan).
+- world: Acme, one member (T) in every relationship, with sign-ins and grants (API tests).
+- member_data: T's contacts, notes, goals and help requests in Acme (authorization matrix).
 - dataset: Acme's small dataset in canonical form.
 """
 
@@ -18,6 +20,7 @@ from tests.factories.ledger import (
     post_order,
     seed_company,
 )
+from tests.factories.member_data import MemberDataWorld, build_member_data, member_data_body
 from tests.factories.records import (
     JAN_1,
     add_company,
@@ -31,24 +34,34 @@ from tests.factories.records import (
     order_line,
     product,
 )
+from tests.factories.world import ACME_PLAN, PASSWORD, STAFF, TREE, World, build_world
 
 __all__ = [
+    "ACME_PLAN",
     "APRIL_PLAN",
     "CUSTOMERS",
     "JAN_1",
     "MARCH_ORDERS",
     "MAX_LEG_PLAN",
     "NETWORK",
+    "PASSWORD",
     "PLAN_YAML",
     "PRODUCTS",
     "SAMPLE_DATASET",
+    "STAFF",
+    "TREE",
+    "MemberDataWorld",
+    "World",
     "add_company",
     "add_member",
     "add_plan",
     "add_tiny_member",
+    "build_member_data",
+    "build_world",
     "company",
     "customer",
     "member",
+    "member_data_body",
     "member_db_id",
     "order",
     "order_line",

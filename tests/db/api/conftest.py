@@ -1,5 +1,5 @@
 """API fixtures: the app on the test database (SQLite and PostgreSQL), and a world of
-members and staff in every relationship (see api_world.py)."""
+members and staff in every relationship (see tests/factories/world.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from fairtree.api.app import create_app
 from fairtree.config import Settings
 from fairtree.services.access.mail import MemoryMailBackend
-from tests.db.api.api_world import World, build_world
+from tests.factories import World, build_world
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Routes come from ``app.routes`` (flattened with FastAPI's ``iter_route_contexts``), so
 a route added without a row here fails ``test_every_route_is_in_the_table``. The
-target member is T (see api_world.py); each column is a reader in one relationship to
+target member is T (see tests/factories/world.py); each column is a reader in one relationship to
 T. Staff columns run without and with an ``X-Access-Reason``. The revoked-grantee
 column runs after T revokes G's grant through the API.
 """
@@ -22,8 +22,15 @@ from fairtree.config import Settings
 from fairtree.services.access import sign_in
 from fairtree.store.database import session_scope
 from fairtree.store.models import User
-from tests.db.api.api_world import PASSWORD, PLAN_TEXT, World, build_world
-from tests.db.api.member_data_world import MemberDataWorld, build_member_data, member_data_body
+from tests.factories import (
+    ACME_PLAN,
+    PASSWORD,
+    MemberDataWorld,
+    World,
+    build_member_data,
+    build_world,
+    member_data_body,
+)
 
 COLUMNS = (
     "self", "sponsor", "upline3", "downline", "crossline", "grantee", "grantee_revoked",
@@ -332,7 +339,7 @@ def _body(method: str, path: str, who: str) -> dict | None:
         "/admin/plan-versions": {
             "version": f"matrix-{who}-{n}",
             "effective_from": "2026-05-01",
-            "yaml_text": PLAN_TEXT,
+            "yaml_text": ACME_PLAN,
             "reason": "authorization matrix",
         },
     }

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 
 from fairtree.store.database import session_scope
 from fairtree.store.models import Goal, Order, PlanVersion
-from tests.db.api.api_world import World
+from tests.factories import World
 
 
 def _count(engine: Engine, model: type) -> int:

@@ -10,7 +10,7 @@ import io
 from fastapi.testclient import TestClient
 
 from fairtree.api.errors import NOT_FOUND_BODY
-from tests.db.api.api_world import World
+from tests.factories import World
 
 REASON = {"X-Access-Reason": "ticket 9: consent question"}
 

@@ -37,7 +37,7 @@ from fairtree.config import Settings
 from fairtree.services.access import sign_in
 from fairtree.store.database import session_scope
 from fairtree.store.models import User
-from tests.db.api.api_world import World, build_world
+from tests.factories import World, build_world
 
 EXAMPLES_PER_OPERATION = 10
 EXTREME_DATES = ("0001-01-01", "1899-12-31", "1900-01-01", "2999-12-31", "3000-01-01",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from fairtree.api.errors import NOT_FOUND_BODY
 from fairtree.store.models import HelpRequest, Member
-from tests.db.api.api_world import World
+from tests.factories import World
 
 
 def _ask(client: TestClient, world: World, who: str, kind: str, helper: str | None) -> dict:

@@ -20,7 +20,7 @@ from fairtree.services.access.idempotency import fingerprint, run_once
 from fairtree.services.access.sign_in import principal_for_api_token
 from fairtree.store.database import session_scope
 from fairtree.store.models import AccessGrant, Member
-from tests.db.api.api_world import World
+from tests.factories import World
 
 
 @pytest.mark.postgres

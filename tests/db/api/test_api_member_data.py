@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from fairtree.api.errors import NOT_FOUND_BODY
 from fairtree.services.clock import utcnow
 from fairtree.store.models import AccessGrant, AccessLogEntry, AuditRecord, IdempotencyRecord
-from tests.db.api.api_world import PLAN_TEXT, World
+from tests.factories import ACME_PLAN, World
 
 REASON = {"X-Access-Reason": "ticket 77: payout question"}
 
@@ -195,7 +195,7 @@ def test_plan_version_upload_is_validated_idempotent_and_audited(
     body = {
         "version": "v2",
         "effective_from": "2026-06-01",
-        "yaml_text": PLAN_TEXT,
+        "yaml_text": ACME_PLAN,
         "reason": "new rates from June",
     }
     first = client.post("/admin/plan-versions", json=body, headers=headers)
@@ -203,7 +203,7 @@ def test_plan_version_upload_is_validated_idempotent_and_audited(
     assert client.post("/admin/plan-versions", json=body, headers=headers).json() == first.json()
     again = client.post("/admin/plan-versions", json=body, headers=world.auth("admin"))
     assert again.status_code == 409  # no key: the version name is already taken
-    broken = {**body, "version": "v3", "yaml_text": PLAN_TEXT.replace("currency", "curency")}
+    broken = {**body, "version": "v3", "yaml_text": ACME_PLAN.replace("currency", "curency")}
     refused = client.post("/admin/plan-versions", json=broken, headers=world.auth("admin"))
     assert refused.status_code == 422
     assert {p["location"] for p in refused.json()["problems"]} >= {"curency"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from fairtree.api.errors import NOT_FOUND_BODY
-from tests.db.api.api_world import World
+from tests.factories import World
 
 MARCH = {"starts_on": "2026-03-01", "due_on": "2026-03-31"}
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from fairtree.store.database import session_scope
 from fairtree.store.models import AuditRecord, Order
-from tests.db.api.api_world import World
+from tests.factories import World
 
 
 @pytest.fixture

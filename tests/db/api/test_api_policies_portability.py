@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import AuditRecord, Contact, Customer, Member, Order, User
-from tests.db.api.api_world import PASSWORD, World
+from tests.factories import PASSWORD, World
 
 POLICY = """\
 # Policies and procedures

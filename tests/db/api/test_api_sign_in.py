@@ -15,7 +15,7 @@ from fairtree.config import Settings
 from fairtree.services.access.mail import MemoryMailBackend
 from fairtree.services.clock import utcnow
 from fairtree.store.models import ApiToken, AuthSession, LoginAttempt, PasswordResetToken, User
-from tests.db.api.api_world import PASSWORD, World
+from tests.factories import PASSWORD, World
 
 
 def _login(client: TestClient, login: str, password: str = PASSWORD):

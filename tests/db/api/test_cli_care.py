@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from fairtree.cli.main import app as cli
 from fairtree.store.models import Member
-from tests.db.api.api_world import World
+from tests.factories import World
 
 runner = CliRunner()
 

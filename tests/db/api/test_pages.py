@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from fairtree.api.deps import CSRF_COOKIE
-from tests.db.api.api_world import PASSWORD, World
+from tests.factories import PASSWORD, World
 
 
 def _sign_in_token(client: TestClient) -> str:

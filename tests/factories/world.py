@@ -1,4 +1,4 @@
-"""A small company with one member (T) seen from every relationship the policy knows.
+"""Acme: one member (T) seen from every relationship the authorization policy knows.
 
     R
     └── U3 (upline, 3 levels above T)
@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from functools import cache
 from unittest.mock import patch
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from fairtree.config import Settings
@@ -29,22 +29,22 @@ from fairtree.services.access.authorization import GRANTABLE
 from fairtree.services.access.credentials import hash_password
 from fairtree.services.clock import utcnow
 from fairtree.store.database import session_scope
-from fairtree.store.models import (
-    AccessGrant,
-    Company,
-    Customer,
-    Member,
-    Order,
-    OrderLine,
-    Period,
-    PlanVersion,
-    Product,
-)
+from fairtree.store.models import AccessGrant, Period
 from fairtree.store.repositories.network import genealogy_history
 from fairtree.store.repositories.orders.orders import record_order
+from tests.factories.records import (
+    add_company,
+    add_plan,
+    customer,
+    order,
+    order_line,
+    product,
+)
+from tests.factories.records import member as new_member
 
 PASSWORD = "correct horse battery"
-PLAN_TEXT = """\
+JAN_5 = date(2026, 1, 5)
+ACME_PLAN = """\
 plan: {name: acme}
 currency: USD
 ranks:
@@ -72,82 +72,33 @@ class World:
         return {"Authorization": f"Bearer {self.tokens[who]}"} if who in self.tokens else {}
 
 
-def _member(member_id: str, sponsor_pk: int | None) -> Member:
-    return Member(
-        member_id=member_id,
-        sponsor_id=sponsor_pk,
-        joined_on=date(2026, 1, 5),
-        status="active",
-        status_since=date(2026, 1, 5),
-        country="US",
-        currency="USD",
-        display_name=f"Name of {member_id}",
-        identity_verified=False,
-    )
-
-
-def _order(order_id: str, buyer_pk: int | None, customer_pk: int | None, day: date) -> Order:
-    return Order(
-        order_id=order_id,
-        kind="order",
-        placed_on=day,
-        buyer_member_id=buyer_pk,
-        buyer_customer_id=customer_pk,
-        country="US",
-        currency="USD",
-    )
-
-
 def _add_sales(session: Session, pks: dict[str, int]) -> None:
-    product = Product(
-        sku="P1",
-        country="US",
-        name="Tea",
-        currency="USD",
-        retail_price=2500,
-        member_price=2000,
-        pv=2000,
-        bv=1500,
-        commissionable=True,
-    )
-    session.add(product)
+    tea = product("P1", name="Tea", retail_price=2500, member_price=2000, pv=2000, bv=1500)
+    session.add(tea)
     customers = {
-        cid: Customer(
-            customer_id=cid,
-            member_id=pks[owner],
-            name=f"Private {cid}",
-            country="US",
-            created_on=date(2026, 1, 10),
-        )
+        cid: customer(cid, pks[owner], name=f"Private {cid}", created_on=date(2026, 1, 10))
         for cid, owner in (("CT1", "T"), ("CX1", "X"))
     }
     session.add_all(customers.values())
     session.flush()
     march = date(2026, 3, 3)
     orders = [
-        (_order("OT1", pks["T"], None, march), 3),  # T: 3 x 20 PV = 60 PV
-        (_order("OD1", pks["D"], None, march), 2),  # D: 40 PV
-        (_order("OX1", pks["X"], None, march), 1),
-        (_order("OC1", None, customers["CT1"].id, march), 1),  # T's customer: 20 PV to T
+        (order("OT1", march, pks["T"]), 3),  # T: 3 x 20 PV = 60 PV
+        (order("OD1", march, pks["D"]), 2),  # D: 40 PV
+        (order("OX1", march, pks["X"]), 1),
+        (order("OC1", march, customer_pk=customers["CT1"].id), 1),  # T's customer: 20 PV to T
     ]
-    for order, quantity in orders:
-        line = OrderLine(
-            line_no=1, product_id=product.id, quantity=quantity, unit_price=2000, pv=2000, bv=1500
-        )
-        record_order(session, order, [line])
-    original = orders[0][0]
-    refund = Order(
-        order_id="RT1",
+    for row, quantity in orders:
+        line = order_line(tea.id, 2000, 1500, quantity=quantity, unit_price=2000)
+        record_order(session, row, [line])
+    refund = order(
+        "RT1",
+        march + timedelta(days=2),
+        pks["T"],
         kind="return",
-        placed_on=march + timedelta(days=2),
-        buyer_member_id=pks["T"],
-        country="US",
-        currency="USD",
-        returns_order_id=original.id,
+        returns_order_id=orders[0][0].id,
     )
-    line = OrderLine(
-        line_no=1, product_id=product.id, quantity=1, unit_price=2000, pv=2000, bv=1500
-    )
+    line = order_line(tea.id, 2000, 1500, unit_price=2000)
     record_order(session, refund, [line])  # T returns one unit: 60 + 20 - 20 = 60 PV in March
 
 
@@ -163,16 +114,7 @@ def build_world(engine: Engine, settings: Settings) -> World:
         patch("fairtree.services.access.users.hash_password", _hash_once),
         session_scope(engine) as session,
     ):
-        company = Company(
-            company_id="acme",
-            name="Acme",
-            currency="USD",
-            country="US",
-            period_kind="month",
-            placement="none",
-        )
-        session.add(company)
-        session.flush()
+        company = add_company(session)
         session.add(
             Period(
                 company_id=company.id,
@@ -184,13 +126,15 @@ def build_world(engine: Engine, settings: Settings) -> World:
             )
         )
         for member_id, sponsor in TREE:
-            member = _member(member_id, world.member_pks.get(sponsor) if sponsor else None)
+            sponsor_pk = world.member_pks[sponsor] if sponsor else None
+            shown = f"Name of {member_id}"
+            member = new_member(member_id, sponsor_pk, joined_on=JAN_5, display_name=shown)
             session.add(member)
             session.flush()
             world.member_pks[member_id] = member.id
         # Their dated history from the day they joined, as enrolment and import write it.
         genealogy_history.record_changes(
-            session, list(world.member_pks.values()), date(2026, 1, 5), "enroll", "setup"
+            session, list(world.member_pks.values()), JAN_5, "enroll", "setup"
         )
         _add_sales(session, world.member_pks)
         people = {}
@@ -216,20 +160,6 @@ def build_world(engine: Engine, settings: Settings) -> World:
             for grantee, kinds in (("G", ",".join(sorted(GRANTABLE))), ("X", "orders"))
         ]
         session.add_all(grants)
-        session.add(
-            PlanVersion(
-                company_id=company.id,
-                version="v1",
-                effective_from=date(2026, 1, 1),
-                yaml_text=PLAN_TEXT,
-                sha256="0" * 64,
-            )
-        )
-        session.flush()
+        add_plan(session, company.id, ACME_PLAN, "v1", date(2026, 1, 1), sha256="0" * 64)
         world.grant_id, world.spare_grant_id = grants[0].id, grants[1].id
     return world
-
-
-def member_pk(engine: Engine, member_id: str) -> int:
-    with Session(engine) as session:
-        return int(session.scalar(select(Member.id).where(Member.member_id == member_id)))

@@ -18,7 +18,7 @@ from fairtree.services.member_data import contacts, goals, notes, policies
 from fairtree.services.member_data.contacts import ContactFields
 from fairtree.store.database import session_scope
 from fairtree.store.models import Member
-from tests.db.api.api_world import World
+from tests.factories.world import World
 
 POLICY_TEXT = "## 1. Returns {obligation}\nAccept returns.\n\n## 2. Online {suggestion}\nSay so.\n"
 
