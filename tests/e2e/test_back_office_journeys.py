@@ -243,6 +243,46 @@ def test_upline_is_refused_the_leaders_contacts_and_customers(browser, demo: Dem
     context.close()
 
 
+def test_the_leader_edits_a_customer_and_the_upline_cannot(browser, demo: Demo) -> None:  # type: ignore[no-untyped-def]
+    context, page = _sign_in(browser, demo, "leader")
+    page.goto(f"{demo.url}/app/customers")
+    page.fill("form[action='/app/customers'] input[name=name]", "Journey Customer")
+    with page.expect_navigation():
+        page.click("form[action='/app/customers'] button")
+    added = page.locator("#customers a", has_text="Journey Customer").first
+    customer_url = str(added.get_attribute("href"))
+    added.click()
+    page.wait_for_selector("#edit-customer")
+    check_both_widths(page, "customer-edit")
+    page.fill("#name", "   ")  # the browser lets blanks through; the server refuses them
+    with page.expect_navigation():
+        page.click("#edit-customer button[type=submit]")
+    assert "name" in page.locator(".error-summary").inner_text()
+    check_both_widths(page, "customer-edit-refused")
+    page.fill("#name", "Renamed In Journey")
+    page.fill("#country", "CA")
+    with page.expect_navigation():
+        page.click("#edit-customer button[type=submit]")
+    assert page.url.endswith("/app/customers")
+    row = page.locator("#customers tr", has_text="Renamed In Journey")
+    assert row.locator("td").nth(1).inner_text().strip() == "CA"
+    context.close()
+    # The upline signs in and asks for the same customer's page and the API route.
+    upline_context, upline_page = _sign_in(browser, demo, "upline")
+    answer = upline_page.goto(f"{demo.url}{customer_url}")
+    assert answer is not None and answer.status == 404
+    check_both_widths(upline_page, "upline-refused-customer")
+    upline_context.close()
+    leader_id = demo.logins["leader"][0].upper()
+    customer_id = customer_url.rsplit("/", 1)[1]
+    refused = httpx.patch(
+        f"{demo.url}/members/{leader_id}/customers/{customer_id}",
+        json={"name": "Taken over"},
+        headers=_api_token(demo, "upline"),
+    )
+    assert refused.status_code == 404, refused.text
+
+
 def test_grant_a_view_use_it_and_revoke_it(browser, demo: Demo) -> None:  # type: ignore[no-untyped-def]
     leader_id = demo.logins["leader"][0].upper()
     upline_login = demo.logins["upline"][0]

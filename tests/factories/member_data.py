@@ -71,6 +71,7 @@ def member_data_body(method: str, path: str, serial: int, who: str) -> dict | No
         ("POST", "/members/{member_id}/contacts"): {"name": "New", "consent": "unknown"},
         ("PATCH", "/members/{member_id}/contacts/{contact_id}"): {"consent": "opted_in"},
         ("POST", "/members/{member_id}/customers"): {"name": "New", "country": "US"},
+        ("PATCH", "/members/{member_id}/customers/{customer_id}"): {"name": "Renamed"},
         ("POST", "/members/{member_id}/notes"): {"body": "new note"},
         ("POST", "/members/{member_id}/goals"): {
             "title": "g", "metric": "retail_customers", "target": "3",

@@ -62,6 +62,11 @@ class CustomerIn(BaseModel):
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 
 
+class CustomerPatch(BaseModel):
+    name: Name | None = None
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+
+
 class NoteIn(BaseModel):
     body: Body
     about_customer_id: Annotated[str, Field(pattern=ID_PATTERN)] | None = None

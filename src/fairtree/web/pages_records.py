@@ -1,5 +1,6 @@
 """Own records in the back office: orders by period (own and retail customers'), a
-contact edited in full or deleted, notes. Own data only, CSRF on every form."""
+contact or a retail customer edited in full (a contact also deleted), notes. Own data
+only, CSRF on every form."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fairtree.api.deps import DbSession
-from fairtree.api.params import RowId
+from fairtree.api.params import RecordId, RowId
 from fairtree.errors import ValidationError
 from fairtree.periods import Period
 from fairtree.services.access.authorization import DataKind
@@ -16,6 +17,8 @@ from fairtree.services.clock import utcnow
 from fairtree.services.commissions.period_plan import period_of
 from fairtree.services.member_data import contacts, member_records, notes
 from fairtree.services.member_data.contacts import ContactFields
+from fairtree.services.orders import customers
+from fairtree.services.orders.customers import CustomerFields
 from fairtree.web.page_auth import PageForm, PageMember
 from fairtree.web.pages_pay import me
 from fairtree.web.render import problems_of, render
@@ -98,6 +101,57 @@ def delete_contact(contact_id: RowId, principal: PageMember, session: DbSession)
     member = me(session, principal, DataKind.CONTACTS, f"contact:{contact_id}")
     contacts.delete_contact(session, member, contact_id)
     return RedirectResponse("/app/contacts", status_code=303)
+
+
+def _customer_page(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    customer_id: str,
+    status: int = 200,
+    problems: list[str] | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
+    member = me(session, principal, DataKind.CUSTOMERS, f"customer:{customer_id}")
+    customer = customers.own_customer(session, member, customer_id)
+    return render(
+        request,
+        "customer_edit.html",
+        status,
+        member=member,
+        customer=customer,
+        values=form or {"name": customer.name, "country": customer.country},
+        problems=problems,
+    )
+
+
+@router.get("/customers/{customer_id}", response_class=HTMLResponse)
+def customer_page(
+    request: Request, customer_id: RecordId, principal: PageMember, session: DbSession
+) -> HTMLResponse:
+    return _customer_page(request, session, principal, customer_id)
+
+
+@router.post("/customers/{customer_id}", response_class=HTMLResponse)
+def edit_customer(
+    request: Request,
+    customer_id: RecordId,
+    form: PageForm,
+    principal: PageMember,
+    session: DbSession,
+) -> Response:
+    member = me(session, principal, DataKind.CUSTOMERS, f"customer:{customer_id}")
+    fields = CustomerFields(
+        name=form.get("name", "").strip(), country=form.get("country", "").strip().upper()
+    )
+    try:
+        customers.update_customer(session, principal, member, customer_id, fields)
+    except ValidationError as error:
+        values = {"name": fields.name or "", "country": fields.country or ""}
+        return _customer_page(
+            request, session, principal, customer_id, 422, problems_of(error), values
+        )
+    return RedirectResponse("/app/customers", status_code=303)
 
 
 def _notes(

@@ -104,6 +104,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/me/contacts/outreach"):             "200 200 200 200 200 200 200 404 404 404 404 401",
     ("GET", "/me/contacts/outreach.csv"):         "200 200 200 200 200 200 200 404 404 404 404 401",
     ("POST", "/members/{member_id}/customers"):   "201 404 404 404 404 404 404 404 404 404 404 401",
+    ("PATCH", "/members/{member_id}/customers/{customer_id}"):
+                                                  "200 404 404 404 404 404 404 404 404 404 404 401",
     ("GET", "/members/{member_id}/notes"):        "200 404 404 404 404 200 404 403 200 403 200 401",
     ("POST", "/members/{member_id}/notes"):       "201 404 404 404 404 404 404 404 404 404 404 401",
     ("GET", "/members/{member_id}/notes/{note_id}"):
@@ -181,6 +183,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/app/notes"):                       "422 422 422 422 422 422 422 303 303 303 303 303",
     ("POST", "/app/notes/{note_id}/delete"):      "303 404 404 404 404 404 404 303 303 303 303 303",
     ("GET", "/app/customers"):                    "200 200 200 200 200 200 200 303 303 303 303 303",
+    ("GET", "/app/customers/{customer_id}"):
+                                                  "200 404 404 404 404 404 404 303 303 303 303 303",
+    ("POST", "/app/customers/{customer_id}"):
+                                                  "422 404 404 404 404 404 404 303 303 303 303 303",
     ("POST", "/app/customers"):                   "422 422 422 422 422 422 422 303 303 303 303 303",
     ("GET", "/app/contacts"):                     "200 200 200 200 200 200 200 303 303 303 303 303",
     ("POST", "/app/contacts"):                    "422 422 422 422 422 422 422 303 303 303 303 303",

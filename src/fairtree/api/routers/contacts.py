@@ -11,13 +11,14 @@ from fastapi import APIRouter, Request, Response
 
 from fairtree.api.deps import DbSession, MemberSignIn, Reason, SignedIn
 from fairtree.api.idempotent import created
-from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset, RowId
+from fairtree.api.params import IdempotencyKey, Limit, MemberId, Offset, RecordId, RowId
 from fairtree.api.schemas import CustomerOut
 from fairtree.api.schemas_member_data import (
     ContactIn,
     ContactOut,
     ContactPatch,
     CustomerIn,
+    CustomerPatch,
     LeftOutOut,
     OutreachOut,
 )
@@ -26,6 +27,7 @@ from fairtree.services.clock import utcnow
 from fairtree.services.member_data import contacts
 from fairtree.services.member_data.contacts import ContactFields
 from fairtree.services.orders import customers
+from fairtree.services.orders.customers import CustomerFields
 from fairtree.store.models import Contact, Member
 
 router = APIRouter(tags=["contacts"])
@@ -175,3 +177,25 @@ def add_customer(
         )
 
     return created(request, session, principal, idempotency_key, body, create)
+
+
+@router.patch("/members/{member_id}/customers/{customer_id}", response_model=CustomerOut)
+def update_customer(
+    member_id: MemberId,
+    customer_id: RecordId,
+    body: CustomerPatch,
+    principal: SignedIn,
+    session: DbSession,
+) -> CustomerOut:
+    """Change a retail customer of yours (name, country); yours alone, never an upline's."""
+    owner = owner_member(session, member_id)
+    record = f"customer:{customer_id}"
+    authorize(session, principal, owner, DataKind.CUSTOMERS, record=record, write=True)
+    fields = CustomerFields(**body.model_dump(exclude_unset=True))
+    customer = customers.update_customer(session, principal, owner, customer_id, fields)
+    return CustomerOut(
+        customer_id=customer.customer_id,
+        name=customer.name,
+        country=customer.country,
+        created_on=customer.created_on,
+    )
