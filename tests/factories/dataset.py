@@ -22,17 +22,17 @@ SAMPLE_DATASET: dict[str, str] = {
         'C2,M3,"Sato, Kenji",JP,2026-01-21\n'
     ),
     "products.csv": (
-        "sku,country,name,currency,retail_price,member_price,pv,bv,commissionable\n"
-        "SHAKE,US,Protein shake,USD,49.90,39.90,25.00,20.50,true\n"
-        "SHAKE,JP,Protein shake,JPY,5000,4200,25.00,20.50,true\n"
-        "GIFT,US,Host gift,USD,0.00,0.00,0.00,0.00,false\n"
+        "sku,country,name,currency,retail_price,member_price,pv,bv,commissionable,category\n"
+        "SHAKE,US,Protein shake,USD,49.90,39.90,25.00,20.50,true,nutrition\n"
+        "SHAKE,JP,Protein shake,JPY,5000,4200,25.00,20.50,true,nutrition\n"
+        "GIFT,US,Host gift,USD,0.00,0.00,0.00,0.00,false,\n"
     ),
     "orders.csv": (
         "order_id,kind,placed_on,buyer_member_id,buyer_customer_id,country,currency,"
         "party_id,returns_order_id\n"
         "O1,order,2026-01-06,M1,,US,USD,,\n"
         "O2,order,2026-02-10,,C1,US,USD,P1,\n"
-        "O3,order,2026-02-12,M3,,JP,JPY,,\n"
+        "O3,subscription,2026-02-12,M3,,JP,JPY,,\n"
         "R1,return,2026-02-20,M1,,US,USD,,O1\n"
     ),
     "order_lines.csv": (

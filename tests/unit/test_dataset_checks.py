@@ -91,7 +91,9 @@ def test_a_negative_quantity(make_dataset):
 
 
 def test_an_order_dated_before_its_buyer_joined(make_dataset):
-    folder = make_dataset(orders=ORDERS.replace("O3,order,2026-02-12", "O3,order,2026-01-05"))
+    folder = make_dataset(
+        orders=ORDERS.replace("O3,subscription,2026-02-12", "O3,subscription,2026-01-05")
+    )
     assert only(problems_of(folder)) == Problem(
         "orders.csv", "line 4", "placed_on", "order is dated before its buyer joined"
     )
@@ -192,7 +194,7 @@ def test_money_needs_exactly_the_currency_digits(make_dataset):
 
 def test_volumes_have_at_most_two_decimals(make_dataset):
     text = SAMPLE_DATASET["products.csv"].replace(
-        "25.00,20.50,true\nSHAKE,JP", "25.125,20.50,true\nSHAKE,JP"
+        "25.00,20.50,true,nutrition\nSHAKE,JP", "25.125,20.50,true,nutrition\nSHAKE,JP"
     )
     assert only(problems_of(make_dataset(products=text))).field == "pv"
 
@@ -345,3 +347,27 @@ def test_a_binary_rule_outside_a_binary_tree(make_dataset):
         "binary_rule",
         "must be empty unless placement is binary",
     )
+
+
+def test_products_written_before_categories_are_read_without_them(make_dataset):
+    old = "\n".join(line.rsplit(",", 1)[0] for line in SAMPLE_DATASET["products.csv"].splitlines())
+    assert old.startswith(
+        "sku,country,name,currency,retail_price,member_price,pv,bv,commissionable\n"
+    )
+    parsed = read_dataset(make_dataset(products=old + "\n"))
+    products = next(rows for rows in parsed.tables if rows.table == "products")
+    assert products.columns["category"].to_pylist() == ["", "", ""]
+
+
+def test_a_category_must_be_an_id(make_dataset):
+    text = SAMPLE_DATASET["products.csv"].replace(
+        "true,nutrition\nSHAKE,JP", "true,hair care\nSHAKE,JP"
+    )
+    problem = only(problems_of(make_dataset(products=text)))
+    assert (problem.location, problem.field) == ("line 2", "category")
+
+
+def test_an_order_kind_is_a_lowercase_name(make_dataset):
+    text = ORDERS.replace("O3,subscription,", "O3,Subscription!,")
+    problem = only(problems_of(make_dataset(orders=text)))
+    assert (problem.location, problem.field) == ("line 4", "kind")

@@ -36,7 +36,8 @@ def read_csv(
             problems.file(spec.name, "file is missing")
         return None
     data = path.read_bytes()
-    if not _header_ok(data, spec, problems) or not _check_bytes(data, spec, problems):
+    present = _header_ok(data, spec, problems)
+    if present is None or not _check_bytes(data, spec, problems):
         return None
     if not _lines_short_enough(data, spec, problems):
         return None
@@ -51,7 +52,7 @@ def read_csv(
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(
-                column_names=list(spec.columns), skip_rows=1, block_size=_BLOCK_SIZE
+                column_names=list(present), skip_rows=1, block_size=_BLOCK_SIZE
             ),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=has_quotes,
@@ -59,7 +60,7 @@ def read_csv(
                 invalid_row_handler=on_invalid_row,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(spec.columns, pa.string()),
+                column_types=dict.fromkeys(present, pa.string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -68,9 +69,11 @@ def read_csv(
         problems.file(spec.name, _describe_unreadable(data, error))
         return None
     table = table.combine_chunks()
+    for name in spec.columns[len(present) :]:  # columns the file predates: empty
+        table = table.append_column(name, pa.array([""] * table.num_rows, pa.string()))
+    width = len(present)
     if not has_quotes and not malformed:
         return table, LineNumbers()
-    width = len(spec.columns)
     if malformed:
         _, bad_records = _record_lines(data, width)
         for line, fields in bad_records:
@@ -130,36 +133,38 @@ def _lines_short_enough(data: bytes, spec: FileSpec, problems: Problems) -> bool
     return False
 
 
-def _header_ok(data: bytes, spec: FileSpec, problems: Problems) -> bool:
+def _header_ok(data: bytes, spec: FileSpec, problems: Problems) -> tuple[str, ...] | None:
+    """The columns the header names (all of the spec's, or all but the ones added
+    later), or None with the problems noted."""
     end = data.find(b"\n")
     header = data if end < 0 else data[:end]
     if header.endswith(b"\r"):
         problems.file(spec.name, "lines must end with \\n, not \\r\\n", location="line 1")
-        return False
+        return None
     if header.startswith(b"\xef\xbb\xbf"):
         problems.file(spec.name, "file starts with a byte order mark", location="line 1")
-        return False
+        return None
     try:
         names = header.decode("utf-8").split(",")
     except UnicodeDecodeError:
         problems.file(spec.name, "header is not UTF-8", location="line 1")
-        return False
-    if tuple(names) == spec.columns:
-        return True
+        return None
+    if tuple(names) in (spec.columns, spec.first_columns):
+        return tuple(names)
     expected = set(spec.columns)
     for name in names:
         if name not in expected:
             problems.file(spec.name, f"unknown column {name!r}", location="line 1", field=name)
-    for name in spec.columns:
+    for name in spec.first_columns:
         if name not in names:
             problems.file(spec.name, f"missing column {name!r}", location="line 1", field=name)
-    if set(names) == expected:
+    if set(names) in (expected, set(spec.first_columns)):
         problems.file(
             spec.name,
             f"columns must be in this order: {','.join(spec.columns)}",
             location="line 1",
         )
-    return False
+    return None
 
 
 def _record_lines(data: bytes, width: int) -> tuple[np.ndarray, list[tuple[int, int]]]:

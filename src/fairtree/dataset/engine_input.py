@@ -8,6 +8,7 @@ naming file, line and field; the full dataset rules are ``fairtree import``'s jo
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from fairtree.dataset import fields, schema
 from fairtree.dataset.csvio import read_csv
 from fairtree.dataset.problems import LineNumbers, Problems
 from fairtree.engine.inputs import EngineInput, Members, Parties, status_codes
-from fairtree.engine.order_rollup import rollup_orders
+from fairtree.engine.order_rollup import LineFacts, lines_by_product, rollup_orders
 
 _POSITIONS = {"": -1, "L": 0, "R": 1}
 
@@ -159,6 +160,26 @@ def load_dataset_input(folder: Path | str) -> EngineInput:
         commissionable=commissionable[product],
         retail_price=retail[product],
         member_price=member_price[product],
+    )
+    lines = LineFacts(
+        order=order_row,
+        quantity=quantity.astype(np.int64),
+        unit_price=line_price,
+        pv=line_pv,
+        bv=line_bv,
+        commissionable=commissionable[product],
+        retail_margin=np.zeros(order_row.shape[0], dtype=np.int64),
+    )
+    orders = dataclasses.replace(
+        orders,
+        kind=order_kind.astype(object),
+        lines=lines_by_product(
+            lines,
+            product,
+            order_kind == "return",
+            t.column(P, "sku").to_numpy(zero_copy_only=False).astype(object),
+            t.column(P, "category").to_numpy(zero_copy_only=False).astype(object),
+        ),
     )
     parties = Parties(
         ids=party_ids.to_numpy(zero_copy_only=False).astype(object),

@@ -14,6 +14,8 @@ from fairtree.money import POINT_EXPONENT, currency_exponent
 
 ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
+# an order's kind: order, return, or a kind a plan may ask for (e.g. subscription)
+ORDER_KIND_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 POSITIVE_INT_PATTERN = r"^[1-9][0-9]{0,8}$"

@@ -65,8 +65,13 @@ def check_orders(
     ids = table["order_id"]
     check_ids(ids, "order_id", lines, report)
     kind = table["kind"]
-    report(fields.bad_enum(kind, ("order", "return")), "kind", "kind must be order or return")
+    report(
+        ~fields.matches(kind, fields.ORDER_KIND_PATTERN),
+        "kind",
+        "kind must be order, return or an order kind (e.g. subscription: a-z, 0-9, _)",
+    )
     is_return = fields.to_numpy_bool(pc.equal(kind, "return"))
+    plain = pc.or_(pc.equal(kind, "order"), pc.equal(kind, "return"))
     placed, bad_placed = fields.parse_date(table["placed_on"])
     report(bad_placed, "placed_on", "not a date (YYYY-MM-DD)")
 
@@ -134,7 +139,8 @@ def check_orders(
         {
             "id": np.arange(1, len(ids) + 1, dtype=np.int64),
             "order_id": ids,
-            "kind": kind,
+            "kind": pc.if_else(pa.array(is_return), "return", "order"),
+            "order_kind": pc.if_else(plain, pa.scalar(None, pa.string()), kind),
             "placed_on": table["placed_on"],
             "buyer_member_id": nullable_ids(member),
             "buyer_customer_id": nullable_ids(customer),

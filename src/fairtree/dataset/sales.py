@@ -106,6 +106,13 @@ def check_products(table: pa.Table, lines: LineNumbers, problems: Problems) -> C
     commissionable, bad = fields.parse_bool(table["commissionable"])
     report(bad, "commissionable", "must be true or false")
     columns["commissionable"] = commissionable
+    category = table["category"]
+    report(
+        ~fields.is_empty(category) & ~fields.matches(category, fields.ID_PATTERN),
+        "category",
+        "not a category (letters, digits, '.', '_', '-'; at most 64)",
+    )
+    columns["category"] = category
     return Catalogue(keys, Rows("products", columns))
 
 

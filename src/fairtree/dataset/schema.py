@@ -10,6 +10,13 @@ class FileSpec:
     name: str
     columns: tuple[str, ...]
     required: bool = True
+    # trailing columns a file written before they existed may leave out (read as empty)
+    added_later: tuple[str, ...] = ()
+
+    @property
+    def first_columns(self) -> tuple[str, ...]:
+        """The columns every file of this name has (``columns`` without ``added_later``)."""
+        return self.columns[: len(self.columns) - len(self.added_later)]
 
 
 COMPANY = FileSpec(
@@ -54,7 +61,9 @@ PRODUCTS = FileSpec(
         "pv",
         "bv",
         "commissionable",
+        "category",
     ),
+    added_later=("category",),
 )
 ORDERS = FileSpec(
     "orders.csv",

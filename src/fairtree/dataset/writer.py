@@ -35,7 +35,7 @@ LAYOUTS: dict[str, tuple[tuple[Kind, ...], int | None]] = {
     schema.COMPANY.name: ((T, T, T, T, T, T, N, T), None),
     schema.MEMBERS.name: ((T, T, T, T, D, T, D, T, T, T, B), None),
     schema.CUSTOMERS.name: ((T, T, T, T, D), None),
-    schema.PRODUCTS.name: ((T, T, T, T, M, M, P, P, B), 3),
+    schema.PRODUCTS.name: ((T, T, T, T, M, M, P, P, B, T), 3),
     schema.ORDERS.name: ((T, T, D, T, T, T, T, T, T), None),
     # order_lines come with the order's currency as an extra, unwritten last column
     schema.ORDER_LINES.name: ((T, N, T, N, M, P, P), 7),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fairtree.engine.inputs import Orders
+from fairtree.engine.inputs import OrderLines, Orders
 
 TOTAL_COLUMNS = ("total_pv", "total_bv", "total_sales", "total_other_sales", "total_retail_margin")
 
@@ -110,4 +110,27 @@ def rollup_orders(
         noncommissionable_sales=totals["total_other_sales"],
         retail_margin=totals["total_retail_margin"],
         party=party.astype(np.int64),
+    )
+
+
+def lines_by_product(
+    lines: LineFacts,
+    product: np.ndarray,  # int64 catalogue row per line
+    is_return: np.ndarray,  # bool per order
+    product_ids: np.ndarray,
+    product_category: np.ndarray,
+) -> OrderLines:
+    """The commissionable lines' signed volumes by product (``Orders.lines``), with the
+    same arithmetic as ``order_totals``: quantity x per unit, negative on a return."""
+    keep = np.flatnonzero(lines.commissionable.astype(bool))
+    order = lines.order[keep]
+    sign = np.where(is_return[order], -1, 1).astype(np.int64)
+    quantity = lines.quantity[keep].astype(np.int64)
+    return OrderLines(
+        order=order,
+        product=product[keep].astype(np.int32),
+        pv=sign * quantity * lines.pv[keep],
+        bv=sign * quantity * lines.bv[keep],
+        product_ids=product_ids,
+        product_category=product_category,
     )

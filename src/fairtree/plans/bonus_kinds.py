@@ -62,7 +62,7 @@ class PlanFacts:
                 )
 
 
-PRODUCT_NAME = r"^[A-Za-z0-9_.:-]{1,64}$"
+PRODUCT_NAME = r"^[A-Za-z0-9._-]{1,64}$"  # as dataset ids (fields.ID_PATTERN)
 
 
 class ProductLimit(Strict):

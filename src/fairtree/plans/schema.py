@@ -131,6 +131,19 @@ class Plan(Strict):
                 return bonus
         raise KeyError(bonus_id)
 
+    @property
+    def pays_on_products(self) -> bool:
+        """A bonus is limited to some products: evaluation needs the lines by product."""
+        return any(bonus.paid_on is not None for bonus in self.bonuses)
+
+    @property
+    def names_order_kinds(self) -> bool:
+        """A qualifying order names a kind: evaluation needs each order's kind."""
+        conditions = [self.activity.qualifying_order]
+        conditions += [rank.conditions.qualifying_order for rank in self.ranks]
+        conditions += [getattr(b, "receiver_qualifying_order", None) for b in self.bonuses]
+        return any(c is not None and c.kind is not None for c in conditions)
+
 
 _built_for: tuple[str, ...] | None = None
 

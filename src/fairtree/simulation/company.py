@@ -96,6 +96,7 @@ class Products:
     pv: np.ndarray  # int64 hundredths per unit
     bv: np.ndarray  # int64 hundredths per unit
     commissionable: np.ndarray  # bool
+    category: np.ndarray  # str, "" for none
 
     def __len__(self) -> int:
         return int(self.sku.shape[0])

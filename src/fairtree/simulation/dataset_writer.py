@@ -33,7 +33,7 @@ MEMBER_COLUMNS = (
 CUSTOMER_COLUMNS = ("customer_id", "member_id", "name", "country", "created_on")
 PRODUCT_COLUMNS = (
     "sku", "country", "name", "currency", "retail_price", "member_price", "pv", "bv",
-    "commissionable",
+    "commissionable", "category",
 )  # fmt: skip
 ORDER_COLUMNS = (
     "order_id", "kind", "placed_on", "buyer_member_id", "buyer_customer_id", "country",
@@ -131,6 +131,7 @@ def _write_products(company: SyntheticCompany, folder: Path) -> None:
             lambda r: col.points(p.pv[r]),
             lambda r: col.points(p.bv[r]),
             lambda r: col.booleans(p.commissionable[r]),
+            lambda r: col.plain(p.category[r]),
         ],
     )
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from fairtree.engine.inputs import EngineInput, Members, Parties, status_codes
-from fairtree.engine.order_rollup import rollup_orders
+from fairtree.engine.order_rollup import LineFacts, lines_by_product, rollup_orders
 from fairtree.simulation.company import SyntheticCompany
 
 
@@ -36,6 +38,23 @@ def company_input(company: SyntheticCompany) -> EngineInput:
         retail_price=products.retail_price[lines.sku],
         member_price=products.member_price[lines.sku],
     )
+    facts = LineFacts(
+        order=lines.order.astype(np.int64),
+        quantity=lines.quantity.astype(np.int64),
+        unit_price=lines.unit_price,
+        pv=lines.pv,
+        bv=lines.bv,
+        commissionable=products.commissionable[lines.sku],
+        retail_margin=np.zeros(lines.order.shape[0], dtype=np.int64),
+    )
+    by_product = lines_by_product(
+        facts,
+        lines.sku,
+        o.kind == "return",
+        products.sku.astype(object),
+        products.category.astype(object),
+    )
+    orders = dataclasses.replace(orders, lines=by_product)
     p = company.parties
     parties = Parties(
         ids=p.party_id(np.arange(len(p))),

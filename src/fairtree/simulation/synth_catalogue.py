@@ -20,6 +20,11 @@ PRODUCT_WORDS = np.array([
     "Shake", "Tea", "Serum", "Balm", "Cleanser", "Vitamin", "Bar", "Oil", "Cream", "Mask",
     "Tonic", "Bundle",
 ])  # fmt: skip
+# each word's category (a bonus can pay on some categories only: ``paid_on``)
+WORD_CATEGORIES = np.array([
+    "nutrition", "nutrition", "skin", "skin", "skin", "nutrition", "nutrition", "oils",
+    "skin", "skin", "skin", "kits",
+])  # fmt: skip
 
 
 def generate_catalogue(rng: np.random.Generator, skus: int = 24) -> Products:
@@ -35,6 +40,7 @@ def generate_catalogue(rng: np.random.Generator, skus: int = 24) -> Products:
     )
     sku_ids = np.strings.add("SKU-", np.strings.zfill((np.arange(skus) + 1).astype(np.str_), 3))
     commissionable = np.ones(skus, dtype=bool)
+    category = WORD_CATEGORIES[np.arange(skus) % len(PRODUCT_WORDS)]
 
     # The host reward: given to party hosts, sold at a token price, carries no volume.
     sku_ids = np.append(sku_ids, "HOST-GIFT")
@@ -44,6 +50,7 @@ def generate_catalogue(rng: np.random.Generator, skus: int = 24) -> Products:
     pv = np.append(pv, 0)
     bv = np.append(bv, 0)
     commissionable = np.append(commissionable, False)
+    category = np.append(category, "")
 
     countries = len(COUNTRIES)
     row_sku = np.repeat(np.arange(sku_ids.shape[0]), countries)  # sku-major rows
@@ -64,6 +71,7 @@ def generate_catalogue(rng: np.random.Generator, skus: int = 24) -> Products:
         pv=pv[row_sku].astype(np.int64),
         bv=bv[row_sku].astype(np.int64),
         commissionable=commissionable[row_sku],
+        category=category[row_sku],
     )
 
 

@@ -67,6 +67,14 @@ def plan_for(
     return version, plan_document(version)
 
 
+def facts_read(document: PlanDocument, period: Period) -> engine_arrays.FactsRead:
+    """What the plan in force reads beyond one row per order (kinds, lines by product)."""
+    plan = document.for_date(period.start)
+    return engine_arrays.FactsRead(
+        order_kinds=plan.names_order_kinds, order_lines=plan.pays_on_products
+    )
+
+
 def evaluate_period(
     session: Session,
     company: Company,
@@ -77,7 +85,11 @@ def evaluate_period(
     """Load the period's facts (orders up to ``through_id``) and evaluate the plan."""
     with step(session, "load"):
         facts = engine_arrays.load_period_facts(
-            session, period, through_id, placement=company.placement != "none"
+            session,
+            period,
+            through_id,
+            placement=company.placement != "none",
+            reads=facts_read(document, period),
         )
     with step(session, "carry_in"):
         carry_in = carry_in_for(session, company, period, facts.member_db_ids)

@@ -24,7 +24,7 @@ from fairtree.ledger.accounts import Account, member_owed
 from fairtree.money import format_amount
 from fairtree.periods import Period
 from fairtree.plans.load import PlanDocument
-from fairtree.services.commissions.close import carry_in_for, plan_document
+from fairtree.services.commissions.close import carry_in_for, facts_read, plan_document
 from fairtree.store.models import CommissionRun, Member
 from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.bulk import downline_facts, engine_arrays
@@ -73,8 +73,13 @@ DOWNLINE_KINDS = frozenset({"unilevel", "matching", "binary", "matrix", "fast_st
 
 
 def explained_from_downline(document: PlanDocument, period: Period) -> bool:
-    """True when every bonus of the plan in force is downline-local (DOWNLINE_KINDS)."""
-    return all(bonus.kind in DOWNLINE_KINDS for bonus in document.for_date(period.start).bonuses)
+    """True when every bonus of the plan in force is downline-local (DOWNLINE_KINDS)
+    and the plan reads no order kinds or lines by product (the downline read has
+    neither)."""
+    plan = document.for_date(period.start)
+    if plan.names_order_kinds or plan.pays_on_products:
+        return False
+    return all(bonus.kind in DOWNLINE_KINDS for bonus in plan.bonuses)
 
 
 def member_traces(
@@ -93,7 +98,9 @@ def member_traces(
     company = company_repo.the_company(session)
     placement = company.placement != "none"
     if whole_period or not explained_from_downline(document, period):
-        facts = engine_arrays.load_period_facts(session, period, through, placement=placement)
+        facts = engine_arrays.load_period_facts(
+            session, period, through, placement=placement, reads=facts_read(document, period)
+        )
     else:
         facts = downline_facts.load_downline_facts(
             session, period, member.id, through, placement=placement

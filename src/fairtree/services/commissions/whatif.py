@@ -25,7 +25,7 @@ from fairtree.errors import ConflictError, PlanError, Problem
 from fairtree.money import currency_exponent
 from fairtree.periods import Period
 from fairtree.plans.load import PlanDocument, parse_plan
-from fairtree.services.commissions.close import carry_in_for, plan_for
+from fairtree.services.commissions.close import carry_in_for, facts_read, plan_for
 from fairtree.services.commissions.review import share
 from fairtree.services.progress import NoProgress, Progress
 from fairtree.store.repositories import company as company_repo
@@ -75,8 +75,17 @@ def what_if(
         raise ConflictError(f"period {period.key} is not finalized; what-if needs a closed period")
     version, current = plan_for(session, company, period)
     progress.stage(f"loading {period.key}", None)
+    reads = facts_read(current, period)
+    draft_reads = facts_read(draft, period)
     facts = engine_arrays.load_period_facts(
-        session, period, run.orders_through_id, placement=company.placement != "none"
+        session,
+        period,
+        run.orders_through_id,
+        placement=company.placement != "none",
+        reads=engine_arrays.FactsRead(
+            order_kinds=reads.order_kinds or draft_reads.order_kinds,
+            order_lines=reads.order_lines or draft_reads.order_lines,
+        ),
     )
     carry_in = carry_in_for(session, company, period, facts.member_db_ids)
     inputs = EngineInput(

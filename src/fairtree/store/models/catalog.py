@@ -28,3 +28,5 @@ class Product(Base):
     pv: Mapped[int] = mapped_column(BigInteger)
     bv: Mapped[int] = mapped_column(BigInteger)
     commissionable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # "" for none; a bonus can pay only on some categories (``paid_on`` in the plan)
+    category: Mapped[str] = mapped_column(String(64), default="", server_default="")

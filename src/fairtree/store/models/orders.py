@@ -91,6 +91,9 @@ class Order(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(8))
+    # the order's kind when not a plain order (e.g. "subscription", for a plan's
+    # qualifying_order); NULL for a plain order and for a return
+    order_kind: Mapped[str | None] = mapped_column(String(32))
     placed_on: Mapped[date] = mapped_column(Date)
     buyer_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     buyer_customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))

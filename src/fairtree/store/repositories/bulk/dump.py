@@ -99,6 +99,7 @@ def _products_query() -> Select:  # type: ignore[type-arg]
         Product.pv,
         Product.bv,
         Product.commissionable,
+        Product.category,
     ).order_by(Product.id)
 
 
@@ -107,7 +108,7 @@ def _orders_query() -> Select:  # type: ignore[type-arg]
     return (
         select(
             Order.order_id,
-            Order.kind,
+            func.coalesce(Order.order_kind, Order.kind),
             Order.placed_on,
             Member.member_id,
             Customer.customer_id,

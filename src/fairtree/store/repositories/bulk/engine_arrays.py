@@ -15,6 +15,7 @@ order it reverses (so a return after a close corrects that period, see docs/ledg
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,7 +26,14 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from sqlalchemy.orm import Session
 
-from fairtree.engine.inputs import STATUS_CODES, EngineInput, Members, Orders, Parties
+from fairtree.engine.inputs import (
+    STATUS_CODES,
+    EngineInput,
+    Members,
+    OrderLines,
+    Orders,
+    Parties,
+)
 from fairtree.errors import UnknownMemberError
 from fairtree.periods import Period
 from fairtree.store.database import driver_connection
@@ -106,6 +114,32 @@ WHERE kind = 'return' AND counts_on >= :start AND counts_on < :end""",
     reads=("orders",),
 )
 
+# For plans that ask for them only: the period's orders of a named kind (few rows), and
+# the commissionable lines of the period's orders and returns by product (``paid_on``).
+_PERIOD_ROWS = """((o.kind = 'order' AND o.placed_on >= :start AND o.placed_on < :end)
+   OR (o.kind = 'return' AND o.counts_on >= :start AND o.counts_on < :end))
+  AND o.id <= :through"""
+_ORDER_KINDS_SQL = f"""
+SELECT o.id, o.order_kind FROM orders o
+WHERE o.order_kind IS NOT NULL AND {_PERIOD_ROWS}"""  # noqa: S608
+_ORDER_KIND_COLUMNS = {"id": pg_bulk_read.INT, "order_kind": pg_bulk_read.TEXT}
+_LINES_SQL = f"""
+SELECT l.order_id, l.product_id, l.quantity * l.pv, l.quantity * l.bv
+FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id
+WHERE p.commissionable AND {_PERIOD_ROWS}"""  # noqa: S608
+_LINE_COLUMNS = {
+    "order": pg_bulk_read.INT,
+    "product": pg_bulk_read.INT,
+    "pv": pg_bulk_read.INT,
+    "bv": pg_bulk_read.INT,
+}
+_PRODUCTS_SQL = "SELECT id, sku, category FROM products ORDER BY id"
+_PRODUCT_COLUMNS = {
+    "id": pg_bulk_read.INT,
+    "sku": pg_bulk_read.TEXT,
+    "category": pg_bulk_read.TEXT,
+}
+
 _empty = pg_bulk_read.empty_column
 _INT, _INT32 = pg_bulk_read.INT, pg_bulk_read.INT32
 _TEXT, _DATE = pg_bulk_read.TEXT, pg_bulk_read.DATE
@@ -144,6 +178,15 @@ _PARTY_COLUMNS = {
 }
 _ARROW_TYPES = {_INT: pa.int64(), _INT32: pa.int64(), _TEXT: pa.string(), _DATE: pa.date32()}
 NO_LIMIT = 2**62
+
+
+@dataclass(frozen=True)
+class FactsRead:
+    """What a plan reads beyond one row per order: order kinds (a qualifying order of a
+    kind) and the lines by product (a bonus limited to products)."""
+
+    order_kinds: bool = False
+    order_lines: bool = False
 
 
 @dataclass(frozen=True)
@@ -287,9 +330,14 @@ def load_parties(
 
 
 def load_orders(
-    session: Session, period: Period, member_db_ids: np.ndarray, through_id: int = NO_LIMIT
+    session: Session,
+    period: Period,
+    member_db_ids: np.ndarray,
+    through_id: int = NO_LIMIT,
+    reads: FactsRead | None = None,
 ) -> tuple[Orders, np.ndarray, Parties | None]:
-    """Orders (and returns, negative) whose period is ``period``, with their parties."""
+    """Orders (and returns, negative) whose period is ``period``, with their parties;
+    with their kinds and lines by product when ``reads`` asks for them."""
     params = {"start": period.start, "end": period.end, "through": through_id}
     placed = read_bulk(session, _ORDERS, params, _ORDER_COLUMNS)
     returned = read_bulk(session, _RETURNS, params, _ORDER_COLUMNS)
@@ -311,7 +359,58 @@ def load_orders(
         retail_margin=cols["margin"],
         party=_index_of(party_db_ids, party_ids, "party", ids),
     )
+    reads = reads or FactsRead()
+    returns_from = placed["id"].shape[0]
+    if reads.order_kinds:
+        kinds = load_order_kinds(session, period, order_db_ids, returns_from, through_id)
+        orders = dataclasses.replace(orders, kind=kinds)
+    if reads.order_lines:
+        lines = load_order_lines(session, period, order_db_ids, returns_from, through_id)
+        orders = dataclasses.replace(orders, lines=lines)
     return orders, order_db_ids, parties
+
+
+def _rows_of(order_db_ids: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Row in ``order_db_ids`` (unique, orders then returns) of each target id."""
+    by_id = np.argsort(order_db_ids, kind="stable")
+    found = np.searchsorted(order_db_ids, targets, sorter=by_id)
+    return by_id[np.minimum(found, max(by_id.size - 1, 0))]
+
+
+def load_order_kinds(
+    session: Session, period: Period, order_db_ids: np.ndarray, returns_from: int, through: int
+) -> np.ndarray:
+    """Each loaded order's kind ("order", "return", or e.g. "subscription"), by row;
+    ``returns_from`` is the first row of the returns."""
+    params = {"start": period.start, "end": period.end, "through": through}
+    cols = read_columns(session, _ORDER_KINDS_SQL, params, _ORDER_KIND_COLUMNS)
+    kind = np.full(order_db_ids.shape[0], "order", dtype=object)
+    kind[returns_from:] = "return"
+    named = cols["id"]
+    if named.size:
+        rows = _rows_of(order_db_ids, named)
+        plain = rows < returns_from  # a return keeps "return"
+        kind[rows[plain]] = cols["order_kind"][plain]
+    return kind
+
+
+def load_order_lines(
+    session: Session, period: Period, order_db_ids: np.ndarray, returns_from: int, through: int
+) -> OrderLines:
+    """The commissionable lines of the loaded orders by product, signed like the order."""
+    params = {"start": period.start, "end": period.end, "through": through}
+    cols = read_columns(session, _LINES_SQL, params, _LINE_COLUMNS)
+    products = read_columns(session, _PRODUCTS_SQL, {}, _PRODUCT_COLUMNS)
+    rows = _rows_of(order_db_ids, cols["order"])
+    sign = np.where(rows >= returns_from, -1, 1).astype(np.int64)
+    return OrderLines(
+        order=rows.astype(np.int64),
+        product=np.searchsorted(products["id"], cols["product"]).astype(np.int32),
+        pv=sign * cols["pv"],
+        bv=sign * cols["bv"],
+        product_ids=products["sku"],
+        product_category=products["category"],
+    )
 
 
 def _then(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -323,11 +422,16 @@ def _then(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict[s
 
 
 def load_period_facts(
-    session: Session, period: Period, through_id: int = NO_LIMIT, placement: bool = True
+    session: Session,
+    period: Period,
+    through_id: int = NO_LIMIT,
+    placement: bool = True,
+    reads: FactsRead | None = None,
 ) -> PeriodFacts:
-    """Members and orders of ``period`` as engine input (orders up to ``through_id``)."""
+    """Members and orders of ``period`` as engine input (orders up to ``through_id``);
+    order kinds and lines by product only when ``reads`` (the plan) asks for them."""
     members, member_db_ids = load_members(session, period)
     if not placement:
         members = Members(members.ids, members.sponsor, members.joined_on, members.status)
-    orders, order_db_ids, parties = load_orders(session, period, member_db_ids, through_id)
+    orders, order_db_ids, parties = load_orders(session, period, member_db_ids, through_id, reads)
     return PeriodFacts(EngineInput(members, orders, parties), member_db_ids, order_db_ids)
