@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from fairtree.api.errors import NOT_FOUND_BODY
 from fairtree.store.database import session_scope
 from fairtree.store.models import AuditRecord, Customer
-from tests.db.api.api_world import World
+from tests.factories import World
 
 URL = "/members/T/customers/CT1"
 
