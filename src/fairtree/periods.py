@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+# Dates fairtree accepts from outside (requests, commands): wide enough for any real
+# business date, narrow enough that every period, month or year arithmetic stays inside
+# what dates can hold.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2999, 12, 31)
+
 
 class PeriodKind(StrEnum):
     MONTH = "month"

@@ -55,3 +55,28 @@ def test_a_bug_keeps_its_traceback(cli_company: None, monkeypatch: pytest.Monkey
     result = runner.invoke(app, ["close", "2026-03"], terminal_width=200)
     assert result.exit_code == 1
     assert isinstance(result.exception, RuntimeError)
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["ranks", "progress", "A", "--on", "9999-12-31"], "--on"),
+        (["ranks", "progress", "A", "--on", "0001-01-01"], "--on"),
+        (["care", "A", "--as-of", "9999-12-31"], "--as-of"),
+        (["tree", "A", "--as-of", "9999-12-31"], "--as-of"),
+        (["orders", "post", "X1", "--member", "A", "--line", "P1=1", "--on", "9999-12-31"], "--on"),
+        (["ranks", "progress", "A", "--on", "2026-02-30"], "--on"),
+    ],
+)
+def test_a_date_outside_the_supported_range_is_a_usage_error(
+    cli_company: None, args: list[str], option: str
+) -> None:
+    result = runner.invoke(app, args, terminal_width=200)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    said = " ".join(result.output.replace("│", " ").split())  # the error box wraps lines
+    assert f"Invalid value for {option}: '{args[-1]}'" in said
+    assert "is outside the supported range 1900-01-01 to 2999-12-31" in said or (
+        "is not a date (YYYY-MM-DD)" in said
+    )
+    assert "Traceback" not in result.output

@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import Header, Path, Query
 from pydantic import Field, StrictInt
 
+from fairtree.periods import FIRST_DATE, LAST_DATE
+
 ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"  # the dataset's id rule
 # Text that is stored: one line, no control characters (PostgreSQL refuses NUL outright).
 ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
@@ -39,10 +41,7 @@ IdempotencyKey = Annotated[
 # A database row id: fits a 32-bit INTEGER column on every backend.
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
-# Dates a request may carry: wide enough for any real business date, narrow enough that
-# every period, month or year arithmetic on them stays inside what dates can hold.
-FIRST_DATE = date(1900, 1, 1)
-LAST_DATE = date(2999, 12, 31)
+# Dates a request may carry: the range fairtree supports (``fairtree.periods``).
 InputDate = Annotated[
     date, Field(ge=FIRST_DATE, le=LAST_DATE, description="a date from 1900-01-01 to 2999-12-31")
 ]

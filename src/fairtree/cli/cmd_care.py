@@ -3,7 +3,6 @@ those they sponsored, team earning more than they spend)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -11,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fairtree.cli.database import command_session
+from fairtree.cli.dates import parse_day
 from fairtree.cli.main import app
 from fairtree.errors import NotFoundError
 from fairtree.services.access.authorization import owner_member
@@ -56,11 +56,8 @@ def care(
 ) -> None:
     """Care metrics of a leader: answer time, retention of those they sponsored, team pay."""
     console = Console()
-    try:
-        day = date.fromisoformat(as_of) if as_of else utcnow().date()
-    except ValueError:
-        console.print(f"[red]--as-of {as_of!r} is not a date (YYYY-MM-DD).[/red]")
-        raise typer.Exit(code=2) from None
+    day = parse_day(as_of, "--as-of", utcnow().date())
+    assert day is not None
     try:
         with command_session() as session:
             metrics = care_metrics(session, owner_member(session, member), day)

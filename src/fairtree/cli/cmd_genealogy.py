@@ -19,6 +19,7 @@ from rich.tree import Tree
 from sqlalchemy.orm import Session
 
 from fairtree.cli.database import command_session
+from fairtree.cli.dates import day_or_today, parse_day
 from fairtree.cli.main import app
 from fairtree.errors import FairtreeError
 from fairtree.money import format_points
@@ -30,16 +31,6 @@ console = Console()
 T = TypeVar("T")
 
 STATUS_STYLE = {"active": "green", "inactive": "yellow", "terminated": "red", "closed": "red"}
-
-
-def _parse_date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        message = f"{text!r} is not a date (YYYY-MM-DD)"
-        raise typer.BadParameter(message, param_hint=option) from None
 
 
 @contextmanager
@@ -82,7 +73,7 @@ def tree(
     ] = None,
 ) -> None:
     """Show a member's sponsor downline with status, personal and group volume."""
-    on = _parse_date(as_of, "--as-of")
+    on = parse_day(as_of, "--as-of")
     try:
         chosen = Period.parse(period) if period else Period.parse(f"{on or date.today():%Y-%m}")
     except ValueError as error:
@@ -115,7 +106,7 @@ def enroll_command(
     currency: Annotated[str | None, typer.Option(help="Currency (default: company's).")] = None,
 ) -> None:
     """Enroll a new member under a sponsor and place them in the placement tree."""
-    joined_on = _parse_date(joined, "--joined") or date.today()
+    joined_on = day_or_today(joined, "--joined")
     new = NewMember(member, name, joined_on, country, currency)
     result = _in_transaction(
         lambda session: enroll(
@@ -148,7 +139,7 @@ def move_command(
     effective: Annotated[str | None, typer.Option(help="Effective date (default today).")] = None,
 ) -> None:
     """Move a member (and its downline) to a new sponsor and/or placement parent."""
-    on = _parse_date(effective, "--effective") or date.today()
+    on = day_or_today(effective, "--effective")
     result = _in_transaction(
         lambda session: move(
             session,
@@ -181,7 +172,7 @@ def terminate_command(
     effective: Annotated[str | None, typer.Option(help="Effective date (default today).")] = None,
 ) -> None:
     """Terminate a member; their recruits roll up to their sponsor."""
-    on = _parse_date(effective, "--effective") or date.today()
+    on = day_or_today(effective, "--effective")
     result = _in_transaction(
         lambda session: terminate(session, None, member, reason=reason, effective_on=on)
     )

@@ -7,7 +7,6 @@ and the period it counts in; otherwise it prints every problem and changes nothi
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -16,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from fairtree.cli.database import command_session
+from fairtree.cli.dates import day_or_today
 from fairtree.cli.main import app
 from fairtree.cli.output import error_console, print_problems
 from fairtree.errors import FairtreeError, ValidationError
@@ -33,17 +33,6 @@ def _line(text: str) -> NewLine:
     if not sep or not sku or not quantity.strip().isdigit():
         raise typer.BadParameter(f"{text!r} is not SKU=QUANTITY, e.g. TEA=2", param_hint="--line")
     return NewLine(sku.strip(), int(quantity))
-
-
-def _day(text: str | None) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not a date (YYYY-MM-DD)", param_hint="--on"
-        ) from None
 
 
 @orders_app.command("post")
@@ -67,7 +56,7 @@ def post_command(
     """Post an order or a return; live volumes and rank progress include it at once."""
     request = OrderRequest(
         order_id=order_id,
-        placed_on=_day(on),
+        placed_on=day_or_today(on, "--on"),
         kind="return" if returns else "order",
         buyer_member_id=member,
         buyer_customer_id=customer,

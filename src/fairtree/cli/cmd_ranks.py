@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -10,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fairtree.cli.database import command_session
+from fairtree.cli.dates import day_or_today
 from fairtree.cli.main import app
 from fairtree.money import format_points
 from fairtree.services.network.ranks import rank_history
@@ -45,7 +45,7 @@ def progress(
     on: Annotated[str | None, typer.Option(help="A day in the period (default: today).")] = None,
 ) -> None:
     """What the member and every upline member still need for their next rank."""
-    day = date.fromisoformat(on) if on else date.today()
+    day = day_or_today(on, "--on")
     with command_session() as session:
         line = line_progress(session, member, day)
     table = Table("member", "up", "PV", "group volume", "rank now", "next", "still needed")

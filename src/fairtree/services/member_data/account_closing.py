@@ -24,6 +24,7 @@ from fairtree.services.access.audit import record_action
 from fairtree.services.access.credentials import verify_password
 from fairtree.services.access.principal import Principal
 from fairtree.services.clock import utcnow
+from fairtree.services.orders.rank_progress import refresh_after_tree_change
 from fairtree.store.models import Member
 from fairtree.store.repositories.access import accounts as accounts_repo
 from fairtree.store.repositories.member_data import erasure
@@ -83,6 +84,7 @@ def close_account(
     genealogy_history.record_changes(
         session, [member.id], since, genealogy_history.CLOSE, actor_label(actor)
     )
+    refresh_after_tree_change(session, since)  # a closed member no longer counts as active
     record_action(
         session,
         actor,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from fairtree.errors import NotFoundError, Problem, ValidationError
 from fairtree.money import format_amount, format_points, parse_amount, parse_points
 from fairtree.services.clock import utcnow
+from fairtree.services.network.period_volumes import member_pv_between
 from fairtree.store.models import Goal, Member
 from fairtree.store.models.notes_goals import GOAL_METRICS
 from fairtree.store.repositories.member_data import own_records
@@ -112,7 +113,7 @@ def measure(session: Session, owner: Member, goal: Goal, today: date) -> int:
         return own_records.retail_customer_count(session, owner.id, last_day)
     end = last_day + timedelta(days=1)
     if goal.metric == "personal_volume":
-        return own_records.personal_volume(session, owner.id, goal.starts_on, end)
+        return member_pv_between(session, owner.id, goal.starts_on, end)
     return own_records.retail_sales(session, owner.id, owner.currency, goal.starts_on, end)
 
 

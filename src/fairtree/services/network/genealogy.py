@@ -28,6 +28,7 @@ from fairtree.services.access.audit import record_action
 from fairtree.services.access.principal import Principal
 from fairtree.services.network.enrollment import GOOD_STANDING, Enrollment, NewMember, enroll
 from fairtree.services.network.placing import choose_slot, write_with_retry
+from fairtree.services.orders.rank_progress import refresh_after_tree_change
 from fairtree.store.models import Member
 from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.network import genealogy as tree_repo
@@ -210,6 +211,7 @@ def move(
         session, [member.id], effective_on, genealogy_history.MOVE, actor_label(actor)
     )
     after = _position(session, member)
+    refresh_after_tree_change(session, effective_on)
     recorded_after: dict[str, Any] = {**after, "effective_on": effective_on.isoformat()}
     if rolled_up:
         recorded_after["rolled_up"] = rolled_up
@@ -268,6 +270,7 @@ def terminate(
         session, [member.id], effective_on, genealogy_history.TERMINATE, actor_label(actor)
     )
     after = _position(session, member)
+    refresh_after_tree_change(session, effective_on)
     record_action(
         session,
         actor,

@@ -25,7 +25,7 @@ from fairtree.errors import NotFoundError
 from fairtree.genealogy.tree import Tree, build_tree
 from fairtree.periods import Period
 from fairtree.plans.schema import Volumes
-from fairtree.services.commissions.period_plan import plan_on
+from fairtree.services.commissions.period_plan import period_of, plan_on
 from fairtree.store.repositories.network import volumes as volumes_repo
 
 
@@ -50,6 +50,33 @@ def volume_rules(session: Session, period: Period) -> Volumes:
         return plan_on(session, period.start).volumes
     except NotFoundError:
         return Volumes()
+
+
+def member_pv_between(session: Session, member_pk: int, starts_on: date, ends_on: date) -> int:
+    """A member's PV over [starts_on, ends_on) by the close's rule, period by period:
+    each period's part counted under that period's plan and never below zero, as the
+    close counts it (a goal's progress, which may span several periods)."""
+    if ends_on <= starts_on:
+        return 0
+    total = 0
+    period = period_of(session, starts_on)
+    while period.start < ends_on:
+        found = volumes_repo.member_order_totals(
+            session, member_pk, max(starts_on, period.start), min(ends_on, period.end)
+        )
+        if found["pv"].size:
+            total += int(
+                personal_volume(
+                    volume_rules(session, period),
+                    1,
+                    np.zeros(found["pv"].size, dtype=np.int64),
+                    found["from_customer"],
+                    found["pv"],
+                    found["bv"],
+                )[0]
+            )
+        period = period_of(session, period.end)
+    return total
 
 
 def last_day(period: Period) -> date:

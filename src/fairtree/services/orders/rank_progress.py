@@ -25,7 +25,7 @@ from fairtree.errors import NotFoundError
 from fairtree.genealogy.tree import build_tree
 from fairtree.periods import Period
 from fairtree.plans.schema import Plan
-from fairtree.services.commissions.period_plan import period_of, plan_on
+from fairtree.services.commissions.period_plan import period_finalized, period_of, plan_on
 from fairtree.services.network.ranks import held_rank_names
 from fairtree.services.orders import order_intake
 from fairtree.services.orders.order_intake import NewLine
@@ -42,6 +42,7 @@ __all__ = [
     "plan_on",
     "post_order",
     "rebuild_period_volumes",
+    "refresh_after_tree_change",
 ]
 
 
@@ -124,6 +125,31 @@ def rebuild_period_volumes(session: Session, period_key: str) -> int:
     )
     volumes.replace_period(session, period.key, facts.member_db_ids, pv, group, frontline, legs)
     return int(((pv != 0) | (group != 0) | (frontline != 0)).sum())
+
+
+def refresh_after_tree_change(session: Session, effective_on: date) -> list[str]:
+    """Rebuild the running volumes of every period a tree change from ``effective_on``
+    reaches (its own period and every later one holding volumes), except finalized ones.
+
+    Posting adds an order's volume to the sponsor line of the moment; a move or a
+    termination changes that line for the rest of the period, and the close counts
+    group volume over the tree of the period's last day. Rebuilding with the close's
+    loader keeps live progress equal to what the close will pay on. Returns the keys.
+    """
+    first = period_of(session, effective_on)
+    keys = sorted({first.key, *volumes.period_keys_since(session, first.key)})
+    rebuilt = []
+    for key in keys:
+        period = Period.parse(key)
+        if period_finalized(session, period):
+            continue
+        try:
+            plan_on(session, period.start)
+        except NotFoundError:
+            continue  # nothing counts before a plan is in force
+        rebuild_period_volumes(session, key)
+        rebuilt.append(key)
+    return rebuilt
 
 
 def period_figures(

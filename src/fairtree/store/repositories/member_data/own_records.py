@@ -96,19 +96,6 @@ def _signed(column):  # type: ignore[no-untyped-def]
     return case((Order.kind == "return", -1), else_=1) * column * OrderLine.quantity
 
 
-def personal_volume(session: Session, member_pk: int, starts_on: date, ends_on: date) -> int:
-    """PV (hundredths) in [starts_on, ends_on): own orders plus the member's customers'."""
-    owner = func.coalesce(Order.buyer_member_id, Customer.member_id)
-    total = session.scalar(
-        select(func.coalesce(func.sum(_signed(OrderLine.pv)), 0))
-        .select_from(Order)
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .outerjoin(Customer, Customer.id == Order.buyer_customer_id)
-        .where(owner == member_pk, Order.placed_on >= starts_on, Order.placed_on < ends_on)
-    )
-    return int(total or 0)
-
-
 def retail_sales(
     session: Session, member_pk: int, currency: str, starts_on: date, ends_on: date
 ) -> int:

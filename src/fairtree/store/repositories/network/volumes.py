@@ -70,6 +70,33 @@ def period_order_totals(session: Session, period: Period) -> dict[str, np.ndarra
     }
 
 
+def member_order_totals(
+    session: Session, member_pk: int, starts_on: date, ends_on: date
+) -> dict[str, np.ndarray]:
+    """``period_order_totals`` of one credited member over [starts_on, ends_on) (by
+    ``counts_on``, as the close selects orders). Keys: ``from_customer``, ``pv``, ``bv``."""
+    from_customer = case((Order.buyer_customer_id.is_(None), 0), else_=1)
+    query = (
+        select(
+            from_customer,
+            cast(func.sum(Order.total_pv), BigInteger),
+            cast(func.sum(Order.total_bv), BigInteger),
+        )
+        .where(
+            Order.credited_member_id == member_pk,
+            Order.counts_on >= starts_on,
+            Order.counts_on < ends_on,
+        )
+        .group_by(from_customer)
+    )
+    rows = _int_table(session.execute(query).all(), 3)
+    return {
+        "from_customer": rows[:, 0].astype(bool),
+        "pv": rows[:, 1].copy(),
+        "bv": rows[:, 2].copy(),
+    }
+
+
 def present_on(session: Session, member_pks: np.ndarray, on: date) -> set[int]:
     """Which of ``member_pks`` were in the network on ``on`` (a history row valid then)."""
     found: set[int] = set()

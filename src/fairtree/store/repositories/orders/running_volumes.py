@@ -136,6 +136,16 @@ def add_volume(
         )
 
 
+def period_keys_since(session: Session, first_key: str) -> list[str]:
+    """Keys of the periods from ``first_key`` on that hold running volumes."""
+    rows = session.scalars(
+        select(MemberPeriodVolume.period_key)
+        .where(MemberPeriodVolume.period_key >= first_key)
+        .distinct()
+    )
+    return sorted(str(key) for key in rows)
+
+
 def capped_legs(
     session: Session, period_key: str, member_ids: list[int]
 ) -> dict[int, dict[int, int]]:
