@@ -29,3 +29,14 @@ def test_bench_close_prints_one_json_line(tmp_path):
     assert line["gather_seconds"] > 0 and line["gathers"] > 0
     paid = sum(float(v) for v in line["bonuses"].values())
     assert abs(paid - float(line["payout_total"])) < 0.005 and paid > 0
+
+
+def test_bench_sales_kinds_prints_one_json_line(tmp_path):
+    args = ["bench", "sales-kinds", "--members", "3000", "--seed", "5"]
+    out = CliRunner().invoke(app, [*args, "--workdir", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    line = json.loads(out.stdout.strip().splitlines()[-1])
+    assert line["members"] == 3000 and line["orders"] > 0
+    # the compiled breakaway pass and the numpy one find the same leaders
+    assert line["same_leaders"] is True
+    assert line["stairstep_paid"] > 0 and line["party_total"] > 0 and line["retail_total"] > 0

@@ -23,6 +23,7 @@ from fairtree.benchmarks.genealogy import run_genealogy
 from fairtree.benchmarks.import_export import run as run_import
 from fairtree.benchmarks.load import run_load
 from fairtree.benchmarks.progress import run_progress
+from fairtree.benchmarks.sales_kinds import run_sales_kinds
 from fairtree.benchmarks.synth import run_synth
 from fairtree.cli.database import open_engine
 from fairtree.cli.main import bench_app
@@ -71,6 +72,22 @@ def close(
         if not line["postgres"]["same_per_member"]:
             typer.echo(json.dumps(line))
             raise typer.Exit(1)
+    typer.echo(json.dumps(line))
+
+
+@bench_app.command("sales-kinds")
+def sales_kinds(
+    members: Annotated[
+        int, typer.Option(min=1, help="Members in the synthetic network.")
+    ] = 1_000_000,
+    seed: Annotated[int, typer.Option(help="Random seed of the network and orders.")] = 1,
+    workdir: Annotated[Path, typer.Option(help="Where generated inputs are cached.")] = Path(
+        "bench/out"
+    ),
+) -> None:
+    """Time the stairstep (breakaway), party and retail-profit kinds; print JSON."""
+    with console.status(f"evaluating sales kinds over {members:,} members"):
+        line = run_sales_kinds(members, seed, workdir)
     typer.echo(json.dumps(line))
 
 
