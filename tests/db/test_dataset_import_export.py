@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from fairtree.errors import ConflictError, DatasetError
 from fairtree.services.datasets import DatasetCounts, export_dataset, import_dataset
 from fairtree.store.models import GenealogyRecord, Member, Order, PlanVersion
+from tests import factories
 from tests.factories import SAMPLE_DATASET
 
 
@@ -127,16 +128,7 @@ def test_import_needs_an_empty_database(session: Session, make_dataset) -> None:
 
 def test_new_rows_after_import_get_fresh_ids(session: Session, make_dataset) -> None:
     import_dataset(session, make_dataset())
-    member = Member(
-        member_id="NEW",
-        joined_on=date(2026, 5, 1),
-        status="active",
-        status_since=date(2026, 5, 1),
-        country="US",
-        currency="USD",
-        display_name="New",
-        identity_verified=False,
-    )
+    member = factories.member("NEW", joined_on=date(2026, 5, 1), display_name="New")
     session.add(member)
     session.flush()
     assert member.id == 6

@@ -26,6 +26,7 @@ from fairtree.store.models import (
     RunExchangeRate,
 )
 from fairtree.store.repositories.commissions import runs
+from tests import factories
 from tests.factories import member_db_id, post_order, seed_company
 
 LINES: Table = PayoutLine.__table__  # type: ignore[assignment]
@@ -106,15 +107,7 @@ def test_no_row_can_be_added_to_a_finalized_run(session: Session) -> None:
     before = snapshot(session, run_id)
     name = f"commission run {run_id} (period 2026-03) is finalized"
     a = member_db_id(session, "A")
-    late = Member(
-        member_id="E",
-        joined_on=date(2026, 3, 1),
-        status="active",
-        status_since=date(2026, 3, 1),
-        country="US",
-        currency="USD",
-        display_name="E",
-    )
+    late = factories.member("E", joined_on=date(2026, 3, 1))
     session.add(late)
     session.flush()
     new_rows = {

@@ -25,6 +25,7 @@ from fairtree.services.demo.seed import DemoShape, seed_demo
 from fairtree.store.database import make_engine, session_scope
 from fairtree.store.migrate import upgrade
 from fairtree.store.models import Member, Product
+from tests import factories
 from tests.e2e.browser_kit import check_both_widths, launch_chromium
 
 pytestmark = pytest.mark.browser
@@ -77,16 +78,14 @@ def _seed(url: str) -> tuple[dict[str, tuple[str, str]], str]:
 
 
 def _member(member_id: str, sponsor: Member, name: str, like: Member) -> Member:
-    return Member(
-        member_id=member_id,
-        sponsor_id=sponsor.id,
+    """A member living where ``like`` lives (the demo's countries differ)."""
+    return factories.member(
+        member_id,
+        sponsor.id,
         joined_on=date(2026, 1, 5),
-        status="active",
-        status_since=date(2026, 1, 5),
         country=like.country,
         currency=like.currency,
         display_name=name,
-        identity_verified=False,
     )
 
 

@@ -23,8 +23,9 @@ from fairtree.services.member_data import contacts
 from fairtree.services.member_data.contacts import ContactFields
 from fairtree.store.database import make_engine, session_scope
 from fairtree.store.migrate import upgrade
-from fairtree.store.models import Company, Member, Order, OrderLine, Product
+from fairtree.store.models import Member
 from fairtree.store.repositories.orders.orders import record_order
+from tests import factories
 from tests.e2e.browser_kit import check_both_widths, launch_chromium
 
 pytestmark = pytest.mark.browser
@@ -33,33 +34,29 @@ PASSWORD = "a long enough password"
 
 
 def _member(member_id: str, sponsor: Member | None) -> Member:
-    return Member(
-        member_id=member_id, sponsor_id=sponsor.id if sponsor else None,
-        joined_on=date(2026, 1, 5), status="active", status_since=date(2026, 1, 5),
-        country="US", currency="USD", display_name=f"Shown {member_id}",
-        identity_verified=False,
-    )  # fmt: skip
+    sponsor_pk = sponsor.id if sponsor else None
+    shown = f"Shown {member_id}"
+    return factories.member(member_id, sponsor_pk, joined_on=date(2026, 1, 5), display_name=shown)
 
 
 def _seed(url: str) -> None:
     """Upline U sponsors T; T has three contacts (one of each consent) and a March order."""
     engine = make_engine(url)
     with session_scope(engine) as session:
-        session.add(Company(company_id="acme", name="Acme", currency="USD", country="US",
-                            period_kind="month", placement="none"))  # fmt: skip
+        session.add(factories.company())
         upline = _member("U", None)
         session.add(upline)
         session.flush()
         member = _member("T", upline)
         session.add(member)
-        product = Product(sku="P1", country="US", name="Tea", currency="USD", retail_price=2500,
-                          member_price=2000, pv=2500, bv=2000, commissionable=True)  # fmt: skip
+        product = factories.product(
+            "P1", name="Tea", retail_price=2500, member_price=2000, pv=2500, bv=2000
+        )
         session.add(product)
         session.flush()
-        order = Order(order_id="O1", kind="order", placed_on=date(2026, 3, 3),
-                      buyer_member_id=member.id, country="US", currency="USD")  # fmt: skip
-        record_order(session, order, [OrderLine(line_no=1, product_id=product.id, quantity=2,
-                                                unit_price=2000, pv=2500, bv=2000)])  # fmt: skip
+        order = factories.order("O1", date(2026, 3, 3), member.id)
+        line = factories.order_line(product.id, 2500, 2000, quantity=2, unit_price=2000)
+        record_order(session, order, [line])
         for name, consent in (("Ann Optin", "opted_in"), ("Bob Nocontact", "do_not_contact"),
                               ("Cat Unknown", "unknown")):  # fmt: skip
             fields = ContactFields(name=name, email=f"{name.split()[0].lower()}@example.test",

@@ -6,10 +6,12 @@
 - intake: Tiny Co ready for order intake (products, retail customers, an April plan).
 - world: Acme, one member (T) in every relationship, with sign-ins and grants (API tests).
 - member_data: T's contacts, notes, goals and help requests in Acme (authorization matrix).
+- genealogy: the root and enrolments of a placement tree, and the principals that act.
 - dataset: Acme's small dataset in canonical form.
 """
 
 from tests.factories.dataset import SAMPLE_DATASET
+from tests.factories.genealogy import ADMIN, MEMBER, SUPPORT, add_root, join, signed_in_admin
 from tests.factories.intake import APRIL_PLAN, CUSTOMERS, PRODUCTS, seed_intake
 from tests.factories.ledger import (
     MARCH_ORDERS,
@@ -38,28 +40,33 @@ from tests.factories.world import ACME_PLAN, PASSWORD, STAFF, TREE, World, build
 
 __all__ = [
     "ACME_PLAN",
+    "ADMIN",
     "APRIL_PLAN",
     "CUSTOMERS",
     "JAN_1",
     "MARCH_ORDERS",
     "MAX_LEG_PLAN",
+    "MEMBER",
     "NETWORK",
     "PASSWORD",
     "PLAN_YAML",
     "PRODUCTS",
     "SAMPLE_DATASET",
     "STAFF",
+    "SUPPORT",
     "TREE",
     "MemberDataWorld",
     "World",
     "add_company",
     "add_member",
     "add_plan",
+    "add_root",
     "add_tiny_member",
     "build_member_data",
     "build_world",
     "company",
     "customer",
+    "join",
     "member",
     "member_data_body",
     "member_db_id",
@@ -69,4 +76,5 @@ __all__ = [
     "product",
     "seed_company",
     "seed_intake",
+    "signed_in_admin",
 ]

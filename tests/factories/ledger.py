@@ -100,7 +100,7 @@ def post_order(
     returns: str | None = None,
 ) -> Order:
     """One order (or a return of ``returns``) with one line of the given PV/BV."""
-    product_pk = int(session.scalar(select(Product.id).where(Product.sku == "P")))
+    product_pk = session.scalars(select(Product.id).where(Product.sku == "P")).one()
     original = None
     if returns is not None:
         original = session.scalar(select(Order.id).where(Order.order_id == returns))

@@ -96,7 +96,7 @@ def add_member(
 
 def member_db_id(session: Session, member_id: str) -> int:
     """The primary key of the member with external id ``member_id``."""
-    return int(session.scalar(select(Member.id).where(Member.member_id == member_id)))
+    return session.scalars(select(Member.id).where(Member.member_id == member_id)).one()
 
 
 def product(sku: str = "P", **fields: Any) -> Product:

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from fairtree.cli.main import app as cli
-from fairtree.store.models import AuditRecord, Member, User
-from tests.factories import World
+from fairtree.store.models import AuditRecord, User
+from tests.factories import World, member
 
 runner = CliRunner()
 
@@ -38,13 +38,8 @@ def test_create_staff_then_sign_in(cli_env: None, world: World, client: TestClie
 
 def test_create_member_sign_in(cli_env: None, world: World, committing_engine: Engine) -> None:
     with Session(committing_engine) as session, session.begin():
-        session.add(
-            Member(
-                member_id="NEW1", sponsor_id=world.member_pks["T"], joined_on=date(2026, 4, 1),
-                status="active", status_since=date(2026, 4, 1), country="US", currency="USD",
-                display_name="New", identity_verified=False,
-            )
-        )  # fmt: skip
+        sponsor = world.member_pks["T"]
+        session.add(member("NEW1", sponsor, joined_on=date(2026, 4, 1), display_name="New"))
     args = ["users", "create", "--member", "NEW1", "--email", "n@x.test", "--password-stdin"]
     assert runner.invoke(cli, args, input="a long enough secret\n").exit_code == 0
     with Session(committing_engine) as session:

@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 
 from fairtree.cli.main import app
 from fairtree.store.database import session_scope
-from tests.db.genealogy.genealogy_setup import add_company, add_root, audit_trail, sponsors
+from tests.db.genealogy.tree_reads import audit_trail, sponsors
+from tests.factories import add_company, add_root
 
 
 @pytest.fixture

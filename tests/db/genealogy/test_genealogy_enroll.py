@@ -17,14 +17,8 @@ from fairtree.errors import (
     ValidationError,
 )
 from fairtree.store.models import Member
-from tests.db.genealogy.genealogy_setup import (
-    add_company,
-    add_root,
-    history_of,
-    join,
-    slots,
-    sponsors,
-)
+from tests.db.genealogy.tree_reads import history_of, slots, sponsors
+from tests.factories import add_company, add_root, join
 
 
 def _enroll_all(session: Session, ids: list[str], sponsor: str = "ROOT") -> None:
@@ -137,7 +131,7 @@ def test_position_out_of_range_is_refused(session: Session) -> None:
 
 
 def test_unknown_sponsor_is_refused(session: Session) -> None:
-    add_company(session)
+    add_company(session, "binary", "outer_left")
     add_root(session)
     with pytest.raises(UnknownMemberError, match=r"member 'A' \[sponsor_id\]: no member 'NOPE'"):
         join(session, "A", "NOPE")
@@ -145,7 +139,7 @@ def test_unknown_sponsor_is_refused(session: Session) -> None:
 
 
 def test_duplicate_member_id_is_refused(session: Session) -> None:
-    add_company(session)
+    add_company(session, "binary", "outer_left")
     add_root(session)
     join(session, "A", "ROOT")
     with pytest.raises(ConflictError, match=r"member 'A' \[member_id\]"):
@@ -162,7 +156,7 @@ def test_placement_outside_the_sponsors_downline_is_refused(session: Session) ->
 
 
 def test_join_before_the_sponsor_is_refused(session: Session) -> None:
-    add_company(session)
+    add_company(session, "binary", "outer_left")
     add_root(session)
     with pytest.raises(ValidationError, match=r"\[joined_on\]"):
         join(session, "A", "ROOT", date(2025, 12, 31))
@@ -178,7 +172,7 @@ def test_company_without_placement_places_nobody(session: Session) -> None:
 
 
 def test_enrollment_opens_a_history_row(session: Session) -> None:
-    add_company(session)
+    add_company(session, "binary", "outer_left")
     add_root(session)
     join(session, "A", "ROOT", date(2026, 2, 3))
     assert history_of(session, "A") == [("ROOT", date(2026, 2, 3), None, "enroll")]

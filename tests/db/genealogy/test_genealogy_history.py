@@ -20,7 +20,7 @@ from fairtree.services.network.genealogy import move, terminate
 from fairtree.store.models import Member, Order, Product
 from fairtree.store.repositories.orders.orders import record_order
 from tests import factories
-from tests.db.genealogy.genealogy_setup import ADMIN, add_company, add_root, join
+from tests.factories import ADMIN, add_company, add_root, join
 
 MAR_1 = date(2026, 3, 1)
 APR_1 = date(2026, 4, 1)

@@ -20,19 +20,16 @@ from fairtree.services.access.principal import Principal
 from fairtree.services.network.downline import downline_as_of
 from fairtree.services.network.genealogy import DownlineRule, move, terminate
 from fairtree.store.models import AuditRecord, Member
-from tests.db.genealogy.genealogy_setup import (
+from tests.db.genealogy.tree_reads import audit_trail, history_of, slots, sponsors
+from tests.factories import (
     ADMIN,
     JAN_1,
     MEMBER,
     SUPPORT,
     add_company,
     add_root,
-    audit_trail,
-    history_of,
     join,
     signed_in_admin,
-    slots,
-    sponsors,
 )
 
 MAR_1 = date(2026, 3, 1)

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from fairtree.genealogy.placement import position_label
 from fairtree.genealogy.placement_memory import InMemoryPlacement
-from tests.db.genealogy.genealogy_setup import add_company, add_root, join, slots
+from tests.db.genealogy.tree_reads import slots
+from tests.factories import add_company, add_root, join
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,8 @@ from fairtree.services.network.genealogy import terminate
 from fairtree.store.database import make_session_factory, session_scope
 from fairtree.store.models import Member
 from fairtree.store.repositories.network import genealogy as tree_repo
-from tests.db.genealogy.genealogy_setup import ADMIN, add_company, add_root, slots, sponsors
+from tests.db.genealogy.tree_reads import slots, sponsors
+from tests.factories import ADMIN, add_company, add_root
 
 JAN_2 = date(2026, 1, 2)
 

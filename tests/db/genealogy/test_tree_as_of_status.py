@@ -17,25 +17,11 @@ from fairtree.services.network.downline import downline_report
 from fairtree.store.database import session_scope
 from fairtree.store.models import GenealogyRecord, Member
 from fairtree.store.repositories.network import genealogy_history
-from tests.db.genealogy.genealogy_setup import JAN_1, add_company, add_root
+from tests.factories import add_company, add_member, add_root
 
 
 def _member(session: Session, member_id: str, sponsor: Member) -> Member:
-    member = Member(
-        member_id=member_id,
-        sponsor_id=sponsor.id,
-        joined_on=JAN_1,
-        status="active",
-        status_since=JAN_1,
-        country="US",
-        currency="USD",
-        display_name=f"{member_id} name",
-        identity_verified=False,
-    )
-    session.add(member)
-    session.flush()
-    genealogy_history.record_changes(session, [member.id], JAN_1, "enroll", "setup")
-    return member
+    return add_member(session, member_id, sponsor.id, display_name=f"{member_id} name")
 
 
 def _set_status(session: Session, member: Member, status: str, on: date) -> None:
