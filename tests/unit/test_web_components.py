@@ -103,3 +103,57 @@ def test_console_home_groups_member_counts_and_draws_no_navigation_of_its_own() 
         assert text in html, text
     assert html.count("<nav") == 1 and "<style" not in html
     assert '<table id="payout-share" class="stack">' in html and 'data-label="Period"' in html
+
+
+def test_line_and_lorenz_charts_are_csp_safe_svg_with_their_tables() -> None:
+    from decimal import Decimal
+
+    from fairtree.web.charts import Series, line_chart, lorenz_chart
+
+    line = line_chart(
+        "cohort-test",
+        "Mean pay by joining month",
+        ["2026-01", "2026-02", "2026-03"],
+        [
+            Series("mean pay", [1.5, -2.0, 3.25], ["1.50", "-2.00", "3.25"]),
+            Series("median net", [0.0, -1.0, 2.0], ["0.00", "-1.00", "2.00"],
+                   band=([-1.0, -2.0, 1.0], [1.0, 0.0, 3.0])),
+        ],
+        "Joined",
+    )  # fmt: skip
+    assert [(r.label, r.value, r.more) for r in line.rows] == [
+        ("2026-01", "1.50", ("0.00",)),
+        ("2026-02", "-2.00", ("-1.00",)),
+        ("2026-03", "3.25", ("2.00",)),
+    ]
+    assert (line.label_heading, line.value_heading, line.more_headings) == (
+        "Joined",
+        "mean pay",
+        ("median net",),
+    )
+    lorenz = lorenz_chart(
+        "lorenz-test",
+        "Lorenz curve",
+        [Decimal("0"), Decimal("0.5"), Decimal("1")],
+        [Decimal("0"), Decimal("0.1234"), Decimal("1")],
+        "Least-paid share",
+        "Share of pay",
+    )
+    assert [(r.label, r.value) for r in lorenz.rows] == [
+        ("0.0%", "0.0%"),
+        ("50.0%", "12.3%"),
+        ("100.0%", "100.0%"),
+    ]
+    for chart in (line, lorenz):
+        svg = str(chart.svg)
+        assert svg.startswith("<svg") and 'role="img"' in svg
+        assert "style=" not in svg and "<style" not in svg
+    again = lorenz_chart(
+        "lorenz-test",
+        "Lorenz curve",
+        [Decimal("0"), Decimal("0.5"), Decimal("1")],
+        [Decimal("0"), Decimal("0.1234"), Decimal("1")],
+        "Least-paid share",
+        "Share of pay",
+    )
+    assert str(again.svg) == str(lorenz.svg)  # the same figures, the same bytes

@@ -11,15 +11,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from fairtree.disclosure import charts
 from fairtree.disclosure.statement import Group, Statement
 from fairtree.money import format_amount
+from fairtree.web.charts import Chart, bar_chart, lorenz_chart
 
 templates = Environment(
     loader=PackageLoader("fairtree.disclosure", "templates"),
@@ -223,18 +224,26 @@ def percent(value: str) -> str:
     return f"{(Decimal(value) * 100).quantize(Decimal('0.1'))}%"
 
 
-def chart_svgs(statement: Statement) -> dict[str, str]:
-    data = statement_data(statement)
+def statement_charts(data: dict[str, Any]) -> dict[str, Chart]:
+    """The income distribution and the Lorenz curve, drawn by fairtree.web.charts; the
+    statement's bracket and Lorenz tables carry the same figures."""
     return {
-        "distribution": charts.distribution_svg(
+        "distribution": bar_chart(
+            "disclosure-distribution",
+            f"Participants by gross pay bracket ({data['currency']})",
             [b["label"] for b in data["brackets"]],
             [b["participants"] for b in data["brackets"]],
-            f"Participants by gross pay ({statement.currency})",
+            0,
+            "Participants",
+            label_heading="Gross pay bracket",
         ),
-        "lorenz": charts.lorenz_svg(
-            [float(p["population_share"]) * 100 for p in data["lorenz"]],
-            [float(p["pay_share"]) * 100 for p in data["lorenz"]],
+        "lorenz": lorenz_chart(
+            "disclosure-lorenz",
             "Lorenz curve of gross pay",
+            [Decimal(p["population_share"]) for p in data["lorenz"]],
+            [Decimal(p["pay_share"]) for p in data["lorenz"]],
+            "Least-paid share of participants",
+            "Their share of all pay",
         ),
     }
 
@@ -246,7 +255,8 @@ def html_body(statement: Statement) -> str:
         s=data,
         headline=headline_lines(data)[2:],
         tables=tables(data),
-        charts=chart_svgs(statement),
+        charts=statement_charts(data),
+        chart_for=chart_for,
         percent=percent,
     )
 
@@ -256,6 +266,18 @@ def to_html(statement: Statement) -> str:
     return templates.get_template("statement_document.html").render(
         s=statement_data(statement), body=html_body(statement)
     )
+
+
+# The table a chart is drawn above (by the title's first words), in the HTML and the PDF.
+_CHART_BEFORE = {
+    "Gross and net pay by gross pay bracket": "distribution",
+    "Lorenz curve of gross pay": "lorenz",
+}
+
+
+def chart_for(title: str, charts: dict[str, Chart]) -> Chart | None:
+    """The chart drawn above the table titled ``title``, if any."""
+    return charts.get(_CHART_BEFORE.get(title.split(" (")[0].split(",")[0], ""))
 
 
 _PDF_TEXT = str.maketrans({"−": "-", "–": "-", "—": "-", "’": "'", "≥": ">=", "…": "..."})
@@ -288,9 +310,16 @@ def to_pdf(statement: Statement) -> bytes:
 
     for text, style, size in headline_lines(data):
         line(text, style, size)
+    charts = statement_charts(data)
     for title, header, rows in tables(data):
         pdf.ln(2)
         line(title, "B", 11)
+        chart = chart_for(title, charts)
+        if chart is not None:
+            share = 1.0 if chart is charts["distribution"] else 0.62
+            svg = re.sub(r"<title[^>]*>.*?</title>", "", str(chart.svg))  # PDF: no tooltip
+            pdf.image(io.BytesIO(svg.encode()), w=width * share)
+            pdf.ln(1)
         pdf.set_font("Helvetica", "", 8)
         with pdf.table(text_align="LEFT", first_row_as_headings=True) as table:
             for values in [header, *rows]:

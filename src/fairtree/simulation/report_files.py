@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
 
-from fairtree.simulation import charts
+from fairtree.web.charts import Chart, Series, bar_chart, line_chart, lorenz_chart
 
 TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(
@@ -57,28 +57,45 @@ def to_csv(report: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
-def report_charts(report: dict[str, Any]) -> dict[str, Markup]:
-    """The three charts of a single run's report (SVG markup drawn here)."""
+def _money_series(name: str, texts: list[str]) -> Series:
+    return Series(name, [float(text) for text in texts], texts)  # floats only to draw
+
+
+def report_charts(report: dict[str, Any]) -> dict[str, Chart]:
+    """The three charts of a single run's report, drawn by fairtree.web.charts; the
+    report's tables beside them carry the same figures."""
     cohorts = report["earnings_by_join_month"]
-    months = [row["join_month"] for row in cohorts]
+    histogram = report["net_income_histogram"]
+    currency = report["currency"]
     return {
-        "lorenz": Markup(charts.lorenz_svg(report["lorenz_pay"])),  # noqa: S704 - our own SVG
-        "histogram": Markup(  # noqa: S704
-            charts.histogram_svg(
-                [row["bracket"] for row in report["net_income_histogram"]],
-                [row["members"] for row in report["net_income_histogram"]],
-                f"net income over the run ({report['currency']})",
-            )
+        "lorenz": lorenz_chart(
+            "simulation-lorenz",
+            f"Lorenz curve of pay (Gini {report['gini_pay']:.3f})",
+            [Decimal(str(point[0])) for point in report["lorenz_pay"]],
+            [Decimal(str(point[1])) for point in report["lorenz_pay"]],
+            "Lowest-paid share of members",
+            "Their share of all pay",
         ),
-        "cohorts": Markup(  # noqa: S704
-            charts.cohort_svg(
-                months,
-                {
-                    "mean pay": [float(row["mean_pay"]) for row in cohorts],
-                    "median net income": [float(row["median_net_income"]) for row in cohorts],
-                },
-                report["currency"],
-            )
+        "histogram": bar_chart(
+            "simulation-net-income",
+            f"Members by net income over the run ({currency})",
+            [row["bracket"] for row in histogram],
+            [row["members"] for row in histogram],
+            0,
+            "Members",
+            label_heading=f"Net income ({currency})",
+            losing=[row["bracket"].startswith(("-", "below -")) for row in histogram],
+        ),
+        "cohorts": line_chart(
+            "simulation-cohorts",
+            f"Mean pay and median net income by joining month ({currency})",
+            [row["join_month"] for row in cohorts],
+            [
+                _money_series("mean pay", [row["mean_pay"] for row in cohorts]),
+                _money_series("median net income", [row["median_net_income"] for row in cohorts]),
+            ],
+            "Joined",
+            currency,
         ),
     }
 
@@ -116,13 +133,15 @@ def comparison_body(report: dict[str, Any]) -> str:
 
 def _comparison_html(report: dict[str, Any], template_name: str) -> str:
     rows = report["by_join_month"]
-    chart = charts.cohort_svg(
+    chart = line_chart(
+        "simulation-compare",
+        f"Mean change in pay by joining month, B - A ({report['currency']})",
         [row["join_month"] for row in rows],
-        {"mean pay change (B - A)": [float(row["mean_pay_change"]) for row in rows]},
+        [_money_series("mean pay change (B - A)", [row["mean_pay_change"] for row in rows])],
+        "Joined",
         report["currency"],
     )
-    template = _env.get_template(template_name)
-    return template.render(r=report, chart=Markup(chart))  # noqa: S704 - our own SVG
+    return _env.get_template(template_name).render(r=report, chart=chart)
 
 
 def write_sweep(report: dict[str, Any], fmt: str) -> str:
@@ -140,12 +159,18 @@ def sweep_body(report: dict[str, Any]) -> str:
 
 def _sweep_html(report: dict[str, Any], template_name: str) -> str:
     rows = report["mean_pay_by_join_month"]
-    chart = charts.bands_svg(
-        [row["join_month"] for row in rows],
+    median = Series(
+        "median of runs",
         [row["median"] for row in rows],
-        [row["p5"] for row in rows],
-        [row["p95"] for row in rows],
-        "mean pay by joining month",
+        [f"{row['median']:.2f}" for row in rows],
+        band=([row["p5"] for row in rows], [row["p95"] for row in rows]),
     )
-    template = _env.get_template(template_name)
-    return template.render(r=report, chart=Markup(chart))  # noqa: S704 - our own SVG
+    chart = line_chart(
+        "simulation-sweep",
+        "Mean pay by joining month: median over runs with its 5-95% band",
+        [row["join_month"] for row in rows],
+        [median],
+        "Joined",
+        "mean pay",
+    )
+    return _env.get_template(template_name).render(r=report, chart=chart)
