@@ -124,3 +124,49 @@ def test_a_close_job_runs_outside_the_request_and_a_second_submit_is_the_same_jo
         failed = view(session, failing_id)
         assert failed.status == "failed" and "finalized" in (failed.error or "")
         assert Period.parse(OPEN).key == OPEN
+
+
+def test_company_tree_shows_any_level_to_staff_logs_each_member_and_refuses_members(
+    session: Session,
+) -> None:
+    from fairtree.errors import NotFoundError
+    from fairtree.services.network.tree_view import company_level
+    from fairtree.store.models import AccessLogEntry, Member
+
+    seed_demo(session, SHAPE)
+    support = _staff(3, "support@x", "support")
+    period = Period.parse(OPEN)
+    top = company_level(session, support, None, "sponsor", period, None, "id", False, 5, 0)
+    tops = list(session.scalars(select(Member).where(Member.sponsor_id.is_(None))))
+    assert top.tops_total == len(tops) and top.level.parent.member_id == tops[0].member_id
+    assert top.level.path == [(tops[0].member_id, tops[0].display_name)]
+    frontline = sorted(
+        session.scalars(select(Member.member_id).where(Member.sponsor_id == tops[0].id))
+    )
+    assert top.level.total == len(frontline) > 5
+    assert [n.member_id for n in top.level.nodes] == frontline[:5]  # sorted and paged in SQL
+    second = company_level(session, support, None, "sponsor", period, None, "id", False, 5, 5)
+    assert [n.member_id for n in second.level.nodes] == frontline[5:10]
+    # a member deep in the tree: the path runs from the top down to them
+    deep = session.scalars(
+        select(Member)
+        .where(Member.sponsor_id.is_not(None), Member.sponsor_id != tops[0].id)
+        .order_by(Member.id)
+    ).first()
+    assert deep is not None
+    below = company_level(
+        session, ADMIN, deep.member_id, "placement", period, None, "name", False, 50, 0
+    )
+    assert below.level.path[-1] == (deep.member_id, deep.display_name)
+    assert below.level.path[0][0] == below.tops[0][0] and len(below.level.path) >= 2
+    logged = session.scalars(
+        select(AccessLogEntry).where(
+            AccessLogEntry.reader_user_id == support.user_id, AccessLogEntry.data_kind == "team"
+        )
+    ).all()
+    assert len(logged) == 2 * (1 + 5) and {e.record for e in logged} == {"sponsor tree"}
+    member = Principal(9, "m@x", "member", tops[0].id, tops[0].member_id, "session", 1)
+    with pytest.raises(NotFoundError):
+        company_level(session, member, None, "sponsor", period, None, "id", False, 5, 0)
+    with pytest.raises(NotFoundError):
+        company_level(session, ADMIN, "NOPE", "sponsor", period, None, "id", False, 5, 0)

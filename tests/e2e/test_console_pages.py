@@ -279,3 +279,40 @@ def test_support_answers_a_help_request_and_is_refused_contacts(
     assert api.status == 404
     assert page.request.get(f"{base}/console/periods").status == 404
     context.close()
+
+
+def test_staff_walk_the_company_tree_and_search_it(browser: Any, demo: dict[str, Any]) -> None:
+    context, page = _sign_in(browser, demo, "support")
+    base = demo["base"]
+    page.locator("nav.site-nav a:has-text('Genealogy')").click()
+    assert page.url == f"{base}/console/genealogy"
+    assert page.locator("#path li").count() == 1  # the top of the company
+    top = page.locator("#path li").inner_text()
+    first = page.locator("#tree .level > li").first
+    assert first.locator(".expand").count() == 1, "the top's first member has recruits"
+    first.locator(".expand").click()  # loads their level in place (a fragment)
+    kids = first.locator(".level > li")
+    kids.first.wait_for()
+    assert kids.count() >= 1 and "level 2" in kids.first.locator(".facts").first.inner_text()
+    check(page, "genealogy")
+    # search the whole company, open a member found, and see the path from the top
+    leader = demo["logins"]["downline"][0].upper()
+    page.fill("#q", leader)
+    page.click("form[role=search] button:has-text('Search')")
+    assert page.url.startswith(f"{base}/console/genealogy/search")
+    check(page, "genealogy-search")
+    page.click(f"#hits a[href$='member={leader}']")
+    path = page.locator("#path li").all_inner_texts()
+    assert path[0] in top and leader in path[-1] and len(path) >= 2
+    page.select_option("#tree", "placement")
+    page.click("button:has-text('Show')")
+    assert "tree=placement" in page.url and f"member={leader}" in page.url
+    assert "placement tree" in page.locator("main").inner_text()
+    asker = _count(
+        demo["database"],
+        "SELECT count(*) FROM access_log a JOIN members m ON m.id = a.owner_member_id "
+        "WHERE m.member_id = ? AND a.data_kind = 'team' AND a.record = 'placement tree'",
+        leader,
+    )
+    assert asker >= 1  # the read is in the member's "who read my data"
+    context.close()

@@ -222,6 +222,12 @@ EXPECTED: dict[tuple[str, str], str] = {
                                                   "404 404 404 404 404 404 404 404 404 404 404 303",
     ("GET", "/console/simulations/{job_id}/report.{fmt}"):
                                                   "404 404 404 404 404 404 404 404 404 404 404 303",
+    ("GET", "/console/genealogy"):
+                                                  "404 404 404 404 404 404 404 200 200 200 200 303",
+    ("GET", "/console/genealogy/level"):
+                                                  "404 404 404 404 404 404 404 303 303 303 303 303",
+    ("GET", "/console/genealogy/search"):
+                                                  "404 404 404 404 404 404 404 200 200 200 200 303",
     ("GET", "/console/help"):
                                                   "404 404 404 404 404 404 404 200 200 200 200 303",
     ("GET", "/console/help/{request_id}"):

@@ -208,6 +208,20 @@ def authorize(
     return Access(relationship, reason)
 
 
+def authorize_company_read(principal: Principal | None, kind: DataKind) -> Relationship:
+    """A staff read across the whole company (the console's tree and search), for a kind
+    staff read without a reason; anyone else gets the standard 404. The caller logs each
+    member shown to the access log, as every read of another member's data is."""
+    relationship = {
+        "owner": Relationship.ADMIN,
+        "admin": Relationship.ADMIN,
+        "support": Relationship.SUPPORT,
+    }.get(principal.role if principal is not None else "")
+    if relationship is None or decide(relationship, kind) is not Outcome.ALLOW:
+        raise NotFoundError(f"no such record: {kind} of the company")
+    return relationship
+
+
 def owner_member(session: Session, member_id: str) -> Member:
     """The member a URL names, or the standard 404 (never a different answer)."""
     member = member_by_external_id(session, member_id)

@@ -1,5 +1,6 @@
 """The genealogy viewer's reads: one level of the sponsor or placement tree per request,
 the path from the viewer down to any member of their team, and search in the own downline.
+Staff see the same levels over the whole company (``company_level``), from the top.
 
 A member sees their own downline only: any other member asked for answers "no such
 member" (the same 404 as a member that does not exist). Every member shown to someone
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from fairtree.errors import NotFoundError
 from fairtree.periods import Period
 from fairtree.services.access.access_log import log_reads
-from fairtree.services.access.authorization import DataKind
+from fairtree.services.access.authorization import DataKind, authorize_company_read
 from fairtree.services.access.principal import Principal
 from fairtree.services.network.ranks import paid_as_names
 from fairtree.store.models import Member
@@ -103,13 +104,82 @@ def tree_level(
     if viewer.id not in path:
         raise NotFoundError(f"no member {parent_id!r} in your team")
     path = list(reversed(path[: path.index(viewer.id) + 1]))  # viewer first
+    return _level(
+        session, reader, parent_pk, path, tree, period, as_of, sort, descending, limit, offset
+    )
+
+
+@dataclass(frozen=True)
+class CompanyLevel:
+    """One level of the whole company's tree, and the members at its top (usually one)."""
+
+    level: TreeLevel
+    tops: list[tuple[str, str]]  # (member id, display name), at most TOPS_SHOWN
+    tops_total: int
+
+
+TOPS_SHOWN = 20
+
+
+def company_level(
+    session: Session,
+    reader: Principal,
+    parent_id: str | None,
+    tree: str,
+    period: Period,
+    as_of: date | None,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+) -> CompanyLevel:
+    """The children of ``parent_id`` (default: the first member at the top) anywhere in
+    the company, for staff; the path runs from the top of the tree. Every member shown
+    is logged as a read of their team data, as in a member's own viewer."""
+    authorize_company_read(reader, DataKind.TEAM)
+    tree = tree if tree in TREES else "sponsor"
+    top_pks, tops_total = tree_levels.tops(session, tree, as_of, TOPS_SHOWN)
+    if parent_id:
+        found = members_repo.member_by_external_id(session, parent_id)
+        if found is None:
+            raise NotFoundError(f"no member {parent_id!r}")
+        parent_pk = found.id
+    elif top_pks:
+        parent_pk = top_pks[0]
+    else:
+        raise NotFoundError("the company has no members in this tree yet")
+    path = list(reversed(tree_levels.path_up(session, parent_pk, tree, as_of)))  # top first
+    if not path:
+        raise NotFoundError(f"no member {parent_id!r} in the {tree} tree then")
+    level = _level(
+        session, reader, parent_pk, path, tree, period, as_of, sort, descending, limit, offset
+    )
+    labels = tree_levels.names(session, top_pks)
+    return CompanyLevel(level, [labels[pk] for pk in top_pks], tops_total)
+
+
+def _level(
+    session: Session,
+    reader: Principal,
+    parent_pk: int,
+    path: list[int],
+    tree: str,
+    period: Period,
+    as_of: date | None,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+) -> TreeLevel:
+    """One page of ``parent_pk``'s children; ``path`` runs from where the view starts
+    down to the parent. Each member shown is logged as a read of their team data."""
     depth = len(path) - 1
     rows, total = tree_levels.level(
         session, parent_pk, tree, as_of, period.key, sort, descending, limit, offset
     )
     parent_row = tree_levels.node(session, parent_pk, tree, as_of, period.key)
     if parent_row is None:
-        raise NotFoundError(f"no member {parent_id!r} in your team then")
+        raise NotFoundError(f"no member {parent_pk} in the {tree} tree then")
     pks = [int(r[0]) for r in rows]
     ranks = paid_as_names(session, period.key, [parent_pk, *pks])
     labels = tree_levels.names(session, path)

@@ -9,6 +9,7 @@ second submit does nothing more) and is audited with the actor and the reason.
 from fairtree.web.console import (
     compliance,
     disclosure,
+    genealogy,
     helpdesk,
     home,
     logs,
@@ -22,6 +23,7 @@ from fairtree.web.console import (
 ROUTERS = [
     home.router,
     members.router,
+    genealogy.router,
     periods.router,
     payouts.router,
     plans.router,

@@ -34,6 +34,7 @@ class NavEntry(NamedTuple):
 NAVIGATION: list[NavEntry] = [
     NavEntry("/console/", "Home", STAFF_ROLES),
     NavEntry("/console/members", "Members", STAFF_ROLES),
+    NavEntry("/console/genealogy", "Genealogy", STAFF_ROLES),
     NavEntry("/console/periods", "Periods", ADMIN_ROLES),
     NavEntry("/console/plans", "Plans", ADMIN_ROLES),
     NavEntry("/console/disclosure", "Disclosure", ADMIN_ROLES),

@@ -191,6 +191,18 @@ def path_up(session: Session, member_pk: int, tree: str, on: date | None) -> lis
     return [int(r[0]) for r in rows]
 
 
+def tops(session: Session, tree: str, on: date | None, limit: int) -> tuple[list[int], int]:
+    """Members at the top of the tree (no parent) now or as of ``on``, oldest first (at
+    most ``limit``), and how many there are."""
+    edges = _edges(tree, on).subquery("edges")
+    top = edges.c.parent_pk.is_(None)
+    pks = session.scalars(
+        select(edges.c.member_pk).where(top).order_by(edges.c.member_pk).limit(limit)
+    )
+    total = session.scalar(select(func.count()).select_from(edges).where(top))
+    return [int(pk) for pk in pks], int(total or 0)
+
+
 def names(session: Session, member_pks: list[int]) -> dict[int, tuple[str, str]]:
     """member pk -> (member id, display name)."""
     if not member_pks:
