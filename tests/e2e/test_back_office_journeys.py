@@ -189,7 +189,16 @@ def test_statement_line_explanation_opens_in_place(browser, demo: Demo) -> None:
     page.locator("details.explain summary").first.click()
     explanation = page.locator("details.explain .explanation li").first
     explanation.wait_for()
-    assert explanation.inner_text().strip()
+    # The leader and the downline members the line names appear by display name, the
+    # id beside it: "unilevel (unilevel) for Ravi Kim (M0000135): ...".
+    leader_id = demo.logins["leader"][0].upper()
+    head = explanation.inner_text().strip()
+    assert re.search(r"for \S.* \(" + leader_id + r"\):", head), head
+    texts = page.locator("details.explain .explanation li").all_inner_texts()
+    sources = [t.strip() for t in texts if t.strip().startswith("level ")]
+    assert sources and all(re.search(r"level \d+: \S.* \([A-Z0-9]+\) ", s) for s in sources), (
+        sources
+    )
     check_both_widths(page, "statement-explained")
     context.close()
 

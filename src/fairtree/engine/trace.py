@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,15 @@ from fairtree.plans.values import format_rate
 if TYPE_CHECKING:
     from fairtree.engine.context import Context
     from fairtree.engine.result import BonusOutcome
+
+
+def _labeller(names: Mapping[str, str] | None) -> Callable[[str], str]:
+    """``id`` alone, or ``Display Name (id)`` for a member in ``names``."""
+    if not names:
+        return lambda member_id: member_id
+    return lambda member_id: (
+        f"{names[member_id]} ({member_id})" if member_id in names else member_id
+    )
 
 
 @dataclass(frozen=True)
@@ -29,15 +38,18 @@ class Contribution:
     skipped: tuple[str, ...] = ()  # members compressed away between source and receiver
     note: str = ""  # why not paid, or what rule applied
 
-    def describe(self, currency: str) -> str:
+    def describe(self, currency: str, names: Mapping[str, str] | None = None) -> str:
+        """One line of text; ``names`` gives display names to show beside member ids
+        (the members the reader may see by name), other members show their id only."""
+        label = _labeller(names)
         base = (
             format_amount(self.base, currency) + f" {currency}"
             if self.base_is_money
             else format_points(self.base) + " points"
         )
-        text = f"level {self.level}: {self.source} {base} x {format_rate(self.rate)}"
+        text = f"level {self.level}: {label(self.source)} {base} x {format_rate(self.rate)}"
         if self.skipped:
-            text += f" (compressed past {', '.join(self.skipped)})"
+            text += f" (compressed past {', '.join(label(m) for m in self.skipped)})"
         if self.orders:
             text += f" [orders {', '.join(self.orders)}]"
         if not self.paid:
@@ -61,13 +73,22 @@ class TraceLine:
     rule: str  # plain words: which rule of the plan applied
     contributions: tuple[Contribution, ...] = field(default_factory=tuple)
 
-    def describe(self, currency: str) -> list[str]:
+    def member_ids(self) -> set[str]:
+        """Every member the explanation names: the receiver, sources, compressed members."""
+        ids = {self.member}
+        for contribution in self.contributions:
+            ids.add(contribution.source)
+            ids.update(contribution.skipped)
+        return ids
+
+    def describe(self, currency: str, names: Mapping[str, str] | None = None) -> list[str]:
+        label = _labeller(names)
         head = (
-            f"{self.bonus_id} ({self.kind}) for {self.member}: "
+            f"{self.bonus_id} ({self.kind}) for {label(self.member)}: "
             f"{format_amount(self.amount, currency)} {currency}"
         )
         lines = [head, f"  rule: {self.rule}", f"  rank: {self.rank or 'none'}"]
-        lines += [f"  {c.describe(currency)}" for c in self.contributions]
+        lines += [f"  {c.describe(currency, names)}" for c in self.contributions]
         lines.append(f"  exact {self.exact} {currency}, rounded {self.rounding}")
         return lines
 

@@ -11,6 +11,7 @@ from fairtree.api.deps import DbSession
 from fairtree.errors import NotFoundError, Problem, ValidationError
 from fairtree.periods import Period
 from fairtree.services.access.authorization import DataKind
+from fairtree.services.access.principal import Principal
 from fairtree.services.commissions import earnings, statements
 from fairtree.store.models import Member
 from fairtree.web.page_auth import PageMember
@@ -35,8 +36,24 @@ def _key(period_key: str) -> str:
         raise ValidationError([Problem("path", "period_key", "period_key", str(error))]) from None
 
 
-def _statement(session: DbSession, member: Member, period_key: str) -> statements.Statement:
-    return statements.member_statement(session, _key(period_key), member.member_id)
+def _statement(
+    session: DbSession,
+    member: Member,
+    period_key: str,
+    explain: bool = False,
+    viewer: Principal | None = None,
+    only_line: int | None = None,
+) -> statements.Statement:
+    """The member's statement; explained (with the display names the viewer may see)
+    only when asked: the page lists the lines alone, one line's fragment explains it."""
+    return statements.member_statement(
+        session,
+        _key(period_key),
+        member.member_id,
+        explain=explain,
+        viewer=viewer,
+        only_line=only_line,
+    )
 
 
 @router.get("/statements", response_class=HTMLResponse)
@@ -71,7 +88,7 @@ def line_explanation(
 ) -> HTMLResponse:
     """One line's explanation: a fragment for script, a small page without it."""
     member = me(session, principal, DataKind.PAY, f"statement:{period_key}"[:128])
-    statement = _statement(session, member, period_key)
+    statement = _statement(session, member, period_key, True, principal, number)
     if not 0 <= number < len(statement.lines):
         raise NotFoundError(f"no line {number} in the statement of {period_key}")
     line = statement.lines[number]
@@ -94,7 +111,7 @@ def statement_csv(period_key: str, principal: PageMember, session: DbSession) ->
 @router.get("/statements/{period_key}/pdf")
 def statement_pdf_download(period_key: str, principal: PageMember, session: DbSession) -> Response:
     member = me(session, principal, DataKind.PAY, f"statement:{period_key}"[:128])
-    statement = _statement(session, member, period_key)
+    statement = _statement(session, member, period_key, True, principal)
     name = f"statement-{statement.period_key}-{statement.member_id}.pdf"
     return Response(
         statement_pdf(statement),

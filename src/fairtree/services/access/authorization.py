@@ -22,8 +22,11 @@ from fairtree.services.access.principal import Principal
 from fairtree.services.clock import utcnow
 from fairtree.store.models import Member
 from fairtree.store.repositories.access import grants as access_repo
-from fairtree.store.repositories.network.members import member_by_external_id
-from fairtree.store.repositories.network.sponsor_tree import upline_depth
+from fairtree.store.repositories.network.members import (
+    member_by_external_id,
+    names_by_external_id,
+)
+from fairtree.store.repositories.network.sponsor_tree import below, upline_depth
 
 
 class Relationship(StrEnum):
@@ -220,6 +223,38 @@ def authorize_company_read(principal: Principal | None, kind: DataKind) -> Relat
     if relationship is None or decide(relationship, kind) is not Outcome.ALLOW:
         raise NotFoundError(f"no such record: {kind} of the company")
     return relationship
+
+
+def visible_names(
+    session: Session, principal: Principal | None, member_ids: set[str], record: str
+) -> dict[str, str]:
+    """Display names of those of ``member_ids`` whose team data (``DataKind.TEAM``) the
+    reader may see (``decide``): themselves, their downline, and every member for staff.
+    Set-based: one lookup of the members and one walk up from them. The names of others
+    shown are logged as reads of their team data. Others (an upline, a crossline member)
+    are left out: a page shows their id only. Grants are not consulted here (a member
+    granted someone's team view still sees that member's id in an explanation)."""
+    if principal is None or not member_ids:
+        return {}
+    found = names_by_external_id(session, member_ids)
+    if principal.member_pk is None:
+        relationship = relationship_of(session, principal, 0)
+        allowed = decide(relationship, DataKind.TEAM) is Outcome.ALLOW
+        shown = {mid: pk_name for mid, pk_name in found.items() if allowed}
+    else:
+        downline = below(session, principal.member_pk, [pk for pk, _ in found.values()])
+        shown = {}
+        for mid, (pk, name) in found.items():
+            if pk == principal.member_pk:
+                relationship = Relationship.SELF
+            else:
+                relationship = Relationship.UPLINE if pk in downline else Relationship.CROSSLINE
+            if decide(relationship, DataKind.TEAM) is Outcome.ALLOW:
+                shown[mid] = (pk, name)
+    others = [(pk, record) for pk, _ in shown.values() if pk != principal.member_pk]
+    if others:
+        log_reads(session, principal, others, DataKind.TEAM, None)
+    return {mid: name for mid, (_, name) in shown.items()}
 
 
 def owner_member(session: Session, member_id: str) -> Member:

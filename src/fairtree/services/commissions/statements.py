@@ -24,6 +24,8 @@ from fairtree.ledger.accounts import Account, member_owed
 from fairtree.money import format_amount
 from fairtree.periods import Period
 from fairtree.plans.load import PlanDocument
+from fairtree.services.access.authorization import visible_names
+from fairtree.services.access.principal import Principal
 from fairtree.services.commissions.close import carry_in_for, facts_read, plan_document
 from fairtree.store.models import CommissionRun, Member
 from fairtree.store.repositories import company as company_repo
@@ -114,12 +116,23 @@ def member_traces(
 
 
 def member_statement(
-    session: Session, period_key: str, member_id: str, whole_period: bool = False
+    session: Session,
+    period_key: str,
+    member_id: str,
+    whole_period: bool = False,
+    *,
+    explain: bool = True,
+    viewer: Principal | None = None,
+    only_line: int | None = None,
 ) -> Statement:
     """The member's lines of the period's run (finalized, else draft), each explained.
 
     ``whole_period`` explains from the whole period's facts instead of the member's
-    downline (the two agree; tests compare them).
+    downline (the two agree; tests compare them). ``explain=False`` reads the lines
+    alone (no trace: never the downline's or the period's facts), as a statement page
+    shows them before a line is opened; ``only_line`` explains that line only. With a
+    ``viewer``, members the explanations name are shown with their display names where
+    the viewer may see them (``authorization.visible_names``), by id otherwise.
     """
     company = company_repo.the_company(session)
     key = Period.parse(period_key).key
@@ -133,16 +146,26 @@ def member_statement(
         raise NotFoundError(f"no member {member_id!r}")
     rows = runs.line_rows(session, run.id, member.id)
     currency = run.currency
-    traces = member_traces(
-        session, run, Period.parse(key), member, run.orders_through_id, whole_period
-    )
+    explained = [
+        explain and (only_line is None or number == only_line) for number in range(len(rows))
+    ]
+    traces: dict[str, TraceLine] = {}
+    if any(explained[n] and rows[n][4] == "commission" for n in range(len(rows))):
+        traces = member_traces(
+            session, run, Period.parse(key), member, run.orders_through_id, whole_period
+        )
     corrected: dict[str, dict[str, TraceLine]] = {}
     lines = []
-    for row in rows:
+    used: list[tuple[int, list[TraceLine]]] = []  # explained lines and the traces they name
+    for number, row in enumerate(rows):
         _, _, _, bonus, kind, amount, ref, _, period_corrected, reason = row
+        if not explained[number]:
+            lines.append(StatementLine(bonus, kind, int(amount), ref, [], period_corrected, reason))
+            continue
         if kind == "commission":
             trace = traces.get(bonus)
             explanation = trace.describe(currency) if trace else ["no trace"]
+            used.append((number, [trace] if trace else []))
         else:
             if period_corrected not in corrected:
                 earlier = runs.find_run(session, company.id, period_corrected, "finalized")
@@ -164,9 +187,12 @@ def member_statement(
                 f"difference {format_amount(int(amount), currency)}",
             ]
             explanation += trace.describe(currency) if trace else ["now earns nothing here"]
+            used.append((number, [trace] if trace else []))
         lines.append(
             StatementLine(bonus, kind, int(amount), ref, explanation, period_corrected, reason)
         )
+    if viewer is not None and used:
+        lines = _with_names(session, viewer, lines, used, currency, key)
     balances = ledger.balances(session, member.id)
     payable = balances.get((Account.MEMBER_PAYABLE.value, member.id), 0)
     receivable = balances.get((Account.CLAWBACK_RECEIVABLE.value, member.id), 0)
@@ -187,6 +213,39 @@ def member_statement(
         carried_claw=max(receivable, 0),
         notes=notes,
     )
+
+
+def _with_names(
+    session: Session,
+    viewer: Principal,
+    lines: list[StatementLine],
+    used: list[tuple[int, list[TraceLine]]],
+    currency: str,
+    period_key: str,
+) -> list[StatementLine]:
+    """The explained lines again, members named where the viewer may see their names."""
+    ids: set[str] = set()
+    for _, traces in used:
+        for trace in traces:
+            ids |= trace.member_ids()
+    names = visible_names(session, viewer, ids, f"statement:{period_key}"[:128])
+    if not names:
+        return lines
+    out = list(lines)
+    for number, traces in used:
+        line = out[number]
+        described = [text for trace in traces for text in trace.describe(currency, names)]
+        keep = len(line.explanation) - sum(len(t.describe(currency)) for t in traces)
+        out[number] = StatementLine(
+            line.bonus_id,
+            line.kind,
+            line.amount,
+            line.reference,
+            line.explanation[:keep] + described,
+            line.corrects_period,
+            line.reason,
+        )
+    return out
 
 
 def render_html(statement: Statement) -> str:

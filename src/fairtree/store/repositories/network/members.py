@@ -38,6 +38,17 @@ def external_ids(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     return found
 
 
+def names_by_external_id(session: Session, member_ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """member id -> (primary key, display name) of the members that exist."""
+    wanted = sorted(set(member_ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Member.member_id, Member.id, Member.display_name).where(Member.member_id.in_(wanted))
+    )
+    return {str(mid): (int(pk), str(name)) for mid, pk, name in rows}
+
+
 def _summary_query() -> Select:  # type: ignore[type-arg]
     sponsor = aliased(Member)
     return select(

@@ -25,6 +25,24 @@ def upline_depth(session: Session, ancestor_pk: int, member_pk: int) -> int | No
     return session.scalar(select(func.min(up.c.steps)).where(up.c.node == ancestor_pk))
 
 
+def below(session: Session, ancestor_pk: int, member_pks: list[int]) -> set[int]:
+    """Which of ``member_pks`` are in the current sponsor downline of ``ancestor_pk``: one
+    recursive query walking up from each of them (rows: members x depth)."""
+    if not member_pks:
+        return set()
+    up = (
+        select(
+            Member.id.label("origin"), Member.sponsor_id.label("node"), literal(1).label("steps")
+        )
+        .where(Member.id.in_(member_pks))
+        .cte("up", recursive=True)
+    )
+    parent = select(up.c.origin, Member.sponsor_id, up.c.steps + 1).join(up, Member.id == up.c.node)
+    up = up.union_all(parent.where(up.c.steps < MAX_DEPTH, up.c.node != ancestor_pk))
+    rows = session.scalars(select(up.c.origin).where(up.c.node == ancestor_pk).distinct())
+    return {int(pk) for pk in rows}
+
+
 def _subtree_cte(root_pk: int):  # type: ignore[no-untyped-def]
     down = (
         select(
