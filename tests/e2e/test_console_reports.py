@@ -157,7 +157,8 @@ def test_simulator_runs_in_the_background_with_and_without_script(
     check_both_widths(page, "console-simulation-running")
     page.wait_for_selector("#downloads", timeout=240_000)  # script reloads once done
     assert "Status: done" in page.locator("#job-status").inner_text()
-    assert page.locator(".simulation-report figure svg").count() == 3
+    assert page.locator(".simulation-report figure svg").count() == 5  # 3 + the statement's 2
+    assert page.locator(".simulation-report .disclosure .headline").is_visible()
     check_both_widths(page, "console-simulation-report")
     with page.expect_download() as report_file:
         page.click("#downloads a:has-text('JSON')")

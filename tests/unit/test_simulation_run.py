@@ -83,7 +83,7 @@ def test_report_has_the_documented_keys_and_consistent_figures(scenario) -> None
     assert report["top_1_percent_pay_share"] <= report["top_10_percent_pay_share"] <= 1
     disclosure = report["income_disclosure"]
     assert disclosure["participants"] <= report["ever_joined"]
-    assert sum(b["members"] for b in disclosure["brackets"]) == disclosure["participants"]
+    assert sum(b["participants"] for b in disclosure["brackets"]) == disclosure["participants"]
 
 
 def test_inequality_measures_on_known_values() -> None:
@@ -107,7 +107,9 @@ def test_cli_writes_json_csv_and_html(tmp_path: Path) -> None:
     result = runner.invoke(app, [*args, "--format", "html", "-o", str(page)])
     assert result.exit_code == 0
     text = page.read_text()
-    assert text.count("<svg") == 3 and "Simulated income disclosure" in text
+    # the report's three charts, and the simulated statement's two, as in a real one
+    assert text.count("<svg") == 5 and "Simulated income disclosure" in text
+    assert "income disclosure statement</h3>" in text and "Paid nothing:" in text
 
 
 def test_cli_refuses_a_bad_scenario_with_path_and_reason(tmp_path: Path) -> None:
@@ -117,3 +119,21 @@ def test_cli_refuses_a_bad_scenario_with_path_and_reason(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert "churn.later" in result.output and "unknown key" in result.output
     assert "products" in result.output
+
+
+def test_the_simulated_disclosure_is_the_statement_in_the_same_layout(scenario) -> None:
+    """The same code and keys as the company's statement, over everyone of the last year."""
+    from fairtree.disclosure.render import statement_data
+    from fairtree.simulation.simulated_disclosure import simulated_statement
+    from tests.unit.disclosure_samples import sample_statement
+
+    run = simulate(load_plan(UNILEVEL), scenario, 14, 2)
+    disclosure = build_report(run)["income_disclosure"]
+    assert list(disclosure) == list(statement_data(sample_statement()))
+    # 14 months: the last full year is months 1 to 12, everyone who was a member in it
+    year = (run.people.join_month <= 11) & (run.people.left_month > 0)
+    assert disclosure["participants"] == int(year.sum())
+    assert disclosure["paid_nothing"] == int((run.pay_by_year[0][year] <= 0).sum())
+    assert len(disclosure["range"]["months"]) == 12 and disclosure["runs"] == []
+    assert "simulated" in disclosure["company"]
+    assert disclosure == statement_data(simulated_statement(run))

@@ -250,7 +250,12 @@ def statement_charts(data: dict[str, Any]) -> dict[str, Chart]:
 
 def html_body(statement: Statement) -> str:
     """The statement as an HTML fragment (the public page and the console embed it)."""
-    data = statement_data(statement)
+    return body_html(statement_data(statement))
+
+
+def body_html(data: dict[str, Any], top: int = 1) -> str:
+    """The statement's HTML fragment from its data (the JSON), headings from ``<h{top}>``
+    down (a simulation report embeds its simulated statement one level lower)."""
     return templates.get_template("statement_body.html").render(
         s=data,
         headline=headline_lines(data)[2:],
@@ -258,6 +263,7 @@ def html_body(statement: Statement) -> str:
         charts=statement_charts(data),
         chart_for=chart_for,
         percent=percent,
+        top=top,
     )
 
 
@@ -340,7 +346,8 @@ def headline_lines(data: dict[str, Any]) -> list[tuple[str, str, int]]:
     return [
         (f"{data['company']}: income disclosure statement", "B", 14),
         (
-            f"{rng['from']} to {rng['to']} (exclusive), {len(rng['months'])} finalized month(s)",
+            f"{rng['from']} to {rng['to']} (exclusive), {len(rng['months'])} "
+            f"{'finalized' if data['runs'] else 'simulated'} month(s)",
             "",
             10,
         ),
@@ -471,6 +478,8 @@ def tables(data: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]
                 ],
             )
         )
+    if not data["runs"]:
+        return result  # a simulated statement: no ledger runs behind it
     result.append(
         (
             "Finalized runs and exchange-rate snapshots used",

@@ -11,10 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from fairtree.disclosure.render import statement_data
 from fairtree.money import currency_exponent, format_amount
 from fairtree.simulation.population import NEVER
 from fairtree.simulation.simulate import SimulationRun
-from fairtree.simulation.simulated_disclosure import simulated_disclosure
+from fairtree.simulation.simulated_disclosure import simulated_statement
 
 PERCENTILES = (1, 5, 10, 25, 50, 75, 90, 95, 99)
 RECRUIT_BUCKETS = 10  # 0..9, then "10+"
@@ -213,5 +214,5 @@ def build_report(run: SimulationRun) -> dict[str, Any]:
             }
             for m in range(len(totals.present))
         ],
-        "income_disclosure": simulated_disclosure(run),
+        "income_disclosure": statement_data(simulated_statement(run)),
     }

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
+from fairtree.disclosure.render import body_html
 from fairtree.web.charts import Chart, Series, bar_chart, line_chart, lorenz_chart
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -100,14 +102,19 @@ def report_charts(report: dict[str, Any]) -> dict[str, Chart]:
     }
 
 
+def _report_context(report: dict[str, Any]) -> dict[str, Any]:
+    # the simulated statement's HTML, from the disclosure's own (autoescaped) templates
+    disclosure = Markup(body_html(report["income_disclosure"], top=3))  # noqa: S704
+    return {"r": report, "charts": report_charts(report), "disclosure": disclosure}
+
+
 def report_body(report: dict[str, Any]) -> str:
     """The single run's report as an HTML fragment (the console shows it in a page)."""
-    return _env.get_template("report_body.html").render(r=report, charts=report_charts(report))
+    return _env.get_template("report_body.html").render(**_report_context(report))
 
 
 def to_html(report: dict[str, Any]) -> str:
-    template = _env.get_template("report.html")
-    return template.render(r=report, charts=report_charts(report))
+    return _env.get_template("report.html").render(**_report_context(report))
 
 
 def write_report(report: dict[str, Any], fmt: str, output: Path | None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 import numpy as np
 
@@ -70,6 +71,9 @@ class SimulationRun:
     highest_rank: np.ndarray  # int16 at the end
     rank_names: tuple[str, ...]
     totals: MonthTotals
+    bought: np.ndarray  # bool (months, members): bought for themselves in the month
+    bracket_edges: tuple[Decimal, ...] = ()  # the plan's disclosure brackets
+    activity_min_pv: int = 0
     last_input: EngineInput | None = None
     last_period: Period | None = None
 
@@ -140,6 +144,9 @@ def simulate(
         highest_rank=np.zeros(total, np.int16),
         rank_names=tuple(rank.name for rank in base.ranks),
         totals=MonthTotals(),
+        bought=np.zeros((months, total), bool),
+        bracket_edges=tuple(base.disclosure.brackets),
+        activity_min_pv=base.activity.min_pv,
     )
     ids = np.strings.add("S", np.arange(1, total + 1).astype(np.str_)).astype(object)
     carry: CarryState | None = None
@@ -190,6 +197,7 @@ def simulate(
         run.pay_by_year[year, :n] += pay
         run.spend_by_year[year, :n] += spend
         run.margin_by_year[year, :n] += orders.retail_margin
+        run.bought[month, :n] = orders.purchases > 0
         downline = evaluation.group_volume - evaluation.pv
         before = downline_before.shape[0]
         both = present[:before] & present_before

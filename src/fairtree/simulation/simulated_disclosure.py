@@ -1,122 +1,177 @@
-"""A simulated income disclosure statement for the run's last year.
+"""A simulated income disclosure statement for the run's last year, computed by the
+statement's own code (``fairtree.disclosure.statement.compute_statement``) and laid out
+by its own templates, so a plan's fairness reads like its future disclosure.
 
 It covers everyone who was a member at any time in the year (not only "active" ones),
-says what "active" means, and reports what the FTC staff report found missing from
-published statements: the share who earned nothing, median before mean, purchases and
-net pay, brackets, retention by joining cohort and whether last year's top earners
-stay on top.
+zero earners included, with the same figures in the same order: participants, the share
+paid nothing, the median gross beside net, percentiles, brackets, by rank, retention by
+joining cohort, concentration and top-earner persistence. Where a simulation knows more
+or less than a ledger, the definitions printed on it say so.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fairtree.money import format_amount
+from fairtree.disclosure.cohorts import (
+    MembershipFacts,
+    Persistence,
+    Retention,
+    persistence,
+    retention,
+)
+from fairtree.disclosure.definitions import definitions
+from fairtree.disclosure.statement import Participants, Statement, StatementFrame, compute_statement
+from fairtree.money import currency_exponent, format_amount
+from fairtree.periods import Period
 
 if TYPE_CHECKING:
     from fairtree.simulation.simulate import SimulationRun
 
-ACTIVE_DEFINITION = (
-    "Active: a member present in the company for at least one month of the year "
-    "(not counting the months after they left). Everyone who was a member at any time "
-    "in the year is counted, whether they earned anything or not."
-)
-BRACKETS = (0, 1, 100_00, 1_000_00, 10_000_00, 100_000_00)  # minor units, lower bounds
+SIMULATED_TERMS = {
+    "participant": (
+        "Everyone who was a member of the simulated company at any time in the year, "
+        "including those who joined or left during it and those paid nothing."
+    ),
+    "range": (
+        "The last full year of the simulation (the whole run when it is shorter than a "
+        "year); every figure is what simulated people received over those months, never a "
+        "month multiplied up."
+    ),
+    "gross pay": (
+        "Everything the plan paid the participant over the year, month by month with the "
+        "close's own engine."
+    ),
+    "own purchases": (
+        "What the participant paid for their own orders (starter kit, own orders, orders "
+        "made to qualify) and the scenario's expenses over the year, less the retail margin "
+        "they made on their customers' orders. A ledger does not know expenses or retail "
+        "margin; a simulation does, so both are counted here."
+    ),
+    "active": (
+        "A month of the year in which the simulated person was a member. Everyone is "
+        "counted whether active or not."
+    ),
+    "highest rank": "The rank the plan gave the participant in the simulation's last month.",
+    "buyer-only member": (
+        "A participant who recruited nobody, has no retail customer and was paid nothing. "
+        "Shown as their own group and counted in every figure."
+    ),
+    "retention": (
+        "Of everyone who joined in a calendar year, how many were still members 12 (24) "
+        "months after their joining month, and how many also bought for themselves in that "
+        "month. Shown for cohorts whose mark falls in the year."
+    ),
+    "top-earner persistence": (
+        "Of the top 1% (10%) of the simulation's year before (all paid more than nothing), "
+        "how many are in the top 1% (10%) again."
+    ),
+}
 
 
-def _percentile(values: np.ndarray, q: float) -> int:
-    return int(np.percentile(values, q, method="inverted_cdf")) if values.size else 0
+def _month_start(start: date, month: int) -> date:
+    index = start.year * 12 + start.month - 1 + month
+    return date(index // 12, index % 12 + 1, 1)
 
 
-def simulated_disclosure(run: SimulationRun) -> dict[str, Any]:
-    """The last full year of the run (or the whole run when shorter than a year)."""
-    money = lambda minor: format_amount(int(minor), run.currency)  # noqa: E731
+def simulated_statement(run: SimulationRun) -> Statement:
+    """The statement over the run's last full year (or the whole run when shorter)."""
     people = run.people
+    start = run.scenario.start
     year = max(run.months // 12 - 1, 0)
     first, last = 12 * year, min(12 * year + 11, run.months - 1)
-    member = (people.join_month <= last) & (people.left_month > first)
-    pay = run.pay_by_year[year][member]
-    spend = run.spend_by_year[year][member]
-    net = pay + run.margin_by_year[year][member] - spend
-    scale = 10 ** max(0, _exponent(run.currency) - 2)
-    brackets = []
-    for i, low in enumerate(BRACKETS):
-        high = BRACKETS[i + 1] if i + 1 < len(BRACKETS) else None
-        low_minor = low * scale
-        inside = pay >= low_minor if high is None else (pay >= low_minor) & (pay < high * scale)
-        if low == 0:
-            inside = pay == 0
-        brackets.append(
-            {
-                "from": money(low_minor),
-                "below": money(high * scale) if high is not None else None,
-                "members": int(inside.sum()),
-                "share": float(inside.mean()) if pay.size else 0.0,
-                "mean_pay": money(int(pay[inside].sum()) // max(int(inside.sum()), 1)),
-            }
-        )
-    return {
-        "year": f"months {first + 1}-{last + 1} of the simulation",
-        "definition_of_active": ACTIVE_DEFINITION,
-        "participants": int(member.sum()),
-        "earned_nothing_share": float((pay == 0).mean()) if pay.size else 0.0,
-        "median_gross_pay": money(_percentile(pay, 50)),
-        "mean_gross_pay": money(int(pay.sum()) // max(pay.size, 1)),
-        "gross_pay_percentiles": {
-            f"p{q}": money(_percentile(pay, q)) for q in (10, 25, 50, 75, 90, 99)
+    rows = np.flatnonzero((people.join_month <= last) & (people.left_month > first))
+    currency = run.currency
+    spend = run.spend_by_year[year] - run.margin_by_year[year]
+    months_present = np.minimum(people.left_month[rows], last + 1) - np.maximum(
+        people.join_month[rows], first
+    )
+    buyer_only = (people.recruits() == 0) & (people.customers == 0) & (run.pay_by_year[year] <= 0)
+    participants = Participants(
+        member_db_ids=rows.astype(np.int64),
+        gross_pay=run.pay_by_year[year][rows],
+        purchases=spend[rows],
+        months_active=months_present.astype(np.int64),
+        highest_rank=run.highest_rank[rows].astype(np.int64),
+        buyer_only=buyer_only[rows],
+    )
+    frame = StatementFrame(
+        company=f"{run.plan_name} under {run.scenario.scenario.name} (simulated, seed {run.seed})",
+        currency=currency,
+        exponent=currency_exponent(currency),
+        starts_on=_month_start(start, first),
+        ends_on=_month_start(start, last + 1),
+        months=[Period.containing(_month_start(start, m)).key for m in range(first, last + 1)],
+        months_not_finalized=[],
+        rank_names=list(run.rank_names),
+        bracket_edges=list(run.bracket_edges),
+        runs=[],
+        definitions={
+            **definitions(currency, run.activity_min_pv, last - first + 1),
+            **SIMULATED_TERMS,
         },
-        "brackets": brackets,
-        "median_purchases_and_expenses": money(_percentile(spend, 50)),
-        "median_net_pay": money(_percentile(net, 50)),
-        "net_positive_share": float((net > 0).mean()) if net.size else 0.0,
-        "retention_by_joining_cohort": _retention(run, last),
-        "top_earners_staying_on_top": _persistence(run, year),
-    }
+    )
+    return compute_statement(
+        frame,
+        participants,
+        _retention(run, first, last),
+        _persistence(run, year),
+        lambda minor: format_amount(int(minor), currency),
+    )
 
 
-def _exponent(currency: str) -> int:
-    from fairtree.money import currency_exponent
-
-    return currency_exponent(currency)
-
-
-def _retention(run: SimulationRun, last: int) -> list[dict[str, Any]]:
-    """Per joining year: how many joined and what share were still members at the end."""
+def _retention(run: SimulationRun, first: int, last: int) -> list[Retention]:
+    """The statement's retention, from the simulated join and leave months and who
+    bought for themselves in each cohort's 12- and 24-month mark."""
     people = run.people
-    rows = []
-    for year in range((last // 12) + 1):
-        joined = (people.join_month // 12) == year
-        joined &= people.join_month <= last
-        count = int(joined.sum())
-        if count == 0:
-            continue
-        staying = people.left_month[joined] > last
-        rows.append(
-            {
-                "joined_in": f"year {year + 1}",
-                "members": count,
-                "still_members_share": float(staying.mean()),
-            }
-        )
-    return rows
+    start = run.scenario.start
+    offset = start.year * 12 + start.month - 1  # month index of the simulation's month 0
+    everyone = np.arange(len(people), dtype=np.int64)
+    joined = np.datetime64(date(start.year, start.month, 1), "M") + people.join_month.astype(
+        "timedelta64[M]"
+    )
+    stayed = people.left_month >= run.months
+    left = np.datetime64(date(start.year, start.month, 1), "M") + np.where(
+        stayed, run.months + 1200, people.left_month
+    ).astype("timedelta64[M]")
+    members = MembershipFacts(
+        member_db_ids=everyone,
+        joined_on=joined.astype("datetime64[D]"),
+        left_on=left.astype("datetime64[D]"),
+    )
+    buyer_rows, buyer_months = [], []
+    for horizon in (12, 24):
+        mark = people.join_month.astype(np.int64) + horizon
+        inside = np.flatnonzero((mark >= first) & (mark <= last))
+        bought = run.bought[mark[inside], inside]
+        buyer_rows.append(inside[bought])
+        buyer_months.append(mark[inside][bought] + offset)
+    return retention(
+        members,
+        offset + first,
+        offset + last + 1,
+        np.concatenate(buyer_rows),
+        np.concatenate(buyer_months),
+    )
 
 
-def _persistence(run: SimulationRun, year: int) -> dict[str, Any] | None:
-    """Of the previous year's top 10% earners, the share still in this year's top 10%."""
+def _persistence(run: SimulationRun, year: int) -> Persistence | None:
     if year == 0:
         return None
-    before, now = run.pay_by_year[year - 1], run.pay_by_year[year]
-    earned = np.flatnonzero(before > 0)
-    if earned.size == 0:
-        return None
-    count = max(1, int(np.ceil(earned.size * 0.10)))
-    top_before = earned[np.argsort(-before[earned], kind="stable")[:count]]
-    earned_now = np.flatnonzero(now > 0)
-    count_now = max(1, int(np.ceil(max(earned_now.size, 1) * 0.10)))
-    top_now = earned_now[np.argsort(-now[earned_now], kind="stable")[:count_now]]
-    return {
-        "top_earners_last_year": int(top_before.size),
-        "still_top_share": float(np.isin(top_before, top_now).mean()),
-    }
+    people = run.people
+    start = run.scenario.start
+    before = np.flatnonzero(
+        (people.join_month <= 12 * year - 1) & (people.left_month > 12 * (year - 1))
+    )
+    now = np.flatnonzero((people.join_month <= 12 * year + 11) & (people.left_month > 12 * year))
+    return persistence(
+        before.astype(np.int64),
+        run.pay_by_year[year - 1][before],
+        now.astype(np.int64),
+        run.pay_by_year[year][now],
+        _month_start(start, 12 * (year - 1)).isoformat(),
+        _month_start(start, 12 * year).isoformat(),
+    )
