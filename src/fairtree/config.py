@@ -38,6 +38,8 @@ class Settings:
     # Background jobs (close, what-if): run by a thread of the server, unless a separate
     # ``fairtree worker`` runs them (FAIRTREE_RUN_JOBS=false on the server then).
     run_jobs: bool = True
+    # Plan-test cases the console can run a stored plan version on: <name>/cases/*.yaml.
+    plan_cases_dir: Path = field(default_factory=lambda: Path("plans"))
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -48,6 +50,7 @@ class Settings:
             max_request_bytes=int(os.environ.get("FAIRTREE_MAX_REQUEST_BYTES", "1000000")),
             cookie_secure=os.environ.get("FAIRTREE_COOKIE_SECURE", "true").lower() != "false",
             run_jobs=os.environ.get("FAIRTREE_RUN_JOBS", "true").lower() != "false",
+            plan_cases_dir=Path(os.environ.get("FAIRTREE_PLAN_CASES_DIR", "plans")),
         )
 
     @property

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fairtree.errors import ConflictError, PermissionDeniedError, PlanError
+from fairtree.errors import ConflictError, PermissionDeniedError, PlanError, ValidationError
 from fairtree.periods import Period
 from fairtree.services.access.principal import Principal
 from fairtree.services.commissions import period_actions
@@ -170,3 +170,35 @@ def test_company_tree_shows_any_level_to_staff_logs_each_member_and_refuses_memb
         company_level(session, member, None, "sponsor", period, None, "id", False, 5, 0)
     with pytest.raises(NotFoundError):
         company_level(session, ADMIN, "NOPE", "sponsor", period, None, "id", False, 5, 0)
+
+
+def test_a_stored_version_runs_plan_cases_and_shows_each_difference(session: Session) -> None:
+    from pathlib import Path
+
+    from fairtree.services.commissions import plan_case_runs, plan_versions
+
+    seed_demo(session, SHAPE)
+    stored = session.scalars(select(PlanVersion)).first()
+    assert stored is not None
+    library = Path(__file__).resolve().parents[2] / "plans"
+    assert plan_case_runs.case_folders(library)["unilevel"] == 15
+    cases = plan_case_runs.folder_cases(library, "unilevel")
+    result = plan_case_runs.run_version_cases(session, stored.version, cases)
+    assert (result["passed"], result["failed"]) == (15, 0)  # the demo's plan is that plan
+    plan_versions.upload(
+        session, ADMIN, "level-one-8", date(2030, 1, 1), _raise_level_one(session), "try 8%"
+    )
+    changed = plan_case_runs.run_version_cases(session, "level-one-8", cases)
+    first = next(c for c in changed["cases"] if c["name"] == "unilevel/01_chain_associates.yaml")
+    # B's 60 BV pays A 8% = 4.80 instead of 3.00; C's 80 BV pays B 6.40 instead of 4.00
+    assert not first["passed"]
+    assert "engine: pay A unilevel: expected 7.00, got 8.80" in first["differences"]
+    assert "reference: pay B unilevel: expected 4.00, got 6.40" in first["differences"]
+    assert changed["failed"] >= 1 and changed["passed"] + changed["failed"] == 15
+    pasted = plan_case_runs.pasted_cases("members: [{id: A}]\r\n---\r\nnot: [valid\r\n")
+    assert [c.name for c in pasted] == ["pasted case 1", "pasted case 2"]
+    refused = plan_case_runs.run_version_cases(session, stored.version, pasted)
+    assert refused["failed"] == 2
+    assert all(c["differences"][0].startswith("case refused:") for c in refused["cases"])
+    with pytest.raises(ValidationError):
+        plan_case_runs.folder_cases(library, "../etc")

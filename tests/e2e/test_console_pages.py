@@ -70,7 +70,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     url = f"sqlite:///{database}"
     upgrade(url)
     facts = _seed(url)
-    settings = Settings(database_url=url, outbox_dir=folder / "outbox", cookie_secure=False)
+    settings = Settings(
+        database_url=url,
+        outbox_dir=folder / "outbox",
+        cookie_secure=False,
+        plan_cases_dir=Path(__file__).resolve().parents[2] / "plans",
+    )
     port = _free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -318,4 +323,39 @@ def test_staff_walk_the_company_tree_and_search_it(browser: Any, demo: dict[str,
         leader,
     )
     assert asker >= 1  # the read is in the member's "who read my data"
+    context.close()
+
+
+def test_admin_runs_a_plan_versions_cases_and_sees_each_difference(
+    browser: Any, demo: dict[str, Any]
+) -> None:
+    context, page = _sign_in(browser, demo, "admin")
+    base = demo["base"]
+    page.goto(f"{base}/console/plans")
+    page.locator("#versions a").first.click()
+    version_url = page.url
+    page.select_option("#cases-folder", "unilevel")
+    page.click("button:has-text('Run the cases')")
+    _wait_for_job(page)
+    page.click("text=See the cases")
+    assert page.locator("#cases-passed").inner_text() == "15"  # the demo's plan is that plan
+    assert page.locator("#cases-failed").inner_text() == "0"
+    assert page.locator("#cases tbody tr").count() == 15
+    check(page, "plan-cases")
+    # a pasted case whose hand-computed pay for A is wrong fails, naming the difference
+    case = Path(__file__).resolve().parents[2] / "plans/unilevel/cases/01_chain_associates.yaml"
+    wrong = case.read_text().replace('A: {unilevel: "7.00"}', 'A: {unilevel: "7.50"}')
+    page.goto(version_url)
+    page.fill("#cases-text", wrong + "\n---\n" + case.read_text())
+    check(page, "plan-version")
+    page.click("button:has-text('Run the cases')")
+    _wait_for_job(page)
+    page.click("text=See the cases")
+    assert page.locator("#cases-failed").inner_text() == "1"
+    rows = page.locator("#cases tbody tr").all_inner_texts()
+    assert "pasted case 1" in rows[0] and "FAIL" in rows[0]
+    assert "engine: pay A unilevel: expected 7.50, got 7.00" in rows[0]
+    assert "reference: pay A unilevel: expected 7.50, got 7.00" in rows[0]
+    assert "pass" in rows[1]
+    check(page, "plan-cases-failed")
     context.close()

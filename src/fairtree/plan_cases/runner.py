@@ -3,6 +3,7 @@ compare both with the hand-computed expectations. Used by pytest and the CLI."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,14 @@ from fairtree.money import currency_exponent, format_amount, format_points
 from fairtree.periods import Period
 from fairtree.plan_cases.case_format import Case
 from fairtree.plan_cases.case_input import case_input
-from fairtree.plans.load import PlanDocument, load_plan, parse_plan, read_yaml, yaml_path
+from fairtree.plans.load import (
+    PlanDocument,
+    load_plan,
+    parse_plan,
+    parse_yaml_text,
+    read_yaml,
+    yaml_path,
+)
 
 
 @dataclass
@@ -31,13 +39,21 @@ class CaseOutcome:
 
 
 def load_case(path: Path) -> Case:
-    raw = read_yaml(path)
+    return _validated_case(read_yaml(path), str(path))
+
+
+def load_case_text(text: str, source: str) -> Case:
+    """A case from its YAML text (a case uploaded or kept beside a stored plan version)."""
+    return _validated_case(parse_yaml_text(text, source), source)
+
+
+def _validated_case(raw: object, source: str) -> Case:
     try:
         return Case.model_validate(raw)
     except pydantic.ValidationError as exc:
         problems = [
             Problem(
-                str(path),
+                source,
                 yaml_path(tuple(e["loc"])),
                 "",
                 "unknown key" if e["type"] == "extra_forbidden" else e["msg"],
@@ -55,11 +71,33 @@ def _plan_of(case: Case, path: Path) -> PlanDocument:
 
 def run_case(path: Path | str) -> CaseOutcome:
     path = Path(path)
-    outcome = CaseOutcome(str(path))
     case = load_case(path)
+    return _run(case, CaseOutcome(str(path)), lambda: _plan_of(case, path))
+
+
+def run_case_under(source: str, text: str, document: PlanDocument) -> CaseOutcome:
+    """The case's network, orders and expectations evaluated under ``document`` instead of
+    the plan the case names (a stored plan version tried on its cases). A case that cannot
+    be read fails, and its difference says why."""
+    outcome = CaseOutcome(source)
+    try:
+        case = load_case_text(text, source)
+        Period.parse(case.period)
+    except PlanError as exc:
+        outcome.mismatches.append(f"case refused: {exc}")
+        return outcome
+    except ValueError as exc:
+        outcome.mismatches.append(f"case refused: period: {exc}")
+        return outcome
+    return _run(case, outcome, lambda: document)
+
+
+def _run(
+    case: Case, outcome: CaseOutcome, plan_document: Callable[[], PlanDocument]
+) -> CaseOutcome:
     period = Period.parse(case.period)
     try:
-        document = _plan_of(case, path)
+        document = plan_document()
         plan = document.for_date(period.start)
         inputs = case_input(case, plan)
         results = {"engine": evaluate(inputs, document, period)}

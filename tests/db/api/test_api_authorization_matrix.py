@@ -268,6 +268,8 @@ EXPECTED: dict[tuple[str, str], str] = {
                                                   "404 404 404 404 404 404 404 303 303 404 404 303",
     ("GET", "/console/plans"):
                                                   "404 404 404 404 404 404 404 200 200 404 404 303",
+    ("GET", "/console/plans/cases/{job_id}"):
+                                                  "404 404 404 404 404 404 404 404 404 404 404 303",
     ("GET", "/console/plans/versions/{version}"):
                                                   "404 404 404 404 404 404 404 200 200 404 404 303",
     ("GET", "/console/plans/whatif/{job_id}"):
@@ -303,6 +305,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/console/periods/{period}/payouts/mark"):
                                                   "404 404 404 404 404 404 404 404 404 404 404 303",
     ("POST", "/console/plans/versions"):
+                                                  "404 404 404 404 404 404 404 422 422 404 404 303",
+    ("POST", "/console/plans/versions/{version}/cases"):
                                                   "404 404 404 404 404 404 404 422 422 404 404 303",
     ("POST", "/console/plans/whatif"):
                                                   "404 404 404 404 404 404 404 422 422 404 404 303",

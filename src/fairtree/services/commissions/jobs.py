@@ -1,10 +1,12 @@
-"""The commission jobs a worker runs: close a period, and what-if a draft plan."""
+"""The commission jobs a worker runs: close a period, what-if a draft plan, and try a
+stored plan version on plan-test cases."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fairtree.services.commissions import period_actions
+from fairtree.services.commissions.plan_case_runs import CaseText, run_version_cases
 from fairtree.services.commissions.whatif import what_if
 from fairtree.services.jobs import JobContext, register
 
@@ -40,5 +42,12 @@ def what_if_job(context: JobContext) -> dict[str, Any]:
     )
 
 
+def plan_cases_job(context: JobContext) -> dict[str, Any]:
+    """params: version, cases (a list of {name, text}). Read-only."""
+    cases = [CaseText(str(c["name"]), str(c["text"])) for c in context.params["cases"]]
+    return run_version_cases(context.session, context.params["version"], cases, context.progress)
+
+
 register("close", close_job)
 register("what_if", what_if_job)
+register("plan_cases", plan_cases_job)

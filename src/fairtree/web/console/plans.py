@@ -1,24 +1,28 @@
 """Console plan pages: versions with their dates, one version's text, upload a new one
-(every problem shown as path and reason), and what-if of a draft over a closed period."""
+(every problem shown as path and reason), a version tried on plan-test cases, and what-if
+of a draft over a closed period."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
-from fairtree.api.deps import DbSession
+from fairtree.api.deps import DbSession, get_settings
 from fairtree.api.params import RecordId, RowId
+from fairtree.config import Settings
 from fairtree.errors import NotFoundError, Problem, ValidationError
 from fairtree.services import jobs
 from fairtree.services.clock import utcnow
-from fairtree.services.commissions import period_board, plan_versions
+from fairtree.services.commissions import period_board, plan_case_runs, plan_versions
 from fairtree.services.commissions.whatif import parse_draft
 from fairtree.web.console.staff import AdminPage, act, page
 from fairtree.web.page_auth import PageForm
 
 router = APIRouter(prefix="/console/plans", include_in_schema=False)
+AppSettings = Annotated[Settings, Depends(get_settings)]
 
 
 def _finalized(session: DbSession) -> list[str]:
@@ -54,12 +58,95 @@ def plans_page(request: Request, staff: AdminPage, session: DbSession) -> HTMLRe
     return _plans_page(request, staff, session)
 
 
-@router.get("/versions/{version}", response_class=HTMLResponse)
-def version_page(
-    request: Request, version: RecordId, staff: AdminPage, session: DbSession
+def _version_page(
+    request: Request,
+    staff: AdminPage,
+    session: DbSession,
+    settings: Settings,
+    version: str,
+    status: int = 200,
+    problems: list[str] | None = None,
+    values: dict[str, str] | None = None,
 ) -> HTMLResponse:
     row = plan_versions.version_named(session, version)
-    return page(request, staff, "console/plan_version.html", version=row)
+    runs = [
+        j
+        for j in jobs.runner.recent(session, "plan_cases", 50)
+        if j.params.get("version") == row.version
+    ][:10]
+    return page(
+        request,
+        staff,
+        "console/plan_version.html",
+        status,
+        version=row,
+        folders=plan_case_runs.case_folders(settings.plan_cases_dir),
+        case_runs=runs,
+        values=values or {},
+        problems=problems,
+    )
+
+
+@router.get("/versions/{version}", response_class=HTMLResponse)
+def version_page(
+    request: Request, version: RecordId, staff: AdminPage, session: DbSession, settings: AppSettings
+) -> HTMLResponse:
+    return _version_page(request, staff, session, settings, version)
+
+
+@router.post("/versions/{version}/cases", response_class=HTMLResponse)
+def run_cases(
+    request: Request,
+    version: RecordId,
+    form: PageForm,
+    staff: AdminPage,
+    session: DbSession,
+    settings: AppSettings,
+) -> Response:
+    """Queue a run of plan-test cases (a library folder, or pasted) under this version."""
+    row = plan_versions.version_named(session, version)
+    values = {k: form.get(k, "") for k in ("folder", "cases_text")}
+
+    def run() -> str:
+        if values["folder"].strip():
+            cases = plan_case_runs.folder_cases(settings.plan_cases_dir, values["folder"].strip())
+        else:
+            cases = plan_case_runs.pasted_cases(values["cases_text"])
+        if not cases:
+            raise ValidationError(
+                [
+                    Problem(
+                        "plan cases", row.version, "cases_text", "choose a folder or paste a case"
+                    )
+                ]
+            )
+        job = jobs.submit(
+            session,
+            staff,
+            "plan_cases",
+            {"version": row.version, "cases": [{"name": c.name, "text": c.text} for c in cases]},
+            form.get("form_token", ""),
+        )
+        return f"/console/jobs/{job.id}"
+
+    return act(
+        request,
+        session,
+        staff,
+        form,
+        run,
+        lambda problems: _version_page(
+            request, staff, session, settings, row.version, problems=problems, values=values
+        ),
+    )
+
+
+@router.get("/cases/{job_id}", response_class=HTMLResponse)
+def cases_result(
+    request: Request, job_id: RowId, staff: AdminPage, session: DbSession
+) -> HTMLResponse:
+    job = jobs.view(session, job_id, kind="plan_cases")
+    return page(request, staff, "console/plan_cases.html", job=job, result=job.result)
 
 
 @router.post("/versions", response_class=HTMLResponse)
