@@ -24,6 +24,7 @@ from fairtree.benchmarks.import_export import run as run_import
 from fairtree.benchmarks.load import run_load
 from fairtree.benchmarks.progress import run_progress
 from fairtree.benchmarks.sales_kinds import run_sales_kinds
+from fairtree.benchmarks.simulate import bench_simulate, bench_sweep
 from fairtree.benchmarks.synth import run_synth
 from fairtree.cli.database import open_engine
 from fairtree.cli.main import bench_app
@@ -196,3 +197,24 @@ def disclosure(
     with console.status(label), open_engine(database) as engine:
         line = run_disclosure(engine, members, repeat)
     typer.echo(json.dumps(line))
+
+
+@bench_app.command("simulate")
+def bench_simulate_command(
+    months: Annotated[int, typer.Option(min=1, help="Months simulated.")] = 36,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 1,
+) -> None:
+    """Simulator: 1,000,000 members (scenarios/bench-1m.yaml) under the bench plan."""
+
+    typer.echo(json.dumps(bench_simulate(months, seed)))
+
+
+@bench_app.command("sweep")
+def bench_sweep_command(
+    runs: Annotated[int, typer.Option(min=1, help="Seeds to run.")] = 100,
+    months: Annotated[int, typer.Option(min=1, help="Months per run.")] = 24,
+    workers: Annotated[int, typer.Option(min=1, help="Local cluster workers.")] = 2,
+) -> None:
+    """Sweep: RUNS companies of 100,000 members (scenarios/bench-100k.yaml) on a local cluster."""
+
+    typer.echo(json.dumps(bench_sweep(runs=runs, months=months, workers=workers)))

@@ -15,7 +15,7 @@ from rich.console import Console
 from typer._click.core import Context
 from typer.core import TyperGroup
 
-from fairtree.cli.main import app, bench_app
+from fairtree.cli.main import app
 from fairtree.cli.output import print_problems
 from fairtree.errors import ValidationError
 
@@ -185,30 +185,3 @@ def sweep(
         )
     del document, setting  # validated here; workers load the files themselves
     _emit(write_sweep(report, fmt.value), output)
-
-
-@bench_app.command("simulate")
-def bench_simulate_command(
-    months: Annotated[int, typer.Option(min=1, help="Months simulated.")] = 36,
-    seed: SeedOption = 1,
-) -> None:
-    """Simulator: 1,000,000 members (scenarios/bench-1m.yaml) under the bench plan."""
-    import json
-
-    from fairtree.benchmarks.simulate import bench_simulate
-
-    typer.echo(json.dumps(bench_simulate(months, seed)))
-
-
-@bench_app.command("sweep")
-def bench_sweep_command(
-    runs: Annotated[int, typer.Option(min=1, help="Seeds to run.")] = 100,
-    months: Annotated[int, typer.Option(min=1, help="Months per run.")] = 24,
-    workers: Annotated[int, typer.Option(min=1, help="Local cluster workers.")] = 2,
-) -> None:
-    """Sweep: RUNS companies of 100,000 members (scenarios/bench-100k.yaml) on a local cluster."""
-    import json
-
-    from fairtree.benchmarks.simulate import bench_sweep
-
-    typer.echo(json.dumps(bench_sweep(runs=runs, months=months, workers=workers)))
