@@ -44,3 +44,20 @@ def test_load_benchmark_loads_closes_finalizes_and_explains(tmp_path: Path) -> N
     assert statement["statements"] == 21
     assert 0 < statement["p50_ms"] <= statement["p95_ms"] <= statement["max_ms"]
     assert statement["top_earner_explanation_lines"] > 3
+
+
+def test_member_pages_benchmark_times_every_page_of_a_member_with_a_downline(
+    tmp_path: Path,
+) -> None:
+    from fairtree.benchmarks.member_pages import TARGETS_MS, run_member_pages
+
+    engine = engine_in(tmp_path)
+    lines = run_member_pages(engine, members=400, runs=4, seed_value=3)
+    engine.dispose()
+    pages = {line["page"]: line for line in lines}
+    assert set(pages) == {*TARGETS_MS, "statement_line"}
+    assert all(line["members"] == 400 and line["backend"] == "sqlite" for line in lines)
+    assert pages["dashboard"]["downline"] >= 20  # about a tenth of the company
+    assert pages["tree_node"]["calls"] == 6  # 4 random nodes, the member, the widest level
+    assert all(0 < line["p50_ms"] <= line["p95_ms"] <= line["max_ms"] for line in lines)
+    assert pages["statement_page"]["lines"] >= 1

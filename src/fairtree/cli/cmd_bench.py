@@ -22,6 +22,7 @@ from fairtree.benchmarks.disclosure import run_disclosure
 from fairtree.benchmarks.genealogy import run_genealogy
 from fairtree.benchmarks.import_export import run as run_import
 from fairtree.benchmarks.load import run_load
+from fairtree.benchmarks.member_pages import run_member_pages
 from fairtree.benchmarks.progress import run_progress
 from fairtree.benchmarks.sales_kinds import run_sales_kinds
 from fairtree.benchmarks.simulate import bench_simulate, bench_sweep
@@ -218,3 +219,22 @@ def bench_sweep_command(
     """Sweep: RUNS companies of 100,000 members (scenarios/bench-100k.yaml) on a local cluster."""
 
     typer.echo(json.dumps(bench_sweep(runs=runs, months=months, workers=workers)))
+
+
+@bench_app.command("member-pages")
+def member_pages(
+    members: Annotated[int, typer.Option(min=20, help="Members in the network.")] = 20_000,
+    runs: Annotated[int, typer.Option(min=2, help="Timed calls per page.")] = 40,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    postgres: Annotated[
+        str | None,
+        typer.Option(help="PostgreSQL server URL for a scratch database (default: SQLite)."),
+    ] = None,
+) -> None:
+    """Time the member back office's reads (dashboard, statement page, tree node, downline
+    search) for a member with a large downline; one JSON line per page."""
+    _in_scratch_database(
+        f"seeding {members:,} members, closing a month, timing the pages",
+        postgres,
+        lambda engine: run_member_pages(engine, members, runs, seed),
+    )

@@ -1,0 +1,228 @@
+"""`fairtree bench member-pages`: what the member back office reads, timed on a large company.
+
+Seeds (when the database holds no member) a synthetic network of N members with one
+order each in March 2026 (``ledger_seed``), closes and finalizes March with the real
+close, and sets April's running volumes from arrays (half the members have bought so
+far). Then, for the member whose downline is closest to a tenth of the company (100,000
+at 1,000,000) and for the top earner of March, it times the services each page calls,
+on one session whose access-log writes are rolled back at the end:
+
+- ``dashboard``: live rank progress, rank history, earnings (the dashboard's reads);
+- ``statement_page``: the top earner's March statement as the page lists it (the lines
+  alone); ``statement_line``: one line's explanation opened (its trace over the downline);
+- ``tree_node``: expanding a node: one level (first page of 50) under random members of
+  the downline, the member's own frontline and the largest level among them;
+- ``downline_search``: search of the member's downline by a name part and by an id.
+
+Each figure is p50/p95 (and max) milliseconds over ``runs`` calls; ``target_ms`` is the
+figure the issue asks for (p95). Page rendering (Jinja2) is not included.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import numpy as np
+import yaml
+from sqlalchemy import Engine, func, literal, select, update
+from sqlalchemy.orm import Session
+
+from fairtree.benchmarks.ledger_seed import BENCH_PLAN, seed
+from fairtree.genealogy.tree import build_tree
+from fairtree.periods import Period
+from fairtree.plans.load import parse_plan
+from fairtree.services.access import users
+from fairtree.services.access.principal import Principal
+from fairtree.services.commissions import earnings, statements
+from fairtree.services.commissions.close import close_period, finalize_run
+from fairtree.services.network import tree_view
+from fairtree.services.network.ranks import rank_history
+from fairtree.services.orders.rank_progress import line_progress, period_figures
+from fairtree.store.database import settle
+from fairtree.store.models import Member, PayoutLine, User
+from fairtree.store.repositories.orders import running_volumes as volumes
+
+CLOSED = "2026-03"
+OPEN = Period.parse("2026-04")
+TODAY = date(2026, 4, 15)
+TARGETS_MS = {"dashboard": 150, "statement_page": 300, "tree_node": 300, "downline_search": 200}
+NAMES = ("Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal", "Ida", "Jo")
+
+
+def _seed(engine: Engine, members: int, seed_value: int) -> dict[str, float]:
+    """Members, March orders, March closed and finalized, April's running volumes."""
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    sponsor = seed(engine, members, members, seed_value)
+    rng = np.random.default_rng(seed_value + 3)
+    names = np.array(NAMES, dtype=object)[rng.integers(0, len(NAMES), members)]
+    with Session(engine) as session, session.begin():
+        # Display names a search can find: a first name and the member's id.
+        for name in NAMES:
+            named = (np.flatnonzero(names == name) + 1).tolist()
+            for start in range(0, len(named), 50_000):
+                session.execute(
+                    update(Member)
+                    .where(Member.id.in_(named[start : start + 50_000]))
+                    .values(display_name=literal(f"{name} ") + Member.member_id)
+                )
+    seconds["seed_s"] = round(time.perf_counter() - started, 1)
+    started = time.perf_counter()
+    with Session(engine) as session, session.begin():
+        close_period(session, CLOSED)
+    with Session(engine) as session, session.begin():
+        finalize_run(session, CLOSED)
+    seconds["close_and_finalize_s"] = round(time.perf_counter() - started, 1)
+    pv = np.where(rng.random(members) < 0.5, rng.integers(1, 5, members) * 2500, 0)
+    plan = parse_plan(yaml.safe_load(BENCH_PLAN), "bench").base
+    status = np.zeros(members, dtype=np.int8)
+    group, frontline, legs = period_figures(plan, sponsor, status, pv.astype(np.int64))
+    with Session(engine) as session, session.begin():
+        ids = np.arange(1, members + 1, dtype=np.int64)
+        volumes.replace_period(session, OPEN.key, ids, pv.astype(np.int64), group, frontline, legs)
+    settle(engine)
+    return seconds
+
+
+def _sponsors(session: Session) -> np.ndarray:
+    """0-based sponsor index of every member (ids are 1..N), -1 for a root."""
+    rows = session.execute(select(Member.id, Member.sponsor_id).order_by(Member.id)).all()
+    sponsor = np.array([(s or 0) - 1 for _, s in rows], dtype=np.int64)
+    return sponsor
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ms = np.array(samples) * 1000
+    return {
+        "p50_ms": round(float(np.percentile(ms, 50)), 1),
+        "p95_ms": round(float(np.percentile(ms, 95)), 1),
+        "max_ms": round(float(ms.max()), 1),
+        "calls": len(samples),
+    }
+
+
+def _timed(calls: list[Callable[[], object]]) -> dict[str, float]:
+    samples = []
+    for call in calls:
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return _percentiles(samples)
+
+
+def _reader(session: Session, member: Member) -> Principal:
+    user = session.scalars(select(User).where(User.member_id == member.id)).first()
+    if user is None:
+        user = users.create_member_user(session, member.member_id, "benchmark password 1")
+    return Principal(user.id, user.login, "member", member.id, member.member_id, "session", 0)
+
+
+def run_member_pages(
+    engine: Engine, members: int, runs: int, seed_value: int = 1
+) -> list[dict[str, Any]]:
+    """Seed when empty, then time each page's reads; one JSON-ready line per figure."""
+    seeded: dict[str, float] = {}
+    with Session(engine) as session:
+        empty = not session.scalar(select(func.count()).select_from(Member))
+    if empty:
+        seeded = _seed(engine, members, seed_value)
+    rng = np.random.default_rng(seed_value + 4)
+    lines: list[dict[str, Any]] = []
+    with Session(engine) as session:
+        sponsor = _sponsors(session)
+        tree = build_tree(sponsor)
+        size = np.empty(sponsor.size, dtype=np.int64)
+        size[tree.order] = tree.end - np.arange(sponsor.size)  # subtree sizes, input order
+        chosen = int(np.argmin(np.abs(size - sponsor.size // 10)))
+        member = session.get(Member, chosen + 1)
+        assert member is not None
+        top_pk = session.scalar(
+            select(PayoutLine.member_id)
+            .group_by(PayoutLine.member_id)
+            .order_by(func.sum(PayoutLine.amount).desc())
+            .limit(1)
+        )
+        top = session.get(Member, int(top_pk)) if top_pk else member
+        assert top is not None
+        reader = _reader(session, member)
+        top_reader = _reader(session, top)
+        start, end = tree.position[chosen], tree.end[tree.position[chosen]]
+        downline = tree.order[start + 1 : end]  # input order
+        parents = rng.choice(downline, size=min(runs, downline.size), replace=False)
+        children = np.bincount(sponsor[sponsor >= 0], minlength=sponsor.size)
+        widest = int(downline[np.argmax(children[downline])]) if downline.size else chosen
+        node_ids = [session.get(Member, int(p) + 1).member_id for p in parents]  # type: ignore[union-attr]
+        node_ids += [member.member_id, session.get(Member, widest + 1).member_id]  # type: ignore[union-attr]
+        common = {
+            "benchmark": "member-pages",
+            "backend": engine.dialect.name,
+            "members": int(sponsor.size),
+            "member": member.member_id,
+            "downline": int(size[chosen] - 1),
+            **seeded,
+        }
+
+        def level(parent: str) -> Callable[[], object]:
+            return lambda: tree_view.tree_level(
+                session, reader, member, parent, "sponsor", OPEN, None, "name", False, 50, 0
+            )
+
+        def dashboard() -> None:
+            line_progress(session, member.member_id, TODAY, upline=False)
+            rank_history(session, member.member_id)
+            earnings.member_earnings(session, member)
+
+        statement = statements.member_statement(session, CLOSED, top.member_id, explain=False)
+        figures: dict[str, dict[str, Any]] = {
+            "dashboard": _timed([dashboard] * runs),
+            "statement_page": {
+                "top_earner": top.member_id,
+                "lines": len(statement.lines),
+                **_timed(
+                    [
+                        lambda: statements.member_statement(
+                            session, CLOSED, top.member_id, explain=False
+                        )
+                    ]
+                    * runs
+                ),
+            },
+            "statement_line": {
+                "top_earner": top.member_id,
+                **_timed(
+                    [
+                        lambda: statements.member_statement(
+                            session, CLOSED, top.member_id, viewer=top_reader, only_line=0
+                        )
+                    ]
+                    * max(2, runs // 10)
+                ),
+            },
+            "tree_node": {
+                "widest_level": int(children[widest]),
+                **_timed([level(p) for p in node_ids]),
+            },
+            "downline_search": _timed(
+                [
+                    lambda: tree_view.search_downline(session, reader, member, "Ida"),
+                    lambda: tree_view.search_downline(
+                        session,
+                        reader,
+                        member,
+                        session.get(Member, int(parents[0]) + 1).member_id,  # type: ignore[union-attr]
+                    ),
+                ]
+                * max(1, runs // 2)
+            ),
+        }
+        session.rollback()
+    for name, figure in figures.items():
+        line = {**common, "page": name, **figure}
+        if name in TARGETS_MS:
+            line["target_p95_ms"] = TARGETS_MS[name]
+            line["met"] = figure["p95_ms"] < TARGETS_MS[name]
+        lines.append(line)
+    return lines
