@@ -66,6 +66,19 @@ def test_close_approve_finalize_and_pay_are_audited(session: Session) -> None:
     summary = period_actions.create_batch(session, ADMIN, OPEN, 2000, "pay April")
     assert summary.pending + summary.held + summary.carried > 0
     assert _audits(session, "payout_batch_created")[0].after["batch_id"] == summary.batch_id
+    # the batch's items are paged and sorted in the store, every one reachable
+    from fairtree.services.commissions.payout_board import batch_view
+
+    whole = batch_view(session, OPEN, limit=500)
+    assert whole is not None and whole.item_count == len(whole.items) > 4
+    pages = [batch_view(session, OPEN, None, "amount", True, 3, o) for o in range(0, 500, 3)]
+    by_amount = [i for v in pages if v is not None for i in v.items]
+    assert [i.id for i in by_amount] == [
+        i.id for i in sorted(whole.items, key=lambda i: (-i.amount, i.id))
+    ]
+    pending = batch_view(session, OPEN, "pending", "id", False, 500, 0)
+    assert pending is not None and pending.item_count == summary.pending
+    assert {i.status for i in pending.items} == {"pending"}
 
 
 def test_what_if_counts_gainers_and_losers_over_a_finalized_period(session: Session) -> None:

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +193,20 @@ def test_admin_closes_reviews_finalizes_once_and_pays(browser: Any, demo: dict[s
     assert page.url.endswith(f"/console/periods/{OPEN}/payouts")
     assert "they agree" in page.locator("#reconcile").inner_text()
     check(page, "payouts")
+    # items are paged and sorted by the store: two per page, largest first
+    page.goto(f"{base}/console/periods/{OPEN}/payouts?per_page=2&sort=amount&dir=desc")
+    owed = [
+        Decimal(c.replace(",", ""))
+        for c in page.locator("#items tbody td:nth-child(3)").all_inner_texts()
+    ]
+    assert len(owed) == 2 and owed[0] >= owed[1]
+    assert "Page 1 of" in page.locator("nav.pager").inner_text()
+    page.click("nav.pager a[rel=next]")
+    more = [
+        Decimal(c.replace(",", ""))
+        for c in page.locator("#items tbody td:nth-child(3)").all_inner_texts()
+    ]
+    assert more and more[0] <= owed[1]
     with page.expect_download() as download:
         page.click("#csv-link")
     text = Path(download.value.path()).read_text()

@@ -13,11 +13,12 @@ from fairtree.errors import Problem, ValidationError
 from fairtree.money import currency_exponent
 from fairtree.services.access.audit import record_action
 from fairtree.services.commissions import payouts, period_actions
-from fairtree.services.commissions.payout_board import batch_view
+from fairtree.services.commissions.payout_board import ITEM_SORTS, ITEM_STATUSES, batch_view
 from fairtree.services.commissions.review import review_run
 from fairtree.web.console.periods import _period_key
 from fairtree.web.console.staff import AdminPage, act, page
 from fairtree.web.page_auth import PageForm
+from fairtree.web.tables import Listing, TableQuery
 
 router = APIRouter(prefix="/console/periods/{period}/payouts", include_in_schema=False)
 
@@ -44,6 +45,23 @@ def _batch_page(
     problems: list[str] | None = None,
 ) -> HTMLResponse:
     review = review_run(session, key)
+    query = TableQuery.parse(dict(request.query_params), ITEM_SORTS, "id", filter_names=("status",))
+    view = batch_view(
+        session,
+        key,
+        query.filters.get("status"),
+        query.sort,
+        query.descending,
+        query.limit,
+        query.offset,
+    )
+    listing = Listing(
+        f"/console/periods/{key}/payouts",
+        query,
+        view.items if view else [],
+        view.item_count if view else 0,
+        "items",
+    )
     return page(
         request,
         staff,
@@ -51,7 +69,9 @@ def _batch_page(
         status,
         key=key,
         review=review,
-        view=batch_view(session, key),
+        view=view,
+        listing=listing,
+        statuses=ITEM_STATUSES,
         problems=problems,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from fairtree.dataset.arrays import Rows
@@ -123,6 +123,53 @@ def batch_items(session: Session, batch_id: int) -> list[Any]:
             .order_by(PayoutItem.id)
         )
     )
+
+
+ITEM_SORTS = ("id", "member", "amount", "payout", "status")
+
+
+def batch_items_page(
+    session: Session,
+    batch_id: int,
+    status: str | None,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+) -> tuple[list[Any], int]:
+    """One page of a batch's items (``status`` None: every status), sorted in SQL with the
+    item id as the tie-break, and how many items match."""
+    keys = {
+        "id": PayoutItem.id,
+        "member": Member.member_id,
+        "amount": PayoutItem.amount,
+        "payout": PayoutItem.payout_amount,
+        "status": PayoutItem.status,
+    }
+    key = keys.get(sort, PayoutItem.id)
+    where = [PayoutItem.batch_id == batch_id]
+    if status:
+        where.append(PayoutItem.status == status)
+    rows = session.execute(
+        select(
+            PayoutItem.id,
+            Member.member_id,
+            Member.display_name,
+            PayoutItem.amount,
+            PayoutItem.payout_currency,
+            PayoutItem.payout_amount,
+            PayoutItem.rate,
+            PayoutItem.status,
+            PayoutItem.reason,
+        )
+        .join(Member, Member.id == PayoutItem.member_id)
+        .where(*where)
+        .order_by(key.desc() if descending else key.asc(), PayoutItem.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    total = session.scalar(select(func.count()).select_from(PayoutItem).where(*where))
+    return list(rows), int(total or 0)
 
 
 def set_item_status(
