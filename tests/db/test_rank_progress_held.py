@@ -6,10 +6,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fairtree.periods import Period
+from fairtree.services.access import users
+from fairtree.services.access.principal import Principal
 from fairtree.services.commissions.close import close_period, finalize_run
+from fairtree.services.network import tree_view
 from fairtree.services.orders.rank_progress import line_progress
+from fairtree.store.models import Member
 from tests.factories import seed_company
 
 
@@ -38,3 +44,20 @@ def test_the_next_rank_counts_from_the_rank_paid_as_last_period(session: Session
     # In March itself nothing was held before: counted from the first rank.
     march = line_progress(session, "D", date(2026, 3, 2))
     assert march[0].progress.held is None
+
+
+def test_the_tree_of_the_open_period_shows_the_rank_held(session: Session) -> None:
+    # April has no run yet: the tree shows the rank each member holds (paid as in
+    # March); March itself shows March's run.
+    seed_company(session)
+    close_period(session, "2026-03")
+    finalize_run(session, "2026-03")
+    a = session.scalars(select(Member).where(Member.member_id == "A")).one()
+    user = users.create_member_user(session, "A", "a long enough password")
+    reader = Principal(user.id, "a", "member", a.id, "A", "session", 0)
+    for key in ("2026-04", "2026-03"):
+        level = tree_view.tree_level(
+            session, reader, a, "B", "sponsor", Period.parse(key), None, "name", False, 50, 0
+        )
+        assert (level.parent.member_id, level.parent.rank) == ("B", None)
+        assert [(n.member_id, n.rank) for n in level.nodes] == [("C", "bronze")]

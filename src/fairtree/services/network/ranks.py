@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from fairtree.errors import NotFoundError
+from fairtree.periods import Period
 from fairtree.services.commissions.close import plan_document
 from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.network import ranks
@@ -29,9 +30,15 @@ def _rank_names(session: Session, plan_version_id: int) -> tuple[str, ...]:
 
 
 def paid_as_names(session: Session, period_key: str, member_pks: list[int]) -> dict[int, str]:
-    """Paid-as rank names in the period's run (finalized, else draft); absent = no rank."""
+    """Paid-as rank names in the period's run (finalized, else draft); absent = no rank.
+
+    A period with no run yet (the open one) shows the rank each member holds going into
+    it: paid as in the latest finalized period before it (``held_rank_names``).
+    """
     version_id, numbers = ranks.period_paid_as(session, period_key, member_pks)
-    if version_id is None or not numbers:
+    if version_id is None:
+        return held_rank_names(session, Period.parse(period_key).start, member_pks)
+    if not numbers:
         return {}
     names = _rank_names(session, version_id)
     return {pk: names[number - 1] for pk, number in numbers.items()}
