@@ -33,7 +33,7 @@ def pv(engine: Engine, member: str) -> int:
 
 def orders(engine: Engine) -> int:
     with Session(engine) as session:
-        return int(session.scalar(select(func.count()).select_from(Order)))
+        return session.scalars(select(func.count()).select_from(Order)).one()
 
 
 def run(*args: str):

@@ -11,9 +11,10 @@ import subprocess
 import sys
 import time
 from datetime import date
+from typing import Any, cast
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Table, func, select
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import CommissionRun, LedgerEntry, PayoutLine, RankRecord
@@ -58,7 +59,7 @@ def kill_at(db_url: str, pause: str, *args: str) -> None:
     assert process.returncode == -signal.SIGKILL
 
 
-def state(engine: Engine) -> dict[str, object]:
+def state(engine: Engine) -> dict[str, Any]:
     """Everything a close or finalize writes, in a comparable form."""
     with Session(engine) as session:
         runs = session.execute(
@@ -79,7 +80,7 @@ def state(engine: Engine) -> dict[str, object]:
         }
 
 
-def line_names(engine: Engine) -> list[tuple[str, str, int]]:
+def line_names(engine: Engine) -> list[tuple[Any, ...]]:
     from fairtree.store.models import Member
 
     with Session(engine) as session:
@@ -89,6 +90,13 @@ def line_names(engine: Engine) -> list[tuple[str, str, int]]:
             .order_by(PayoutLine.id)
         ).all()
     return [tuple(r) for r in rows]
+
+
+def drop_runs(engine: Engine) -> None:
+    """Delete every run with its lines and ranks."""
+    with Session(engine) as session, session.begin():
+        for model in (RankRecord, PayoutLine, CommissionRun):
+            session.execute(cast(Table, model.__table__).delete())
 
 
 @pytest.fixture
@@ -141,10 +149,7 @@ def test_killed_at_random_moments_the_state_is_before_or_complete(
     clean_run.communicate(timeout=120)
     duration = time.perf_counter() - started
     complete = state(seeded)
-    with Session(seeded) as session, session.begin():
-        session.execute(RankRecord.__table__.delete())
-        session.execute(PayoutLine.__table__.delete())
-        session.execute(CommissionRun.__table__.delete())
+    drop_runs(seeded)
     before = state(seeded)
     chooser = random.Random(20261122)
     for _ in range(3):
@@ -156,7 +161,4 @@ def test_killed_at_random_moments_the_state_is_before_or_complete(
         run_to_end(db_url, "close", "2026-03")
         assert state(seeded) == complete
         assert line_names(seeded) == EXPECTED
-        with Session(seeded) as session, session.begin():
-            session.execute(RankRecord.__table__.delete())
-            session.execute(PayoutLine.__table__.delete())
-            session.execute(CommissionRun.__table__.delete())
+        drop_runs(seeded)

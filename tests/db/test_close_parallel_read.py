@@ -36,7 +36,7 @@ def _arrays(facts: PeriodFacts) -> dict[str, Any]:
     members, orders, parties = facts.inputs.members, facts.inputs.orders, facts.inputs.parties
     arrays = {f"members.{k}": v for k, v in vars(members).items()}
     arrays |= {f"orders.{k}": v for k, v in vars(orders).items() if k != "ids"}
-    arrays["orders.ids"] = np.array(list(orders.ids), dtype=object)
+    arrays["orders.ids"] = np.array(list(orders.ids[:]), dtype=object)
     arrays["parties.ids"] = parties.ids if parties is not None else None
     arrays["order_db_ids"] = facts.order_db_ids
     arrays["member_db_ids"] = facts.member_db_ids

@@ -29,7 +29,7 @@ def customer_order(session: Session, order_id: str, owner: str, customer: str, u
         )
         session.add(found)
         session.flush()
-    product = int(session.scalar(select(Product.id).where(Product.sku == "P")))
+    product = session.scalars(select(Product.id).where(Product.sku == "P")).one()
     order = factories.order(order_id, date(2026, 3, 12), customer_pk=found.id)
     line = factories.order_line(product, parse_points("10"), parse_points("10"), quantity=units)
     record_order(session, order, [line])

@@ -33,7 +33,7 @@ def shape() -> DemoShape:
 
 
 def _latest(session: Session, column) -> date:  # type: ignore[no-untyped-def]
-    return session.scalar(select(func.max(column)))
+    return session.scalars(select(func.max(column))).one()
 
 
 def test_nothing_in_the_demo_is_dated_after_it_is_seeded(session: Session, shape) -> None:
@@ -84,7 +84,7 @@ def test_the_demo_has_a_year_of_finalized_months_a_real_leader_and_policies(
         )
     )
     assert len(paid_runs) > len(finalized) / 2, (len(paid_runs), len(finalized))
-    team = session.scalar(select(func.count()).where(Member.sponsor_id == leader.id))
+    team = session.scalars(select(func.count()).where(Member.sponsor_id == leader.id)).one()
     assert team >= 3
 
     policies = in_force(session, TODAY)

@@ -5,9 +5,10 @@ bad input is refused whole, and an order id posted again is a replay or a confli
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from fairtree.errors import ConflictError, ValidationError
@@ -81,7 +82,7 @@ def assert_live_equals_rebuild(session: Session, period: str) -> None:
 
 
 def count_orders(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(Order)))
+    return session.scalars(select(func.count()).select_from(Order)).one()
 
 
 def test_a_members_order_is_priced_at_member_prices_and_counted_up_the_line(
@@ -169,7 +170,7 @@ def test_returns_give_back_at_most_what_the_order_bought_at_its_prices(
     ]
     assert count_orders(company) == 2
     # The catalogue changed since: a return gives back what the order charged and counted.
-    company.execute(Product.__table__.update().values(member_price=1, pv=1))
+    company.execute(cast(Table, Product.__table__).update().values(member_price=1, pv=1))
     both = give_back(company, "R3", "O1", Q=1, S=1)
     assert [(x.sku, x.quantity, x.unit_price, x.pv) for x in both.lines] == [
         ("Q", 1, 4000, 5000),
@@ -184,8 +185,9 @@ def test_a_return_of_a_line_bought_twice_takes_the_lines_in_order(company: Sessi
         "O1", MARCH, buyer_member_id="D", lines=(NewLine("S", 2), NewLine("Q", 1), NewLine("S", 3))
     )
     post(company, request, TODAY)
+    order_lines = cast(Table, OrderLine.__table__)
     company.execute(  # the third line was charged differently
-        OrderLine.__table__.update().where(OrderLine.line_no == 3).values(unit_price=1000)
+        order_lines.update().where(OrderLine.line_no == 3).values(unit_price=1000)
     )
     give_back(company, "R1", "O1", S=1)
     second = give_back(company, "R2", "O1", S=3)
@@ -219,6 +221,7 @@ def test_a_return_into_a_finalized_period_is_corrected_at_the_next_close(
             PayoutLine.kind == "adjustment", PayoutLine.corrects_period_key == "2026-03"
         )
     ).all()
+    reasons = cast(list[str], reasons)  # an adjustment always has a reason
     assert reasons and all("R-D" in reason for reason in reasons)
 
 

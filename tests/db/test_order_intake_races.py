@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -25,10 +26,10 @@ CLIENTS = 4
 HOLD_SECONDS = 0.3  # each client keeps its transaction open, so the others overlap it
 
 
-def in_parallel(engine: Engine, requests: list[OrderRequest]) -> list[object]:
+def in_parallel(engine: Engine, requests: list[OrderRequest]) -> list[Any]:
     """Post each request from its own connection at the same moment; outcomes in order."""
     start = threading.Barrier(len(requests))
-    outcomes: list[object] = [None] * len(requests)
+    outcomes: list[Any] = [None] * len(requests)
 
     def client(k: int) -> None:
         start.wait()

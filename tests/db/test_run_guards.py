@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.store.models import (
+    Base,
     CommissionRun,
     Member,
     PayoutLine,
@@ -49,7 +51,7 @@ def refused(session: Session, statement: Executable, message: str) -> None:
         session.execute(statement)
 
 
-def snapshot(session: Session, run_id: int) -> dict[str, object]:
+def snapshot(session: Session, run_id: int) -> dict[str, Any]:
     run = session.execute(select(RUNS).where(RUNS.c.id == run_id)).one()
     counted = {}
     for model in (PayoutLine, RankRecord, RunBonusTotal, RunCarryValue, RunExchangeRate):
@@ -110,20 +112,20 @@ def test_no_row_can_be_added_to_a_finalized_run(session: Session) -> None:
     late = factories.member("E", joined_on=date(2026, 3, 1))
     session.add(late)
     session.flush()
-    new_rows = {
+    new_rows: dict[type[Base], dict[str, object]] = {
         PayoutLine: {"member_id": a, "bonus_id": "uni", "kind": "commission", "amount": 1},
         RunBonusTotal: {"bonus_id": "extra", "kind": "unilevel", "pool": 0, "paid": 0},
         RankRecord: {"member_id": late.id, "period_key": "2026-03", "paid_as_rank": 0},
         RunCarryValue: {"key": "binary.right", "member_id": a, "value": 5},
         RunExchangeRate: {"currency": "JPY", "rate": "151.37"},
     }
-    defaults = {
+    defaults: dict[type[Base], dict[str, object]] = {
         PayoutLine: {"explanation_ref": "2026-03/A/uni"},
         RunBonusTotal: {"breakage": 0, "report_only": False},
         RankRecord: {"highest_rank": 0, "pv": 0, "group_volume": 0},
     }
     for model, values in new_rows.items():
-        table: Table = model.__table__  # type: ignore[attr-defined]
+        table = cast(Table, model.__table__)
         row = {"run_id": run_id, **values, **defaults.get(model, {})}
         refused(session, table.insert().values(row), f"{name}: INSERT into {table.name} refused")
     assert snapshot(session, run_id) == before

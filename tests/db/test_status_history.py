@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -35,7 +36,7 @@ def lines(session: Session, run_id: int) -> list[tuple[str, str, int]]:
     return [(row[2], row[3], row[5]) for row in runs.line_rows(session, run_id)]
 
 
-def history(session: Session, name: str) -> list[tuple[date, date | None, str, str]]:
+def history(session: Session, name: str) -> list[tuple[Any, ...]]:
     rows = session.execute(
         select(
             GenealogyRecord.valid_from,

@@ -1,5 +1,7 @@
 """Placement rules on small trees worked out by hand, and their errors."""
 
+from collections.abc import Hashable
+
 import pytest
 
 from fairtree.errors import PositionOutOfRangeError, SlotTakenError, UnknownMemberError
@@ -16,7 +18,7 @@ from fairtree.genealogy.placement import (
 from fairtree.genealogy.placement_memory import InMemoryPlacement
 
 
-def binary_tree(rule: str, enrollments: list[tuple[str, str]]) -> dict[str, tuple[str, int]]:
+def binary_tree(rule: str, enrollments: list[tuple[str, str]]) -> dict[str, tuple[Hashable, int]]:
     """Enroll (member, sponsor) pairs in order under A; return where each landed."""
     tree = InMemoryPlacement("binary")
     tree.add_root("A")

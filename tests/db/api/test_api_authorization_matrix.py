@@ -10,6 +10,7 @@ column runs after T revokes G's grant through the API.
 from __future__ import annotations
 
 from itertools import count
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -319,7 +320,7 @@ _serial = count()
 
 
 def _routes(app: FastAPI) -> set[tuple[str, str]]:
-    found = set()
+    found: set[tuple[str, Any]] = set()
     for route in iter_route_contexts(app.routes):
         for method in getattr(route, "methods", None) or ():
             if method != "HEAD":
@@ -327,7 +328,7 @@ def _routes(app: FastAPI) -> set[tuple[str, str]]:
     return found
 
 
-def _body(method: str, path: str, who: str) -> dict | None:
+def _body(method: str, path: str, who: str) -> Any:
     n = next(_serial)
     bodies = {
         "/auth/login": {"login": f"nobody{n}", "password": "wrong password!"},
@@ -389,7 +390,7 @@ SIGN_OUTS = ("/auth/logout", "/auth/sign-out-everywhere")
 
 def _fresh_token(world: World, engine: Engine, reader: str) -> str:
     with session_scope(engine) as session:
-        user = session.get(User, world.user_ids[reader])
+        user = session.get_one(User, world.user_ids[reader])
         return sign_in.issue_api_token(session, world.settings, user, "fresh").token
 
 
@@ -434,7 +435,7 @@ def test_every_route_answers_every_relationship_as_the_table_says(
 ) -> None:
     app, world = matrix_app
     with session_scope(committing_engine) as session:
-        t_user = session.get(User, world.user_ids["T"])
+        t_user = session.get_one(User, world.user_ids["T"])
         spare_token_id = sign_in.issue_api_token(session, world.settings, t_user, "spare").record.id
     mismatches = []
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:

@@ -17,7 +17,7 @@ from tests.factories import World
 
 def _count(engine: Engine, model: type) -> int:
     with session_scope(engine) as session:
-        return int(session.scalar(select(func.count()).select_from(model)))
+        return session.scalars(select(func.count()).select_from(model)).one()
 
 
 def _fields(response) -> set[str]:  # type: ignore[no-untyped-def]

@@ -26,13 +26,14 @@ from tests.factories import World
 @pytest.mark.postgres
 def test_racing_duplicates_create_once(world: World, committing_engine: Engine) -> None:
     barrier = threading.Barrier(2)
-    outcomes: list[object] = []
+    outcomes: list[tuple[str, object]] = []
 
     def request() -> None:
         try:
             with session_scope(committing_engine) as session:
                 principal = principal_for_api_token(session, world.tokens["T"])
-                owner = session.get(Member, world.member_pks["T"])
+                assert principal is not None  # T's token is valid
+                owner = session.get_one(Member, world.member_pks["T"])
 
                 def create() -> tuple[int, object]:
                     made = grants.create_grant(session, owner, "d", ["goals"], 5)

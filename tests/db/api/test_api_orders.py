@@ -35,7 +35,7 @@ def post(client: TestClient, world: World, body: dict, who: str = "admin", **hea
 
 def count_orders(engine: Engine) -> int:
     with session_scope(engine) as session:
-        return int(session.scalar(select(func.count()).select_from(Order)))
+        return session.scalars(select(func.count()).select_from(Order)).one()
 
 
 ORDER = {

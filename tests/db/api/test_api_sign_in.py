@@ -114,7 +114,7 @@ def test_password_reset_by_mailed_one_time_token(
     assert mail.sent == []
     assert client.post("/auth/password-reset", json={"login": "T"}).status_code == 202
     assert [m["To"] for m in mail.sent] == ["t@members.test"]
-    token = re.search(r"ftr_\S+", mail.sent[0].get_content()).group(0)
+    token = re.findall(r"ftr_\S+", mail.sent[0].get_content())[0]
     confirm = {"token": token, "new_password": "reset to this one"}
     assert client.post("/auth/password-reset/confirm", json=confirm).status_code == 204
     again = client.post("/auth/password-reset/confirm", json=confirm)
@@ -171,7 +171,7 @@ def test_expired_sessions_tokens_and_reset_tokens_are_refused(
     _login(client, "T")
     assert client.get("/auth/me").status_code == 200
     client.post("/auth/password-reset", json={"login": "T"})
-    token = re.search(r"ftr_\S+", mail.sent[0].get_content()).group(0)
+    token = re.findall(r"ftr_\S+", mail.sent[0].get_content())[0]
     past = utcnow() - timedelta(seconds=1)
     with Session(committing_engine) as session, session.begin():
         session.execute(update(AuthSession).values(expires_at=past))

@@ -50,7 +50,7 @@ def _enroll_committed(
         )
 
 
-def _duplicate_slots(session: Session) -> list[tuple[int, str, int]]:
+def _duplicate_slots(session: Session) -> list[tuple[int | None, str | None, int]]:
     query = (
         select(Member.placement_parent_id, Member.placement_position, func.count())
         .where(Member.placement_parent_id.is_not(None))
