@@ -215,3 +215,48 @@ def test_a_stored_version_runs_plan_cases_and_shows_each_difference(session: Ses
     assert all(c["differences"][0].startswith("case refused:") for c in refused["cases"])
     with pytest.raises(ValidationError):
         plan_case_runs.folder_cases(library, "../etc")
+
+
+def test_review_changes_and_anomalies_from_sql_equal_the_per_member_rule(
+    session: Session,
+) -> None:
+    from fairtree.services.commissions.review import review_run
+    from fairtree.store.models import Member
+    from fairtree.store.repositories.commissions import runs
+
+    seed_demo(session, SHAPE)
+    period_actions.close(session, ADMIN, OPEN, "month end", NoProgress())
+    review = review_run(session, OPEN, top=5, member_factor=1)
+    draft = session.scalars(select(CommissionRun).where(CommissionRun.period_key == OPEN)).one()
+    earlier = list(
+        session.scalars(
+            select(CommissionRun)
+            .where(CommissionRun.status == "finalized", CommissionRun.period_key < OPEN)
+            .order_by(CommissionRun.starts_on)
+        )
+    )[-3:]
+    names = {pk: m for pk, m in session.execute(select(Member.id, Member.member_id))}
+    current = runs.member_totals(session, draft.id)
+    previous = runs.member_totals(session, earlier[-1].id)
+    expected = sorted(
+        (
+            (names[m], previous.get(m, 0), current.get(m, 0))
+            for m in set(current) | set(previous)
+            if current.get(m, 0) != previous.get(m, 0)
+        ),
+        key=lambda c: (-abs(c[2] - c[1]), c[0]),
+    )
+    assert [(c.member_id, c.previous, c.current) for c in review.largest_changes] == expected[:5]
+    everyone = review_run(session, OPEN, top=1000).largest_changes
+    assert [(c.member_id, c.previous, c.current) for c in everyone] == expected
+    assert len(expected) > 5
+    history = [runs.member_totals(session, r.id) for r in earlier]
+    flagged = []
+    for member, amount in sorted(current.items()):
+        paid = [h[member] for h in history if h.get(member, 0) > 0]
+        if paid and amount * len(paid) > 1 * sum(paid):
+            flagged.append(names[member])
+    found = [
+        a.split(" is paid")[0][len("member ") :] for a in review.anomalies if a.startswith("member")
+    ]
+    assert found == flagged and flagged

@@ -4,6 +4,8 @@ The anomalies are prompts for a person, not verdicts: a member paid more than
 ``member_factor`` times their usual (their mean over the last ``history`` finalized
 periods in which they earned), and a bonus whose share of BV is above its highest share
 in those periods by more than ``bonus_margin`` (a fraction, 0.10 = 10% higher).
+Member totals, changes and anomalies are summed and compared in SQL: only the rows shown
+come back.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from fairtree.periods import Period
 from fairtree.store.models import CommissionRun
 from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.commissions import runs
-from fairtree.store.repositories.network import members as members_repo
 
 
 @dataclass(frozen=True)
@@ -92,18 +93,13 @@ def review_run(
         for t in runs.bonus_totals(session, run.id)
     ]
     earlier = runs.finalized_runs(session, company.id, before=run.starts_on)[-history:]
-    current = runs.member_totals(session, run.id)
-    previous = runs.member_totals(session, earlier[-1].id) if earlier else {}
-    names = members_repo.external_ids(session, list(set(current) | set(previous)))
-    changes = sorted(
-        (
-            Change(names[m], previous.get(m, 0), current.get(m, 0))
-            for m in set(current) | set(previous)
-            if current.get(m, 0) != previous.get(m, 0)
-        ),
-        key=lambda c: (-abs(c.delta), c.member_id),
-    )[:top]
-    anomalies = _member_anomalies(session, earlier, current, names, member_factor)
+    changes = [
+        Change(member_id, previous, current)
+        for member_id, previous, current in runs.largest_changes(
+            session, run.id, earlier[-1].id if earlier else None, top
+        )
+    ]
+    anomalies = _member_anomalies(session, run, earlier, member_factor)
     anomalies += _bonus_anomalies(session, earlier, bonuses, bonus_margin)
     return RunReview(
         period_key=key,
@@ -122,27 +118,18 @@ def review_run(
 
 
 def _member_anomalies(
-    session: Session,
-    earlier: list[CommissionRun],
-    current: dict[int, int],
-    names: dict[int, str],
-    factor: int,
+    session: Session, run: CommissionRun, earlier: list[CommissionRun], factor: int
 ) -> list[str]:
-    sums: dict[int, int] = {}
-    counts: dict[int, int] = {}
-    for run in earlier:
-        for member, amount in runs.member_totals(session, run.id).items():
-            if amount > 0:
-                sums[member] = sums.get(member, 0) + amount
-                counts[member] = counts.get(member, 0) + 1
+    """Members paid more than ``factor`` times their usual, found in SQL."""
     found = []
-    for member, amount in sorted(current.items()):
-        if member in sums and amount * counts[member] > factor * sums[member]:
-            usual = Fraction(sums[member], counts[member])
-            found.append(
-                f"member {names[member]} is paid {amount} minor units, "
-                f"{float(amount / usual):.1f} times their usual {float(usual):.0f}"
-            )
+    for member_id, amount, total, count in runs.pay_above_usual(
+        session, run.id, [r.id for r in earlier], factor
+    ):
+        usual = Fraction(total, count)
+        found.append(
+            f"member {member_id} is paid {amount} minor units, "
+            f"{float(amount / usual):.1f} times their usual {float(usual):.0f}"
+        )
     return found
 
 

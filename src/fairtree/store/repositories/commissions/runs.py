@@ -9,12 +9,13 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, desc, func, select, update
+from sqlalchemy import BigInteger, delete, desc, func, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
 from fairtree.dataset.arrays import Rows
 from fairtree.store.models import (
     CommissionRun,
+    Member,
     Order,
     PayoutLine,
     PlanVersion,
@@ -123,8 +124,6 @@ def bonus_totals(session: Session, run_id: int) -> list[RunBonusTotal]:
 def line_rows(session: Session, run_id: int, member_db_id: int | None = None) -> list[Any]:
     """(id, member db id, member id, bonus, kind, amount, ref, corrects, period, reason),
     of every member or of one."""
-    from fairtree.store.models import Member
-
     query = select(
         PayoutLine.id,
         PayoutLine.member_id,
@@ -151,6 +150,91 @@ def member_totals(session: Session, run_id: int) -> dict[int, int]:
         .group_by(PayoutLine.member_id)
     )
     return {int(member): int(total) for member, total in rows}
+
+
+def largest_changes(
+    session: Session, run_id: int, previous_run_id: int | None, limit: int
+) -> list[tuple[str, int, int]]:
+    """(member id, total in the previous run, total in this run) of the ``limit`` members
+    whose totals changed most, largest change first (then by member id), summed in SQL."""
+    lines = [
+        select(
+            PayoutLine.member_id.label("member_pk"),
+            PayoutLine.amount.label("current"),
+            literal(0, BigInteger).label("previous"),
+        ).where(PayoutLine.run_id == run_id)
+    ]
+    if previous_run_id is not None:
+        lines.append(
+            select(
+                PayoutLine.member_id,
+                literal(0, BigInteger),
+                PayoutLine.amount,
+            ).where(PayoutLine.run_id == previous_run_id)
+        )
+    both = union_all(*lines).subquery("both_runs")
+    totals = (
+        select(
+            both.c.member_pk,
+            func.sum(both.c.current).label("current"),
+            func.sum(both.c.previous).label("previous"),
+        )
+        .group_by(both.c.member_pk)
+        .subquery("totals")
+    )
+    delta = totals.c.current - totals.c.previous
+    rows = session.execute(
+        select(Member.member_id, totals.c.previous, totals.c.current)
+        .join(Member, Member.id == totals.c.member_pk)
+        .where(delta != 0)
+        .order_by(func.abs(delta).desc(), Member.member_id)
+        .limit(limit)
+    )
+    return [(str(m), int(previous), int(current)) for m, previous, current in rows]
+
+
+def pay_above_usual(
+    session: Session, run_id: int, earlier_run_ids: list[int], factor: int
+) -> list[tuple[str, int, int, int]]:
+    """Members paid more than ``factor`` times their usual in this run: (member id, total
+    now, sum and number of the earlier runs in which they earned), by member key. Their
+    usual is their mean over the earlier runs in which their total was above zero."""
+    if not earlier_run_ids:
+        return []
+    current = (
+        select(PayoutLine.member_id.label("member_pk"), func.sum(PayoutLine.amount).label("amount"))
+        .where(PayoutLine.run_id == run_id)
+        .group_by(PayoutLine.member_id)
+        .subquery("current_run")
+    )
+    per_run = (
+        select(
+            PayoutLine.run_id,
+            PayoutLine.member_id.label("member_pk"),
+            func.sum(PayoutLine.amount).label("amount"),
+        )
+        .where(PayoutLine.run_id.in_(earlier_run_ids))
+        .group_by(PayoutLine.run_id, PayoutLine.member_id)
+        .subquery("per_run")
+    )
+    usual = (
+        select(
+            per_run.c.member_pk,
+            func.sum(per_run.c.amount).label("total"),
+            func.count().label("runs"),
+        )
+        .where(per_run.c.amount > 0)
+        .group_by(per_run.c.member_pk)
+        .subquery("usual")
+    )
+    rows = session.execute(
+        select(Member.member_id, current.c.amount, usual.c.total, usual.c.runs)
+        .join(usual, usual.c.member_pk == current.c.member_pk)
+        .join(Member, Member.id == current.c.member_pk)
+        .where(current.c.amount * usual.c.runs > factor * usual.c.total)
+        .order_by(current.c.member_pk)
+    )
+    return [(str(m), int(a), int(total), int(n)) for m, a, total, n in rows]
 
 
 def insert_exchange_rates(session: Session, run_id: int, rates: dict[str, str]) -> None:
