@@ -157,3 +157,13 @@ def test_line_and_lorenz_charts_are_csp_safe_svg_with_their_tables() -> None:
         "Share of pay",
     )
     assert str(again.svg) == str(lorenz.svg)  # the same figures, the same bytes
+
+
+def test_decimal_text_gets_thousands_separators_exactly() -> None:
+    from fairtree.web.formatting import grouped_text
+
+    assert grouped_text("-19419.90") == "-19,419.90"
+    assert grouped_text("1234567") == "1,234,567"
+    assert grouped_text("0.4777") == "0.4777"
+    assert grouped_text("12345678901234567890.01") == "12,345,678,901,234,567,890.01"
+    assert grouped_text("M0000001") == "M0000001"

@@ -46,6 +46,16 @@ def thousands(value: int | None) -> str:
     return grouped(value, 0)
 
 
+def grouped_text(text: str) -> str:
+    """An exact decimal string with thousands separators: ``-19419.90`` -> ``-19,419.90``;
+    text that is not a plain decimal is returned as it is."""
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, fraction = digits.partition(".")
+    if not whole.isdigit() or (fraction and not fraction.isdigit()):
+        return text
+    return f"{sign}{int(whole):,}{dot}{fraction}"
+
+
 def day(value: date | datetime | str | None) -> str:
     """The one date format of the pages: ``7 Dec 2026`` (a datetime adds ``14:05 UTC``)."""
     if value is None or value == "":

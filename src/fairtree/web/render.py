@@ -42,6 +42,7 @@ templates.filters.update(
     money=formatting.money,
     points=formatting.points,
     thousands=formatting.thousands,
+    grouped_text=formatting.grouped_text,
     day=formatting.day,
     period_name=formatting.period_name,
 )

@@ -90,6 +90,10 @@ def test_statement_downloads_claim_and_publish_once(
     assert refused.status_code == 200 and "amount: must be more than 0" in refused.text
 
     csrf = client.cookies["fairtree_csrf"]
+    no_reason = client.post(
+        "/console/disclosure/publish", data={"year": "2026", "reason": " ", "csrf_token": csrf}
+    )
+    assert no_reason.status_code == 422 and "reason: is required" in no_reason.text
     preview = client.post(
         "/console/disclosure/publish",
         data={"year": "2026", "reason": "annual statement", "csrf_token": csrf},

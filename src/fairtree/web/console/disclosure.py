@@ -129,11 +129,15 @@ def download(fmt: str, request: Request, staff: AdminPage, session: DbSession) -
     )
 
 
-def _year(form: dict[str, str]) -> int:
+def _publishing(form: dict[str, str]) -> tuple[int, str]:
+    """The year to publish and the reason; a 422 names the field."""
     text = form.get("year", "").strip()
     if not (text.isdigit() and len(text) == 4):
         raise ValidationError([Problem("publish", text, "year", "use a year such as 2026")])
-    return int(text)
+    reason = " ".join(form.get("reason", "").split())
+    if not reason:
+        raise ValidationError([Problem("publish", text, "reason", "is required")])
+    return int(text), reason
 
 
 @router.post("/publish", response_class=HTMLResponse)
@@ -142,11 +146,8 @@ def publish_preview(
 ) -> Response:
     """First step: what will be public, and the confirming form (nothing is written)."""
     values = {"year": form.get("year", ""), "from": "", "to": ""}
-    reason = " ".join(form.get("reason", "").split())
     try:
-        year = _year(form)
-        if not reason:
-            raise ValidationError([Problem("publish", str(year), "reason", "is required")])
+        year, reason = _publishing(form)
         statement, _, _ = _statement(session, values)
     except ValidationError as error:
         return _page(request, staff, session, values, 422, failure_problems(error))
@@ -171,10 +172,7 @@ def publish_confirm(
     values = {"year": form.get("year", ""), "from": "", "to": ""}
 
     def run() -> str:
-        year = _year(form)
-        reason = " ".join(form.get("reason", "").split())
-        if not reason:
-            raise ValidationError([Problem("publish", str(year), "reason", "is required")])
+        year, reason = _publishing(form)
         publish_year(session, staff, year, reason)
         return f"/console/disclosure?year={year}&published={year}"
 

@@ -70,13 +70,15 @@ def _form_page(
         job for kind in JOB_KINDS for job in jobs.runner.recent(session, kind, 10)
     ]  # newest first within each kind
     recent.sort(key=lambda job: job.created_at, reverse=True)
+    versions = plan_versions.list_versions(session)
+    newest = max(versions, key=lambda v: v.effective_from).version if versions else ""
     return page(
         request,
         staff,
         "console/simulations.html",
         status,
-        values={**DEFAULTS, **(values or {})},
-        versions=plan_versions.list_versions(session),
+        values={**DEFAULTS, "plan_version": newest, **(values or {})},
+        versions=versions,
         scenarios=example_scenarios(),
         recent=recent[:15],
         max_months=MAX_MONTHS,
