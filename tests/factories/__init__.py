@@ -8,9 +8,11 @@
 - member_data: T's contacts, notes, goals and help requests in Acme (authorization matrix).
 - genealogy: the root and enrolments of a placement tree, and the principals that act.
 - dataset: Acme's small dataset in canonical form.
+- disclosure: an income disclosure statement built from arrays alone (no database).
 """
 
 from tests.factories.dataset import SAMPLE_DATASET
+from tests.factories.disclosure import sample_statement
 from tests.factories.genealogy import ADMIN, MEMBER, SUPPORT, add_root, join, signed_in_admin
 from tests.factories.intake import APRIL_PLAN, CUSTOMERS, PRODUCTS, seed_intake
 from tests.factories.ledger import (
@@ -74,6 +76,7 @@ __all__ = [
     "order_line",
     "post_order",
     "product",
+    "sample_statement",
     "seed_company",
     "seed_intake",
     "signed_in_admin",

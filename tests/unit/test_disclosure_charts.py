@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from fairtree.disclosure import render
-from tests.unit.disclosure_samples import sample_statement
+from tests.factories import sample_statement
 
 
 def _pdf_strings(pdf: bytes) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from fairtree.disclosure import render
-from tests.unit.disclosure_samples import sample_statement
+from tests.factories import sample_statement
 
 FORMATS = ("json", "csv", "html", "pdf")
 

@@ -125,7 +125,7 @@ def test_the_simulated_disclosure_is_the_statement_in_the_same_layout(scenario) 
     """The same code and keys as the company's statement, over everyone of the last year."""
     from fairtree.disclosure.render import statement_data
     from fairtree.simulation.simulated_disclosure import simulated_statement
-    from tests.unit.disclosure_samples import sample_statement
+    from tests.factories import sample_statement
 
     run = simulate(load_plan(UNILEVEL), scenario, 14, 2)
     disclosure = build_report(run)["income_disclosure"]
