@@ -153,17 +153,21 @@ def round_div_array(numerator: np.ndarray, denominator: int, rule: RoundingRule)
     if denominator <= 0:
         raise ValueError("denominator must be positive")
     num = np.asarray(numerator, dtype=np.int64)
-    sign = np.where(num < 0, -1, 1).astype(np.int64)
-    q, r = np.divmod(np.abs(num), np.int64(denominator))
-    if rule is RoundingRule.DOWN:
-        return sign * q
-    twice = 2 * r
-    if rule is RoundingRule.HALF_UP:
-        up = twice >= denominator
-    else:
-        up = (twice > denominator) | ((twice == denominator) & (q % 2 == 1))
-    up &= r != 0
-    return sign * (q + up.astype(np.int64))
+    if num.ndim == 0:
+        return np.asarray(round_div(int(num), denominator, rule), dtype=np.int64)
+    negative = num < 0
+    q, r = np.divmod(np.abs(num), np.int64(denominator))  # magnitudes; few temporaries
+    if rule is not RoundingRule.DOWN:
+        r *= 2  # twice the remainder, compared with the denominator
+        if rule is RoundingRule.HALF_UP:
+            up = r >= denominator
+        else:
+            up = (r > denominator) | ((r == denominator) & (q % 2 == 1))
+        up &= r != 0
+        del r
+        q += up
+    np.negative(q, out=q, where=negative)
+    return q
 
 
 def round_decimal(value: Decimal, rule: RoundingRule) -> int:

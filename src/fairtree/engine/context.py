@@ -113,7 +113,8 @@ def volume_pay(numerator: np.ndarray, currency: str, rule: RoundingRule) -> np.n
     1.00 point of BV is worth 1.00 of the plan currency; one rounding per value.
     """
     multiplier, denominator = volume_pay_scale(currency)
-    return round_div_array(numerator * multiplier, denominator, rule)
+    scaled = numerator if multiplier == 1 else numerator * multiplier
+    return round_div_array(scaled, denominator, rule)
 
 
 def volume_pay_scale(currency: str) -> tuple[int, int]:

@@ -56,8 +56,8 @@ class PlacementView:
     leg: np.ndarray  # slot under the placement parent, placement preorder
     to_sponsor: np.ndarray  # placement position -> sponsor position
     to_placement: np.ndarray  # sponsor position -> placement position
-    # slot_children per slot tuple, computed once (legs and active sides both read it)
-    children: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict, compare=False)
+    # slot -> the child holding it (``slot_child``), computed once per slot
+    children: dict[int, np.ndarray] = field(default_factory=dict, compare=False)
 
     def parent_in_sponsor_order(self) -> np.ndarray:
         """Each member's placement parent as a sponsor position (-1 for a root)."""
@@ -89,59 +89,62 @@ def placement_view(ctx: Context) -> PlacementView:
     return PlacementView(placement.tree, placement.leg, to_sponsor, to_placement)
 
 
-def slot_children(view: PlacementView, slots: tuple[int, ...]) -> np.ndarray:
-    """(n, len(slots)) placement child holding each slot, as placement positions (-1)."""
-    if slots in view.children:
-        return view.children[slots]
-    tree = view.tree
-    out = np.full((tree.size, len(slots)), -1, dtype=np.int64)
-    child = np.flatnonzero(tree.parent >= 0)
-    for column, slot in enumerate(slots):
+def slot_child(view: PlacementView, slot: int) -> np.ndarray:
+    """Per member (placement preorder): the placement child holding ``slot``, as a
+    placement position, -1 when empty (int32: half the memory of positions)."""
+    if slot not in view.children:
+        tree = view.tree
+        out = np.full(tree.size, -1, dtype=np.int32)
+        child = np.flatnonzero(tree.parent >= 0)
         holders = child[view.leg[child] == slot]
-        out[tree.parent[holders], column] = holders
-    view.children[slots] = out
-    return out
+        out[tree.parent[holders]] = holders
+        view.children[slot] = out
+    return view.children[slot]
 
 
-def slot_volumes(view: PlacementView, volume: np.ndarray, slots: tuple[int, ...]) -> np.ndarray:
-    """Per member (sponsor preorder): volume of the placement subtree under each slot.
+def placement_subtree_volume(view: PlacementView, volume: np.ndarray) -> np.ndarray:
+    """Volume (given in sponsor preorder) of each placement subtree, placement preorder."""
+    cum = np.zeros(view.tree.size + 1, dtype=np.int64)
+    np.cumsum(np.asarray(volume, dtype=np.int64)[view.to_sponsor], out=cum[1:])
+    return view.tree.subtree_from_prefix(cum)  # the gathered volume is already freed
 
-    ``volume`` is in sponsor preorder; returns (n, k) volumes, 0 where a slot is empty.
-    """
-    in_placement = np.asarray(volume, dtype=np.int64)[view.to_sponsor]
-    subtree = view.tree.subtree_sum(in_placement)
-    del in_placement
-    children = slot_children(view, slots)
-    volumes_p = subtree[np.maximum(children, 0)]
-    volumes_p[children < 0] = 0
-    return volumes_p[view.to_placement]
+
+def slot_volume(view: PlacementView, subtree: np.ndarray, slot: int) -> np.ndarray:
+    """Per member (sponsor preorder): the volume of the placement subtree under
+    ``slot`` (0 where the slot is empty); ``subtree`` from ``placement_subtree_volume``."""
+    child = slot_child(view, slot)
+    under = subtree[child]  # an empty slot (-1) reads the last entry: zeroed next
+    under[child < 0] = 0
+    return under[view.to_placement]
 
 
 def slot_heads(view: PlacementView, slots: tuple[int, ...], member: int) -> list[int]:
     """One member's placement child in each slot, as sponsor positions (-1: empty);
     for explanations, so the close never builds the (n, k) table of heads."""
-    children = slot_children(view, slots)[int(view.to_placement[member])]
+    at = int(view.to_placement[member])
+    children = [int(slot_child(view, slot)[at]) for slot in slots]
     return [int(view.to_sponsor[c]) if c >= 0 else -1 for c in children]
 
 
-def sides_with(
+def sides_holding(
     view: PlacementView, members: np.ndarray, owner: np.ndarray, slots: tuple[int, ...]
 ) -> np.ndarray:
-    """(n, k) bool: owner's placement subtree under each slot holds one of ``members``.
+    """Per owner (sponsor preorder, int8): in how many of ``slots`` the owner's
+    placement subtree holds one of ``members``.
 
     ``members`` and ``owner`` are parallel sponsor positions (e.g. active members and
-    their sponsors); result rows are owners in sponsor preorder.
+    their sponsors).
     """
     tree = view.tree
-    n = tree.size
-    out = np.zeros((n, len(slots)), dtype=bool)
+    count = np.zeros(tree.size, dtype=np.int8)
     keep = owner >= 0
     members, owner = members[keep], owner[keep]
     member_p = view.to_placement[members]
     owner_p = view.to_placement[owner]
-    children = slot_children(view, slots)
-    for column in range(len(slots)):
-        head = children[owner_p, column]
+    for slot in slots:
+        head = slot_child(view, slot)[owner_p]
         inside = (head >= 0) & (member_p >= head) & (member_p < tree.end[np.maximum(head, 0)])
-        out[owner[inside], column] = True
-    return out
+        holding = np.zeros(tree.size, dtype=bool)
+        holding[owner[inside]] = True
+        count += holding
+    return count

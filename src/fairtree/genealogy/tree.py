@@ -47,7 +47,14 @@ class Tree:
         """Sum of ``values`` (in preorder) over each member's subtree, self included."""
         cum = np.zeros(self.size + 1, dtype=np.int64)
         np.cumsum(values, out=cum[1:])
-        return cum[self.end] - cum[:-1]
+        return self.subtree_from_prefix(cum)
+
+    def subtree_from_prefix(self, cum: np.ndarray) -> np.ndarray:
+        """Subtree sums from a prefix sum ``cum`` (length size + 1, cum[0] = 0), with
+        one array beside ``cum`` (no third temporary)."""
+        out = cum[self.end]
+        out -= cum[:-1]
+        return out
 
     @cached_property
     def single_root(self) -> bool:

@@ -26,11 +26,13 @@ from pydantic import Field, model_validator
 from fairtree.engine.context import Context, volume_pay
 from fairtree.engine.kinds.binary_reference import BINARY_SLOTS, binary_reference
 from fairtree.engine.placement_legs import (
+    PlacementView,
+    placement_subtree_volume,
     placement_view,
     refuse_bad_slots,
-    sides_with,
+    sides_holding,
     slot_heads,
-    slot_volumes,
+    slot_volume,
 )
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
@@ -115,39 +117,32 @@ def cap_lookup(plan: Plan, config: Binary) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class BinarySettlement:
-    """Every figure of the period, per member in sponsor preorder."""
+class BinaryPay:
+    """What a close keeps of the binary settlement, per member in sponsor preorder."""
 
-    leg_volume: np.ndarray  # (n, 2) this period's volume under left / right
-    carry_in: np.ndarray  # (n, 2)
-    sides_with_active: np.ndarray  # (n,) legs holding an active personal enrollee
-    qualified: np.ndarray  # bool
-    pairs: np.ndarray  # pairs paid (pairs rule) else 0
-    weak: np.ndarray  # volume paid on (weak-leg rule) or pairs x pair_volume
-    exact_numerator: np.ndarray  # rate x hundredths (weak-leg) or minor units (pairs)
-    uncapped: np.ndarray  # minor units, qualified members only
-    cap: np.ndarray  # minor units, -1 = none
-    pay: np.ndarray
-    remaining: np.ndarray  # (n, 2) after pay, before flush rules
-    carry_out: np.ndarray  # (n, 2) after flush rules
+    pay: np.ndarray  # minor units, after caps
+    pool: int  # Σ uncapped pay of qualified members
+    carry_left: np.ndarray  # carry-out per side, after flush rules
+    carry_right: np.ndarray
     first_pair_out: np.ndarray  # bool: first pair paid by the end of the period
 
-    @property
-    def legs(self) -> np.ndarray:
-        return self.leg_volume + self.carry_in
+
+Figures = dict[str, np.ndarray]
 
 
-def _carry_in(ctx: Context, config: Binary) -> tuple[np.ndarray, np.ndarray]:
-    zeros = np.zeros(ctx.size, dtype=np.int64)
+def _carry_in(ctx: Context, config: Binary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(left, right, first pair done); absent values are zeros (not paged in until read)."""
     values = ctx.carry_in.values
-    carry = np.stack(
-        [values.get(f"{config.id}.left", zeros), values.get(f"{config.id}.right", zeros)],
-        axis=1,
-    ).astype(np.int64)
-    if not config.carry.enabled:
-        carry = np.zeros_like(carry)
-    first = values.get(f"{config.id}.first_pair", zeros) != 0
-    return carry, first
+
+    def side(name: str) -> np.ndarray:
+        value = values.get(f"{config.id}.{name}")
+        if value is None or not config.carry.enabled:
+            return np.zeros(ctx.size, dtype=np.int64)
+        return value.astype(np.int64, copy=False)
+
+    first = values.get(f"{config.id}.first_pair")
+    done = np.zeros(ctx.size, dtype=bool) if first is None else first != 0
+    return side("left"), side("right"), done
 
 
 def _pairs(
@@ -174,77 +169,103 @@ def _pairs(
     return pairs, left_used, right_used
 
 
-def settle(ctx: Context, config: Binary) -> BinarySettlement:
+def _legs(
+    ctx: Context, view: PlacementView, config: Binary, figures: Figures | None
+) -> tuple[np.ndarray, ...]:
+    """(left, right, first pair done): this period's leg volume plus carry-in per side."""
+    subtree = placement_subtree_volume(view, ctx.volume(config.volume))
+    carry_left, carry_right, first_done = _carry_in(ctx, config)
+    legs = []
+    for slot, carry, name in ((LEFT, carry_left, "left"), (RIGHT, carry_right, "right")):
+        period = slot_volume(view, subtree, slot)
+        if figures is not None:
+            figures[f"period_{name}"], figures[f"carry_in_{name}"] = period.copy(), carry
+        period += carry  # the leg: this period's volume + carry-in
+        legs.append(period)
+    return legs[0], legs[1], first_done
+
+
+def _qualified(
+    ctx: Context, view: PlacementView, config: Binary, figures: Figures | None
+) -> np.ndarray:
+    """Active, at ``min_rank``, with active personal enrollees in enough legs."""
+    qualified = ctx.active & ctx.rank_at_least(config.min_rank)
+    if config.requires_active_legs or figures is not None:
+        enrollees = np.flatnonzero(ctx.active)
+        sides = sides_holding(view, enrollees, ctx.tree.parent[enrollees], (LEFT, RIGHT))
+        qualified &= sides >= config.requires_active_legs
+        if figures is not None:
+            figures["sides_with_active"] = sides
+    return qualified
+
+
+def settle(ctx: Context, config: Binary, figures: Figures | None = None) -> BinaryPay:
+    """Pay, pool and carry-out of every member; with ``figures`` (an explanation) also
+    every intermediate figure by name. Arrays are 1-D per side and intermediates are
+    dropped as soon as they are used, so a close holds little more than its results."""
     refuse_bad_slots(ctx.plan, config.id, ctx.inputs.members, range(2), "", BINARY_SLOTS)
     view = placement_view(ctx)
-    volume = ctx.volume(config.volume)
-    leg_volume = slot_volumes(view, volume, (LEFT, RIGHT))
-    carry_in, first_done = _carry_in(ctx, config)
-    legs = leg_volume + carry_in
-    left, right = legs[:, 0], legs[:, 1]
-
-    enrollees = np.flatnonzero(ctx.active)
-    active_sides = sides_with(view, enrollees, ctx.tree.parent[enrollees], (LEFT, RIGHT))
-    sides = active_sides.sum(axis=1)
-    qualified = (
-        ctx.active & ctx.rank_at_least(config.min_rank) & (sides >= config.requires_active_legs)
-    )
-
+    left, right, first_done = _legs(ctx, view, config, figures)
+    qualified = _qualified(ctx, view, config, figures)
+    del view
+    left_stronger = left >= right
+    if figures is not None:
+        figures.update(qualified=qualified, legs_left=left.copy(), legs_right=right.copy())
     if config.pairs is not None:
         pending = (
             ~first_done if config.pairs.first_pair_scope == "ever" else np.ones_like(qualified)
         )
         pairs, left_used, right_used = _pairs(left, right, config, pending)
-        pairs = np.where(qualified, pairs, 0)
-        used = np.stack([left_used, right_used], axis=1) * qualified[:, None]
-        numerator = pairs * to_minor(config.pairs.pair_amount, ctx.plan.currency)
-        uncapped = numerator
-        weak = pairs * config.pairs.pair_volume
+        pairs[~qualified] = 0
+        left_used[~qualified] = 0
+        right_used[~qualified] = 0
+        left -= left_used  # what remains after pay, before the flush rules
+        right -= right_used
+        del left_used, right_used
+        uncapped = pairs * to_minor(config.pairs.pair_amount, ctx.plan.currency)
         first_out = first_done | (pairs > 0)
+        if figures is not None:
+            figures.update(pairs=pairs, weak=pairs * config.pairs.pair_volume)
+            figures["exact_numerator"] = uncapped
+        del pairs
     else:
         assert config.weak_leg_rate is not None
-        pairs = np.zeros(ctx.size, dtype=np.int64)
-        weak = np.where(qualified, np.minimum(left, right), 0)
-        used = np.stack([weak, weak], axis=1)
-        numerator = config.weak_leg_rate * weak
-        uncapped = volume_pay(numerator, ctx.plan.currency, ctx.rounding)
+        weak = np.minimum(left, right)
+        weak[~qualified] = 0
+        left -= weak  # what remains after pay, before the flush rules
+        right -= weak
+        if figures is not None:
+            figures.update(weak=weak.copy(), pairs=np.zeros(ctx.size, dtype=np.int64))
+        weak *= config.weak_leg_rate  # now the exact numerator: rate x volume
+        if figures is not None:
+            figures["exact_numerator"] = weak
+        uncapped = volume_pay(weak, ctx.plan.currency, ctx.rounding)
         first_out = first_done
-
+        del weak
+    pool = int(uncapped.sum())
     cap = cap_lookup(ctx.plan, config)[ctx.pay_rank]
     pay = np.where(cap >= 0, np.minimum(uncapped, cap), uncapped)
-
-    remaining = legs - used
-    carry_out = remaining.copy()
+    if figures is not None:
+        figures.update(uncapped=uncapped, cap=cap)
+        figures.update(remaining_left=left.copy(), remaining_right=right.copy())
+    del uncapped, cap
     if not config.carry.enabled:
-        carry_out[:] = 0
+        left[:] = 0
+        right[:] = 0
     if config.carry.flush_if_inactive:
-        carry_out[~ctx.active] = 0
+        left[~ctx.active] = 0
+        right[~ctx.active] = 0
     if config.carry.flush_weaker_side:
-        weaker = np.where(left >= right, RIGHT, LEFT)
-        rows = np.flatnonzero(qualified)
-        carry_out[rows, weaker[rows]] = 0
+        left[qualified & ~left_stronger] = 0
+        right[qualified & left_stronger] = 0
     if config.carry.max_carry is not None:
-        carry_out = np.minimum(carry_out, config.carry.max_carry)
-
-    return BinarySettlement(
-        leg_volume=leg_volume,
-        carry_in=carry_in,
-        sides_with_active=sides,
-        qualified=qualified,
-        pairs=pairs,
-        weak=weak,
-        exact_numerator=numerator,
-        uncapped=uncapped,
-        cap=cap,
-        pay=pay,
-        remaining=remaining,
-        carry_out=carry_out,
-        first_pair_out=first_out,
-    )
+        np.minimum(left, config.carry.max_carry, out=left)
+        np.minimum(right, config.carry.max_carry, out=right)
+    return BinaryPay(pay, pool, left, right, first_out)
 
 
 def carry_arrays(config: Binary, left: np.ndarray, right: np.ndarray, first: np.ndarray) -> dict:
-    out = {"left": left.astype(np.int64), "right": right.astype(np.int64)}
+    out = {"left": left.astype(np.int64, copy=False), "right": right.astype(np.int64, copy=False)}
     if config.pairs is not None and config.pairs.first_pair_scope == "ever":
         out["first_pair"] = np.where(first, 100, 0).astype(np.int64)  # 1.00 = paid
     return out
@@ -257,8 +278,8 @@ class BinaryKind:
         s = settle(ctx, config)
         return BonusOutcome(
             pay=s.pay,
-            pool=int(s.uncapped.sum()),
-            carry_out=carry_arrays(config, s.carry_out[:, 0], s.carry_out[:, 1], s.first_pair_out),
+            pool=s.pool,
+            carry_out=carry_arrays(config, s.carry_left, s.carry_right, s.first_pair_out),
         )
 
     @staticmethod
@@ -276,16 +297,20 @@ class BinaryKind:
     def explain(
         ctx: Context, config: Binary, outcome: BonusOutcome, member: int
     ) -> list[TraceLine]:
-        s = settle(ctx, config)
-        legs = s.legs[member]
+        f: Figures = {}
+        s = settle(ctx, config, f)
+        legs = np.array([f["legs_left"][member], f["legs_right"][member]])
         if not legs.any() and not s.pay[member]:
             return []
         ids = ctx.inputs.members.ids[ctx.tree.order]
         currency = ctx.plan.currency
         contributions = []
-        used = legs - s.remaining[member]
+        remaining = np.array([f["remaining_left"][member], f["remaining_right"][member]])
+        used = legs - remaining
+        carry_out = (int(s.carry_left[member]), int(s.carry_right[member]))
         rate = config.weak_leg_rate if config.weak_leg_rate is not None else RATE_SCALE
         heads = slot_heads(placement_view(ctx), (LEFT, RIGHT), member)
+        qualified = bool(f["qualified"][member])
         for side, name in ((LEFT, "left"), (RIGHT, "right")):
             head = heads[side]
             contributions.append(
@@ -294,40 +319,40 @@ class BinaryKind:
                     level=0,
                     base=int(legs[side]),
                     rate=rate,
-                    paid=bool(s.qualified[member]),
+                    paid=qualified,
                     note=(
-                        f"{name} leg: this period {format_points(int(s.leg_volume[member, side]))}"
-                        f" + carry-in {format_points(int(s.carry_in[member, side]))}; "
+                        f"{name} leg: this period {format_points(int(f[f'period_{name}'][member]))}"
+                        f" + carry-in {format_points(int(f[f'carry_in_{name}'][member]))}; "
                         f"paid on {format_points(int(used[side]))}; carries out "
-                        f"{format_points(int(s.carry_out[member, side]))}"
+                        f"{format_points(carry_out[side])}"
                     ),
                 )
             )
-        if not s.qualified[member]:
-            why = _unqualified_reason(ctx, config, s, member)
+        if not qualified:
+            why = _unqualified_reason(ctx, config, f, member)
             contributions = [
                 Contribution(**{**c.__dict__, "paid": False, "note": f"{c.note}; {why}"})
                 for c in contributions
             ]
         if config.pairs is not None:
-            exact = Decimal(int(s.exact_numerator[member])).scaleb(-currency_exponent(currency))
+            exact = Decimal(int(f["exact_numerator"][member])).scaleb(-currency_exponent(currency))
             rule = (
-                f"{int(s.pairs[member])} pair(s) of {format_points(config.pairs.pair_volume)} "
+                f"{int(f['pairs'][member])} pair(s) of {format_points(config.pairs.pair_volume)} "
                 f"points per side x {config.pairs.pair_amount} {currency} "
                 f"(first pair {config.pairs.first_pair}, {config.pairs.first_pair_scope})"
             )
         else:
             assert config.weak_leg_rate is not None
-            exact = Decimal(int(s.exact_numerator[member])) / (RATE_SCALE * 100)
+            exact = Decimal(int(f["exact_numerator"][member])) / (RATE_SCALE * 100)
             rule = (
                 f"{format_rate(config.weak_leg_rate)} of the weaker leg "
-                f"{format_points(int(s.weak[member]))} {config.volume.upper()}"
+                f"{format_points(int(f['weak'][member]))} {config.volume.upper()}"
             )
-        cap = int(s.cap[member])
+        cap = int(f["cap"][member])
         if cap >= 0:
             rule += f"; cap {format_amount(cap, currency)} {currency}"
-            if s.uncapped[member] > cap:
-                cut = format_amount(int(s.uncapped[member]) - cap, currency)
+            if f["uncapped"][member] > cap:
+                cut = format_amount(int(f["uncapped"][member]) - cap, currency)
                 rule += f" (cut {cut} {currency} as breakage)"
         return [
             trace_line(
@@ -342,12 +367,12 @@ class BinaryKind:
         ]
 
 
-def _unqualified_reason(ctx: Context, config: Binary, s: BinarySettlement, member: int) -> str:
+def _unqualified_reason(ctx: Context, config: Binary, f: Figures, member: int) -> str:
     if not ctx.active[member]:
         return "receiver not active"
     if not ctx.rank_at_least(config.min_rank)[member]:
         return f"receiver below {config.min_rank}"
     return (
         f"needs an active personal enrollee in {config.requires_active_legs} leg(s), "
-        f"has {int(s.sides_with_active[member])}"
+        f"has {int(f['sides_with_active'][member])}"
     )
