@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from fairtree.api.deps import DbSession
@@ -30,54 +31,73 @@ def _filters(actor: str, subject: str, action: str, since: str, until: str) -> l
     )
 
 
-@router.get("/audit", response_class=HTMLResponse)
-def audit_page(
-    request: Request,
-    staff: AdminPage,
-    session: DbSession,
+def log_filters(
     actor: Text = "",
     subject: Text = "",
     action: Text = "",
     since: Text = "",
     until: Text = "",
-    offset: int = Query(0, ge=0, le=10_000_000),
+) -> logs.LogFilters:
+    """The filters both logs take from the query string."""
+    return _filters(actor, subject, action, since, until)
+
+
+Filters = Annotated[logs.LogFilters, Depends(log_filters)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+def _listing(
+    request: Request,
+    staff: AdminPage,
+    template: str,
+    rows_name: str,
+    read: Callable[[int, int], Sequence[Any]],
+    filters: logs.LogFilters,
+    offset: int,
+    **shown: Any,
 ) -> HTMLResponse:
-    filters = _filters(actor, subject, action, since, until)
-    records = logs.audit_log(session, filters, PAGE_SIZE + 1, offset)
+    """One page of a filtered log: ``read(limit, offset)`` asks for one row more than a
+    page, which says whether there is a next page."""
+    rows = read(PAGE_SIZE + 1, offset)
+    context: dict[str, Any] = {rows_name: rows[:PAGE_SIZE], **shown}
     return page(
         request,
         staff,
-        "console/audit.html",
-        records=records[:PAGE_SIZE],
-        more=len(records) > PAGE_SIZE,
+        template,
+        more=len(rows) > PAGE_SIZE,
         offset=offset,
         filters=filters,
-        actions=logs.audit_actions(session),
         page_size=PAGE_SIZE,
+        **context,
+    )
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request, staff: AdminPage, session: DbSession, filters: Filters, offset: Offset = 0
+) -> HTMLResponse:
+    return _listing(
+        request,
+        staff,
+        "console/audit.html",
+        "records",
+        lambda limit, at: logs.audit_log(session, filters, limit, at),
+        filters,
+        offset,
+        actions=logs.audit_actions(session),
     )
 
 
 @router.get("/access", response_class=HTMLResponse)
 def access_page(
-    request: Request,
-    staff: AdminPage,
-    session: DbSession,
-    actor: Text = "",
-    subject: Text = "",
-    action: Text = "",
-    since: Text = "",
-    until: Text = "",
-    offset: int = Query(0, ge=0, le=10_000_000),
+    request: Request, staff: AdminPage, session: DbSession, filters: Filters, offset: Offset = 0
 ) -> HTMLResponse:
-    filters = _filters(actor, subject, action, since, until)
-    rows = logs.access_log(session, filters, PAGE_SIZE + 1, offset)
-    return page(
+    return _listing(
         request,
         staff,
         "console/access.html",
-        rows=rows[:PAGE_SIZE],
-        more=len(rows) > PAGE_SIZE,
-        offset=offset,
-        filters=filters,
-        page_size=PAGE_SIZE,
+        "rows",
+        lambda limit, at: logs.access_log(session, filters, limit, at),
+        filters,
+        offset,
     )

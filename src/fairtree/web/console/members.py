@@ -25,7 +25,15 @@ from fairtree.services.network.enrollment import NewMember
 from fairtree.services.network.move_preview import preview_move, preview_termination
 from fairtree.services.network.ranks import rank_history
 from fairtree.services.network.staff_enrolment import enroll_member
-from fairtree.web.console.staff import AdminPage, StaffPage, act, failure_problems, page
+from fairtree.store.models import Member
+from fairtree.web.console.staff import (
+    AdminPage,
+    ConfirmedAction,
+    StaffPage,
+    act,
+    failure_problems,
+    page,
+)
 from fairtree.web.page_auth import PageForm
 
 router = APIRouter(prefix="/console/members", include_in_schema=False)
@@ -194,6 +202,49 @@ def enrol(request: Request, form: PageForm, staff: AdminPage, session: DbSession
 # Moves and terminations ------------------------------------------------------------------
 
 
+def _move_action(
+    request: Request,
+    staff: AdminPage,
+    session: DbSession,
+    owner: Member,
+    values: dict[str, str],
+) -> ConfirmedAction:
+    """A move is asked from the move form (shown again, without a preview, on problems)."""
+    return ConfirmedAction(
+        request,
+        session,
+        staff,
+        lambda problems: page(
+            request,
+            staff,
+            "console/move.html",
+            owner=owner,
+            values=values,
+            preview=None,
+            problems=problems,
+        ),
+    )
+
+
+def _terminate_action(
+    request: Request, staff: AdminPage, session: DbSession, owner: Member
+) -> ConfirmedAction:
+    return ConfirmedAction(
+        request,
+        session,
+        staff,
+        lambda problems: page(
+            request,
+            staff,
+            "console/terminate.html",
+            owner=owner,
+            preview=None,
+            today=utcnow().date(),
+            problems=problems,
+        ),
+    )
+
+
 @router.get("/{member_id}/move", response_class=HTMLResponse)
 def move_form(
     request: Request,
@@ -204,7 +255,7 @@ def move_form(
     downline: str = Query("follows"),
     reason: str = Query("", max_length=500),
     effective_on: str = Query("", max_length=10),
-) -> HTMLResponse:
+) -> Response:
     """The move form; with a new sponsor given, the preview of what changes and a confirm."""
     owner = owner_member(session, member_id)
     values = {
@@ -226,16 +277,8 @@ def move_form(
             problems = ["downline: choose follows or stays"]
         except FairtreeError as error:
             problems = failure_problems(error)
-    status = 422 if problems else 200
-    return page(
-        request,
-        staff,
-        "console/move.html",
-        status,
-        owner=owner,
-        values=values,
-        preview=preview,
-        problems=problems,
+    return _move_action(request, staff, session, owner, values).confirm(
+        problems or [], "console/move.html", owner=owner, values=values, preview=preview
     )
 
 
@@ -274,22 +317,7 @@ def move(
         )
         return f"/console/members/{member_id}?moved=1"
 
-    return act(
-        request,
-        session,
-        staff,
-        form,
-        run,
-        lambda problems: page(
-            request,
-            staff,
-            "console/move.html",
-            owner=owner,
-            values=values,
-            preview=None,
-            problems=problems,
-        ),
-    )
+    return _move_action(request, staff, session, owner, values).submit(form, run)
 
 
 @router.get("/{member_id}/terminate", response_class=HTMLResponse)
@@ -331,19 +359,4 @@ def terminate(
         )
         return f"/console/members/{member_id}"
 
-    return act(
-        request,
-        session,
-        staff,
-        form,
-        run,
-        lambda problems: page(
-            request,
-            staff,
-            "console/terminate.html",
-            owner=owner,
-            preview=None,
-            today=utcnow().date(),
-            problems=problems,
-        ),
-    )
+    return _terminate_action(request, staff, session, owner).submit(form, run)

@@ -16,7 +16,7 @@ from fairtree.services.commissions import payouts, period_actions
 from fairtree.services.commissions.payout_board import ITEM_SORTS, ITEM_STATUSES, batch_view
 from fairtree.services.commissions.review import review_run
 from fairtree.web.console.periods import _period_key
-from fairtree.web.console.staff import AdminPage, act, page
+from fairtree.web.console.staff import AdminPage, ConfirmedAction, page
 from fairtree.web.page_auth import PageForm
 from fairtree.web.tables import Listing, TableQuery
 
@@ -76,6 +76,18 @@ def _batch_page(
     )
 
 
+def _batch_action(
+    request: Request, staff: AdminPage, session: DbSession, key: str
+) -> ConfirmedAction:
+    """Batch changes are asked from the batch page."""
+    return ConfirmedAction(
+        request,
+        session,
+        staff,
+        lambda problems: _batch_page(request, staff, session, key, problems=problems),
+    )
+
+
 @router.get("", response_class=HTMLResponse)
 def batch_page(request: Request, period: str, staff: AdminPage, session: DbSession) -> HTMLResponse:
     return _batch_page(request, staff, session, _period_key(period))
@@ -89,7 +101,7 @@ def confirm_batch(
     session: DbSession,
     minimum: str = Query("20.00", max_length=20),
     reason: str = Query("", max_length=500),
-) -> HTMLResponse:
+) -> Response:
     """Confirm the batch's threshold and reason before it moves any money."""
     key = _period_key(period)
     review = review_run(session, key)
@@ -98,11 +110,8 @@ def confirm_batch(
         _minor(minimum, review.currency)
     except ValidationError as error:
         problems += [f"{p.field}: {p.reason}" for p in error.problems]
-    if problems:
-        return _batch_page(request, staff, session, key, 422, problems)
-    return page(
-        request,
-        staff,
+    return _batch_action(request, staff, session, key).confirm(
+        problems,
         "console/payout_confirm.html",
         key=key,
         review=review,
@@ -124,14 +133,7 @@ def create(
         )
         return f"/console/periods/{key}/payouts"
 
-    return act(
-        request,
-        session,
-        staff,
-        form,
-        run,
-        lambda problems: _batch_page(request, staff, session, key, problems=problems),
-    )
+    return _batch_action(request, staff, session, key).submit(form, run)
 
 
 @router.get("/payouts.csv")
@@ -178,11 +180,4 @@ def mark(
         )
         return f"/console/periods/{key}/payouts"
 
-    return act(
-        request,
-        session,
-        staff,
-        form,
-        run,
-        lambda problems: _batch_page(request, staff, session, key, problems=problems),
-    )
+    return _batch_action(request, staff, session, key).submit(form, run)

@@ -18,7 +18,13 @@ from fairtree.services.clock import utcnow
 from fairtree.services.commissions import period_actions, period_board, statements
 from fairtree.services.commissions.exchange_rates import parse_rates
 from fairtree.services.commissions.review import review_run
-from fairtree.web.console.staff import AdminPage, act, failure_problems, page, redirect
+from fairtree.web.console.staff import (
+    AdminPage,
+    ConfirmedAction,
+    failure_problems,
+    page,
+    redirect,
+)
 from fairtree.web.page_auth import PageForm
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -50,6 +56,28 @@ def _periods_page(
     )
 
 
+def _periods_action(request: Request, staff: AdminPage, session: DbSession) -> ConfirmedAction:
+    """Closes and the approval rule are asked from the periods page."""
+    return ConfirmedAction(
+        request,
+        session,
+        staff,
+        lambda problems: _periods_page(request, staff, session, problems=problems),
+    )
+
+
+def _review_action(
+    request: Request, staff: AdminPage, session: DbSession, key: str
+) -> ConfirmedAction:
+    """Approvals and finalizes are asked from the period's review."""
+    return ConfirmedAction(
+        request,
+        session,
+        staff,
+        lambda problems: _review(request, staff, session, key, problems=problems),
+    )
+
+
 @router.get("/periods", response_class=HTMLResponse)
 def periods_page(request: Request, staff: AdminPage, session: DbSession) -> HTMLResponse:
     return _periods_page(request, staff, session)
@@ -72,14 +100,7 @@ def close(request: Request, form: PageForm, staff: AdminPage, session: DbSession
         )
         return f"/console/jobs/{job.id}"
 
-    return act(
-        request,
-        session,
-        staff,
-        form,
-        run,
-        lambda problems: _periods_page(request, staff, session, problems=problems),
-    )
+    return _periods_action(request, staff, session).submit(form, run)
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
@@ -179,14 +200,7 @@ def approve(
         period_actions.approve(session, staff, key, form.get("reason", ""))
         return f"/console/periods/{key}"
 
-    return act(
-        request,
-        session,
-        staff,
-        form,
-        run,
-        lambda problems: _review(request, staff, session, key, problems=problems),
-    )
+    return _review_action(request, staff, session, key).submit(form, run)
 
 
 def _rates_of(form: dict[str, str]) -> dict[str, str]:
@@ -202,7 +216,7 @@ def finalize_confirm(
     staff: AdminPage,
     session: DbSession,
     reason: str = Query("", max_length=500),
-) -> HTMLResponse:
+) -> Response:
     """Confirm: the totals and the rates the period will be finalized with."""
     key = _period_key(period)
     rates = {
@@ -218,11 +232,8 @@ def finalize_confirm(
         problems = failure_problems(error)
     if not reason.strip():
         problems.append("reason: is required")
-    if problems:
-        return _review(request, staff, session, key, 422, problems)
-    return page(
-        request,
-        staff,
+    return _review_action(request, staff, session, key).confirm(
+        problems,
         "console/finalize.html",
         review=review,
         key=key,
@@ -242,14 +253,7 @@ def finalize(
         period_actions.finalize(session, staff, key, _rates_of(form), form.get("reason", ""))
         return f"/console/periods/{key}?finalized=1"
 
-    return act(
-        request,
-        session,
-        staff,
-        form,
-        run,
-        lambda problems: _review(request, staff, session, key, problems=problems),
-    )
+    return _review_action(request, staff, session, key).submit(form, run)
 
 
 @router.post("/settings/approval", response_class=HTMLResponse)
@@ -262,11 +266,4 @@ def approval_rule(
         )
         return "/console/periods"
 
-    return act(
-        request,
-        session,
-        staff,
-        form,
-        run,
-        lambda problems: _periods_page(request, staff, session, problems=problems),
-    )
+    return _periods_action(request, staff, session).submit(form, run)

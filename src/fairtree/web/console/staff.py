@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, NamedTuple
 
 from fastapi import Depends, HTTPException, Request
@@ -153,3 +154,29 @@ def act(
         response = on_error(failure_problems(error))
         response.status_code = 409 if isinstance(error, ConflictError) else 422
         return response
+
+
+@dataclass(frozen=True)
+class ConfirmedAction:
+    """A change of money or the tree, asked from a page: first a confirm step that shows
+    what it will do (or the page again with the problems, 422), then a post that does it
+    once per form token (``act``) and goes on, or shows the page again with its problems.
+
+    ``asked_from(problems)`` renders the page the change was asked from."""
+
+    request: Request
+    session: Session
+    staff: Principal
+    asked_from: Callable[[list[str]], Response]
+
+    def confirm(self, problems: list[str], template: str, **shown: Any) -> Response:
+        """The confirm page showing ``shown``, or the asking page with ``problems``."""
+        if problems:
+            response = self.asked_from(problems)
+            response.status_code = 422
+            return response
+        return page(self.request, self.staff, template, **shown)
+
+    def submit(self, form: dict[str, str], action: Callable[[], str]) -> Response:
+        """Do ``action`` once for this form (a resubmit goes where the first went)."""
+        return act(self.request, self.session, self.staff, form, action, self.asked_from)
