@@ -48,7 +48,7 @@ def test_the_next_rank_counts_from_the_rank_paid_as_last_period(session: Session
 
 def test_the_tree_of_the_open_period_shows_the_rank_held(session: Session) -> None:
     # April has no run yet: the tree shows the rank each member holds (paid as in
-    # March); March itself shows March's run.
+    # March), marked as held; March itself shows March's run.
     seed_company(session)
     close_period(session, "2026-03")
     finalize_run(session, "2026-03")
@@ -60,4 +60,6 @@ def test_the_tree_of_the_open_period_shows_the_rank_held(session: Session) -> No
             session, reader, a, "B", "sponsor", Period.parse(key), None, "name", False, 50, 0
         )
         assert (level.parent.member_id, level.parent.rank) == ("B", None)
-        assert [(n.member_id, n.rank) for n in level.nodes] == [("C", "bronze")]
+        assert [(n.member_id, n.rank, n.rank_held) for n in level.nodes] == [
+            ("C", "bronze", key == "2026-04")
+        ]

@@ -20,7 +20,9 @@ def _labeller(names: Mapping[str, str] | None) -> Callable[[str], str]:
     if not names:
         return lambda member_id: member_id
     return lambda member_id: (
-        f"{names[member_id]} ({member_id})" if member_id in names else member_id
+        f"{names[member_id]} ({member_id})"
+        if names.get(member_id, member_id) != member_id
+        else member_id
     )
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from fairtree.services.access import sign_in
 from fairtree.services.access.users import create_member_user
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.orders.rank_progress import rebuild_period_volumes
 from fairtree.store.database import session_scope
+from fairtree.store.models import Member
 from tests.factories import seed_company
 
 
@@ -17,6 +18,9 @@ def _tokens(engine: Engine, settings) -> dict[str, str]:
     tokens = {}
     with session_scope(engine) as session:
         seed_company(session)
+        session.execute(
+            update(Member).where(Member.member_id == "B").values(display_name="Bo Baker")
+        )
         close_period(session, "2026-03")
         finalize_run(session, "2026-03")
         rebuild_period_volumes(session, "2026-03")  # orders were written straight in
@@ -39,6 +43,10 @@ def test_a_member_reads_their_statement_with_explanations(client, committing_eng
     assert (body["period"], body["currency"], body["total"]) == ("2026-03", "USD", "7.34")
     assert [line["bonus_id"] for line in body["lines"]] == ["uni"]
     assert body["lines"][0]["explanation"], "every line carries its derivation"
+    # Members in A's downline are named by display name beside their id.
+    assert (
+        "  level 1: Bo Baker (B) 20.00 points x 10% [orders O-B]" in body["lines"][0]["explanation"]
+    )
     csv_text = _get(client, tokens["A"], "/members/A/statements/2026-03/csv").text
     assert "7.34" in csv_text
 

@@ -115,6 +115,7 @@ def _statement(
     member_id: str,
     period_key: str,
     reason: str | None,
+    explain: bool = True,
 ) -> statements.Statement:
     """Authorized (and the read logged) on the primary; explained on ``reader``, a read
     replica when one is configured (FAIRTREE_READ_DATABASE_URL)."""
@@ -124,7 +125,9 @@ def _statement(
     except ValueError as error:  # e.g. 2026-02-30..2026-03-01: the right shape, no such day
         raise ValidationError([Problem("path", "period_key", "period_key", str(error))]) from None
     authorize(session, principal, owner, DataKind.PAY, record=f"statement:{key}", reason=reason)
-    return statements.member_statement(reader, key, owner.member_id)
+    return statements.member_statement(
+        reader, key, owner.member_id, explain=explain, viewer=principal, log_session=session
+    )
 
 
 @router.get("/statements/{period_key}", response_model=StatementOut)
@@ -136,7 +139,8 @@ def read_statement(
     reader: ReadSession,
     reason: Reason,
 ) -> StatementOut:
-    """Every line of the member's pay for a period, each with its explanation."""
+    """Every line of the member's pay for a period, each with its explanation; members it
+    names show their display name beside the id where the reader may see them."""
     statement = _statement(session, reader, principal, member_id, period_key, reason)
     money = statement.currency
     return StatementOut(
@@ -173,5 +177,5 @@ def read_statement_csv(
     reason: Reason,
 ) -> PlainTextResponse:
     """The same statement as CSV, one row per line."""
-    statement = _statement(session, reader, principal, member_id, period_key, reason)
+    statement = _statement(session, reader, principal, member_id, period_key, reason, False)
     return PlainTextResponse(statements.render_csv(statement), media_type="text/csv")

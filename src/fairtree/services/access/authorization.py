@@ -226,14 +226,19 @@ def authorize_company_read(principal: Principal | None, kind: DataKind) -> Relat
 
 
 def visible_names(
-    session: Session, principal: Principal | None, member_ids: set[str], record: str
+    session: Session,
+    principal: Principal | None,
+    member_ids: set[str],
+    record: str,
+    log_session: Session | None = None,
 ) -> dict[str, str]:
     """Display names of those of ``member_ids`` whose team data (``DataKind.TEAM``) the
     reader may see (``decide``): themselves, their downline, and every member for staff.
     Set-based: one lookup of the members and one walk up from them. The names of others
     shown are logged as reads of their team data. Others (an upline, a crossline member)
     are left out: a page shows their id only. Grants are not consulted here (a member
-    granted someone's team view still sees that member's id in an explanation)."""
+    granted someone's team view still sees that member's id in an explanation).
+    ``log_session`` writes the log where ``session`` is a read replica."""
     if principal is None or not member_ids:
         return {}
     found = names_by_external_id(session, member_ids)
@@ -253,7 +258,7 @@ def visible_names(
                 shown[mid] = (pk, name)
     others = [(pk, record) for pk, _ in shown.values() if pk != principal.member_pk]
     if others:
-        log_reads(session, principal, others, DataKind.TEAM, None)
+        log_reads(log_session or session, principal, others, DataKind.TEAM, None)
     return {mid: name for mid, (_, name) in shown.items()}
 
 

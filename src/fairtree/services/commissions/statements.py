@@ -124,6 +124,7 @@ def member_statement(
     explain: bool = True,
     viewer: Principal | None = None,
     only_line: int | None = None,
+    log_session: Session | None = None,
 ) -> Statement:
     """The member's lines of the period's run (finalized, else draft), each explained.
 
@@ -132,7 +133,8 @@ def member_statement(
     alone (no trace: never the downline's or the period's facts), as a statement page
     shows them before a line is opened; ``only_line`` explains that line only. With a
     ``viewer``, members the explanations name are shown with their display names where
-    the viewer may see them (``authorization.visible_names``), by id otherwise.
+    the viewer may see them (``authorization.visible_names``), by id otherwise; the
+    reads of their names are logged on ``log_session`` when ``session`` is a replica.
     """
     company = company_repo.the_company(session)
     key = Period.parse(period_key).key
@@ -192,7 +194,7 @@ def member_statement(
             StatementLine(bonus, kind, int(amount), ref, explanation, period_corrected, reason)
         )
     if viewer is not None and used:
-        lines = _with_names(session, viewer, lines, used, currency, key)
+        lines = _with_names(session, viewer, lines, used, currency, key, log_session)
     balances = ledger.balances(session, member.id)
     payable = balances.get((Account.MEMBER_PAYABLE.value, member.id), 0)
     receivable = balances.get((Account.CLAWBACK_RECEIVABLE.value, member.id), 0)
@@ -222,13 +224,15 @@ def _with_names(
     used: list[tuple[int, list[TraceLine]]],
     currency: str,
     period_key: str,
+    log_session: Session | None,
 ) -> list[StatementLine]:
     """The explained lines again, members named where the viewer may see their names."""
     ids: set[str] = set()
     for _, traces in used:
         for trace in traces:
             ids |= trace.member_ids()
-    names = visible_names(session, viewer, ids, f"statement:{period_key}"[:128])
+    record = f"statement:{period_key}"[:128]
+    names = visible_names(session, viewer, ids, record, log_session)
     if not names:
         return lines
     out = list(lines)

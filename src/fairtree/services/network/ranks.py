@@ -30,18 +30,27 @@ def _rank_names(session: Session, plan_version_id: int) -> tuple[str, ...]:
 
 
 def paid_as_names(session: Session, period_key: str, member_pks: list[int]) -> dict[int, str]:
-    """Paid-as rank names in the period's run (finalized, else draft); absent = no rank.
-
-    A period with no run yet (the open one) shows the rank each member holds going into
-    it: paid as in the latest finalized period before it (``held_rank_names``).
-    """
+    """Paid-as rank names in the period's run (finalized, else draft); absent = no rank."""
     version_id, numbers = ranks.period_paid_as(session, period_key, member_pks)
-    if version_id is None:
-        return held_rank_names(session, Period.parse(period_key).start, member_pks)
-    if not numbers:
+    if version_id is None or not numbers:
         return {}
     names = _rank_names(session, version_id)
     return {pk: names[number - 1] for pk, number in numbers.items()}
+
+
+def shown_ranks(
+    session: Session, period_key: str, member_pks: list[int]
+) -> tuple[dict[int, str], bool]:
+    """The ranks a tree of the period shows, and whether they are the ranks held: the
+    period's paid-as ranks once it has a run; before that (the open period) the rank
+    each member holds going into it (paid as in the latest finalized period)."""
+    version_id, numbers = ranks.period_paid_as(session, period_key, member_pks)
+    if version_id is None:
+        return held_rank_names(session, Period.parse(period_key).start, member_pks), True
+    if not numbers:
+        return {}, False
+    names = _rank_names(session, version_id)
+    return {pk: names[number - 1] for pk, number in numbers.items()}, False
 
 
 def held_rank_names(session: Session, before: date, member_pks: list[int]) -> dict[int, str]:

@@ -20,7 +20,7 @@ from fairtree.periods import Period
 from fairtree.services.access.access_log import log_reads
 from fairtree.services.access.authorization import DataKind, authorize_company_read
 from fairtree.services.access.principal import Principal
-from fairtree.services.network.ranks import paid_as_names
+from fairtree.services.network.ranks import shown_ranks
 from fairtree.store.models import Member
 from fairtree.store.repositories.network import members as members_repo
 from fairtree.store.repositories.network import tree_levels
@@ -36,10 +36,11 @@ class TreeNode:
     status: str
     position: str | None  # placement tree: left/right (binary) or the matrix slot
     level: int  # 0 = the viewer, 1 = their frontline, ...
-    rank: str | None  # paid-as rank in the period's run (None before a close)
+    rank: str | None  # paid-as rank in the period's run; before it, the rank held
     pv: int  # hundredths of a point, from the period volumes the close and live progress use
     gv: int
     children: int
+    rank_held: bool = False  # ``rank`` is the rank held: the period has no run yet
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class SearchHit:
     level: int
 
 
-def _node(row, level: int, ranks: dict[int, str]) -> TreeNode:  # type: ignore[no-untyped-def]
+def _node(row, level: int, ranks: dict[int, str], held: bool) -> TreeNode:  # type: ignore[no-untyped-def]
     pk, member_id, name, status, position, pv, gv, children = row
     return TreeNode(
         str(member_id),
@@ -72,6 +73,7 @@ def _node(row, level: int, ranks: dict[int, str]) -> TreeNode:  # type: ignore[n
         int(pv),
         int(gv),
         int(children),
+        held and int(pk) in ranks,
     )
 
 
@@ -181,7 +183,7 @@ def _level(
     if parent_row is None:
         raise NotFoundError(f"no member {parent_pk} in the {tree} tree then")
     pks = [int(r[0]) for r in rows]
-    ranks = paid_as_names(session, period.key, [parent_pk, *pks])
+    ranks, held = shown_ranks(session, period.key, [parent_pk, *pks])
     labels = tree_levels.names(session, path)
     log_reads(
         session, reader, [(pk, f"{tree} tree") for pk in [parent_pk, *pks]], DataKind.TEAM, None
@@ -190,9 +192,9 @@ def _level(
         tree=tree,
         period=period.key,
         as_of=as_of,
-        parent=_node((*parent_row, total), depth, ranks),
+        parent=_node((*parent_row, total), depth, ranks, held),
         path=[labels[pk] for pk in path],
-        nodes=[_node(r, depth + 1, ranks) for r in rows],
+        nodes=[_node(r, depth + 1, ranks, held) for r in rows],
         total=total,
     )
 
