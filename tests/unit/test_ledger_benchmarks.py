@@ -61,3 +61,22 @@ def test_member_pages_benchmark_times_every_page_of_a_member_with_a_downline(
     assert pages["tree_node"]["calls"] == 6  # 4 random nodes, the member, the widest level
     assert all(0 < line["p50_ms"] <= line["p95_ms"] <= line["max_ms"] for line in lines)
     assert pages["statement_page"]["lines"] >= 1
+
+
+def test_console_benchmark_times_search_review_and_a_what_if(tmp_path: Path) -> None:
+    from fairtree.benchmarks.console import TARGETS, run_console
+
+    engine = engine_in(tmp_path)
+    lines = run_console(engine, members=300, runs=4, seed_value=3)
+    again = run_console(engine, members=300, runs=2, seed_value=3)  # kept: not seeded again
+    engine.dispose()
+    figures = {line["figure"]: line for line in lines}
+    assert set(figures) == {"member_search", "review_page", "what_if"}
+    assert all(line["members"] == 300 and line["database"] == "sqlite" for line in lines)
+    assert "seeded" in lines[0] and all("seeded" not in line for line in again)
+    for name in ("member_search", "review_page"):
+        assert 0 < figures[name]["p50_ms"] <= figures[name]["p95_ms"] <= figures[name]["max_ms"]
+        assert figures[name]["target_ms"] == TARGETS[f"{name}_ms"]
+    what_if = figures["what_if"]
+    assert what_if["what_if_members"] == 300 and what_if["gainers"] > 0  # level one up
+    assert what_if["losers"] == 0 and set(what_if["stages_s"]) >= {"evaluating both plans"}

@@ -7,7 +7,7 @@ set-based with explicit ids; orders are one line each, spread over one month.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from sqlalchemy import Engine
@@ -102,55 +102,7 @@ def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarr
             )
         ]
         if orders:
-            buyer = rng.integers(1, members + 1, size=orders)
-            order_ids = np.arange(1, orders + 1, dtype=np.int64)
-            day = rng.integers(0, 31, size=orders)
-            placed = (np.datetime64(MONTH, "D") + day).astype(str).astype(object)
-            quantity = rng.integers(1, 4, size=orders)
-            totals = order_totals(
-                LineFacts(
-                    order=order_ids - 1,
-                    quantity=quantity,
-                    unit_price=np.full(orders, 4000, dtype=np.int64),
-                    pv=np.full(orders, 2500, dtype=np.int64),
-                    bv=np.full(orders, 2000, dtype=np.int64),
-                    commissionable=np.ones(orders, dtype=bool),
-                    retail_margin=np.full(orders, 1000, dtype=np.int64),
-                ),
-                is_return=np.zeros(orders, dtype=bool),
-                from_customer=np.zeros(orders, dtype=bool),
-            )
-            rows.append(
-                Rows(
-                    "orders",
-                    {
-                        "id": order_ids,
-                        "order_id": np.char.add("O", order_ids.astype(str)).astype(object),
-                        "kind": np.full(orders, "order", dtype=object),
-                        "placed_on": placed,
-                        "buyer_member_id": buyer,
-                        "country": np.full(orders, "US", dtype=object),
-                        "currency": np.full(orders, "USD", dtype=object),
-                        "credited_member_id": buyer,
-                        "counts_on": placed,
-                        **totals,
-                    },
-                )
-            )
-            rows.append(
-                Rows(
-                    "order_lines",
-                    {
-                        "order_id": order_ids,
-                        "line_no": np.ones(orders, dtype=np.int64),
-                        "product_id": np.ones(orders, dtype=np.int64),
-                        "quantity": quantity,
-                        "unit_price": np.full(orders, 4000, dtype=np.int64),
-                        "pv": np.full(orders, 2500, dtype=np.int64),
-                        "bv": np.full(orders, 2000, dtype=np.int64),
-                    },
-                )
-            )
+            rows += order_rows(rng, members, orders, MONTH, 1)
         if engine.dialect.name == "sqlite":
             defer_sqlite_foreign_keys(session)
             with sqlite_large_cache(session):
@@ -173,3 +125,58 @@ def _sponsor_ids(sponsor: np.ndarray) -> np.ndarray:
     ids = (sponsor + 1).astype(object)
     ids[sponsor < 0] = None
     return ids
+
+
+def order_rows(
+    rng: np.random.Generator, members: int, orders: int, month: date, first_id: int
+) -> list[Rows]:
+    """``orders`` one-line orders of random members (ids 1..members) on days of ``month``,
+    with ids from ``first_id``: rows of orders and of order_lines."""
+    days = ((month.replace(day=28) + timedelta(days=4)).replace(day=1) - month).days
+    buyer = rng.integers(1, members + 1, size=orders)
+    order_ids = np.arange(first_id, first_id + orders, dtype=np.int64)
+    day = rng.integers(0, days, size=orders)
+    placed = (np.datetime64(month, "D") + day).astype(str).astype(object)
+    quantity = rng.integers(1, 4, size=orders)
+    totals = order_totals(
+        LineFacts(
+            order=order_ids - first_id,
+            quantity=quantity,
+            unit_price=np.full(orders, 4000, dtype=np.int64),
+            pv=np.full(orders, 2500, dtype=np.int64),
+            bv=np.full(orders, 2000, dtype=np.int64),
+            commissionable=np.ones(orders, dtype=bool),
+            retail_margin=np.full(orders, 1000, dtype=np.int64),
+        ),
+        is_return=np.zeros(orders, dtype=bool),
+        from_customer=np.zeros(orders, dtype=bool),
+    )
+    return [
+        Rows(
+            "orders",
+            {
+                "id": order_ids,
+                "order_id": np.char.add("O", order_ids.astype(str)).astype(object),
+                "kind": np.full(orders, "order", dtype=object),
+                "placed_on": placed,
+                "buyer_member_id": buyer,
+                "country": np.full(orders, "US", dtype=object),
+                "currency": np.full(orders, "USD", dtype=object),
+                "credited_member_id": buyer,
+                "counts_on": placed,
+                **totals,
+            },
+        ),
+        Rows(
+            "order_lines",
+            {
+                "order_id": order_ids,
+                "line_no": np.ones(orders, dtype=np.int64),
+                "product_id": np.ones(orders, dtype=np.int64),
+                "quantity": quantity,
+                "unit_price": np.full(orders, 4000, dtype=np.int64),
+                "pv": np.full(orders, 2500, dtype=np.int64),
+                "bv": np.full(orders, 2000, dtype=np.int64),
+            },
+        ),
+    ]

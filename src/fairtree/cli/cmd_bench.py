@@ -18,6 +18,7 @@ from rich.console import Console
 from sqlalchemy import Engine
 
 from fairtree.benchmarks.close import compare_with_postgres, run_close
+from fairtree.benchmarks.console import run_console
 from fairtree.benchmarks.disclosure import run_disclosure
 from fairtree.benchmarks.genealogy import run_genealogy
 from fairtree.benchmarks.import_export import run as run_import
@@ -29,6 +30,7 @@ from fairtree.benchmarks.simulate import bench_simulate, bench_sweep
 from fairtree.benchmarks.synth import run_synth
 from fairtree.cli.database import open_engine
 from fairtree.cli.main import bench_app
+from fairtree.cli.rich_progress import RichProgress
 from fairtree.genealogy.placement import BinaryRule, PlacementKind
 from fairtree.store.migrate import upgrade
 from fairtree.store.scratch import scratch_database
@@ -238,3 +240,36 @@ def member_pages(
         postgres,
         lambda engine: run_member_pages(engine, members, runs, seed),
     )
+
+
+@bench_app.command("console")
+def console_pages(
+    members: Annotated[int, typer.Option(min=20, help="Members when seeding.")] = 20_000,
+    runs: Annotated[int, typer.Option(min=2, help="Timed calls per page.")] = 20,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    database: Annotated[
+        str | None,
+        typer.Option(help="Database URL kept between runs (seeded when it has no run)."),
+    ] = None,
+    postgres: Annotated[
+        str | None,
+        typer.Option(help="PostgreSQL server URL for a scratch database (default: SQLite)."),
+    ] = None,
+) -> None:
+    """Time the operator console's member search and review page (rendered, signed in as
+    an admin) and a what-if over a finalized month with its progress; one JSON line each."""
+
+    def work(engine: Engine) -> list[dict[str, Any]]:
+        console.print(f"console figures ({members:,} members when seeding)")
+        with RichProgress(console) as progress:
+            return run_console(engine, members, runs, seed, progress)
+
+    if database:
+        upgrade(database)
+        with open_engine(database) as engine:
+            lines = work(engine)
+    else:
+        with scratch_database(postgres, BENCH_DATABASE) as engine:
+            lines = work(engine)
+    for line in lines:
+        typer.echo(json.dumps(line))
