@@ -7,6 +7,7 @@ lower rank, "this leg holds rank >= R" is final by the time rank r is evaluated.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from fairtree.engine.context import PeriodOrders
@@ -19,6 +20,49 @@ from fairtree.plans.values import RATE_SCALE
 def max_leg_volume(tree: Tree, pv: np.ndarray, group_volume: np.ndarray, cap: int) -> np.ndarray:
     """Own PV plus each frontline leg's group volume, each leg counted at most ``cap``."""
     return pv + tree.children_sum(np.minimum(group_volume, cap))
+
+
+@numba.njit(cache=True)
+def _max_legs_met_kernel(end, pv, group_volume, caps, requirements):  # pragma: no cover
+    n, k = end.shape[0], caps.shape[0]
+    met = np.zeros((n, k), dtype=np.bool_)
+    sums = np.zeros(k, dtype=np.int64)
+    for member in range(n):
+        sums[:] = 0
+        leg = member + 1  # preorder: the first child, then each next sibling at end[leg]
+        while leg < end[member]:
+            volume = group_volume[leg]
+            for j in range(k):
+                sums[j] += min(volume, caps[j])
+            leg = end[leg]
+        for j in range(k):
+            met[member, j] = pv[member] + sums[j] >= requirements[j]
+    return met
+
+
+def max_legs_met(
+    tree: Tree,
+    pv: np.ndarray,
+    group_volume: np.ndarray,
+    caps: np.ndarray,
+    requirements: np.ndarray,
+) -> np.ndarray:
+    """(n, k) bool: ``max_leg_volume`` with cap ``caps[j]`` reaches ``requirements[j]``,
+    for every rule j in ONE compiled pass over each member's frontline (in preorder a
+    member's first leg follows it and each next leg starts at the previous one's end),
+    instead of one frontline sum per rank. ``max_leg_volume`` is the numpy statement the
+    tests hold it to."""
+    return _max_legs_met_kernel(
+        np.asarray(tree.end, dtype=np.int64),
+        np.asarray(pv, dtype=np.int64),
+        np.asarray(group_volume, dtype=np.int64),
+        np.asarray(caps, dtype=np.int64),
+        np.asarray(requirements, dtype=np.int64),
+    )
+
+
+def _max_leg_key(cap: int, requirement: int) -> str:
+    return f"max_leg:{cap}:{requirement}"
 
 
 def leg_cap(requirement: int, percent: int | None, fixed: int | None) -> int:
@@ -56,7 +100,11 @@ def meets(
     if conditions.max_leg is not None:
         rule = conditions.max_leg
         cap = leg_cap(rule.requirement, rule.max_leg_percent, rule.max_leg_volume)
-        ok &= max_leg_volume(tree, pv, group_volume, cap) >= rule.requirement
+        key = _max_leg_key(cap, rule.requirement)
+        if key in memo:
+            ok &= memo[key]
+        else:
+            ok &= max_leg_volume(tree, pv, group_volume, cap) >= rule.requirement
     for condition in conditions.legs_with_rank:
         ok &= legs_holding(tree, rank, plan.rank_index(condition.rank)) >= condition.legs
     if conditions.active_personal is not None:
@@ -81,6 +129,16 @@ def evaluate_ranks(
     """Paid-as rank index per member (0 = none), preorder."""
     rank = np.zeros(tree.size, dtype=np.int16)
     memo: dict[str, np.ndarray] = {}
+    rules = {
+        _max_leg_key(cap, rule.requirement): (cap, rule.requirement)
+        for rule in (definition.conditions.max_leg for definition in plan.ranks)
+        if rule is not None
+        for cap in [leg_cap(rule.requirement, rule.max_leg_percent, rule.max_leg_volume)]
+    }
+    if rules:  # every rank's max-leg rule in one pass over the frontlines
+        caps, requirements = np.array(list(rules.values()), dtype=np.int64).T
+        met = max_legs_met(tree, pv, group_volume, caps, requirements)
+        memo.update((key, met[:, j]) for j, key in enumerate(rules))
     for r, definition in enumerate(plan.ranks, start=1):
         candidates = active & (rank == r - 1)
         if not candidates.any():
