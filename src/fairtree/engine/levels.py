@@ -40,6 +40,28 @@ def level_sums(up: np.ndarray, values: np.ndarray, levels: int) -> Iterator[tupl
         yield level, sums
 
 
+def paid_level_sums(
+    up: np.ndarray,
+    values: np.ndarray,
+    rates: list[int],
+    eligible: np.ndarray,
+    depth: np.ndarray,
+) -> np.ndarray:
+    """Per member: Σ_k rates[k-1] x what reaches it from ``values`` k levels below
+    (``level_sums``), for the levels it is paid: ``eligible`` and ``depth`` >= k.
+
+    Three passes per level into one reused buffer, and no level past the deepest
+    any member is paid."""
+    numerator = np.zeros(up.shape[0], dtype=np.int64)
+    paid_levels = np.where(eligible, depth, 0)
+    levels = min(len(rates), int(paid_levels.max(initial=0)))
+    scaled = np.empty_like(numerator)
+    for level, reaching in level_sums(up, values, levels):
+        np.multiply(reaching, rates[level - 1], out=scaled)
+        np.add(numerator, scaled, out=numerator, where=paid_levels >= level)
+    return numerator
+
+
 def walk_levels(
     up: np.ndarray,
     sources: np.ndarray,

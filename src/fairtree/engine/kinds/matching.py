@@ -17,8 +17,8 @@ from pydantic import Field
 
 from fairtree.engine.context import Context, money_pay
 from fairtree.engine.levels import (
-    level_sums,
     not_paid_reason,
+    paid_level_sums,
     reference_levels,
     skipped_between,
     upline,
@@ -72,11 +72,8 @@ class MatchingKind:
         base = _base(ctx, config)
         eligible = ctx.active & ctx.rank_at_least(config.min_rank)
         depth = ctx.by_rank(config.generations_by_rank, len(config.rates))
-        numerator = np.zeros(ctx.size, dtype=np.int64)
         up = upline(ctx, config.compression)
-        for generation, reaching in level_sums(up, np.maximum(base, 0), len(config.rates)):
-            paid = eligible & (depth >= generation)
-            numerator += np.where(paid, config.rates[generation - 1] * reaching, 0)
+        numerator = paid_level_sums(up, np.maximum(base, 0), config.rates, eligible, depth)
         pool = money_pay(np.array([sum(config.rates) * int(base.sum())]), ctx.rounding)
         return BonusOutcome(pay=money_pay(numerator, ctx.rounding), pool=int(pool[0]))
 

@@ -22,8 +22,8 @@ from pydantic import Field
 
 from fairtree.engine.context import Context, volume_pay
 from fairtree.engine.levels import (
-    level_sums,
     not_paid_reason,
+    paid_level_sums,
     reference_levels,
     skipped_between,
     upline,
@@ -82,11 +82,8 @@ class UnilevelKind:
             volume = np.where(ctx.active, volume, 0)
         eligible = ctx.active & ctx.rank_at_least(config.min_rank)
         depth = ctx.by_rank(config.depth_by_rank, len(config.rates))
-        numerator = np.zeros(ctx.size, dtype=np.int64)
         up = upline(ctx, config.compression)
-        for level, reaching in level_sums(up, volume, len(config.rates)):
-            paid = eligible & (depth >= level)
-            numerator += np.where(paid, config.rates[level - 1] * reaching, 0)
+        numerator = paid_level_sums(up, volume, config.rates, eligible, depth)
         pay = volume_pay(numerator, ctx.plan.currency, ctx.rounding)
         return BonusOutcome(pay=pay, pool=_pool(ctx, config))
 
