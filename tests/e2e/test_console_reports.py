@@ -173,3 +173,39 @@ def test_simulator_runs_in_the_background_with_and_without_script(
     page.wait_for_selector("#downloads", timeout=240_000)
     assert "Status: done" in page.locator("#job-status").inner_text()
     plain.close()
+
+
+def test_simulator_compares_two_plans_and_sweeps_seeds(
+    browser: Any, server: dict[str, Any]
+) -> None:
+    context, page = _admin(browser, server)
+    base = server["base"]
+    page.goto(f"{base}/console/simulations")
+    page.check("input[name=kind][value=compare]")
+    page.select_option("#plan_b_version", index=1)
+    page.fill("#months", "3")
+    page.click("button:has-text('Start')")
+    page.wait_for_selector("#downloads", timeout=240_000)
+    text = page.locator(".simulation-report").inner_text()
+    assert "(A) against" in text and "(B)" in text  # the same plan twice: nobody gains
+    assert "0.0% of everyone who joined would be paid more" in text
+    check_both_widths(page, "console-simulation-compare")
+
+    page.goto(f"{base}/console/simulations")
+    page.check("input[name=kind][value=sweep]")
+    page.fill("#months", "2")
+    page.fill("#runs", "2")
+    page.click("button:has-text('Start')")
+    page.wait_for_selector("#downloads", timeout=300_000)
+    assert ": 2 simulated companies" in page.locator(".simulation-report h1").inner_text()
+    assert page.locator(".simulation-report figure svg").count() == 1
+    check_both_widths(page, "console-simulation-sweep")
+    with page.expect_download() as report_file:
+        page.click("#downloads a:has-text('JSON')")
+    report = json.loads(Path(report_file.value.path()).read_text())
+    assert report["runs"] == 2 and set(report["figures"]["median_net_income"]) == {
+        "median",
+        "p5",
+        "p95",
+    }
+    context.close()

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from fairtree.disclosure.render import body_html
 from fairtree.web.charts import Chart, Series, bar_chart, line_chart, lorenz_chart
+from fairtree.web.formatting import grouped_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(
@@ -22,6 +23,7 @@ _env = Environment(
     autoescape=select_autoescape(["html"]),
     keep_trailing_newline=True,
 )
+_env.filters["grouped"] = lambda value: grouped_text(value) if isinstance(value, str) else value
 SKIPPED_IN_CSV = ("lorenz_pay",)
 
 

@@ -169,7 +169,7 @@ def bar_chart(
         ]
         axes.bar(range(len(values)), heights, color=colours, width=0.7)
         axes.set_xticks(range(len(labels)), list(labels), fontsize=8, color=INK)
-        axes.yaxis.set_major_formatter(FuncFormatter(_axis_label(exponent)))
+        axes.yaxis.set_major_formatter(FuncFormatter(_axis_label(0)))
         _plain_axes(axes)
         axes.axhline(0, color=INK, linewidth=0.8)
         if len(labels) > 8 or max((len(label) for label in labels), default=0) > 10:
@@ -212,7 +212,8 @@ def line_chart(
             axes.axhline(0, color=INK, linewidth=0.8)
         if y_label:
             axes.set_ylabel(y_label, fontsize=8, color=INK)
-        axes.yaxis.set_major_formatter(FuncFormatter(_axis_label(0)))
+        largest = max((abs(h) for line in series for h in line.heights), default=0.0)
+        axes.yaxis.set_major_formatter(FuncFormatter(_axis_label(0 if largest >= 10 else 2)))
         _plain_axes(axes)
         axes.legend(fontsize=8, frameon=False, loc="best")
     rows = [
@@ -267,8 +268,8 @@ def percent_text(share: Decimal) -> str:
     return f"{(Decimal(share) * 100).quantize(Decimal('0.1'))}%"
 
 
-def _axis_label(exponent: int) -> Callable[[float, int], str]:
+def _axis_label(decimals: int) -> Callable[[float, int], str]:
     def label(value: float, _position: int) -> str:
-        return f"{value:,.0f}"  # axis ticks only; the table beside gives exact figures
+        return f"{value:,.{decimals}f}"  # axis ticks only; the table beside is exact
 
     return label
