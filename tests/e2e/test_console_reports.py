@@ -87,7 +87,7 @@ def test_disclosure_statement_claim_and_publishing(browser: Any, server: dict[st
     with page.expect_download() as download:
         page.click("#downloads a:has-text('JSON')")
     statement = json.loads(Path(download.value.path()).read_text())
-    assert f"Participants: {statement['participants']} " in headline
+    assert f"Participants: {statement['participants']:,} " in headline
     with page.expect_download() as pdf:
         page.click("#downloads a:has-text('PDF')")
     assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")

@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from fairtree.disclosure.statement import Group, Statement
 from fairtree.money import format_amount
 from fairtree.web.charts import Chart, bar_chart, lorenz_chart
+from fairtree.web.formatting import grouped_text
 
 templates = Environment(
     loader=PackageLoader("fairtree.disclosure", "templates"),
@@ -41,7 +42,7 @@ def _group(group: Group, money: Any) -> dict[str, Any]:
         "median_net_pay": money(group.median_net_pay),
         "mean_gross_pay": money(group.mean_gross_pay),
         "mean_net_pay": money(group.mean_net_pay),
-        "mean_over": f"the {group.participants} participants in this group",
+        "mean_over": f"the {group.participants:,} participants in this group",
         "median_purchases": money(group.median_purchases),
         "purchases_exceeded_pay": group.purchases_exceeded_pay,
     }
@@ -71,7 +72,7 @@ def statement_data(statement: Statement) -> dict[str, Any]:
         "median_net_pay": money(statement.median_net_pay),
         "mean_gross_pay": money(statement.mean_gross_pay),
         "mean_net_pay": money(statement.mean_net_pay),
-        "mean_over": f"all {statement.participants} participants",
+        "mean_over": f"all {statement.participants:,} participants",
         "median_purchases": money(statement.median_purchases),
         "purchases_exceeded_pay": statement.purchases_exceeded_pay,
         "purchases_exceeded_pay_share": str(statement.purchases_exceeded_pay_share),
@@ -343,6 +344,7 @@ def headline_lines(data: dict[str, Any]) -> list[tuple[str, str, int]]:
     """The opening lines every format starts with (PDF and text use them as they are)."""
     cur = data["currency"]
     rng = data["range"]
+    g = grouped_text
     return [
         (f"{data['company']}: income disclosure statement", "B", 14),
         (
@@ -352,31 +354,32 @@ def headline_lines(data: dict[str, Any]) -> list[tuple[str, str, int]]:
             10,
         ),
         (
-            f"Participants: {data['participants']} (everyone who was a member at any time "
+            f"Participants: {data['participants']:,} (everyone who was a member at any time "
             "in the range, zero earners included).",
             "B",
             11,
         ),
         (
-            f"Paid nothing: {data['paid_nothing']} ({percent(data['paid_nothing_share'])}).",
+            f"Paid nothing: {data['paid_nothing']:,} ({percent(data['paid_nothing_share'])}).",
             "B",
             11,
         ),
         (
-            f"Median gross pay: {data['median_gross_pay']} {cur}; median net pay after own "
-            f"purchases: {data['median_net_pay']} {cur}.",
+            f"Median gross pay: {g(data['median_gross_pay'])} {cur}; median net pay after own "
+            f"purchases: {g(data['median_net_pay'])} {cur}.",
             "B",
             11,
         ),
         (
-            f"Mean gross pay {data['mean_gross_pay']} {cur} (net {data['mean_net_pay']} {cur}) "
+            f"Mean gross pay {g(data['mean_gross_pay'])} {cur} "
+            f"(net {g(data['mean_net_pay'])} {cur}) "
             f"over {data['mean_over']}, beside the median gross pay of "
-            f"{data['median_gross_pay']} {cur} (net {data['median_net_pay']} {cur}).",
+            f"{g(data['median_gross_pay'])} {cur} (net {g(data['median_net_pay'])} {cur}).",
             "",
             10,
         ),
         (
-            f"Purchases exceeded pay for {data['purchases_exceeded_pay']} participants "
+            f"Purchases exceeded pay for {data['purchases_exceeded_pay']:,} participants "
             f"({percent(data['purchases_exceeded_pay_share'])}).",
             "",
             10,
@@ -402,15 +405,15 @@ def _group_rows(items: list[dict[str, Any]]) -> list[list[str]]:
     return [
         [
             g["label"],
-            str(g["participants"]),
+            f"{g['participants']:,}",
             percent(g["share_of_participants"]),
-            str(g["paid_nothing"]),
-            g["median_gross_pay"],
-            g["median_net_pay"],
-            g["mean_gross_pay"],
-            g["mean_net_pay"],
-            g["median_purchases"],
-            str(g["purchases_exceeded_pay"]),
+            f"{g['paid_nothing']:,}",
+            grouped_text(g["median_gross_pay"]),
+            grouped_text(g["median_net_pay"]),
+            grouped_text(g["mean_gross_pay"]),
+            grouped_text(g["mean_net_pay"]),
+            grouped_text(g["median_purchases"]),
+            f"{g['purchases_exceeded_pay']:,}",
         ]
         for g in items
     ]
@@ -422,7 +425,10 @@ def tables(data: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]
         (
             "Pay by percentile (all participants)",
             ["Percentile", "Gross pay", "Net pay"],
-            [[f"{p['percent']}th", p["gross_pay"], p["net_pay"]] for p in data["percentiles"]],
+            [
+                [f"{p['percent']}th", grouped_text(p["gross_pay"]), grouped_text(p["net_pay"])]
+                for p in data["percentiles"]
+            ],
         ),
         ("Business participants and buyer-only members", GROUP_HEADER, _group_rows(data["groups"])),
         (
@@ -438,9 +444,9 @@ def tables(data: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]
                 [
                     str(r["joined_in"]),
                     str(r["months_after"]),
-                    str(r["members"]),
-                    f"{r['still_members']} ({percent(r['still_members_share'])})",
-                    f"{r['still_buying']} ({percent(r['still_buying_share'])})",
+                    f"{r['members']:,}",
+                    f"{r['still_members']:,} ({percent(r['still_members_share'])})",
+                    f"{r['still_buying']:,} ({percent(r['still_buying_share'])})",
                 ]
                 for r in data["retention"]
             ],
