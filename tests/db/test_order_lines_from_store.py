@@ -11,6 +11,8 @@ from fairtree.dataset.engine_input import load_dataset_input
 from fairtree.engine.evaluate import evaluate
 from fairtree.periods import Period
 from fairtree.plans.load import parse_plan
+from fairtree.services.commissions.close import close_period
+from fairtree.services.commissions.statements import member_statement
 from fairtree.services.datasets import import_dataset
 from fairtree.store.models import Order, Product
 from fairtree.store.repositories.bulk.engine_arrays import FactsRead, load_period_facts
@@ -79,3 +81,28 @@ def test_without_asking_no_lines_or_kinds_are_read(session: Session, make_datase
     assert kinds_of("2026-02") == ["order", "subscription"]  # O2, O3
     # R1 returns O1 of January: it counts in January, as a return
     assert kinds_of("2026-01") == ["order", "return"]
+
+
+PLAN_YAML = """\
+plan: {name: kits}
+currency: USD
+ranks:
+  - {name: Subscriber, conditions: {qualifying_order: {min_pv: 10, kind: subscription}}}
+bonuses:
+  - {id: kits, kind: unilevel, rates: ["10%"], compression: none, paid_on: {categories: [kits]}}
+"""
+
+
+def test_close_and_statement_of_a_plan_limited_to_kits(session: Session, make_dataset) -> None:
+    folder = make_dataset(
+        add={"products.csv": KIT, "orders.csv": ORDER, "order_lines.csv": LINES},
+        plan=PLAN_YAML,
+    )
+    import_dataset(session, folder)
+    result = close_period(session, "2026-02")
+    assert result.total_paid == 200  # 10% of M6's 20.00 kit BV, to M2
+    statement = member_statement(session, "2026-02", "M2")
+    (line,) = statement.lines
+    assert (line.bonus_id, line.amount) == ("kits", 200)
+    text = " ".join(line.explanation)
+    assert "on category kits" in text and "O4" in text
