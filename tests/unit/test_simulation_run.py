@@ -137,3 +137,18 @@ def test_the_simulated_disclosure_is_the_statement_in_the_same_layout(scenario) 
     assert len(disclosure["range"]["months"]) == 12 and disclosure["runs"] == []
     assert "simulated" in disclosure["company"]
     assert disclosure == statement_data(simulated_statement(run))
+
+
+def test_the_simulated_disclosure_counts_retention_by_joining_cohort(scenario) -> None:
+    """Of those who joined in a year, how many were still members 12 months on."""
+    run = simulate(load_plan(UNILEVEL), scenario, 26, 3)
+    retention = build_report(run)["income_disclosure"]["retention"]
+    assert retention, "a 26-month run has cohorts whose 12-month mark falls in its last year"
+    join, left = run.people.join_month.astype(int), run.people.left_month.astype(int)
+    start_year = scenario.start.year
+    for row in retention:
+        mark = join + row["months_after"]
+        cohort = (start_year + join // 12 == row["joined_in"]) & (mark >= 12) & (mark <= 23)
+        assert row["members"] == int(cohort.sum())
+        assert row["still_members"] == int((cohort & (left >= mark)).sum())
+        assert 0 <= row["still_buying"] <= row["still_members"]

@@ -71,7 +71,8 @@ class SimulationRun:
     highest_rank: np.ndarray  # int16 at the end
     rank_names: tuple[str, ...]
     totals: MonthTotals
-    bought: np.ndarray  # bool (months, members): bought for themselves in the month
+    bought: np.ndarray  # bool (months from bought_from, members): bought for themselves
+    bought_from: int = 0  # first month kept in ``bought``: the disclosure's last full year
     bracket_edges: tuple[Decimal, ...] = ()  # the plan's disclosure brackets
     activity_min_pv: int = 0
     last_input: EngineInput | None = None
@@ -81,6 +82,12 @@ class SimulationRun:
     def net(self) -> np.ndarray:
         """Pay plus retail margin, minus purchases and expenses."""
         return self.pay + self.retail_margin - self.purchases - self.expenses
+
+
+def disclosure_year_start(months: int) -> int:
+    """First month of the run's last full year (0 when the run is a year or shorter):
+    the year its simulated income disclosure covers."""
+    return 12 * max(months // 12 - 1, 0)
 
 
 def _padded(carry: CarryState, size: int) -> CarryState:
@@ -144,7 +151,8 @@ def simulate(
         highest_rank=np.zeros(total, np.int16),
         rank_names=tuple(rank.name for rank in base.ranks),
         totals=MonthTotals(),
-        bought=np.zeros((months, total), bool),
+        bought=np.zeros((months - disclosure_year_start(months), total), bool),
+        bought_from=disclosure_year_start(months),
         bracket_edges=tuple(base.disclosure.brackets),
         activity_min_pv=base.activity.min_pv,
     )
@@ -197,7 +205,8 @@ def simulate(
         run.pay_by_year[year, :n] += pay
         run.spend_by_year[year, :n] += spend
         run.margin_by_year[year, :n] += orders.retail_margin
-        run.bought[month, :n] = orders.purchases > 0
+        if month >= run.bought_from:
+            run.bought[month - run.bought_from, :n] = orders.purchases > 0
         downline = evaluation.group_volume - evaluation.pv
         before = downline_before.shape[0]
         both = present[:before] & present_before

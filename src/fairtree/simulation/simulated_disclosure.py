@@ -27,6 +27,7 @@ from fairtree.disclosure.definitions import definitions
 from fairtree.disclosure.statement import Participants, Statement, StatementFrame, compute_statement
 from fairtree.money import currency_exponent, format_amount
 from fairtree.periods import Period
+from fairtree.simulation.simulate import disclosure_year_start
 
 if TYPE_CHECKING:
     from fairtree.simulation.simulate import SimulationRun
@@ -81,8 +82,8 @@ def simulated_statement(run: SimulationRun) -> Statement:
     """The statement over the run's last full year (or the whole run when shorter)."""
     people = run.people
     start = run.scenario.start
-    year = max(run.months // 12 - 1, 0)
-    first, last = 12 * year, min(12 * year + 11, run.months - 1)
+    first = disclosure_year_start(run.months)
+    year, last = first // 12, min(first + 11, run.months - 1)
     rows = np.flatnonzero((people.join_month <= last) & (people.left_month > first))
     currency = run.currency
     spend = run.spend_by_year[year] - run.margin_by_year[year]
@@ -146,7 +147,7 @@ def _retention(run: SimulationRun, first: int, last: int) -> list[Retention]:
     for horizon in (12, 24):
         mark = people.join_month.astype(np.int64) + horizon
         inside = np.flatnonzero((mark >= first) & (mark <= last))
-        bought = run.bought[mark[inside], inside]
+        bought = run.bought[mark[inside] - run.bought_from, inside]
         buyer_rows.append(inside[bought])
         buyer_months.append(mark[inside][bought] + offset)
     return retention(
