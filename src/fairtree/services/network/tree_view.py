@@ -10,7 +10,7 @@ groups these reads by reader and kind).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from fairtree.periods import Period
 from fairtree.services.access.access_log import log_reads
 from fairtree.services.access.authorization import DataKind, authorize_company_read
 from fairtree.services.access.principal import Principal
+from fairtree.services.network.binary_carry import level_carry
 from fairtree.services.network.ranks import shown_ranks
 from fairtree.store.models import Member
 from fairtree.store.repositories.network import members as members_repo
@@ -41,6 +42,7 @@ class TreeNode:
     gv: int
     children: int
     rank_held: bool = False  # ``rank`` is the rank held: the period has no run yet
+    carry: tuple[int, int] | None = None  # binary carry (left, right), hundredths of a point
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class TreeLevel:
     path: list[tuple[str, str]]  # (member id, display name) from the viewer to the parent
     nodes: list[TreeNode]
     total: int  # children of the parent, all pages
+    carry_note: str | None = None  # what ``carry`` on the nodes is (binary plans only)
 
 
 @dataclass(frozen=True)
@@ -188,14 +191,23 @@ def _level(
     log_reads(
         session, reader, [(pk, f"{tree} tree") for pk in [parent_pk, *pks]], DataKind.TEAM, None
     )
+    parent = _node((*parent_row, total), depth, ranks, held)
+    nodes = [_node(r, depth + 1, ranks, held) for r in rows]
+    carry, carry_note = (
+        level_carry(session, period, [parent_pk, *pks]) if tree == "placement" else ({}, None)
+    )
+    if carry:
+        parent = replace(parent, carry=carry.get(parent_pk))
+        nodes = [replace(n, carry=carry.get(pk)) for n, pk in zip(nodes, pks, strict=True)]
     return TreeLevel(
         tree=tree,
         period=period.key,
         as_of=as_of,
-        parent=_node((*parent_row, total), depth, ranks, held),
+        parent=parent,
         path=[labels[pk] for pk in path],
-        nodes=[_node(r, depth + 1, ranks, held) for r in rows],
+        nodes=nodes,
         total=total,
+        carry_note=carry_note,
     )
 
 
