@@ -1,5 +1,6 @@
 """The operator console in a real browser: Debian's Chromium, headless, against uvicorn
-(with its job worker thread) on a temporary SQLite database seeded with the demo company.
+(with its job worker thread) on a temporary SQLite database and on a scratch PostgreSQL
+database (FAIRTREE_TEST_POSTGRES_URL), each seeded with the demo company.
 
 Each page a test opens is checked at 1280 and 390 px: no page-wide horizontal scroll,
 no serious or critical axe-core violation, and a screenshot under
@@ -9,8 +10,8 @@ when CI=true).
 
 from __future__ import annotations
 
+import os
 import socket
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +22,8 @@ from typing import Any
 
 import pytest
 import uvicorn
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from fairtree.api.app import create_app
 from fairtree.config import Settings
@@ -32,12 +35,14 @@ from fairtree.store.database import make_engine, session_scope
 from fairtree.store.migrate import upgrade
 from fairtree.store.repositories.access.accounts import user_of_member
 from fairtree.store.repositories.network.members import member_by_external_id
+from fairtree.store.scratch import scratch_database
 from tests.e2e.browser_kit import check_both_widths, launch_chromium
 
 pytestmark = pytest.mark.browser
 
 SUBJECT = "How is my fast start paid?"
 OPEN = Period.containing(date.today()).key
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 def _free_port() -> int:
@@ -64,12 +69,32 @@ def _seed(url: str) -> dict[str, Any]:
     return {"logins": logins, "asker": asker.member_id}
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated, empty database: a SQLite file, or a scratch PostgreSQL database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('console') / 'console.sqlite3'}"
+        upgrade(url)
+        yield url
+        return
+    server = os.environ.get("FAIRTREE_TEST_POSTGRES_URL") or DEFAULT_POSTGRES
+    try:
+        with scratch_database(server, f"fairtree_e2e_console_{os.getpid()}") as engine:
+            url = engine.url.render_as_string(hide_password=False)
+            engine.dispose()
+            yield url
+    except OperationalError as error:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL not reachable at {server}: {error}", pytrace=False)
+        pytest.skip(f"PostgreSQL not reachable at {server}")
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    folder: Path = tmp_path_factory.mktemp("console")
-    database = folder / "console.sqlite3"
-    url = f"sqlite:///{database}"
-    upgrade(url)
+def demo(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[dict[str, Any]]:
+    folder: Path = tmp_path_factory.mktemp("console-outbox")
+    url = database_url
     facts = _seed(url)
     settings = Settings(
         database_url=url,
@@ -87,7 +112,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         time.sleep(0.05)
     assert server.started, "uvicorn did not start"
     try:
-        yield {**facts, "base": f"http://127.0.0.1:{port}", "database": database}
+        yield {**facts, "base": f"http://127.0.0.1:{port}", "database": url}
     finally:
         server.should_exit = True
         thread.join(timeout=20)
@@ -133,9 +158,13 @@ def _wait_for_job(page: Any, timeout: float = 240) -> None:
     raise AssertionError(f"the job did not finish: {state}")
 
 
-def _count(database: Path, sql: str, *args: object) -> int:
-    with sqlite3.connect(database) as connection:
-        return int(connection.execute(sql, args).fetchone()[0])
+def _count(url: str, sql: str, **params: object) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text(sql), params).scalar_one())
+    finally:
+        engine.dispose()
 
 
 def test_admin_closes_reviews_finalizes_once_and_pays(browser: Any, demo: dict[str, Any]) -> None:
@@ -179,10 +208,10 @@ def test_admin_closes_reviews_finalizes_once_and_pays(browser: Any, demo: dict[s
                                max_redirects=0)  # fmt: skip
     assert first.status == second.status == 303
     assert first.headers["location"] == second.headers["location"]
-    runs = "SELECT count(*) FROM commission_runs WHERE period_key = ? AND status = 'finalized'"
-    assert _count(demo["database"], runs, OPEN) == 1
-    audits = "SELECT count(*) FROM audit_log WHERE action = 'period_finalized' AND subject_id = ?"
-    assert _count(demo["database"], audits, OPEN) == 1
+    runs = "SELECT count(*) FROM commission_runs WHERE period_key = :p AND status = 'finalized'"
+    assert _count(demo["database"], runs, p=OPEN) == 1
+    audits = "SELECT count(*) FROM audit_log WHERE action = 'period_finalized' AND subject_id = :p"
+    assert _count(demo["database"], audits, p=OPEN) == 1
     page.goto(f"{base}/console/periods/{OPEN}")
     assert f"Period {OPEN}: finalized run" == page.locator("h1").inner_text()
     page.click("text=Create the payout batch…")
@@ -213,8 +242,8 @@ def test_admin_closes_reviews_finalizes_once_and_pays(browser: Any, demo: dict[s
     header, *rows = text.splitlines()
     assert header == "item_id,member_id,name,amount,currency,reference"
     pending = "SELECT count(*) FROM payout_items i JOIN payout_batches b ON b.id = i.batch_id " \
-              "WHERE b.period_key = ? AND i.status = 'pending'"  # fmt: skip
-    assert len(rows) == _count(demo["database"], pending, OPEN) > 0
+              "WHERE b.period_key = :p AND i.status = 'pending'"  # fmt: skip
+    assert len(rows) == _count(demo["database"], pending, p=OPEN) > 0
     context.close()
 
 
@@ -334,8 +363,8 @@ def test_staff_walk_the_company_tree_and_search_it(browser: Any, demo: dict[str,
     asker = _count(
         demo["database"],
         "SELECT count(*) FROM access_log a JOIN members m ON m.id = a.owner_member_id "
-        "WHERE m.member_id = ? AND a.data_kind = 'team' AND a.record = 'placement tree'",
-        leader,
+        "WHERE m.member_id = :m AND a.data_kind = 'team' AND a.record = 'placement tree'",
+        m=leader,
     )
     assert asker >= 1  # the read is in the member's "who read my data"
     context.close()
