@@ -7,9 +7,16 @@ import dataclasses
 import numpy as np
 from hypothesis import strategies as st
 
-from fairtree.engine.inputs import CarryState, EngineInput, Members, OrderLines, Orders, Parties
+from fairtree.engine.inputs import CarryState, EngineInput, Members, Orders, Parties
 from fairtree.plans.load import parse_plan
-from tests.unit.placement_strategies import JOIN_DAYS, binary_bonus, fast_start_bonus, placement
+from tests.unit.placement_strategies import (
+    JOIN_DAYS,
+    binary_bonus,
+    fast_start_bonus,
+    order_lines,
+    placement,
+    product_limits,
+)
 
 PERIOD = "2026-03"
 DAYS = np.array(
@@ -20,18 +27,6 @@ rates = st.integers(0, 2000).map(lambda bp: f"{bp / 100}%")  # 0%..20% in basis 
 points = st.integers(0, 30000).map(lambda h: f"{h / 100}")
 # thresholds biased low so that members often qualify and every rule gets exercised
 thresholds = st.one_of(st.sampled_from(["0", "0", "50", "100"]), points)
-# a small catalogue: products by id and category, and limits a bonus may pay on
-PRODUCT_IDS = np.array(["KIT", "OIL", "TEA", "SAMPLER"], dtype=object)
-PRODUCT_CATEGORIES = np.array(["kits", "oils", "", "kits"], dtype=object)
-product_limits = st.sampled_from(
-    [
-        {"categories": ["kits"]},
-        {"categories": ["oils", "kits"]},
-        {"products": ["TEA"]},
-        {"categories": ["oils"], "products": ["SAMPLER"]},
-        {"categories": ["absent"]},
-    ]
-)
 # one order of at least min_pv (optionally of a kind): the qualifying-order condition
 qualifying_orders = st.builds(
     lambda pv, kind: {"min_pv": pv} if kind is None else {"min_pv": pv, "kind": kind},
@@ -107,43 +102,6 @@ def networks(draw, max_members=25, max_orders=40):
         lines=draw(order_lines(np.array(pv, dtype=np.int64) * signs, np.array(bv) * signs)),
     )
     return EngineInput(members, orders, parties)
-
-
-@st.composite
-def order_lines(draw, pv: np.ndarray, bv: np.ndarray) -> OrderLines | None:
-    """Each order's volume split over up to two products (lines add up to the order);
-    sometimes an order has no lines (volume on no product)."""
-    order, product, line_pv, line_bv = [], [], [], []
-    for row in range(pv.shape[0]):
-        shape = draw(st.sampled_from(["none", "one", "two", "two"]))
-        if shape == "none":
-            continue
-        first = draw(st.integers(0, len(PRODUCT_IDS) - 1))
-        if shape == "one":
-            parts = [(first, int(pv[row]), int(bv[row]))]
-        else:
-            second = draw(st.integers(0, len(PRODUCT_IDS) - 1))
-            cut = draw(st.integers(0, 4))
-            pv_one, bv_one = int(pv[row]) * cut // 4, int(bv[row]) * cut // 4
-            parts = [
-                (first, pv_one, bv_one),
-                (second, int(pv[row]) - pv_one, int(bv[row]) - bv_one),
-            ]
-        for item, p, b in parts:
-            order.append(row)
-            product.append(item)
-            line_pv.append(p)
-            line_bv.append(b)
-    if not order and draw(st.booleans()):
-        return None
-    return OrderLines(
-        order=np.array(order, dtype=np.int64),
-        product=np.array(product, dtype=np.int32),
-        pv=np.array(line_pv, dtype=np.int64),
-        bv=np.array(line_bv, dtype=np.int64),
-        product_ids=PRODUCT_IDS,
-        product_category=PRODUCT_CATEGORIES,
-    )
 
 
 @st.composite

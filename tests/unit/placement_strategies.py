@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from fairtree.engine.inputs import CarryState, EngineInput, Members, Orders
+from fairtree.engine.inputs import CarryState, EngineInput, Members, OrderLines, Orders
 from fairtree.plans.load import parse_plan
 
 PERIOD = "2026-03"
@@ -59,6 +59,57 @@ def placement(draw, n: int, width: int | None) -> tuple[list[int], list[int]]:
     return parent, position
 
 
+# a small catalogue: products by id and category, and limits a bonus may pay on
+PRODUCT_IDS = np.array(["KIT", "OIL", "TEA", "SAMPLER"], dtype=object)
+PRODUCT_CATEGORIES = np.array(["kits", "oils", "", "kits"], dtype=object)
+product_limits = st.sampled_from(
+    [
+        {"categories": ["kits"]},
+        {"categories": ["oils", "kits"]},
+        {"products": ["TEA"]},
+        {"categories": ["oils"], "products": ["SAMPLER"]},
+        {"categories": ["absent"]},
+    ]
+)
+
+
+@st.composite
+def order_lines(draw, pv: np.ndarray, bv: np.ndarray) -> OrderLines | None:
+    """Each order's volume split over up to two products (lines add up to the order);
+    sometimes an order has no lines (volume on no product)."""
+    order, product, line_pv, line_bv = [], [], [], []
+    for row in range(pv.shape[0]):
+        shape = draw(st.sampled_from(["none", "one", "two", "two"]))
+        if shape == "none":
+            continue
+        first = draw(st.integers(0, len(PRODUCT_IDS) - 1))
+        if shape == "one":
+            parts = [(first, int(pv[row]), int(bv[row]))]
+        else:
+            second = draw(st.integers(0, len(PRODUCT_IDS) - 1))
+            cut = draw(st.integers(0, 4))
+            pv_one, bv_one = int(pv[row]) * cut // 4, int(bv[row]) * cut // 4
+            parts = [
+                (first, pv_one, bv_one),
+                (second, int(pv[row]) - pv_one, int(bv[row]) - bv_one),
+            ]
+        for item, p, b in parts:
+            order.append(row)
+            product.append(item)
+            line_pv.append(p)
+            line_bv.append(b)
+    if not order and draw(st.booleans()):
+        return None
+    return OrderLines(
+        order=np.array(order, dtype=np.int64),
+        product=np.array(product, dtype=np.int32),
+        pv=np.array(line_pv, dtype=np.int64),
+        bv=np.array(line_bv, dtype=np.int64),
+        product_ids=PRODUCT_IDS,
+        product_category=PRODUCT_CATEGORIES,
+    )
+
+
 @st.composite
 def placed_networks(draw, width: int | None = None, max_members: int = 18, max_orders: int = 30):
     n = draw(st.integers(1, max_members) | st.integers(6, max_members))
@@ -101,6 +152,7 @@ def placed_networks(draw, width: int | None = None, max_members: int = 18, max_o
         noncommissionable_sales=z,
         retail_margin=z,
         party=np.full(k, -1, dtype=np.int64),
+        lines=draw(order_lines(np.array(pv) * np.array(sign), np.array(bv) * np.array(sign))),
     )
     carry = {}
     for key in ("bin.left", "bin.right"):
@@ -180,6 +232,8 @@ def matrix_bonus(draw, width: int, bonus_id: str = "mx") -> dict:
     }
     if draw(st.sampled_from([True, False, False])):
         bonus["min_rank"] = draw(st.sampled_from([r["name"] for r in RANKS]))
+    if draw(st.sampled_from([True, False, False])):
+        bonus["paid_on"] = draw(product_limits)
     return bonus
 
 
@@ -204,10 +258,7 @@ def fast_start_bonus(draw, rank_names: tuple[str, ...] | None = None, bonus_id="
             {"kind": kind} if kind else {}
         )
     if draw(st.sampled_from([True, False, False])):
-        # products of engine_strategies' catalogue (KIT and SAMPLER are "kits")
-        bonus["paid_on"] = draw(
-            st.sampled_from([{"categories": ["kits"]}, {"products": ["OIL", "SAMPLER"]}])
-        )
+        bonus["paid_on"] = draw(product_limits)
     return bonus
 
 

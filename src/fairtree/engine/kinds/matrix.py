@@ -6,7 +6,8 @@ receiver earns only when active and at ``min_rank``. With ``compression: dynamic
 inactive members are not counted as levels (the next active placement ancestor
 takes the level); ``compressed_volume`` says whether an inactive member's own volume
 still pays upward (``roll_up``) or not (``breakage``). Without compression an
-inactive receiver's share is breakage.
+inactive receiver's share is breakage. With ``paid_on`` only the volume of the named
+categories or products is paid on.
 
 pool = Σ rates x total volume (every unit of volume can pay every level);
 breakage = pool - paid (missing uplines, unqualified receivers, rounding).
@@ -25,6 +26,7 @@ from fairtree.engine.context import Context, volume_pay
 from fairtree.engine.inputs import Members
 from fairtree.engine.levels import not_paid_reason, skipped_between
 from fairtree.engine.placement_legs import placement_view, refuse_bad_slots
+from fairtree.engine.product_volume import counted_orders, member_volume, paid_on_text
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
@@ -37,6 +39,8 @@ from fairtree.plans.values import RATE_SCALE, Rate
 
 class Matrix(BonusBase):
     """Levels of a forced width x depth placement matrix."""
+
+    pays_on_products = True
 
     kind: Literal["matrix"]
     volume: VolumeName = "bv"
@@ -70,7 +74,7 @@ def _levels(
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
     """Per level k: (k, source positions, their level-k receivers, paid mask)."""
     up = _placement_up(ctx, config)
-    volume = ctx.volume(config.volume)
+    volume = member_volume(ctx, config.volume, config.paid_on)
     sources = np.flatnonzero(volume > 0)
     if config.compression == "dynamic" and config.compressed_volume == "breakage":
         sources = sources[ctx.active[sources]]
@@ -89,7 +93,7 @@ def _levels(
 class MatrixKind:
     @staticmethod
     def evaluate(ctx: Context, config: Matrix) -> BonusOutcome:
-        volume = ctx.volume(config.volume)
+        volume = member_volume(ctx, config.volume, config.paid_on)
         numerator = np.zeros(ctx.size, dtype=np.int64)
         for level, sources, receivers, paid in _levels(ctx, config):
             np.add.at(numerator, receivers[paid], config.rates[level - 1] * volume[sources[paid]])
@@ -106,7 +110,7 @@ class MatrixKind:
         check_slots(ref.plan, config, members)
         if members.placement_parent is not None:
             parent = [int(p) for p in members.placement_parent]
-        volume = ref.volume(config.volume)
+        volume = ref.limited_volume(config.volume, config.paid_on)
         dynamic = config.compression == "dynamic"
         exact = [Decimal(0)] * size
         for source in range(size):
@@ -132,7 +136,8 @@ class MatrixKind:
         ctx: Context, config: Matrix, outcome: BonusOutcome, member: int
     ) -> list[TraceLine]:
         ids = ctx.inputs.members.ids[ctx.tree.order]
-        volume = ctx.volume(config.volume)
+        volume = member_volume(ctx, config.volume, config.paid_on)
+        counted = counted_orders(ctx, config.volume, config.paid_on)
         parent = placement_view(ctx).parent_in_sponsor_order()
         contributions, exact = [], 0
         for level, sources, receivers, paid in _levels(ctx, config):
@@ -149,7 +154,7 @@ class MatrixKind:
                     exact += rate * int(volume[source])
                 else:
                     note = not_paid_reason(ctx, member, config.min_rank, len(config.rates))
-                rows = ctx.orders.index[ctx.orders.buyer == source]
+                rows = ctx.orders.index[(ctx.orders.buyer == source) & counted]
                 contributions.append(
                     Contribution(
                         source=str(ids[source]),
@@ -172,7 +177,8 @@ class MatrixKind:
                 member,
                 exact=str(Decimal(exact) / (RATE_SCALE * 100)),
                 rule=(
-                    f"{config.width}x{len(config.rates)} matrix on {config.volume.upper()}, "
+                    f"{config.width}x{len(config.rates)} matrix on {config.volume.upper()}"
+                    f"{paid_on_text(config.paid_on)}, "
                     f"compression {config.compression}"
                 ),
                 contributions=tuple(contributions),
