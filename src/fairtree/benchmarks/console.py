@@ -27,11 +27,12 @@ from typing import Any
 
 import numpy as np
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, literal, select, update
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from fairtree.api.app import create_app
 from fairtree.benchmarks import ledger_seed
+from fairtree.benchmarks.member_pages import name_members, percentiles
 from fairtree.config import Settings
 from fairtree.services.access import users
 from fairtree.services.commissions.close import close_period, finalize_run
@@ -51,7 +52,6 @@ APRIL = date(2026, 4, 1)
 STAFF_LOGIN = "bench-admin@example.test"
 STAFF_PASSWORD = "benchmark password 1"  # noqa: S105 - a scratch database's sign-in
 TARGETS = {"member_search_ms": 200, "review_page_ms": 1000, "what_if_s": 30}
-NAMES = ("Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal", "Ida", "Jo")
 
 
 def is_seeded(engine: Engine) -> bool:
@@ -71,15 +71,7 @@ def seed(engine: Engine, members: int, seed_value: int) -> dict[str, float]:
         for table in ledger_seed.order_rows(rng, members, members, APRIL, members + 1):
             insert_rows(session, table)
         advance_id_sequences(session, ["orders"])
-        names = np.array(NAMES, dtype=object)[rng.integers(0, len(NAMES), members)]
-        for name in NAMES:  # display names a search finds: a first name and the member id
-            named = (np.flatnonzero(names == name) + 1).tolist()
-            for first in range(0, len(named), 50_000):
-                session.execute(
-                    update(Member)
-                    .where(Member.id.in_(named[first : first + 50_000]))
-                    .values(display_name=literal(f"{name} ") + Member.member_id)
-                )
+        name_members(session, members, rng)
         users.create_staff_user(session, STAFF_LOGIN, "admin", STAFF_PASSWORD)
     seconds["seed_s"] = round(time.perf_counter() - started, 1)
     for key in PERIODS:
@@ -91,15 +83,6 @@ def seed(engine: Engine, members: int, seed_value: int) -> dict[str, float]:
         seconds[f"close_and_finalize_{key}_s"] = round(time.perf_counter() - started, 1)
     settle(engine)
     return seconds
-
-
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ms = np.array(samples) * 1000
-    return {
-        "p50_ms": round(float(np.percentile(ms, 50)), 1),
-        "p95_ms": round(float(np.percentile(ms, 95)), 1),
-        "max_ms": round(float(ms.max()), 1),
-    }
 
 
 def _timed_pages(client: TestClient, paths: list[str], runs: int) -> dict[str, float]:
@@ -114,7 +97,7 @@ def _timed_pages(client: TestClient, paths: list[str], runs: int) -> dict[str, f
         answer = client.get(path)
         samples.append(time.perf_counter() - started)
         assert answer.status_code == 200, (path, answer.status_code)
-    return _percentiles(samples)
+    return percentiles(samples)
 
 
 def _sign_in(client: TestClient) -> None:

@@ -58,17 +58,8 @@ def _seed(engine: Engine, members: int, seed_value: int) -> dict[str, float]:
     started = time.perf_counter()
     sponsor = seed(engine, members, members, seed_value)
     rng = np.random.default_rng(seed_value + 3)
-    names = np.array(NAMES, dtype=object)[rng.integers(0, len(NAMES), members)]
     with Session(engine) as session, session.begin():
-        # Display names a search can find: a first name and the member's id.
-        for name in NAMES:
-            named = (np.flatnonzero(names == name) + 1).tolist()
-            for start in range(0, len(named), 50_000):
-                session.execute(
-                    update(Member)
-                    .where(Member.id.in_(named[start : start + 50_000]))
-                    .values(display_name=literal(f"{name} ") + Member.member_id)
-                )
+        name_members(session, members, rng)
     seconds["seed_s"] = round(time.perf_counter() - started, 1)
     started = time.perf_counter()
     with Session(engine) as session, session.begin():
@@ -87,6 +78,20 @@ def _seed(engine: Engine, members: int, seed_value: int) -> dict[str, float]:
     return seconds
 
 
+def name_members(session: Session, members: int, rng: np.random.Generator) -> None:
+    """Display names a search can find: a first name and the member's id (``Ida M0000042``),
+    for members 1..``members``."""
+    names = np.array(NAMES, dtype=object)[rng.integers(0, len(NAMES), members)]
+    for name in NAMES:
+        named = (np.flatnonzero(names == name) + 1).tolist()
+        for start in range(0, len(named), 50_000):
+            session.execute(
+                update(Member)
+                .where(Member.id.in_(named[start : start + 50_000]))
+                .values(display_name=literal(f"{name} ") + Member.member_id)
+            )
+
+
 def _sponsors(session: Session) -> np.ndarray:
     """0-based sponsor index of every member (ids are 1..N), -1 for a root."""
     rows = session.execute(select(Member.id, Member.sponsor_id).order_by(Member.id)).all()
@@ -94,7 +99,7 @@ def _sponsors(session: Session) -> np.ndarray:
     return sponsor
 
 
-def _percentiles(samples: list[float]) -> dict[str, float]:
+def percentiles(samples: list[float]) -> dict[str, float]:
     ms = np.array(samples) * 1000
     return {
         "p50_ms": round(float(np.percentile(ms, 50)), 1),
@@ -110,7 +115,7 @@ def _timed(calls: list[Callable[[], object]]) -> dict[str, float]:
         started = time.perf_counter()
         call()
         samples.append(time.perf_counter() - started)
-    return _percentiles(samples)
+    return percentiles(samples)
 
 
 def _reader(session: Session, member: Member) -> Principal:

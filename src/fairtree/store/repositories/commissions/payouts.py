@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import Select, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from fairtree.dataset.arrays import Rows
@@ -104,24 +104,24 @@ def find_batch(session: Session, company_id: int, period_key: str) -> PayoutBatc
     )
 
 
+def _items() -> Select:  # type: ignore[type-arg]
+    """Payout items with their member: what the batch page and the provider file list."""
+    return select(
+        PayoutItem.id,
+        Member.member_id,
+        Member.display_name,
+        PayoutItem.amount,
+        PayoutItem.payout_currency,
+        PayoutItem.payout_amount,
+        PayoutItem.rate,
+        PayoutItem.status,
+        PayoutItem.reason,
+    ).join(Member, Member.id == PayoutItem.member_id)
+
+
 def batch_items(session: Session, batch_id: int) -> list[Any]:
     return list(
-        session.execute(
-            select(
-                PayoutItem.id,
-                Member.member_id,
-                Member.display_name,
-                PayoutItem.amount,
-                PayoutItem.payout_currency,
-                PayoutItem.payout_amount,
-                PayoutItem.rate,
-                PayoutItem.status,
-                PayoutItem.reason,
-            )
-            .join(Member, Member.id == PayoutItem.member_id)
-            .where(PayoutItem.batch_id == batch_id)
-            .order_by(PayoutItem.id)
-        )
+        session.execute(_items().where(PayoutItem.batch_id == batch_id).order_by(PayoutItem.id))
     )
 
 
@@ -151,18 +151,7 @@ def batch_items_page(
     if status:
         where.append(PayoutItem.status == status)
     rows = session.execute(
-        select(
-            PayoutItem.id,
-            Member.member_id,
-            Member.display_name,
-            PayoutItem.amount,
-            PayoutItem.payout_currency,
-            PayoutItem.payout_amount,
-            PayoutItem.rate,
-            PayoutItem.status,
-            PayoutItem.reason,
-        )
-        .join(Member, Member.id == PayoutItem.member_id)
+        _items()
         .where(*where)
         .order_by(key.desc() if descending else key.asc(), PayoutItem.id)
         .limit(limit)
