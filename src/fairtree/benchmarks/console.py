@@ -23,10 +23,9 @@ from __future__ import annotations
 import re
 import time
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -45,6 +44,9 @@ from fairtree.store.repositories.bulk.load import (
     defer_sqlite_foreign_keys,
     insert_rows,
 )
+
+if TYPE_CHECKING:  # the test client is loaded only when the benchmark runs, not by every command
+    from fastapi.testclient import TestClient
 
 PERIODS = ("2026-03", "2026-04")
 REVIEWED = PERIODS[-1]
@@ -153,6 +155,8 @@ def run_console(
     lines: list[dict[str, Any]] = []
     url = engine.url.render_as_string(hide_password=False)
     settings = Settings(database_url=url, cookie_secure=False, run_jobs=False)
+    from fastapi.testclient import TestClient
+
     with TestClient(create_app(settings, engine=engine), base_url="http://localhost") as client:
         _sign_in(client)
         searches = ["/console/members?q=Ida", f"/console/members?q={some}"]
