@@ -30,7 +30,6 @@ from fairtree.web.console.staff import (
     AdminPage,
     ConfirmedAction,
     StaffPage,
-    act,
     failure_problems,
     page,
 )
@@ -182,12 +181,10 @@ def enrol(request: Request, form: PageForm, staff: AdminPage, session: DbSession
         done = enroll_member(session, staff, new, values["sponsor_id"], values["reason"])
         return f"/console/members/{done.member_id}"
 
-    return act(
+    enrolment = ConfirmedAction(
         request,
         session,
         staff,
-        form,
-        run,
         lambda problems: page(
             request,
             staff,
@@ -197,6 +194,7 @@ def enrol(request: Request, form: PageForm, staff: AdminPage, session: DbSession
             problems=problems,
         ),
     )
+    return enrolment.submit(form, run)
 
 
 # Moves and terminations ------------------------------------------------------------------

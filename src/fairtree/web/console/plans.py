@@ -18,7 +18,7 @@ from fairtree.services import jobs
 from fairtree.services.clock import utcnow
 from fairtree.services.commissions import period_board, plan_case_runs, plan_versions
 from fairtree.services.commissions.whatif import parse_draft
-from fairtree.web.console.staff import AdminPage, act, page
+from fairtree.web.console.staff import AdminPage, ConfirmedAction, page
 from fairtree.web.page_auth import PageForm
 
 router = APIRouter(prefix="/console/plans", include_in_schema=False)
@@ -50,6 +50,18 @@ def _plans_page(
         values=values or {},
         whatifs=jobs.runner.recent(session, "what_if", 10),
         problems=problems,
+    )
+
+
+def _plans_action(
+    request: Request, staff: AdminPage, session: DbSession, values: dict[str, str]
+) -> ConfirmedAction:
+    """Uploads and what-ifs are asked from the plans page (shown again with the values)."""
+    return ConfirmedAction(
+        request,
+        session,
+        staff,
+        lambda problems: _plans_page(request, staff, session, problems=problems, values=values),
     )
 
 
@@ -129,16 +141,15 @@ def run_cases(
         )
         return f"/console/jobs/{job.id}"
 
-    return act(
+    asked_from = ConfirmedAction(
         request,
         session,
         staff,
-        form,
-        run,
         lambda problems: _version_page(
             request, staff, session, settings, row.version, problems=problems, values=values
         ),
     )
+    return asked_from.submit(form, run)
 
 
 @router.get("/cases/{job_id}", response_class=HTMLResponse)
@@ -175,14 +186,7 @@ def upload(request: Request, form: PageForm, staff: AdminPage, session: DbSessio
         )
         return f"/console/plans/versions/{row.version}"
 
-    return act(
-        request,
-        session,
-        staff,
-        form,
-        run,
-        lambda problems: _plans_page(request, staff, session, problems=problems, values=values),
-    )
+    return _plans_action(request, staff, session, values).submit(form, run)
 
 
 @router.post("/whatif", response_class=HTMLResponse)
@@ -213,14 +217,7 @@ def what_if(request: Request, form: PageForm, staff: AdminPage, session: DbSessi
         )
         return f"/console/jobs/{job.id}"
 
-    return act(
-        request,
-        session,
-        staff,
-        form,
-        run,
-        lambda problems: _plans_page(request, staff, session, problems=problems, values=values),
-    )
+    return _plans_action(request, staff, session, values).submit(form, run)
 
 
 @router.get("/whatif/{job_id}", response_class=HTMLResponse)
