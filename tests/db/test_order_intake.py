@@ -12,10 +12,12 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from fairtree.errors import ConflictError, ValidationError
+from fairtree.periods import Period
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.orders.order_intake import NewLine, OrderRequest, PostedOrder, post
 from fairtree.services.orders.rank_progress import line_progress, rebuild_period_volumes
 from fairtree.store.models import Order, OrderLine, PayoutLine, Product
+from fairtree.store.repositories.bulk.engine_arrays import FactsRead, load_period_facts
 from fairtree.store.repositories.orders import running_volumes as volumes
 from tests.factories import member_db_id, seed_intake
 
@@ -262,7 +264,7 @@ def test_bad_orders_name_record_field_and_reason_and_write_nothing(company: Sess
         OrderRequest("X6", MARCH, buyer_member_id="D"),
         OrderRequest("X7", MARCH, buyer_member_id="D", lines=(NewLine("Q", 1), NewLine("Z", 1))),
         OrderRequest("X8", MARCH, buyer_member_id="D", lines=(NewLine("Q", 1_000_001),)),
-        OrderRequest("X9", MARCH, kind="refund", buyer_member_id="D", lines=(NewLine("Q", 1),)),
+        OrderRequest("X9", MARCH, kind="Refund!", buyer_member_id="D", lines=(NewLine("Q", 1),)),
         OrderRequest("Y1", MARCH, buyer_member_id="D", returns_order_id="O1"),
         OrderRequest("Y2", MARCH, kind="return"),
         OrderRequest("Y3", MARCH, kind="return", returns_order_id="NOPE"),
@@ -285,7 +287,8 @@ def test_bad_orders_name_record_field_and_reason_and_write_nothing(company: Sess
         "order:X6 [lines]: an order needs at least one line",
         "order:X7 [lines]: the products are priced in more than one currency (CAD, USD)",
         "order:X8 line 1 [quantity]: must be at most 1000000",
-        "order:X9 [kind]: kind must be order or return",
+        "order:X9 [kind]: kind must be order, return or an order kind"
+        " (e.g. subscription: a-z, 0-9, _)",
         "order:Y1 [returns_order_id]: only a return names the order it reverses",
         "order:Y2 [returns_order_id]: a return must name the order it reverses",
         "order:Y3 [returns_order_id]: no order 'NOPE'",
@@ -295,3 +298,21 @@ def test_bad_orders_name_record_field_and_reason_and_write_nothing(company: Sess
     ]
     assert count_orders(company) == 2
     assert volumes.period_rows(company, "2026-03") == before
+
+
+def test_an_order_of_a_kind_is_stored_with_it_for_the_plans_that_ask(company: Session) -> None:
+    request = OrderRequest(
+        "S1", MARCH, kind="subscription", buyer_member_id="D", lines=(NewLine("Q", 1),)
+    )
+    posted = post(company, request, TODAY)
+    assert (posted.kind, posted.total_pv) == ("subscription", 5000)
+    stored = company.scalars(select(Order).where(Order.order_id == "S1")).one()
+    assert (stored.kind, stored.order_kind) == ("order", "subscription")
+    assert post(company, request, TODAY).created is False  # the same order again
+    plain = OrderRequest("S1", MARCH, buyer_member_id="D", lines=(NewLine("Q", 1),))
+    with pytest.raises(ConflictError, match="kind"):
+        post(company, plain, TODAY)
+    reads = FactsRead(order_kinds=True)
+    facts = load_period_facts(company, Period.parse("2026-03"), reads=reads)
+    assert facts.inputs.orders.kind is not None
+    assert facts.inputs.orders.kind.tolist() == ["subscription"]

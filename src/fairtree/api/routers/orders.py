@@ -10,7 +10,7 @@ gives the first answer back.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -34,7 +34,11 @@ class OrderLineIn(BaseModel):
 
 class OrderIn(BaseModel):
     order_id: Id
-    kind: Literal["order", "return"] = "order"
+    kind: str = Field(
+        default="order",
+        pattern=r"^[a-z][a-z0-9_]{0,31}$",
+        description="order, return, or the kind of order a plan may ask for (e.g. subscription)",
+    )
     placed_on: InputDate
     buyer_member_id: Id | None = Field(default=None, description="a member's own order")
     buyer_customer_id: Id | None = Field(

@@ -50,7 +50,9 @@ from fairtree.store.repositories.network import members as members_repo
 from fairtree.store.repositories.orders import orders as orders_repo
 from fairtree.store.repositories.orders import running_volumes as volumes
 
-KINDS = ("order", "return")
+# "order", "return", or the kind of order a plan may ask for (e.g. "subscription"),
+# as in a dataset's orders.csv
+ORDER_KIND = re.compile(r"[a-z][a-z0-9_]{0,31}")
 MAX_QUANTITY = 1_000_000  # units on one line
 # An order dated tomorrow is accepted (the buyer's day may be ahead of UTC); later is not.
 FUTURE_GRACE = timedelta(days=1)
@@ -189,9 +191,10 @@ def _header_problems(request: OrderRequest, today: date) -> list[Problem]:
     problems = []
     if not _ID.fullmatch(request.order_id):
         problems.append(_problem(request, "order_id", ID_RULE))
-    if request.kind not in KINDS:
-        problems.append(_problem(request, "kind", "kind must be order or return"))
-    elif request.kind == "order" and request.returns_order_id is not None:
+    if not ORDER_KIND.fullmatch(request.kind):
+        reason = "kind must be order, return or an order kind (e.g. subscription: a-z, 0-9, _)"
+        problems.append(_problem(request, "kind", reason))
+    elif request.kind != "return" and request.returns_order_id is not None:
         problems.append(_problem(request, "returns_order_id", rules.ONLY_RETURNS_REVERSE))
     elif request.kind == "return" and request.returns_order_id is None:
         problems.append(_problem(request, "returns_order_id", rules.RETURN_NAMES_ORDER))
@@ -235,6 +238,7 @@ def _build_order(session: Session, request: OrderRequest) -> tuple[Order, list[O
     order = Order(
         order_id=request.order_id,
         kind="order",
+        order_kind=None if request.kind == "order" else request.kind,
         placed_on=request.placed_on,
         buyer_member_id=member.id if member else None,
         buyer_customer_id=customer.id if customer else None,
@@ -427,7 +431,7 @@ def _replay(session: Session, existing: Order, request: OrderRequest) -> PostedO
         differ.append("returns_order_id")
     for field in ("buyer_member_id", "buyer_customer_id"):
         asked = getattr(request, field)
-        if (asked is not None or posted.kind == "order") and asked != getattr(posted, field):
+        if (asked is not None or posted.kind != "return") and asked != getattr(posted, field):
             differ.append(field)
     stored = [(line.sku, line.quantity) for line in posted.lines]
     asked_lines = [(line.sku, line.quantity) for line in request.lines]
@@ -458,7 +462,7 @@ def _posted(session: Session, order: Order, created: bool) -> PostedOrder:
     return PostedOrder(
         db_id=order.id,
         order_id=order.order_id,
-        kind=order.kind,
+        kind=order.order_kind or order.kind,
         placed_on=order.placed_on,
         buyer_member_id=member_id,
         buyer_customer_id=customer_id,
