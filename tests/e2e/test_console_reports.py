@@ -1,7 +1,11 @@
 """The console's report pages in a real browser: income disclosure (statement, claim
 check, publishing), compliance monitors and the plan simulator (a background job
 followed with script and without it). Both widths, axe-core, screenshots under
-artifacts/screenshots/ (not committed)."""
+artifacts/screenshots/ (not committed).
+
+The server runs no job worker here: the test runs queued jobs itself (as ``fairtree
+worker`` would, in another process), so a page is checked while its job waits, without
+a reload racing the check."""
 
 from __future__ import annotations
 
@@ -19,7 +23,8 @@ import uvicorn
 from fairtree.api.app import create_app
 from fairtree.config import Settings
 from fairtree.services.demo.seed import DemoShape, seed_demo
-from fairtree.store.database import make_engine, session_scope
+from fairtree.services.jobs import run_one
+from fairtree.store.database import make_engine, make_session_factory, session_scope
 from fairtree.store.migrate import upgrade
 from tests.e2e.browser_kit import check_both_widths, launch_chromium
 
@@ -36,7 +41,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         seeded = seed_demo(session, DemoShape(members=200, months=4, seed=11))
         admin = next((s.login, s.password) for s in seeded.sign_ins if s.role == "admin")
     engine.dispose()
-    settings = Settings(database_url=url, outbox_dir=folder / "outbox", cookie_secure=False)
+    settings = Settings(
+        database_url=url, outbox_dir=folder / "outbox", cookie_secure=False, run_jobs=False
+    )
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -49,7 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         time.sleep(0.05)
     assert uv.started, "uvicorn did not start"
     try:
-        yield {"base": f"http://127.0.0.1:{port}", "admin": admin}
+        yield {"base": f"http://127.0.0.1:{port}", "admin": admin, "url": url}
     finally:
         uv.should_exit = True
         thread.join(timeout=20)
@@ -58,6 +65,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     yield from launch_chromium()
+
+
+def _run_jobs(server: dict[str, Any]) -> int:
+    """Run every queued job, as a separate worker process would; how many ran."""
+    import fairtree.services.jobs.catalogue  # noqa: F401  (registers the job kinds)
+
+    engine = make_engine(server["url"])
+    factory = make_session_factory(engine)
+    ran = 0
+    while run_one(factory) is not None:
+        ran += 1
+    engine.dispose()
+    return ran
 
 
 def _admin(browser: Any, server: dict[str, Any], script: bool = True) -> tuple[Any, Any]:
@@ -154,8 +174,11 @@ def test_simulator_runs_in_the_background_with_and_without_script(
     job_url = _start(page, base, "6")
     page.reload()  # the job survives a reload: the same job, still followed
     assert page.url == job_url
-    check_both_widths(page, "console-simulation-running")
-    page.wait_for_selector("#downloads", timeout=240_000)  # script reloads once done
+    assert page.locator("#job-status").inner_text().startswith("Status: queued")
+    assert page.locator("#job-progress progress").count() == 1
+    check_both_widths(page, "console-simulation-waiting")
+    assert _run_jobs(server) == 1
+    page.wait_for_selector("#downloads", timeout=60_000)  # the script reloads once done
     assert "Status: done" in page.locator("#job-status").inner_text()
     assert page.locator(".simulation-report figure svg").count() == 5  # 3 + the statement's 2
     assert page.locator(".simulation-report .disclosure .headline").is_visible()
@@ -170,7 +193,8 @@ def test_simulator_runs_in_the_background_with_and_without_script(
     # Without script the page refreshes itself until the report is there.
     plain, page = _admin(browser, server, script=False)
     _start(page, base, "3")
-    page.wait_for_selector("#downloads", timeout=240_000)
+    assert _run_jobs(server) == 1
+    page.wait_for_selector("#downloads", timeout=60_000)  # the page refreshes itself
     assert "Status: done" in page.locator("#job-status").inner_text()
     plain.close()
 
@@ -185,7 +209,8 @@ def test_simulator_compares_two_plans_and_sweeps_seeds(
     page.select_option("#plan_b_version", index=1)
     page.fill("#months", "3")
     page.click("button:has-text('Start')")
-    page.wait_for_selector("#downloads", timeout=240_000)
+    assert _run_jobs(server) == 1
+    page.wait_for_selector("#downloads", timeout=60_000)
     text = page.locator(".simulation-report").inner_text()
     assert "(A) against" in text and "(B)" in text  # the same plan twice: nobody gains
     assert "0.0% of everyone who joined would be paid more" in text
@@ -196,7 +221,8 @@ def test_simulator_compares_two_plans_and_sweeps_seeds(
     page.fill("#months", "2")
     page.fill("#runs", "2")
     page.click("button:has-text('Start')")
-    page.wait_for_selector("#downloads", timeout=300_000)
+    assert _run_jobs(server) == 1
+    page.wait_for_selector("#downloads", timeout=60_000)
     assert ": 2 simulated companies" in page.locator(".simulation-report h1").inner_text()
     assert page.locator(".simulation-report figure svg").count() == 1
     check_both_widths(page, "console-simulation-sweep")
