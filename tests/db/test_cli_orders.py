@@ -86,3 +86,24 @@ def test_refusals_print_every_problem_and_change_nothing(company: Engine) -> Non
     assert bad_line.exit_code == 2
     assert orders(company) == 1
     assert pv(company, "D") == 5000
+
+
+def test_an_order_kind_is_stored_and_a_different_replay_is_refused(company: Engine) -> None:
+    result = run(
+        "S1", "--member", "D", "--line", "Q=1", "--on", "2026-03-05", "--kind", "subscription"
+    )
+    assert result.exit_code == 0, result.output
+    assert "S1: subscription order by member D on 2026-03-05" in result.output
+    with Session(company) as session:
+        stored = session.scalars(select(Order).where(Order.order_id == "S1")).one()
+        assert (stored.kind, stored.order_kind) == ("order", "subscription")
+    replay = run("S1", "--member", "D", "--line", "Q=1", "--on", "2026-03-05")
+    assert replay.exit_code == 1
+    assert "kind" in replay.output
+    bad = run("S2", "--member", "D", "--line", "Q=1", "--kind", "Sub scription")
+    assert bad.exit_code == 1
+    assert "[kind]" in bad.output
+    assert orders(company) == 1
+    both = run("R9", "--returns", "S1", "--kind", "subscription")
+    assert both.exit_code == 2
+    assert "a return takes its order's kind" in both.output

@@ -52,12 +52,18 @@ def post_command(
         typer.Option(help="SKU=QUANTITY, repeated. A return without lines returns all left."),
     ] = None,
     on: Annotated[str | None, typer.Option(help="Date placed, YYYY-MM-DD (default today).")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="The order's kind when a plan asks for one, e.g. subscription."),
+    ] = None,
 ) -> None:
     """Post an order or a return; live volumes and rank progress include it at once."""
+    if returns and kind:
+        raise typer.BadParameter("a return takes its order's kind", param_hint="--kind")
     request = OrderRequest(
         order_id=order_id,
         placed_on=day_or_today(on, "--on"),
-        kind="return" if returns else "order",
+        kind="return" if returns else (kind or "order"),
         buyer_member_id=member,
         buyer_customer_id=customer,
         returns_order_id=returns,
@@ -82,7 +88,11 @@ def _print(console: Console, posted: PostedOrder) -> None:
         if posted.buyer_member_id
         else f"customer {posted.buyer_customer_id} of {posted.credited_member_id}"
     )
-    what = f"return of {posted.returns_order_id}" if posted.kind == "return" else "order"
+    what = (
+        f"return of {posted.returns_order_id}"
+        if posted.kind == "return"
+        else ("order" if posted.kind == "order" else f"{posted.kind} order")
+    )
     state = "posted" if posted.created else "already posted with the same content"
     console.print(
         f"{escape(posted.order_id)}: {what} by {escape(buyer)} on {posted.placed_on}, "
