@@ -260,3 +260,27 @@ def test_review_changes_and_anomalies_from_sql_equal_the_per_member_rule(
         a.split(" is paid")[0][len("member ") :] for a in review.anomalies if a.startswith("member")
     ]
     assert found == flagged and flagged
+
+
+def test_member_search_contains_any_case_escapes_wildcards_and_is_indexed_on_postgresql(
+    session: Session,
+) -> None:
+    from sqlalchemy import inspect, update
+
+    from fairtree.services.network.members import search_members
+    from fairtree.store.models import Member
+
+    seed_demo(session, SHAPE)
+    session.execute(
+        update(Member).where(Member.member_id == "M0000007").values(display_name="Ann 100%_x")
+    )
+    found = [m.member_id for m in search_members(session, None, "m000001", None, 50)]
+    # M0000010..M0000019 contain it, whatever the case, in the order they joined
+    assert found == [f"M00000{n}" for n in range(10, 20)]
+    assert [m.member_id for m in search_members(session, None, "100%_X", None, 50)] == ["M0000007"]
+    assert search_members(session, None, "%", None, 50)[0].member_id == "M0000007"
+    assert search_members(session, None, "0%_", None, 50)[0].member_id == "M0000007"
+    assert [m.member_id for m in search_members(session, None, "n 1", None, 50)] == ["M0000007"]
+    if session.get_bind().dialect.name == "postgresql":
+        names = {i["name"] for i in inspect(session.connection()).get_indexes("members")}
+        assert {"ix_members_member_id_trgm", "ix_members_display_name_trgm"} <= names

@@ -43,6 +43,18 @@ class Member(Base):
         ),
         CheckConstraint("sponsor_id <> id", name="not_own_sponsor"),
         Index(None, "sponsor_id"),
+        # Member search ("contains", case-insensitive) by trigrams on PostgreSQL only
+        # (migration 0014); SQLite scans.
+        Index(
+            "ix_members_member_id_trgm",
+            text("lower(member_id) gin_trgm_ops"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_members_display_name_trgm",
+            text("lower(display_name) gin_trgm_ops"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

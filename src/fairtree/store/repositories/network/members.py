@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from fairtree.store.models import Member
@@ -77,9 +77,13 @@ def search_members(
     every member), optionally of one status, in the order they joined the store."""
     query = _summary_query()
     if text:
+        # The pattern is built here, not in SQL, so PostgreSQL plans with it and can use
+        # the trigram indexes on lower(member_id) and lower(display_name) (migration 0014).
+        escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
         query = query.where(
-            Member.member_id.icontains(text, autoescape=True)
-            | Member.display_name.icontains(text, autoescape=True)
+            func.lower(Member.member_id).like(pattern, escape="\\")
+            | func.lower(Member.display_name).like(pattern, escape="\\")
         )
     if status:
         query = query.where(Member.status == status)
