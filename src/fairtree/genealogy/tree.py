@@ -5,9 +5,10 @@ members in preorder (parents before children, siblings by input index), so every
 subtree is the contiguous range ``[i, end[i])`` and subtree sums are prefix sums.
 
 Two implementations give identical arrays: compiled (numba) kernels, used by default
-(two sequential scans when members come in join order, i.e. every parent index is
-below its child's; otherwise a depth-first walk over a counting-sorted child list,
-both O(n)); and a numpy fallback (depths by
+(when members come in join order, i.e. every parent index is below its child's: sizes
+by one descending scan, then one ascending scan in which each member takes the next
+free position under its parent, with no child list; otherwise a depth-first walk over
+a counting-sorted child list; both O(n)); and a numpy fallback (depths by
 pointer jumping, which also detects loops; subtree sizes by a bottom-up sweep over
 depth levels; positions by a top-down sweep). Tests hold them to each other and to a
 plain DFS.
@@ -196,64 +197,142 @@ def _preorder_kernel(parent: np.ndarray, fill_order: np.ndarray):  # pragma: no 
 
 
 @numba.njit(cache=True)
-def _in_join_order(parent: np.ndarray) -> bool:  # pragma: no cover - compiled
-    """Every parent index below its child's (a loop without temporary arrays)."""
-    for i in range(parent.shape[0]):  # noqa: SIM110 - numba compiles the loop, not all()
-        if parent[i] >= i:
-            return False
-    return True
+def _parents_status(parent: np.ndarray) -> tuple[int, bool]:  # pragma: no cover - compiled
+    """(first member naming a parent outside the members, or -1; whether every parent
+    index is below its child's, i.e. members come in join order): one pass."""
+    n = parent.shape[0]
+    joined = True
+    for i in range(n):
+        p = parent[i]
+        if p < -1 or p >= n:
+            return i, False
+        if p >= i:
+            joined = False
+    return -1, joined
 
 
 @numba.njit(cache=True)
-def _preorder_topological_kernel(parent: np.ndarray, fill_order: np.ndarray):  # pragma: no cover
-    """Preorder when every parent index is below its child's (members in join order).
-
-    Sizes bottom-up by descending index, positions top-down by ascending index: the
-    scans are sequential, which is far kinder to the cache than a depth-first walk.
-    """
+def _join_order_sizes(parent: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """Subtree sizes, children before parents by descending index (join order)."""
     n = parent.shape[0]
-    # Children grouped by parent (slot = parent + 1, slot 0 = roots) in one array: fill
-    # advances each slot's start to its end, so afterwards slot s spans
-    # [first_child[s], first_child[s + 1]) and no separate cursor array is needed.
-    first_child = np.zeros(n + 3, dtype=np.int64)
-    for i in range(n):
-        first_child[parent[i] + 3] += 1
-    for k in range(1, n + 3):
-        first_child[k] += first_child[k - 1]
-    children = np.empty(n, dtype=np.int64)
-    for j in range(n):
-        i = fill_order[j]
-        slot = parent[i] + 1
-        children[first_child[slot + 1]] = i
-        first_child[slot + 1] += 1
     size = np.ones(n, dtype=np.int64)
     for i in range(n - 1, -1, -1):
         if parent[i] >= 0:
             size[parent[i]] += size[i]
-    position = np.empty(n, dtype=np.int64)
-    running = 0
-    for k in range(first_child[0], first_child[1]):
-        position[children[k]] = running
-        running += size[children[k]]
-    for i in range(n):
-        running = position[i] + 1
-        for k in range(first_child[i + 1], first_child[i + 2]):
-            position[children[k]] = running
-            running += size[children[k]]
+    return size
+
+
+@numba.njit(cache=True)
+def _join_order_kernel(parent: np.ndarray):  # pragma: no cover - compiled
+    """Preorder of a forest in join order with siblings by index: two sequential scans.
+
+    Sizes bottom-up by descending index; then by ascending index each member takes the
+    next free position under its parent (parents come first), and the size array is
+    reused in place as each member's next free position for its own children. No child
+    list is built.
+    """
+    n = parent.shape[0]
+    free = _join_order_sizes(parent)  # size[i] until i is placed, then i's next free slot
     order = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        order[position[i]] = i
+    position = np.empty(n, dtype=np.int64)
     pre_parent = np.empty(n, dtype=np.int64)
-    pre_depth = np.zeros(n, dtype=np.int32)
+    pre_depth = np.empty(n, dtype=np.int32)
     end = np.empty(n, dtype=np.int64)
-    for q in range(n):
-        i = order[q]
-        up = position[parent[i]] if parent[i] >= 0 else -1
-        pre_parent[q] = up
-        if up >= 0:
+    next_root = 0
+    for i in range(n):
+        size = free[i]
+        p = parent[i]
+        if p >= 0:
+            q = free[p]
+            free[p] = q + size
+            up = position[p]
+            pre_parent[q] = up
             pre_depth[q] = pre_depth[up] + 1
+        else:
+            q = next_root
+            next_root = q + size
+            pre_parent[q] = -1
+            pre_depth[q] = 0
+        free[i] = q + 1
+        position[i] = q
+        order[q] = i
+        end[q] = q + size
+    return order, position, pre_parent, pre_depth, end
+
+
+@numba.njit(cache=True)
+def _sibling_offsets_by_key(parent, size, key, low, high):  # pragma: no cover - compiled
+    """Each member's offset under its parent: the sizes of its siblings before it by
+    (key, index), one scan per key value from ``low`` to ``high``."""
+    n = parent.shape[0]
+    taken = np.zeros(n + 1, dtype=np.int64)  # slot parent + 1; slot 0 = roots
+    offset = np.empty(n, dtype=np.int64)
+    for value in range(low, high + 1):
+        for i in range(n):
+            if key[i] == value:
+                slot = parent[i] + 1
+                offset[i] = taken[slot]
+                taken[slot] += size[i]
+    return offset
+
+
+@numba.njit(cache=True)
+def _sibling_offsets_by_fill(parent, size, fill_order):  # pragma: no cover - compiled
+    """As :func:`_sibling_offsets_by_key`, siblings in ``fill_order``."""
+    n = parent.shape[0]
+    taken = np.zeros(n + 1, dtype=np.int64)
+    offset = np.empty(n, dtype=np.int64)
+    for j in range(n):
+        i = fill_order[j]
+        slot = parent[i] + 1
+        offset[i] = taken[slot]
+        taken[slot] += size[i]
+    return offset
+
+
+@numba.njit(cache=True)
+def _join_order_keyed_kernel(parent, size, offset):  # pragma: no cover - compiled
+    """Preorder arrays from sizes and sibling offsets, parents first by ascending index."""
+    n = parent.shape[0]
+    order = np.empty(n, dtype=np.int64)
+    position = offset  # filled in place: a member's offset is read once, before its position
+    pre_parent = np.empty(n, dtype=np.int64)
+    pre_depth = np.empty(n, dtype=np.int32)
+    end = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        p = parent[i]
+        if p >= 0:
+            up = position[p]
+            q = up + 1 + offset[i]
+            pre_parent[q] = up
+            pre_depth[q] = pre_depth[up] + 1
+        else:
+            q = offset[i]
+            pre_parent[q] = -1
+            pre_depth[q] = 0
+        position[i] = q
+        order[q] = i
         end[q] = q + size[i]
     return order, position, pre_parent, pre_depth, end
+
+
+_KEY_SCANS = 16  # sibling keys spanning more values than this are sorted instead
+
+
+def _join_order_tree(parent: np.ndarray, sibling_key: np.ndarray | None) -> Tree:
+    if sibling_key is None:
+        order, position, pre_parent, depth, end = _join_order_kernel(parent)
+        return Tree(order=order, position=position, parent=pre_parent, depth=depth, end=end)
+    size = _join_order_sizes(parent)
+    key = np.asarray(sibling_key)
+    low, high = (int(key.min()), int(key.max())) if key.dtype.kind in "iub" else (0, -1)
+    if key.dtype.kind in "iub" and high - low < _KEY_SCANS:
+        offset = _sibling_offsets_by_key(parent, size, key, low, high)
+    else:
+        fill_order = np.argsort(key, kind="stable").astype(np.int64, copy=False)
+        offset = _sibling_offsets_by_fill(parent, size, fill_order)
+    order, position, pre_parent, depth, end = _join_order_keyed_kernel(parent, size, offset)
+    return Tree(order=order, position=position, parent=pre_parent, depth=depth, end=end)
 
 
 def build_tree(
@@ -271,19 +350,20 @@ def build_tree(
     """
     parent = np.asarray(parent_of, dtype=np.int64)
     n = parent.shape[0]
-    _check_parents(parent, ids)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Tree(empty, empty, empty, np.zeros(0, dtype=np.int32), empty)
+    bad, joined = _parents_status(parent)
+    if bad >= 0:
+        _check_parents(parent, ids)
+    if joined:  # parents come first, so no loop is possible
+        return _join_order_tree(parent, sibling_key)
     if sibling_key is None:
         fill_order = np.arange(n, dtype=np.int64)
     else:
         # the kernel's counting sort by parent is stable, so filling in key order
         # leaves siblings ordered by key, then input index
         fill_order = np.argsort(np.asarray(sibling_key), kind="stable").astype(np.int64, copy=False)
-    if _in_join_order(parent):  # parents come first, so no loop is possible
-        order, position, pre_parent, depth, end = _preorder_topological_kernel(parent, fill_order)
-        return Tree(order=order, position=position, parent=pre_parent, depth=depth, end=end)
     order, position, pre_parent, depth, end, visited = _preorder_kernel(parent, fill_order)
     if visited < n:  # members never reached from a root hang below a loop
         stray = int(np.flatnonzero(position < 0)[0])
