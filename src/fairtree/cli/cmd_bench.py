@@ -17,11 +17,13 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
+from fairtree.benchmarks.api_load import run_api_load
 from fairtree.benchmarks.close import compare_with_postgres, run_close
 from fairtree.benchmarks.console import run_console
 from fairtree.benchmarks.disclosure import run_disclosure
 from fairtree.benchmarks.genealogy import run_genealogy
 from fairtree.benchmarks.import_export import run as run_import
+from fairtree.benchmarks.key_checks import run_key_checks
 from fairtree.benchmarks.load import run_load
 from fairtree.benchmarks.member_pages import run_member_pages
 from fairtree.benchmarks.progress import run_progress
@@ -44,9 +46,11 @@ def _in_scratch_database(
     label: str,
     postgres: str | None,
     work: Callable[[Engine], dict[str, Any] | list[dict[str, Any]]],
+    revision: str = "head",
 ) -> None:
     """Run ``work`` on a fresh database and print its JSON line (or lines)."""
-    with console.status(label), scratch_database(postgres, BENCH_DATABASE) as engine:
+    scratch = scratch_database(postgres, BENCH_DATABASE, revision)
+    with console.status(label), scratch as engine:
         result = work(engine)
     for line in result if isinstance(result, list) else [result]:
         typer.echo(json.dumps(line))
@@ -143,14 +147,73 @@ def load(
     statements: Annotated[
         int, typer.Option(min=0, help="Random members whose statement is timed.")
     ] = 200,
+    revision: Annotated[
+        str,
+        typer.Option(help="Schema revision of the scratch database (compare an earlier one)."),
+    ] = "head",
 ) -> None:
     """Load a month into engine arrays, close, finalize, explain statements: one JSON
-    line per target (load, close, finalize, statement), each with its steps."""
+    line per stage of the close and the finalize as it ends, then one per target
+    (load, close, finalize, statement) with its steps, CPU seconds and load average."""
     _in_scratch_database(
         f"seeding {members:,} members and {orders:,} orders",
         postgres,
-        lambda engine: run_load(engine, members, orders, seed, close, statements),
+        lambda engine: _emitting(
+            lambda emit: run_load(engine, members, orders, seed, close, statements, emit)
+        ),
+        revision,
     )
+
+
+def _emitting(work: Callable[[Callable[[dict[str, Any]], None]], object]) -> list[dict[str, Any]]:
+    """Run ``work``, printing each JSON line it emits at once; nothing is left to print."""
+    work(lambda line: typer.echo(json.dumps(line)))
+    return []
+
+
+@bench_app.command("api")
+def bench_api(
+    postgres: Annotated[str, typer.Option(help="PostgreSQL URL on 127.0.0.1 (loopback only).")],
+    members: Annotated[
+        int, typer.Option(min=10, help="Members of the synthetic company.")
+    ] = 20_000,
+    users: Annotated[str, typer.Option(help="Concurrent users per level, comma separated.")] = (
+        "25,50,100,200"
+    ),
+    seconds: Annotated[float, typer.Option(min=1, help="Length of each level.")] = 30.0,
+    workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes.")] = 3,
+    keep: Annotated[bool, typer.Option(help="Keep the database afterwards.")] = False,
+) -> None:
+    """The API under load (sign-ins, dashboards, statements, tree expansions, searches,
+    order postings): one JSON line per level as it ends, then the orders check."""
+    try:
+        levels = [int(part) for part in users.split(",") if part.strip()]
+    except ValueError:
+        raise typer.BadParameter("--users takes numbers separated by commas") from None
+    if not levels or min(levels) < 1:
+        raise typer.BadParameter("--users takes numbers separated by commas, each 1 or more")
+    try:
+        run_api_load(
+            postgres,
+            members,
+            levels,
+            seconds,
+            workers,
+            lambda line: typer.echo(json.dumps(line)),
+            keep,
+        )
+    except ValueError as refused:
+        raise typer.BadParameter(str(refused)) from None
+
+
+@bench_app.command("keys")
+def bench_keys(
+    rows: Annotated[int, typer.Option(min=2, help="Rank rows copied per variant.")] = 1_000_000,
+    postgres: Annotated[str, typer.Option(help="PostgreSQL URL.")] = DEFAULT_PG,
+) -> None:
+    """What checking references costs a COPY of rank rows: foreign keys (a lookup per
+    row), a statement trigger (one anti-join), none. One JSON line."""
+    typer.echo(json.dumps(run_key_checks(postgres, rows)))
 
 
 @bench_app.command("import")

@@ -1,19 +1,22 @@
 """Wall-clock seconds of a long job's named steps, kept on the session.
 
 A close or a finalize records how long each step took (``session.info["fairtree.steps"]``)
-so a benchmark can report where the time goes without timing from the outside.
-Recording costs two clock reads per step.
+so a benchmark can report where the time goes without timing from the outside. A
+listener (``listen``) hears each step as it ends, so a long job can be followed while
+it runs. Recording costs two clock reads per step.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
 _KEY = "fairtree.steps"
+_LISTENER = "fairtree.step_listener"
+StepListener = Callable[[str, float], None]
 
 
 @contextmanager
@@ -23,8 +26,20 @@ def step(session: Session, name: str) -> Iterator[None]:
     try:
         yield
     finally:
+        seconds = time.perf_counter() - started
         steps = session.info.setdefault(_KEY, {})
-        steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
+        steps[name] = steps.get(name, 0.0) + seconds
+        listener = session.info.get(_LISTENER)
+        if listener is not None:
+            listener(name, seconds)
+
+
+def listen(session: Session, listener: StepListener | None) -> None:
+    """Call ``listener(name, seconds)`` as each step of ``session`` ends (None: stop)."""
+    if listener is None:
+        session.info.pop(_LISTENER, None)
+    else:
+        session.info[_LISTENER] = listener
 
 
 def take_steps(session: Session) -> dict[str, float]:

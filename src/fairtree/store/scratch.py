@@ -20,12 +20,13 @@ from fairtree.store.migrate import upgrade
 
 
 @contextmanager
-def scratch_database(postgres: str | None, name: str) -> Iterator[Engine]:
-    """An engine on a new, migrated database; ``postgres`` None: a temporary SQLite file."""
+def scratch_database(postgres: str | None, name: str, revision: str = "head") -> Iterator[Engine]:
+    """An engine on a new database migrated to ``revision`` (an earlier one compares
+    with an earlier schema); ``postgres`` None: a temporary SQLite file."""
     if postgres is None:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-            upgrade(url)
+            upgrade(url, revision)
             with _opened(url) as engine:
                 yield engine
         return
@@ -35,7 +36,7 @@ def scratch_database(postgres: str | None, name: str) -> Iterator[Engine]:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{_checked(name)}"'))
         url = make_url(postgres).set(database=name).render_as_string(hide_password=False)
-        upgrade(url)
+        upgrade(url, revision)
         try:
             with _opened(url) as engine:
                 yield engine

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from fairtree.store.migrate import make_engine_for_migrations
 from fairtree.store.models import Base
+from fairtree.store.models.keys import schema_objects_for
 
 config = context.config
 target_metadata = Base.metadata
@@ -37,6 +38,7 @@ def _migrate(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=schema_objects_for(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,6 +1,6 @@
-"""Benchmark: the API under load, on PostgreSQL, with several uvicorn workers.
+"""`fairtree bench api`: the API under load, on PostgreSQL, with several uvicorn workers.
 
-    python bench/api_load.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    fairtree bench api --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
 Builds a fresh database next to the URL's (dropped afterwards unless ``--keep``): a
 synthetic company (``--members``), February finalized and March closed as a draft,
@@ -18,17 +18,17 @@ seconds. Each signs in, then loops over a realistic mix with a short think time:
     order posting (admin bearer token)         10%
     sign in again                               5%
 
-Prints one JSON line per level: requests, throughput, p50/p95/p99/max in ms, errors
-(5xx, unexpected 4xx, transport errors). At the end one line checks the orders: orders
-posted (201 answers) equal orders stored, no order id twice, and March's live volumes
-equal a rebuild from the orders. Loopback only; every level stops by itself.
+Emits one JSON line per level as it ends: requests, throughput, p50/p95/p99/max in
+ms, errors (5xx, unexpected 4xx, transport errors), p95 by action, the load average. At
+the end one line checks the orders: orders posted (201 answers) equal orders stored, no
+order id twice, and March's live volumes equal a rebuild from the orders. Loopback
+only (the database and the server on 127.0.0.1); every level stops by itself and the
+server is stopped at the end.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import os
 import random
 import signal
@@ -37,8 +37,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -55,7 +57,7 @@ from fairtree.store.database import make_engine
 from fairtree.store.migrate import upgrade
 from fairtree.store.repositories.orders import running_volumes
 
-PASSWORD = "load-test-password-1"
+PASSWORD = "load-test-password-1"  # noqa: S105 - a scratch database's sign-ins
 RATES = {"CAD": "1.35", "EUR": "0.92", "GBP": "0.79", "JPY": "151.37", "AUD": "1.52"}
 MIX = (
     ("dashboard", 30),
@@ -147,7 +149,7 @@ def start_server(url: str, workers: int, port: int) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "uvicorn", "fairtree.api.app:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     command += ["--log-level", "warning", "--no-access-log"]
-    return subprocess.Popen(command, env=env, start_new_session=True)
+    return subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 - our argv
 
 
 async def wait_until_up(base: str, seconds: float = 120) -> None:
@@ -267,6 +269,7 @@ async def level_line(world: World, users: int, seconds: float, workers: int) -> 
         "error_kinds": tally.errors,
         "p95_ms_by_action": {a: _ms(v, 95) for a, v in sorted(tally.by_action.items())},
         "orders_posted": len(tally.posted),
+        "load_average": round(os.getloadavg()[0], 2),
         "_posted": tally.posted,
     }
 
@@ -297,52 +300,65 @@ def check_orders(url: str, posted: list[str]) -> dict:
     }
 
 
-async def main_async(args: argparse.Namespace) -> None:
+Emit = Callable[[dict[str, Any]], None]
+
+
+def loopback_only(postgres: str) -> None:
+    """Refuse a database that is not on this machine's loopback (ValueError)."""
+    url = make_url(postgres)
+    if url.get_backend_name() != "postgresql":
+        raise ValueError("--postgres must be a PostgreSQL URL")
+    if url.host not in ("127.0.0.1", "localhost", None):
+        raise ValueError("loopback only: the database must be on 127.0.0.1")
+
+
+def run_api_load(
+    postgres: str,
+    members: int,
+    levels: list[int],
+    seconds: float,
+    workers: int,
+    emit: Emit,
+    keep: bool = False,
+) -> None:
+    """Build the company, start the server, run each level of users, check the orders."""
+    loopback_only(postgres)
+    asyncio.run(_run(postgres, members, levels, seconds, workers, emit, keep))
+
+
+async def _run(
+    postgres: str,
+    members: int,
+    levels: list[int],
+    seconds: float,
+    workers: int,
+    emit: Emit,
+    keep: bool,
+) -> None:
     name = f"fairtree_api_load_{os.getpid()}"
-    url = _database_url(args.postgres, name)
-    levels = [int(u) for u in args.users.split(",")]
+    url = _database_url(postgres, name)
     server = None
     try:
         with tempfile.TemporaryDirectory() as folder:
-            world = build(args.postgres, name, args.members, max(levels), Path(folder))
+            world = build(postgres, name, members, max(levels), Path(folder))
         port = free_port()
         world.base = f"http://127.0.0.1:{port}"
-        server = start_server(url, args.workers, port)
+        server = start_server(url, workers, port)
         await wait_until_up(world.base)
         world.admin_token = await token(world.base, "admin@load.example")
         world.support_token = await token(world.base, "support@load.example")
         posted: list[str] = []
         for users in levels:
-            line = await level_line(world, users, args.seconds, args.workers)
+            line = await level_line(world, users, seconds, workers)
             posted += line.pop("_posted")
-            print(json.dumps(line), flush=True)
-        print(json.dumps(check_orders(url, posted)), flush=True)
+            emit(line)
+        emit(check_orders(url, posted))
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=60)
-        if not args.keep:
-            admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+        if not keep:
+            admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--postgres", required=True, help="PostgreSQL URL (a server database)")
-    parser.add_argument("--members", type=int, default=20_000)
-    parser.add_argument("--users", default="25,50,100,200", help="concurrent users per level")
-    parser.add_argument("--seconds", type=float, default=30.0, help="length of each level")
-    parser.add_argument("--workers", type=int, default=3, help="uvicorn worker processes")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    args = parser.parse_args()
-    if make_url(args.postgres).get_backend_name() != "postgresql":
-        parser.error("--postgres must be a PostgreSQL URL")
-    if make_url(args.postgres).host not in ("127.0.0.1", "localhost", None):
-        parser.error("loopback only: the database must be on 127.0.0.1")
-    asyncio.run(main_async(args))
-
-
-if __name__ == "__main__":
-    main()
