@@ -43,9 +43,13 @@ def get_mail(request: Request) -> MailBackend:
 
 
 def db_session(request: Request) -> Iterator[Session]:
+    """The request's session: its transaction begins at the first query (so a sign-in
+    can end its reads and hand the connection back while it hashes), commits when the
+    route returns and rolls back on an error."""
     factory = request.app.state.session_factory
-    with factory() as session, session.begin():
+    with factory() as session:
         yield session
+        session.commit()
 
 
 # scope="function": commit before the answer is sent, so a client acting on the answer
