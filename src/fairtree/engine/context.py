@@ -135,3 +135,36 @@ def statuses_allowed(plan: Plan) -> np.ndarray:
     for name in plan.activity.statuses:
         allowed[STATUS_CODES[name]] = True
     return allowed
+
+
+class BuyerOrders:
+    """The period's order rows of given buyers, for explanations.
+
+    One stable sort of the orders by buyer (kept in ``ctx.cache``) replaces a scan of
+    every order per contribution, and the names of all these buyers' orders are asked
+    for at once (one read when ``Orders.ids`` is the store's stand-in, instead of one
+    per contribution). Rows come out in the order of ``ctx.orders``, as a scan gives.
+    """
+
+    def __init__(self, ctx: Context, buyers: np.ndarray) -> None:
+        if "orders_by_buyer" not in ctx.cache:
+            ctx.cache["orders_by_buyer"] = np.argsort(ctx.orders.buyer, kind="stable")
+        self._ctx = ctx
+        self._order = ctx.cache["orders_by_buyer"]
+        self._sorted = ctx.orders.buyer[self._order]
+        wanted = np.unique(np.asarray(buyers, dtype=np.int64))
+        if wanted.size:
+            rows = [ctx.orders.index[self._positions(int(b))] for b in wanted]
+            ctx.inputs.orders.names(np.concatenate(rows))
+
+    def _positions(self, buyer: int) -> np.ndarray:
+        low = np.searchsorted(self._sorted, buyer, side="left")
+        high = np.searchsorted(self._sorted, buyer, side="right")
+        return self._order[low:high]
+
+    def rows(self, buyer: int, mask: np.ndarray | None = None) -> np.ndarray:
+        """Rows of ``buyer``'s orders (those where ``mask``, over ``ctx.orders``, holds)."""
+        positions = self._positions(buyer)
+        if mask is not None:
+            positions = positions[mask[positions]]
+        return self._ctx.orders.index[positions]

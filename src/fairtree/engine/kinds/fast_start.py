@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from fairtree.engine.context import Context, volume_pay
+from fairtree.engine.context import BuyerOrders, Context, volume_pay
 from fairtree.engine.product_volume import counted_orders, order_volume, paid_on_text
 from fairtree.engine.qualifying_order import placed_qualifying_order
 from fairtree.engine.reference import ReferenceContext
@@ -164,32 +164,35 @@ class FastStartKind:
     ) -> list[TraceLine]:
         ids = ctx.inputs.members.ids[ctx.tree.order]
         window = _in_window(ctx, config)
+        counted = window & counted_orders(ctx, config.volume, config.paid_on)
         contributions, exact = [], 0
-        for level, sources, receivers, paid, base in _levels(ctx, config):
+        reached = [
+            (level, int(sources[k]), bool(paid[k]), int(base[sources[k]]))
+            for level, sources, receivers, paid, base in _levels(ctx, config)
+            for k in np.flatnonzero(receivers == member)
+        ]
+        bought = BuyerOrders(ctx, np.array([source for _, source, _, _ in reached]))
+        for level, source, was_paid, source_base in reached:
             rate = config.rates[level - 1]
-            for k in np.flatnonzero(receivers == member):
-                source = int(sources[k])
-                if paid[k]:
-                    exact += rate * int(base[source])
-                counted = window & counted_orders(ctx, config.volume, config.paid_on)
-                rows = ctx.orders.index[(ctx.orders.buyer == source) & counted]
-                joined = ctx.joined_on[source]
-                contributions.append(
-                    Contribution(
-                        source=str(ids[source]),
-                        level=level,
-                        base=int(base[source]),
-                        rate=rate,
-                        paid=bool(paid[k]),
-                        orders=ctx.inputs.orders.names(rows),
-                        note=(
-                            f"joined {joined}, window to "
-                            f"{joined + np.timedelta64(config.days - 1, 'D')}"
-                            if paid[k]
-                            else _reason(ctx, config, member)
-                        ),
-                    )
+            if was_paid:
+                exact += rate * source_base
+            joined = ctx.joined_on[source]
+            contributions.append(
+                Contribution(
+                    source=str(ids[source]),
+                    level=level,
+                    base=source_base,
+                    rate=rate,
+                    paid=was_paid,
+                    orders=ctx.inputs.orders.names(bought.rows(source, counted)),
+                    note=(
+                        f"joined {joined}, window to "
+                        f"{joined + np.timedelta64(config.days - 1, 'D')}"
+                        if was_paid
+                        else _reason(ctx, config, member)
+                    ),
                 )
+            )
         if not contributions:
             return []
         return [

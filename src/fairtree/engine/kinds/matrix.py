@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from fairtree.engine.context import Context, volume_pay
+from fairtree.engine.context import BuyerOrders, Context, volume_pay
 from fairtree.engine.inputs import Members
 from fairtree.engine.levels import not_paid_reason, skipped_between
 from fairtree.engine.placement_legs import placement_view, refuse_bad_slots
@@ -140,33 +140,36 @@ class MatrixKind:
         counted = counted_orders(ctx, config.volume, config.paid_on)
         parent = placement_view(ctx).parent_in_sponsor_order()
         contributions, exact = [], 0
-        for level, sources, receivers, paid in _levels(ctx, config):
+        reached = [
+            (level, int(sources[k]), bool(paid[k]))
+            for level, sources, receivers, paid in _levels(ctx, config)
+            for k in np.flatnonzero(receivers == member)
+        ]
+        bought = BuyerOrders(ctx, np.array([source for _, source, _ in reached]))
+        for level, source, was_paid in reached:
             rate = config.rates[level - 1]
-            for k in np.flatnonzero(receivers == member):
-                source = int(sources[k])
-                skipped = (
-                    skipped_between(ctx, source, member, parent)
-                    if config.compression == "dynamic"
-                    else []
+            skipped = (
+                skipped_between(ctx, source, member, parent)
+                if config.compression == "dynamic"
+                else []
+            )
+            note = ""
+            if was_paid:
+                exact += rate * int(volume[source])
+            else:
+                note = not_paid_reason(ctx, member, config.min_rank, len(config.rates))
+            contributions.append(
+                Contribution(
+                    source=str(ids[source]),
+                    level=level,
+                    base=int(volume[source]),
+                    rate=rate,
+                    paid=was_paid,
+                    orders=ctx.inputs.orders.names(bought.rows(source, counted)),
+                    skipped=tuple(str(ids[s]) for s in skipped),
+                    note=note,
                 )
-                note = ""
-                if paid[k]:
-                    exact += rate * int(volume[source])
-                else:
-                    note = not_paid_reason(ctx, member, config.min_rank, len(config.rates))
-                rows = ctx.orders.index[(ctx.orders.buyer == source) & counted]
-                contributions.append(
-                    Contribution(
-                        source=str(ids[source]),
-                        level=level,
-                        base=int(volume[source]),
-                        rate=rate,
-                        paid=bool(paid[k]),
-                        orders=ctx.inputs.orders.names(rows),
-                        skipped=tuple(str(ids[s]) for s in skipped),
-                        note=note,
-                    )
-                )
+            )
         if not contributions:
             return []
         return [

@@ -20,7 +20,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from fairtree.engine.context import Context, volume_pay
+from fairtree.engine.context import BuyerOrders, Context, volume_pay
 from fairtree.engine.levels import (
     not_paid_reason,
     paid_level_sums,
@@ -115,30 +115,31 @@ class UnilevelKind:
         depth = int(ctx.by_rank(config.depth_by_rank, len(config.rates))[member])
         contributions = []
         exact = 0
-        for level, sources, receivers, paid in _walk(ctx, config):
+        reached = [
+            (level, int(sources[k]), bool(paid[k]))
+            for level, sources, receivers, paid in _walk(ctx, config)
+            for k in np.flatnonzero(receivers == member)
+        ]
+        bought = BuyerOrders(ctx, np.array([source for _, source, _ in reached]))
+        for level, source, was_paid in reached:
             rate = config.rates[level - 1]
-            for k in np.flatnonzero(receivers == member):
-                source = int(sources[k])
-                skipped = (
-                    skipped_between(ctx, source, member) if config.compression == "dynamic" else []
+            skipped = (
+                skipped_between(ctx, source, member) if config.compression == "dynamic" else []
+            )
+            if was_paid:
+                exact += rate * int(volume[source])
+            contributions.append(
+                Contribution(
+                    source=str(ids[source]),
+                    level=level,
+                    base=int(volume[source]),
+                    rate=rate,
+                    paid=was_paid,
+                    orders=ctx.inputs.orders.names(bought.rows(source, counted)),
+                    skipped=tuple(str(ids[s]) for s in skipped),
+                    note="" if was_paid else not_paid_reason(ctx, member, config.min_rank, depth),
                 )
-                if paid[k]:
-                    exact += rate * int(volume[source])
-                rows = ctx.orders.index[(ctx.orders.buyer == source) & counted]
-                contributions.append(
-                    Contribution(
-                        source=str(ids[source]),
-                        level=level,
-                        base=int(volume[source]),
-                        rate=rate,
-                        paid=bool(paid[k]),
-                        orders=ctx.inputs.orders.names(rows),
-                        skipped=tuple(str(ids[s]) for s in skipped),
-                        note=""
-                        if paid[k]
-                        else not_paid_reason(ctx, member, config.min_rank, depth),
-                    )
-                )
+            )
         if not contributions:
             return []
         rule = (

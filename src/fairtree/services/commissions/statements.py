@@ -27,6 +27,7 @@ from fairtree.plans.load import PlanDocument
 from fairtree.services.access.authorization import visible_names
 from fairtree.services.access.principal import Principal
 from fairtree.services.commissions.close import carry_in_for, facts_read, plan_document
+from fairtree.services.step_times import step
 from fairtree.store.models import CommissionRun, Member
 from fairtree.store.repositories import company as company_repo
 from fairtree.store.repositories.bulk import downline_facts, engine_arrays
@@ -100,19 +101,23 @@ def member_traces(
     company = company_repo.the_company(session)
     placement = company.placement != "none"
     if whole_period or not explained_from_downline(document, period):
-        facts = engine_arrays.load_period_facts(
-            session, period, through, placement=placement, reads=facts_read(document, period)
-        )
+        with step(session, "statement_load_period"):
+            facts = engine_arrays.load_period_facts(
+                session, period, through, placement=placement, reads=facts_read(document, period)
+            )
     else:
-        facts = downline_facts.load_downline_facts(
-            session, period, member.id, through, placement=placement
-        )
-    carry_in = carry_in_for(session, company, period, facts.member_db_ids)
+        with step(session, "statement_load_downline"):
+            facts = downline_facts.load_downline_facts(
+                session, period, member.id, through, placement=placement
+            )
+    with step(session, "statement_carry_in"):
+        carry_in = carry_in_for(session, company, period, facts.member_db_ids)
     inputs = EngineInput(
         facts.inputs.members, facts.inputs.orders, facts.inputs.parties, carry_in=carry_in
     )
     member_id = str(member.member_id)
-    return {t.bonus_id: t for t in explain_member(inputs, document, period, member_id)}
+    with step(session, "statement_explain"):
+        return {t.bonus_id: t for t in explain_member(inputs, document, period, member_id)}
 
 
 def member_statement(
@@ -166,7 +171,8 @@ def member_statement(
             continue
         if kind == "commission":
             trace = traces.get(bonus)
-            explanation = trace.describe(currency) if trace else ["no trace"]
+            with step(session, "statement_describe"):
+                explanation = trace.describe(currency) if trace else ["no trace"]
             used.append((number, [trace] if trace else []))
         else:
             if period_corrected not in corrected:
