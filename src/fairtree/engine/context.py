@@ -138,33 +138,41 @@ def statuses_allowed(plan: Plan) -> np.ndarray:
 
 
 class BuyerOrders:
-    """The period's order rows of given buyers, for explanations.
+    """The names of given buyers' period orders, for explanations.
 
     One stable sort of the orders by buyer (kept in ``ctx.cache``) replaces a scan of
     every order per contribution, and the names of all these buyers' orders are asked
-    for at once (one read when ``Orders.ids`` is the store's stand-in, instead of one
-    per contribution). Rows come out in the order of ``ctx.orders``, as a scan gives.
+    for in one call (one read when ``Orders.ids`` is the store's stand-in, instead of one
+    per contribution). Names come out in the order of ``ctx.orders``, as a scan gives.
     """
 
     def __init__(self, ctx: Context, buyers: np.ndarray) -> None:
         if "orders_by_buyer" not in ctx.cache:
             ctx.cache["orders_by_buyer"] = np.argsort(ctx.orders.buyer, kind="stable")
-        self._ctx = ctx
-        self._order = ctx.cache["orders_by_buyer"]
-        self._sorted = ctx.orders.buyer[self._order]
+        order = ctx.cache["orders_by_buyer"]
+        by_buyer = ctx.orders.buyer[order]
         wanted = np.unique(np.asarray(buyers, dtype=np.int64))
-        if wanted.size:
-            rows = [ctx.orders.index[self._positions(int(b))] for b in wanted]
-            ctx.inputs.orders.names(np.concatenate(rows))
+        low = np.searchsorted(by_buyer, wanted, side="left")
+        high = np.searchsorted(by_buyer, wanted, side="right")
+        lengths = high - low
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        within = np.arange(offsets[-1], dtype=np.int64) - np.repeat(offsets[:-1], lengths)
+        self._positions = order[np.repeat(low, lengths) + within]  # rows of ctx.orders
+        rows = ctx.orders.index[self._positions]
+        named = ctx.inputs.orders.names(rows) if rows.size else ()
+        self._names = np.array([str(name) for name in named], dtype=object)
+        self._span = dict(
+            zip(
+                wanted.tolist(),
+                zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True),
+                strict=True,
+            )
+        )
 
-    def _positions(self, buyer: int) -> np.ndarray:
-        low = np.searchsorted(self._sorted, buyer, side="left")
-        high = np.searchsorted(self._sorted, buyer, side="right")
-        return self._order[low:high]
-
-    def rows(self, buyer: int, mask: np.ndarray | None = None) -> np.ndarray:
-        """Rows of ``buyer``'s orders (those where ``mask``, over ``ctx.orders``, holds)."""
-        positions = self._positions(buyer)
+    def names(self, buyer: int, mask: np.ndarray | None = None) -> tuple[str, ...]:
+        """Names of ``buyer``'s orders (those where ``mask``, over ``ctx.orders``, holds)."""
+        start, stop = self._span.get(buyer, (0, 0))
+        names = self._names[start:stop]
         if mask is not None:
-            positions = positions[mask[positions]]
-        return self._ctx.orders.index[positions]
+            names = names[mask[self._positions[start:stop]]]
+        return tuple(names.tolist())

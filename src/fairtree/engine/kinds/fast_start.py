@@ -184,7 +184,7 @@ class FastStartKind:
                     base=source_base,
                     rate=rate,
                     paid=was_paid,
-                    orders=ctx.inputs.orders.names(bought.rows(source, counted)),
+                    orders=bought.names(source, counted),
                     note=(
                         f"joined {joined}, window to "
                         f"{joined + np.timedelta64(config.days - 1, 'D')}"

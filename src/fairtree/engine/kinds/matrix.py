@@ -165,7 +165,7 @@ class MatrixKind:
                     base=int(volume[source]),
                     rate=rate,
                     paid=was_paid,
-                    orders=ctx.inputs.orders.names(bought.rows(source, counted)),
+                    orders=bought.names(source, counted),
                     skipped=tuple(str(ids[s]) for s in skipped),
                     note=note,
                 )

@@ -135,7 +135,7 @@ class UnilevelKind:
                     base=int(volume[source]),
                     rate=rate,
                     paid=was_paid,
-                    orders=ctx.inputs.orders.names(bought.rows(source, counted)),
+                    orders=bought.names(source, counted),
                     skipped=tuple(str(ids[s]) for s in skipped),
                     note="" if was_paid else not_paid_reason(ctx, member, config.min_rank, depth),
                 )

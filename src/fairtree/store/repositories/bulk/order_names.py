@@ -9,16 +9,19 @@ for, a batch per call, remembering them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fairtree.store.models import Order
-
-_BATCH = 5_000  # ids per IN list
+_BATCH = 100_000  # ids per query, passed as one array (PostgreSQL) or JSON text (SQLite)
+_BY_IDS = {
+    "postgresql": "SELECT id, order_id FROM orders WHERE id = ANY(:ids)",
+    "sqlite": "SELECT id, order_id FROM orders WHERE id IN (SELECT value FROM json_each(:ids))",
+}
 
 
 class StoredOrderNames:
@@ -27,7 +30,8 @@ class StoredOrderNames:
     def __init__(self, session: Session, order_db_ids: np.ndarray) -> None:
         self._session = session
         self._db_ids = order_db_ids
-        self._known: dict[int, str] = {}
+        self._known_ids = np.zeros(0, dtype=np.int64)  # sorted
+        self._known_names = np.zeros(0, dtype=object)
 
     def __len__(self) -> int:
         return int(self._db_ids.size)
@@ -42,11 +46,31 @@ class StoredOrderNames:
         return self._names(np.asarray(wanted))
 
     def _names(self, db_ids: np.ndarray) -> np.ndarray:
-        missing = [int(i) for i in np.unique(db_ids) if int(i) not in self._known]
-        for start in range(0, len(missing), _BATCH):
-            batch = missing[start : start + _BATCH]
-            rows = self._session.execute(
-                select(Order.id, Order.order_id).where(Order.id.in_(batch))
-            )
-            self._known.update((int(i), str(name)) for i, name in rows)
-        return np.array([self._known[int(i)] for i in db_ids], dtype=object)
+        db_ids = np.asarray(db_ids, dtype=np.int64)
+        if db_ids.size == 0:
+            return np.zeros(0, dtype=object)
+        missing = np.setdiff1d(db_ids, self._known_ids)
+        if missing.size:
+            self._remember(missing)
+        where = np.searchsorted(self._known_ids, db_ids)
+        return self._known_names[where]
+
+    def _remember(self, missing: np.ndarray) -> None:
+        dialect = self._session.get_bind().dialect.name
+        found_ids: list[int] = []
+        found_names: list[str] = []
+        for start in range(0, missing.size, _BATCH):
+            batch = missing[start : start + _BATCH].tolist()
+            # one bound value per query: an IN list of thousands of placeholders costs
+            # more to build and parse than the lookup itself
+            ids: Any = batch if dialect == "postgresql" else json.dumps(batch)
+            for i, name in self._session.execute(text(_BY_IDS[dialect]), {"ids": ids}):
+                found_ids.append(int(i))
+                found_names.append(str(name))
+        if len(found_ids) != missing.size:
+            absent = np.setdiff1d(missing, np.array(found_ids, dtype=np.int64))
+            raise KeyError(f"orders {absent[:5].tolist()} are not stored")
+        ids_all = np.concatenate([self._known_ids, np.array(found_ids, dtype=np.int64)])
+        names_all = np.concatenate([self._known_names, np.array(found_names, dtype=object)])
+        order = np.argsort(ids_all, kind="stable")
+        self._known_ids, self._known_names = ids_all[order], names_all[order]
