@@ -101,3 +101,38 @@ def test_an_unregistered_kind_is_an_unknown_kind():
 
 def test_every_kind_of_the_engine_is_in_the_plan_language():
     assert registry.registered_kinds() == sorted(bonus_kinds.bonus_kinds())
+
+
+_THREADS_AT_ONCE = """
+import importlib, json, threading, time
+from fairtree.plans import bonus_kinds
+
+real = importlib.import_module
+def slow(name, *args):  # each kind module takes a while to import
+    time.sleep(0.02)
+    return real(name, *args)
+bonus_kinds.importlib.import_module = slow
+seen = []
+def ask():
+    seen.append(list(bonus_kinds.bonus_kinds()))
+threads = [threading.Thread(target=ask) for _ in range(6)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(json.dumps(seen))
+"""
+
+
+def test_threads_asking_at_once_all_see_every_kind() -> None:
+    """A server's request threads read their first plan at once: each sees the whole
+    registry, none a partial one while the kind modules are still being imported."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _THREADS_AT_ONCE], capture_output=True, text=True, check=True
+    ).stdout
+    seen = json.loads(out)
+    assert len(seen) == 6
+    assert all(kinds == seen[0] for kinds in seen)
+    assert {"unilevel", "binary", "matching"} <= set(seen[0])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -110,6 +111,10 @@ ConfigT = TypeVar("ConfigT", bound=type[BonusBase])
 
 _MODELS: dict[str, type[BonusBase]] = {}
 _loaded = False
+_loading = False
+# Request threads may ask for the kinds at once: the first loads them, the others wait
+# until every kind module is imported (not just begun), so none sees a partial registry.
+_load_lock = threading.RLock()
 
 
 def kind_of(model: type[BonusBase]) -> str:
@@ -131,20 +136,27 @@ def register_config(model: ConfigT) -> ConfigT:
 
 
 def _load_entry_points() -> None:
-    global _loaded
+    global _loaded, _loading
     if _loaded:
         return
-    _loaded = True
-    found = entry_points(group=ENTRY_POINT_GROUP)
-    if not found:
-        raise RuntimeError(
-            f"no bonus kinds installed (entry-point group {ENTRY_POINT_GROUP!r}): "
-            "reinstall fairtree (make venv)"
-        )
-    for entry in found:
-        module = importlib.import_module(entry.value)
-        for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
-            importlib.import_module(f"{module.__name__}.{info.name}")
+    with _load_lock:
+        if _loaded or _loading:  # _loading: a kind module asked while being imported
+            return
+        _loading = True
+        try:
+            found = entry_points(group=ENTRY_POINT_GROUP)
+            if not found:
+                raise RuntimeError(
+                    f"no bonus kinds installed (entry-point group {ENTRY_POINT_GROUP!r}): "
+                    "reinstall fairtree (make venv)"
+                )
+            for entry in found:
+                module = importlib.import_module(entry.value)
+                for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+                    importlib.import_module(f"{module.__name__}.{info.name}")
+            _loaded = True
+        finally:
+            _loading = False
 
 
 def bonus_models() -> dict[str, type[BonusBase]]:

@@ -3,6 +3,7 @@ ranks and bonuses. Unknown keys are errors everywhere."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -146,6 +147,7 @@ class Plan(Strict):
 
 
 _built_for: tuple[str, ...] | None = None
+_build_lock = threading.Lock()
 
 
 def plan_model() -> type[Plan]:
@@ -154,8 +156,10 @@ def plan_model() -> type[Plan]:
     global _built_for
     kinds = tuple(bonus_models())
     if _built_for != kinds:
-        field = Plan.model_fields["bonuses"]
-        field.annotation = list[bonus_union()]  # type: ignore[assignment,misc]
-        Plan.model_rebuild(force=True, _types_namespace={"BonusConfig": bonus_union()})
-        _built_for = kinds
+        with _build_lock:  # threads reading their first plan at once: one rebuilds
+            if _built_for != kinds:
+                field = Plan.model_fields["bonuses"]
+                field.annotation = list[bonus_union()]  # type: ignore[assignment,misc]
+                Plan.model_rebuild(force=True, _types_namespace={"BonusConfig": bonus_union()})
+                _built_for = kinds
     return Plan
