@@ -8,7 +8,8 @@ March's live volumes rebuilt, one sign-in per member for the first ``max(--users
 members with a downline, an admin (orders) and a support sign-in (searches). Then
 starts ``uvicorn fairtree.api.app:create_app --factory --workers N`` on 127.0.0.1 and,
 for each number of concurrent users, runs that many simulated people for ``--seconds``
-seconds. Each signs in, then loops over a realistic mix with a short think time:
+seconds. Each arrives within the level's first 5 seconds, signs in, then loops over a
+realistic mix with a short think time:
 
     dashboard (profile + live rank progress)   30%
     own statement of February                  15%
@@ -69,6 +70,7 @@ MIX = (
     ("sign_in", 5),
 )
 EXPECTED = {"order": {201}, "sign_in": {200}}
+ARRIVALS_SECONDS = 5.0  # the simulated people of a level arrive over this span
 
 
 @dataclass
@@ -210,6 +212,8 @@ async def person(world: World, index: int, stop_at: float, tally: Tally, level: 
             return status
 
         login = {"login": me.lower(), "password": PASSWORD}
+        # people arrive over the level's first seconds, not all in the same millisecond
+        await asyncio.sleep(rng.uniform(0, min(ARRIVALS_SECONDS, stop_at - time.monotonic())))
         await call("sign_in", "POST", "/auth/login", json=login)
         admin = {"Authorization": f"Bearer {world.admin_token}"}
         support = {"Authorization": f"Bearer {world.support_token}"}

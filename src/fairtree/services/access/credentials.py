@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,6 +22,11 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256  # argon2 hashes anything, but a megabyte password is an attack
 
 _hasher = PasswordHasher()
+# argon2 spends tens of milliseconds of CPU and 64 MiB per hash on several threads. A
+# burst of sign-ins runs at most one hash per core of this process at a time; the rest
+# wait their turn, so the other requests of the process keep their share of the CPU and
+# the process does not hold a hash's memory per request thread.
+_HASHES_AT_ONCE = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 # A fixed hash to verify against when the account does not exist, so timing does not
 # tell whether a login name is known.
 _DUMMY_HASH = _hasher.hash("not-a-real-password-0")
@@ -38,7 +45,8 @@ def check_password_rules(password: str) -> None:
 
 def hash_password(password: str) -> str:
     check_password_rules(password)
-    return _hasher.hash(password)
+    with _HASHES_AT_ONCE:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
@@ -46,7 +54,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     if len(password) > MAX_PASSWORD_LENGTH:
         return False
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        with _HASHES_AT_ONCE:
+            return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
