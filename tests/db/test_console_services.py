@@ -249,6 +249,9 @@ def test_review_changes_and_anomalies_from_sql_equal_the_per_member_rule(
     assert [(c.member_id, c.previous, c.current) for c in review.largest_changes] == expected[:5]
     everyone = review_run(session, OPEN, top=1000).largest_changes
     assert [(c.member_id, c.previous, c.current) for c in everyone] == expected
+    for top in range(1, len(expected) + 1):  # every cut, ties at it broken by member id
+        cut = review_run(session, OPEN, top=top).largest_changes
+        assert [(c.member_id, c.previous, c.current) for c in cut] == expected[:top]
     assert len(expected) > 5
     history = [runs.member_totals(session, r.id) for r in earlier]
     flagged = []

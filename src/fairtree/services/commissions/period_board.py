@@ -48,12 +48,14 @@ class ReviewFacts:
     member_currencies: set[str]
 
 
-def review_facts(session: Session, period_key: str) -> ReviewFacts:
+def review_facts(session: Session, period_key: str, with_currencies: bool = True) -> ReviewFacts:
+    """``with_currencies`` False (a finalized run needs no rates) skips reading every
+    member's currency."""
     company = company_repo.the_company(session)
     return ReviewFacts(
         needs_approval=company.finalize_needs_approval,
         has_batch=payouts_repo.find_batch(session, company.id, period_key) is not None,
-        member_currencies=payouts_repo.member_currencies(session),
+        member_currencies=payouts_repo.member_currencies(session) if with_currencies else set(),
     )
 
 

@@ -139,7 +139,7 @@ def _review(
     problems: list[str] | None = None,
 ) -> HTMLResponse:
     review = review_run(session, key)
-    facts = period_board.review_facts(session, key)
+    facts = period_board.review_facts(session, key, with_currencies=review.status == "draft")
     return page(
         request,
         staff,

@@ -180,14 +180,19 @@ def largest_changes(
             func.sum(both.c.previous).label("previous"),
         )
         .group_by(both.c.member_pk)
-        .subquery("totals")
+        .cte("totals")
     )
-    delta = totals.c.current - totals.c.previous
+    change = func.abs(totals.c.current - totals.c.previous)
+    # The limit-th largest change: only members at or above it are joined to their ids
+    # (ties at the cut are broken by member id, as in the full order).
+    cut = (
+        select(change).where(change != 0).order_by(change.desc()).offset(limit - 1).limit(1)
+    ).scalar_subquery()
     rows = session.execute(
         select(Member.member_id, totals.c.previous, totals.c.current)
         .join(Member, Member.id == totals.c.member_pk)
-        .where(delta != 0)
-        .order_by(func.abs(delta).desc(), Member.member_id)
+        .where(change != 0, change >= func.coalesce(cut, 0))
+        .order_by(change.desc(), Member.member_id)
         .limit(limit)
     )
     return [(str(m), int(previous), int(current)) for m, previous, current in rows]
