@@ -27,6 +27,7 @@ import numpy as np
 
 from fairtree.engine.evaluate import evaluate
 from fairtree.engine.inputs import EngineInput, Members, Orders
+from fairtree.engine.placement_legs import join_order_slot_volumes
 from fairtree.engine.result import Evaluation
 from fairtree.genealogy.network import build_placement_tree
 from fairtree.genealogy.tree import Tree, build_tree
@@ -183,6 +184,8 @@ def _warm_up_kernels() -> None:
     slot.setflags(write=False)
     build_tree(parent)
     build_placement_tree(parent, slot)
+    own = np.arange(2, dtype=np.int64)
+    join_order_slot_volumes(parent, slot, own, own, own)
 
 
 def _plan() -> dict[str, Any]:

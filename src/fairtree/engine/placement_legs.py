@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 
 from fairtree.engine.context import Context
 from fairtree.engine.inputs import Members
 from fairtree.errors import PlanError, Problem
 from fairtree.genealogy.network import PlacementTree
-from fairtree.genealogy.tree import Tree
+from fairtree.genealogy.tree import Tree, parents_status
 from fairtree.plans.schema import Plan
 
 
@@ -116,6 +117,56 @@ def slot_volume(view: PlacementView, subtree: np.ndarray, slot: int) -> np.ndarr
     under = subtree[child]  # an empty slot (-1) reads the last entry: zeroed next
     under[child < 0] = 0
     return under[view.to_placement]
+
+
+@numba.njit(cache=True)
+def join_order_slot_volumes(placement_parent, slot, slots, to_sponsor, volume):  # pragma: no cover
+    """Slot volumes straight from the input-order placement columns, members in join
+    order (every placement parent index below its child's): placement subtree volumes
+    by one descending scan, then each child's subtree written to its parent's slot
+    (a later member in the same slot wins, as in :func:`slot_child`)."""
+    n = placement_parent.shape[0]
+    subtree = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        subtree[i] = volume[to_sponsor[i]]
+    for i in range(n - 1, -1, -1):
+        if placement_parent[i] >= 0:
+            subtree[placement_parent[i]] += subtree[i]
+    out = np.zeros((slots.shape[0], n), dtype=np.int64)
+    for i in range(n):
+        parent = placement_parent[i]
+        if parent >= 0:
+            for k in range(slots.shape[0]):
+                if slot[i] == slots[k]:
+                    out[k, to_sponsor[parent]] = subtree[i]
+    return out
+
+
+def slot_volumes(ctx: Context, volume: np.ndarray, slots: tuple[int, ...]) -> list[np.ndarray]:
+    """Per slot, per member (sponsor preorder): the volume (given in sponsor preorder)
+    of the placement subtree under that slot, 0 where the slot is empty.
+
+    Members in join order (the usual case) take one compiled pass over the placement
+    columns and never build the placement tree; otherwise the placement tree's preorder
+    (which also names a loop or an unknown parent) gives the same figures.
+    """
+    members = ctx.inputs.members
+    if members.placement_parent is None or members.placement_position is None:
+        return [np.zeros(ctx.size, dtype=np.int64) for _ in slots]
+    parent = np.asarray(members.placement_parent, dtype=np.int64)
+    bad, joined = parents_status(parent) if parent.size else (-1, False)
+    if bad >= 0 or not joined or ctx._placement is not None:
+        view = placement_view(ctx)
+        subtree = placement_subtree_volume(view, volume)
+        return [slot_volume(view, subtree, slot) for slot in slots]
+    out = join_order_slot_volumes(
+        parent,
+        members.placement_position,
+        np.asarray(slots, dtype=np.int64),
+        ctx.tree.position,
+        np.asarray(volume, dtype=np.int64),
+    )
+    return list(out)
 
 
 def slot_heads(view: PlacementView, slots: tuple[int, ...], member: int) -> list[int]:

@@ -197,7 +197,7 @@ def _preorder_kernel(parent: np.ndarray, fill_order: np.ndarray):  # pragma: no 
 
 
 @numba.njit(cache=True)
-def _parents_status(parent: np.ndarray) -> tuple[int, bool]:  # pragma: no cover - compiled
+def parents_status(parent: np.ndarray) -> tuple[int, bool]:  # pragma: no cover - compiled
     """(first member naming a parent outside the members, or -1; whether every parent
     index is below its child's, i.e. members come in join order): one pass."""
     n = parent.shape[0]
@@ -353,7 +353,7 @@ def build_tree(
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Tree(empty, empty, empty, np.zeros(0, dtype=np.int32), empty)
-    bad, joined = _parents_status(parent)
+    bad, joined = parents_status(parent)
     if bad >= 0:
         _check_parents(parent, ids)
     if joined:  # parents come first, so no loop is possible

@@ -26,13 +26,11 @@ from pydantic import Field, model_validator
 from fairtree.engine.context import Context, volume_pay
 from fairtree.engine.kinds.binary_reference import BINARY_SLOTS, binary_reference
 from fairtree.engine.placement_legs import (
-    PlacementView,
-    placement_subtree_volume,
     placement_view,
     refuse_bad_slots,
     sides_holding,
     slot_heads,
-    slot_volume,
+    slot_volumes,
 )
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
@@ -169,15 +167,14 @@ def _pairs(
     return pairs, left_used, right_used
 
 
-def _legs(
-    ctx: Context, view: PlacementView, config: Binary, figures: Figures | None
-) -> tuple[np.ndarray, ...]:
+def _legs(ctx: Context, config: Binary, figures: Figures | None) -> tuple[np.ndarray, ...]:
     """(left, right, first pair done): this period's leg volume plus carry-in per side."""
-    subtree = placement_subtree_volume(view, ctx.volume(config.volume))
+    periods = slot_volumes(ctx, ctx.volume(config.volume), (LEFT, RIGHT))
     carry_left, carry_right, first_done = _carry_in(ctx, config)
     legs = []
-    for slot, carry, name in ((LEFT, carry_left, "left"), (RIGHT, carry_right, "right")):
-        period = slot_volume(view, subtree, slot)
+    for period, carry, name in zip(
+        periods, (carry_left, carry_right), ("left", "right"), strict=True
+    ):
         if figures is not None:
             figures[f"period_{name}"], figures[f"carry_in_{name}"] = period.copy(), carry
         period += carry  # the leg: this period's volume + carry-in
@@ -185,13 +182,12 @@ def _legs(
     return legs[0], legs[1], first_done
 
 
-def _qualified(
-    ctx: Context, view: PlacementView, config: Binary, figures: Figures | None
-) -> np.ndarray:
+def _qualified(ctx: Context, config: Binary, figures: Figures | None) -> np.ndarray:
     """Active, at ``min_rank``, with active personal enrollees in enough legs."""
     qualified = ctx.active & ctx.rank_at_least(config.min_rank)
     if config.requires_active_legs or figures is not None:
         enrollees = np.flatnonzero(ctx.active)
+        view = placement_view(ctx)
         sides = sides_holding(view, enrollees, ctx.tree.parent[enrollees], (LEFT, RIGHT))
         qualified &= sides >= config.requires_active_legs
         if figures is not None:
@@ -204,10 +200,8 @@ def settle(ctx: Context, config: Binary, figures: Figures | None = None) -> Bina
     every intermediate figure by name. Arrays are 1-D per side and intermediates are
     dropped as soon as they are used, so a close holds little more than its results."""
     refuse_bad_slots(ctx.plan, config.id, ctx.inputs.members, range(2), "", BINARY_SLOTS)
-    view = placement_view(ctx)
-    left, right, first_done = _legs(ctx, view, config, figures)
-    qualified = _qualified(ctx, view, config, figures)
-    del view
+    left, right, first_done = _legs(ctx, config, figures)
+    qualified = _qualified(ctx, config, figures)
     left_stronger = left >= right
     if figures is not None:
         figures.update(qualified=qualified, legs_left=left.copy(), legs_right=right.copy())
