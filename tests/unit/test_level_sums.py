@@ -6,7 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fairtree.engine.breakaway import marked_above
-from fairtree.engine.levels import level_sums, walk_levels
+from fairtree.engine.levels import (
+    level_sums,
+    paid_level_sums,
+    paid_level_sums_numpy,
+    walk_levels,
+)
 from fairtree.genealogy.compress import compressed_parent
 from fairtree.genealogy.tree import build_tree, sum_into, sum_into_numpy
 
@@ -55,3 +60,29 @@ def test_level_sums_by_hand():
     values = np.array([1, 2, 3, 5])
     got = {level: sums.tolist() for level, sums in level_sums(parent, values, 3)}
     assert got == {1: [2, 3, 5, 0], 2: [3, 5, 0, 0], 3: [5, 0, 0, 0]}
+
+
+@given(forests(), st.data(), st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_paid_level_sums_compiled_matches_numpy(forest, data, compressed):
+    parent, values, keep = forest
+    tree = build_tree(parent)
+    up = marked_above(tree, keep[tree.order]) if compressed else tree.parent
+    n = tree.size
+    values = np.minimum(values[tree.order], 10**9)  # rate x sums stays inside int64
+    rates = data.draw(st.lists(st.integers(0, 1_000_000), min_size=1, max_size=7))
+    eligible = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    depth = np.array(data.draw(st.lists(st.integers(0, 8), min_size=n, max_size=n)))
+    compiled = paid_level_sums(up, values, rates, eligible, depth)
+    plain = paid_level_sums_numpy(up, values, rates, eligible, depth)
+    assert compiled.tolist() == plain.tolist()
+
+
+def test_paid_level_sums_by_hand():
+    # A <- B <- C <- D: A is paid 2 levels at 10 and 20, B one level at 10, C none
+    parent = np.array([-1, 0, 1, 2])
+    values = np.array([1, 2, 3, 5])
+    eligible = np.array([True, True, False, True])
+    depth = np.array([2, 1, 3, 3])
+    got = paid_level_sums(parent, values, [10, 20, 30], eligible, depth)
+    assert got.tolist() == [10 * 2 + 20 * 3, 10 * 3, 0, 0]
