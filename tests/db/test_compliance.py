@@ -99,3 +99,23 @@ def test_a_period_without_a_finalized_run_is_refused(march: Session) -> None:
         compliance_report(march, "2026-04")
     with pytest.raises(ValidationError):
         compliance_report(march, "March")
+
+
+def test_own_orders_in_another_currency_convert_at_the_runs_rate(session: Session) -> None:
+    """Own orders in the run's currency are summed in the store, others converted one by
+    one at the finalized run's stored rate: D's 10.00 EUR at 0.5 EUR per USD is 20.00 USD
+    of D's purchases, in the period, the window and the year."""
+    seed_company(session)
+    product = session.scalars(select(Product.id).where(Product.sku == "P")).one()
+    euro_order = factories.order(
+        "EU-1", date(2026, 3, 30), buyer_pk=member_db_id(session, "D"), currency="EUR"
+    )
+    line = factories.order_line(product, parse_points("10"), parse_points("10"), unit_price=1000)
+    record_order(session, euro_order, [line])
+    close_period(session, "2026-03")
+    finalize_run(session, "2026-03", {"EUR": "0.5"})
+    report = compliance_report(session, "2026-03")
+    assert report.company.total_sales == 3200 + 2000  # four 8.00 orders and 20.00 from EUR
+    (lost,) = [f for f in report.member_flags if f.monitor == "lost_money"]
+    d = lost.member_ids.astype(str).tolist().index("D")
+    assert int(lost.figures["purchases"][d]) == 800 + 2000

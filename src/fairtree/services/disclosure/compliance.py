@@ -37,7 +37,7 @@ def compliance_report(session: Session, period_key: str) -> ComplianceReport:
     """Every monitor for the finalized period ``period_key`` (e.g. ``2026-03``)."""
     period = _period(period_key)
     year_start = _months_before(period.start, 11)
-    facts = load_range(session, year_start, period.end, with_names=True)
+    facts = load_range(session, year_start, period.end, with_names=True, with_purchases=False)
     runs = {run.period: run for run in facts.runs}
     run = runs.get(period.key)
     if run is None:
@@ -60,8 +60,6 @@ def compliance_report(session: Session, period_key: str) -> ComplianceReport:
         return total[rows]
 
     pay_now = facts.pay_month == month
-    buy_now = facts.buy_month == month
-    in_window = (facts.buy_month >= window_first) & (facts.buy_month <= month)
     customers = ledger_facts.customer_orders(
         session, _months_before(period.start, settings.inventory_window_months - 1), period.end
     )
@@ -75,7 +73,14 @@ def compliance_report(session: Session, period_key: str) -> ComplianceReport:
     retail_customers = np.bincount((pairs // (2**31)).astype(np.int64), minlength=size)[rows]
 
     late_from = np.datetime64(period.end, "D") - settings.qualification_window_days
-    late = buy_now & (facts.buy_day >= late_from)
+    purchases = _own_purchases(
+        session,
+        facts,
+        run.run_id,
+        window_from=_months_before(period.start, settings.inventory_window_months - 1),
+        month_from=period.start,
+        late_from=max(late_from.astype(date), period.start),
+    )
     recruiting_ids = sorted(
         {b.id for b in plan.bonuses if b.kind == "fast_start"} | set(settings.recruiting_bonuses)
     )
@@ -107,23 +112,21 @@ def compliance_report(session: Session, period_key: str) -> ComplianceReport:
     period_facts = PeriodFacts(
         member_ids=facts.member_names[rows] if facts.member_names is not None else rows,
         tree=build_tree(parent),
-        own_purchases=per_member(facts.buy_row, facts.buy_amount, buy_now),
+        own_purchases=purchases["month_amount"][rows],
         customer_sales=per_member(customer_row, customer_amount, customer_now),
         retail_customers=retail_customers.astype(np.int64),
         buyer_only=(~sponsored & ~sells)[rows] & (pay == 0),
         pay=pay,
         recruiting_pay=recruiting_pay[rows],
-        window_purchases=per_member(facts.buy_row, facts.buy_amount, in_window),
+        window_purchases=purchases["window_amount"][rows],
         window_resales=per_member(customer_row, customer_amount, np.ones(customer_row.size, bool)),
         window_months=window_member_months,
-        late_volume=per_member(facts.buy_row, facts.buy_pv, late),
-        period_volume=per_member(facts.buy_row, facts.buy_pv, buy_now),
+        late_volume=purchases["late_pv"][rows],
+        period_volume=purchases["month_pv"][rows],
         paid_as_rank=paid_as[rows],
         previous_paid_as_rank=previous_paid_as[rows],
         year_pay=per_member(facts.pay_row, facts.pay_amount, np.ones(facts.pay_row.size, bool)),
-        year_purchases=per_member(
-            facts.buy_row, facts.buy_amount, facts.buy_month >= facts.first_month
-        ),
+        year_purchases=purchases["range_amount"][rows],
     )
     currency = facts.currency
     return monitor(
@@ -135,6 +138,49 @@ def compliance_report(session: Session, period_key: str) -> ComplianceReport:
         currency_exponent(currency),
         lambda minor: format_amount(int(minor), currency),
     )
+
+
+def _own_purchases(
+    session: Session,
+    facts: LedgerRange,
+    run_id: int,
+    *,
+    window_from: date,
+    month_from: date,
+    late_from: date,
+) -> dict[str, np.ndarray]:
+    """Every member's own purchases over the range (by member row): the price charged
+    over the whole range, the inventory window and the period, in the plan currency, and
+    PV in the period and in its last days. Orders in the run's currency are summed per
+    member in the store; others are read one by one and converted at their period's
+    stored rate (rounded per order, as the statement converts them)."""
+    ids = facts.members.member_db_ids
+    out = {
+        name: np.zeros(ids.size, dtype=np.int64)
+        for name in ("range_amount", "window_amount", "month_amount", "month_pv", "late_pv")
+    }
+    start, end = facts.starts_on, facts.ends_on
+    summed = ledger_facts.own_purchase_sums(
+        session, run_id, start, end, window_from, month_from, late_from
+    )
+    row = np.searchsorted(ids, summed["member_id"])
+    for name, total in out.items():
+        np.add.at(total, row, summed[name])
+    other = ledger_facts.own_orders_in_other_currencies(session, run_id, start, end)
+    if other["member_id"].size:
+        row = np.searchsorted(ids, other["member_id"])
+        day = other["counts_on"]
+        amount = convert_amounts(facts, other["amount"], other["currency"], day)
+        since = {
+            name: np.datetime64(when, "D")
+            for name, when in (("window", window_from), ("month", month_from), ("late", late_from))
+        }
+        np.add.at(out["range_amount"], row, amount)
+        np.add.at(out["window_amount"], row, np.where(day >= since["window"], amount, 0))
+        np.add.at(out["month_amount"], row, np.where(day >= since["month"], amount, 0))
+        np.add.at(out["month_pv"], row, np.where(day >= since["month"], other["pv"], 0))
+        np.add.at(out["late_pv"], row, np.where(day >= since["late"], other["pv"], 0))
+    return out
 
 
 def _window_months(facts: LedgerRange, rows: np.ndarray, first: int, last: int) -> np.ndarray:

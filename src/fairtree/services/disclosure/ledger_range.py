@@ -161,9 +161,11 @@ def load_range(
     *,
     with_names: bool = False,
     history_from: date | None = None,
+    with_purchases: bool = True,
 ) -> LedgerRange:
     """Read everything for [start, end); ``history_from`` widens the purchases read
-    (the monitors' rolling windows)."""
+    (the monitors' rolling windows). Without purchases the ``buy_*`` arrays are empty:
+    for readers that need pay only, or that sum purchases in the store themselves."""
     if not start < end:
         raise ValidationError([Problem("range", "", "to", f"{end} is not after {start}")])
     company = ledger_facts.company(session)
@@ -201,7 +203,16 @@ def load_range(
     lookup[np.unique(pay["run_id"])] = pay_run
     pay_month = run_months[lookup[pay["run_id"]]] if pay["run_id"].size else pay["run_id"]
 
-    orders = ledger_facts.own_orders(session, history_from or runs[0].starts_on, latest.ends_on)
+    if with_purchases:
+        orders = ledger_facts.own_orders(session, history_from or runs[0].starts_on, latest.ends_on)
+    else:
+        orders = {
+            "member_id": np.empty(0, np.int64),
+            "counts_on": np.empty(0, "datetime64[D]"),
+            "currency": np.empty(0, object),
+            "amount": np.empty(0, np.int64),
+            "pv": np.empty(0, np.int64),
+        }
     run_of = run_index_of_day(runs, orders["counts_on"])
     # Orders before the first run (monitor windows) convert at the first run's rates.
     amount = _convert(

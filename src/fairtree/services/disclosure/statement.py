@@ -75,7 +75,7 @@ def _previous_year_pay(
     first = facts.first_month - months
     previous_start = date(first // 12, first % 12 + 1, 1)
     try:
-        earlier = load_range(session, previous_start, start)
+        earlier = load_range(session, previous_start, start, with_purchases=False)
     except NotFoundError:
         return None
     if earlier.starts_on != previous_start:

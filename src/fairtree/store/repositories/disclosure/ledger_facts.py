@@ -161,6 +161,66 @@ def own_orders(session: Session, start: date, end: date) -> dict[str, np.ndarray
     )
 
 
+_IN_RUN_CURRENCY = "currency = (SELECT currency FROM commission_runs WHERE id = :run)"
+_OWN_ORDERS = (
+    " FROM orders WHERE buyer_member_id IS NOT NULL AND counts_on >= :start AND counts_on < :end"
+)
+_PRICE = "total_sales + total_other_sales"
+
+
+def own_purchase_sums(
+    session: Session,
+    run_id: int,
+    start: date,
+    end: date,
+    window_from: date,
+    month_from: date,
+    late_from: date,
+) -> dict[str, np.ndarray]:
+    """Per member, own orders in the run's currency counting in [start, end), summed in
+    SQL (one row per buyer, not per order): the price charged over the whole range, from
+    ``window_from`` and from ``month_from``; PV from ``month_from`` and from ``late_from``."""
+    return read_columns(
+        session,
+        f"SELECT buyer_member_id, SUM({_PRICE}),"
+        f" SUM(CASE WHEN counts_on >= :window THEN {_PRICE} ELSE 0 END),"
+        f" SUM(CASE WHEN counts_on >= :month THEN {_PRICE} ELSE 0 END),"
+        " SUM(CASE WHEN counts_on >= :month THEN total_pv ELSE 0 END),"
+        " SUM(CASE WHEN counts_on >= :late THEN total_pv ELSE 0 END)"
+        f"{_OWN_ORDERS} AND {_IN_RUN_CURRENCY} GROUP BY buyer_member_id",
+        {
+            "run": run_id,
+            "start": start,
+            "end": end,
+            "window": window_from,
+            "month": month_from,
+            "late": late_from,
+        },
+        {
+            "member_id": _INT,
+            "range_amount": _INT,
+            "window_amount": _INT,
+            "month_amount": _INT,
+            "month_pv": _INT,
+            "late_pv": _INT,
+        },
+    )
+
+
+def own_orders_in_other_currencies(
+    session: Session, run_id: int, start: date, end: date
+) -> dict[str, np.ndarray]:
+    """``own_orders`` whose currency is not the run's (converted one by one, at their
+    period's stored rate)."""
+    return read_columns(
+        session,
+        f"SELECT buyer_member_id, counts_on, currency, {_PRICE}, total_pv"
+        f"{_OWN_ORDERS} AND NOT ({_IN_RUN_CURRENCY})",
+        {"run": run_id, "start": start, "end": end},
+        {"member_id": _INT, "counts_on": _DATE, "currency": _TEXT, "amount": _INT, "pv": _INT},
+    )
+
+
 def customer_orders(session: Session, start: date, end: date) -> dict[str, np.ndarray]:
     """Orders of recorded retail customers counting in [start, end): the member they are
     credited to, the customer, day, currency and price charged."""
