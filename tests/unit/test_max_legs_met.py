@@ -1,4 +1,5 @@
-"""Every rank's max-leg rule in one compiled pass agrees with the numpy statement."""
+"""Every rank's max-leg rule in one compiled pass, and the legs holding a rank, agree
+with their numpy statements."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fairtree.engine.ranks import max_leg_volume, max_legs_met
+from fairtree.engine.ranks import (
+    legs_holding,
+    legs_holding_numpy,
+    max_leg_volume,
+    max_legs_met,
+)
 from fairtree.genealogy.tree import build_tree
 
 
@@ -43,3 +49,23 @@ def test_a_member_with_three_legs_counts_each_leg_up_to_the_cap():
     a = int(tree.position[0])
     # cap 100: 10 + 100 + 50 + 0 = 160 < 210; cap 1000: 10 + 500 + 50 + 0 = 560
     assert met[a].tolist() == [False, True]
+
+
+@settings(max_examples=200, deadline=None)
+@given(forests(), st.data())
+def test_legs_holding_agrees_with_subtree_sums(forest, data):
+    parent, _ = forest
+    tree = build_tree(parent)
+    n = tree.size
+    rank = np.array(data.draw(st.lists(st.integers(0, 4), min_size=n, max_size=n)), np.int16)
+    for at_least in range(6):
+        expected = legs_holding_numpy(tree, rank, at_least)
+        assert legs_holding(tree, rank, at_least).tolist() == expected.tolist()
+
+
+def test_legs_holding_by_hand():
+    # A has legs B (with child C of rank 2), D (rank 1) and E (rank 2)
+    tree = build_tree(np.array([-1, 0, 1, 0, 0]))
+    rank = np.array([0, 0, 2, 1, 2], dtype=np.int16)[tree.order]
+    legs = legs_holding(tree, rank, 2)[tree.position]
+    assert legs.tolist() == [2, 1, 0, 0, 0]
