@@ -21,8 +21,10 @@ realistic mix with a short think time:
 
 Emits one JSON line per level as it ends: requests, throughput, p50/p95/p99/max in
 ms, errors (5xx, unexpected 4xx, transport errors), p95 by action, the load average. At
-the end one line checks the orders: orders posted (201 answers) equal orders stored, no
-order id twice, and March's live volumes equal a rebuild from the orders. Loopback
+the end one line checks the orders: every order answered 201 is stored (none lost), no
+order id twice, nothing stored that was not posted (a posting the client gave up on may
+or may not be stored, and is counted apart), and March's live volumes equal a rebuild
+from the orders. Loopback
 only (the database and the server on 127.0.0.1); every level stops by itself and the
 server is stopped at the end.
 """
@@ -88,6 +90,7 @@ class Tally:
     by_action: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     posted: list[str] = field(default_factory=list)
+    unanswered: list[str] = field(default_factory=list)  # timed out or 5xx: stored or not
 
 
 def _database_url(admin_url: str, name: str) -> str:
@@ -241,8 +244,11 @@ async def person(world: World, index: int, stop_at: float, tally: Tally, level: 
                     "buyer_member_id": buyer,
                     "lines": [{"sku": sku, "quantity": rng.randint(1, 3)}],
                 }
-                if await call(action, "POST", "/orders", json=body, headers=admin) == 201:
+                status = await call(action, "POST", "/orders", json=body, headers=admin)
+                if status == 201:
                     tally.posted.append(order_id)
+                elif status == 0 or status >= 500:
+                    tally.unanswered.append(order_id)
             else:
                 await call(action, "POST", "/auth/login", json=login)
             await asyncio.sleep(rng.uniform(0.05, 0.25))  # a person reads before clicking
@@ -275,11 +281,14 @@ async def level_line(world: World, users: int, seconds: float, workers: int) -> 
         "orders_posted": len(tally.posted),
         "load_average": round(os.getloadavg()[0], 2),
         "_posted": tally.posted,
+        "_unanswered": tally.unanswered,
     }
 
 
-def check_orders(url: str, posted: list[str]) -> dict:
-    """Orders posted equal orders stored; live volumes equal a rebuild (rolled back)."""
+def check_orders(url: str, posted: list[str], unanswered: list[str]) -> dict:
+    """Every order answered 201 is stored once, nothing else is stored but postings left
+    without an answer (the client gave up; the server may still have stored them), and
+    live volumes equal a rebuild (rolled back)."""
     engine = make_engine(url)
     with Session(engine) as session, session.begin():
         stored = session.execute(
@@ -293,12 +302,17 @@ def check_orders(url: str, posted: list[str]) -> dict:
         rebuilt_legs = running_volumes.period_legs(session, "2026-03")
         session.rollback()
     engine.dispose()
+    stored_set = set(stored_ids)
     return {
         "benchmark": "api_load_orders",
         "orders_posted": len(posted),
+        "orders_unanswered": len(unanswered),
         "orders_stored": len(stored_ids),
         "posted_equal_stored": sorted(posted) == stored_ids,
-        "doubled": len(stored_ids) - len(set(stored_ids)),
+        "lost": len(set(posted) - stored_set),
+        "unanswered_stored": len(set(unanswered) & stored_set),
+        "stored_never_posted": len(stored_set - set(posted) - set(unanswered)),
+        "doubled": len(stored_ids) - len(stored_set),
         "live_volumes_equal_rebuild": live == rebuilt and live_legs == rebuilt_legs,
         "members_with_volume": len(live),
     }
@@ -352,11 +366,13 @@ async def _run(
         world.admin_token = await token(world.base, "admin@load.example")
         world.support_token = await token(world.base, "support@load.example")
         posted: list[str] = []
+        unanswered: list[str] = []
         for users in levels:
             line = await level_line(world, users, seconds, workers)
             posted += line.pop("_posted")
+            unanswered += line.pop("_unanswered")
             emit(line)
-        emit(check_orders(url, posted))
+        emit(check_orders(url, posted, unanswered))
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
