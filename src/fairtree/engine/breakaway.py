@@ -23,14 +23,12 @@ from fairtree.genealogy.tree import Tree
 
 
 @numba.njit(cache=True)
-def _marked_above_kernel(parent, marked):  # pragma: no cover - compiled
+def _marked_above_kernel(parent, marked, up):  # pragma: no cover - compiled
     n = parent.shape[0]
-    up = np.full(n, -1, dtype=np.int64)
     for i in range(n):  # preorder: a parent's answer is final before its children's
         p = parent[i]
         if p >= 0:
             up[i] = p if marked[p] else up[p]
-    return up
 
 
 def marked_above(tree: Tree, marked: np.ndarray) -> np.ndarray:
@@ -39,7 +37,9 @@ def marked_above(tree: Tree, marked: np.ndarray) -> np.ndarray:
     Same result as ``compressed_parent(tree.parent, marked)`` (pointer jumping, the
     numpy fallback), which touches every member log2(depth) times.
     """
-    return _marked_above_kernel(tree.parent, np.asarray(marked, dtype=np.bool_))
+    up = np.full(tree.size, -1, dtype=np.int64)  # numpy's allocations take huge pages
+    _marked_above_kernel(tree.parent, np.asarray(marked, dtype=np.bool_), up)
+    return up
 
 
 def own_group(tree: Tree, values: np.ndarray, breakaway: np.ndarray) -> np.ndarray:

@@ -42,16 +42,16 @@ def level_sums(up: np.ndarray, values: np.ndarray, levels: int) -> Iterator[tupl
 
 
 @numba.njit(cache=True)
-def _paid_level_sums_kernel(up, values, rates, paid_levels, levels):  # pragma: no cover
+def _paid_level_sums_kernel(
+    up, values, rates, paid_levels, levels, numerator, reaching, following
+):  # pragma: no cover
     """One pass per level: read what reaches each member at level k, add its paid share,
-    and sum it one step further up into the next level's buffer."""
+    and sum it one step further up into the next level's buffer (all three buffers
+    zeros)."""
     n = up.shape[0]
-    numerator = np.zeros(n, dtype=np.int64)
-    reaching = np.zeros(n, dtype=np.int64)
     for i in range(n):  # level 1: the values summed once into ``up``
         if up[i] >= 0:
             reaching[up[i]] += values[i]
-    following = np.empty(n, dtype=np.int64)
     for level in range(1, levels + 1):
         rate = rates[level - 1]
         further = level < levels
@@ -69,7 +69,6 @@ def _paid_level_sums_kernel(up, values, rates, paid_levels, levels):  # pragma: 
         if not moving:
             break
         reaching, following = following, reaching
-    return numerator
 
 
 def paid_level_sums(
@@ -89,13 +88,19 @@ def paid_level_sums(
     levels = min(len(rates), int(paid_levels.max(initial=0)))
     if levels == 0:
         return np.zeros(up.shape[0], dtype=np.int64)
-    return _paid_level_sums_kernel(
+    n = up.shape[0]
+    numerator = np.zeros(n, dtype=np.int64)  # numpy's allocations take huge pages
+    _paid_level_sums_kernel(
         np.asarray(up, dtype=np.int64),
         np.asarray(values, dtype=np.int64),
         np.asarray(rates, dtype=np.int64),
         paid_levels.astype(np.int64, copy=False),
         levels,
+        numerator,
+        np.zeros(n, dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
     )
+    return numerator
 
 
 def paid_level_sums_numpy(

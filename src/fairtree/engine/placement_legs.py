@@ -120,25 +120,39 @@ def slot_volume(view: PlacementView, subtree: np.ndarray, slot: int) -> np.ndarr
 
 
 @numba.njit(cache=True)
-def join_order_slot_volumes(placement_parent, slot, slots, to_sponsor, volume):  # pragma: no cover
+def _join_order_slot_volumes(
+    placement_parent, slot, slots, to_sponsor, volume, subtree, out
+):  # pragma: no cover
     """Slot volumes straight from the input-order placement columns, members in join
     order (every placement parent index below its child's): placement subtree volumes
     by one descending scan, then each child's subtree written to its parent's slot
     (a later member in the same slot wins, as in :func:`slot_child`)."""
     n = placement_parent.shape[0]
-    subtree = np.empty(n, dtype=np.int64)
     for i in range(n):
         subtree[i] = volume[to_sponsor[i]]
     for i in range(n - 1, -1, -1):
         if placement_parent[i] >= 0:
             subtree[placement_parent[i]] += subtree[i]
-    out = np.zeros((slots.shape[0], n), dtype=np.int64)
     for i in range(n):
         parent = placement_parent[i]
         if parent >= 0:
             for k in range(slots.shape[0]):
                 if slot[i] == slots[k]:
                     out[k, to_sponsor[parent]] = subtree[i]
+
+
+def join_order_slot_volumes(
+    placement_parent: np.ndarray,
+    slot: np.ndarray,
+    slots: np.ndarray,
+    to_sponsor: np.ndarray,
+    volume: np.ndarray,
+) -> np.ndarray:
+    """(len(slots), n): the compiled pass into arrays numpy allocates (huge pages)."""
+    n = placement_parent.shape[0]
+    out = np.zeros((slots.shape[0], n), dtype=np.int64)
+    subtree = np.empty(n, dtype=np.int64)
+    _join_order_slot_volumes(placement_parent, slot, slots, to_sponsor, volume, subtree, out)
     return out
 
 

@@ -23,9 +23,8 @@ def max_leg_volume(tree: Tree, pv: np.ndarray, group_volume: np.ndarray, cap: in
 
 
 @numba.njit(cache=True)
-def _max_legs_met_kernel(end, pv, group_volume, caps, requirements):  # pragma: no cover
+def _max_legs_met_kernel(end, pv, group_volume, caps, requirements, met):  # pragma: no cover
     n, k = end.shape[0], caps.shape[0]
-    met = np.zeros((n, k), dtype=np.bool_)
     sums = np.zeros(k, dtype=np.int64)
     for member in range(n):
         sums[:] = 0
@@ -37,7 +36,6 @@ def _max_legs_met_kernel(end, pv, group_volume, caps, requirements):  # pragma: 
             leg = end[leg]
         for j in range(k):
             met[member, j] = pv[member] + sums[j] >= requirements[j]
-    return met
 
 
 def max_legs_met(
@@ -52,13 +50,16 @@ def max_legs_met(
     member's first leg follows it and each next leg starts at the previous one's end),
     instead of one frontline sum per rank. ``max_leg_volume`` is the numpy statement the
     tests hold it to."""
-    return _max_legs_met_kernel(
+    met = np.empty((tree.size, np.shape(caps)[0]), dtype=bool)  # numpy's huge pages
+    _max_legs_met_kernel(
         np.asarray(tree.end, dtype=np.int64),
         np.asarray(pv, dtype=np.int64),
         np.asarray(group_volume, dtype=np.int64),
         np.asarray(caps, dtype=np.int64),
         np.asarray(requirements, dtype=np.int64),
+        met,
     )
+    return met
 
 
 def _max_leg_key(cap: int, requirement: int) -> str:
@@ -74,12 +75,10 @@ def leg_cap(requirement: int, percent: int | None, fixed: int | None) -> int:
 
 
 @numba.njit(cache=True)
-def _legs_holding_kernel(parent, rank, at_least):  # pragma: no cover - compiled
+def _legs_holding_kernel(parent, rank, at_least, holds, legs):  # pragma: no cover - compiled
     """Children after parents in preorder: by descending position each member's subtree
     is complete when it is reached, so it tells its parent whether it holds a rank."""
     n = parent.shape[0]
-    holds = np.zeros(n, dtype=np.bool_)
-    legs = np.zeros(n, dtype=np.int64)
     for member in range(n - 1, -1, -1):
         if rank[member] >= at_least:
             holds[member] = True
@@ -87,13 +86,15 @@ def _legs_holding_kernel(parent, rank, at_least):  # pragma: no cover - compiled
         if holds[member] and up >= 0:
             holds[up] = True
             legs[up] += 1
-    return legs
 
 
 def legs_holding(tree: Tree, rank: np.ndarray, at_least: int) -> np.ndarray:
     """Number of frontline legs that contain a member of rank >= ``at_least``: one
     compiled pass; ``legs_holding_numpy`` is the statement the tests hold it to."""
-    return _legs_holding_kernel(tree.parent, rank, at_least)
+    holds = np.zeros(tree.size, dtype=bool)
+    legs = np.zeros(tree.size, dtype=np.int64)
+    _legs_holding_kernel(tree.parent, rank, at_least, holds, legs)
+    return legs
 
 
 def legs_holding_numpy(tree: Tree, rank: np.ndarray, at_least: int) -> np.ndarray:

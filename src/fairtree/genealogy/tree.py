@@ -75,8 +75,7 @@ class Tree:
 
 
 @numba.njit(cache=True)
-def _sum_into_kernel(target, values):  # pragma: no cover - compiled
-    out = np.zeros(values.shape[0], dtype=np.int64)
+def _sum_into_kernel(target, values, out):  # pragma: no cover - compiled
     for i in range(target.shape[0]):
         t = target[i]
         if t >= 0:
@@ -91,7 +90,9 @@ def sum_into(target: np.ndarray, values: np.ndarray) -> np.ndarray:
     lie close to their sources, so it runs near memory speed where ``np.add.at``
     pays per element. ``sum_into_numpy`` is the fallback the tests hold it to.
     """
-    return _sum_into_kernel(np.asarray(target, dtype=np.int64), np.asarray(values, dtype=np.int64))
+    values = np.asarray(values, dtype=np.int64)
+    out = np.zeros(values.shape[0], dtype=np.int64)
+    return _sum_into_kernel(np.asarray(target, dtype=np.int64), values, out)
 
 
 def sum_into_numpy(target: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -212,10 +213,10 @@ def parents_status(parent: np.ndarray) -> tuple[int, bool]:  # pragma: no cover 
 
 
 @numba.njit(cache=True)
-def _join_order_sizes(parent: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    """Subtree sizes, children before parents by descending index (join order)."""
+def _join_order_sizes(parent: np.ndarray, size: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """Subtree sizes into ``size`` (all ones), children before parents by descending
+    index (join order)."""
     n = parent.shape[0]
-    size = np.ones(n, dtype=np.int64)
     for i in range(n - 1, -1, -1):
         if parent[i] >= 0:
             size[parent[i]] += size[i]
@@ -223,7 +224,9 @@ def _join_order_sizes(parent: np.ndarray) -> np.ndarray:  # pragma: no cover - c
 
 
 @numba.njit(cache=True)
-def _join_order_kernel(parent: np.ndarray):  # pragma: no cover - compiled
+def _join_order_kernel(
+    parent, free, order, position, pre_parent, pre_depth, end
+):  # pragma: no cover
     """Preorder of a forest in join order with siblings by index: two sequential scans.
 
     Sizes bottom-up by descending index; then by ascending index each member takes the
@@ -232,12 +235,7 @@ def _join_order_kernel(parent: np.ndarray):  # pragma: no cover - compiled
     list is built.
     """
     n = parent.shape[0]
-    free = _join_order_sizes(parent)  # size[i] until i is placed, then i's next free slot
-    order = np.empty(n, dtype=np.int64)
-    position = np.empty(n, dtype=np.int64)
-    pre_parent = np.empty(n, dtype=np.int64)
-    pre_depth = np.empty(n, dtype=np.int32)
-    end = np.empty(n, dtype=np.int64)
+    _join_order_sizes(parent, free)  # size[i] until i is placed, then i's next free slot
     next_root = 0
     for i in range(n):
         size = free[i]
@@ -257,48 +255,40 @@ def _join_order_kernel(parent: np.ndarray):  # pragma: no cover - compiled
         position[i] = q
         order[q] = i
         end[q] = q + size
-    return order, position, pre_parent, pre_depth, end
 
 
 @numba.njit(cache=True)
-def _sibling_offsets_by_key(parent, size, key, low, high):  # pragma: no cover - compiled
+def _sibling_offsets_by_key(parent, size, key, low, high, taken, offset):  # pragma: no cover
     """Each member's offset under its parent: the sizes of its siblings before it by
-    (key, index), one scan per key value from ``low`` to ``high``."""
+    (key, index), one scan per key value from ``low`` to ``high``; ``taken`` (n + 1
+    zeros) is per parent + 1, slot 0 for the roots."""
     n = parent.shape[0]
-    taken = np.zeros(n + 1, dtype=np.int64)  # slot parent + 1; slot 0 = roots
-    offset = np.empty(n, dtype=np.int64)
     for value in range(low, high + 1):
         for i in range(n):
             if key[i] == value:
                 slot = parent[i] + 1
                 offset[i] = taken[slot]
                 taken[slot] += size[i]
-    return offset
 
 
 @numba.njit(cache=True)
-def _sibling_offsets_by_fill(parent, size, fill_order):  # pragma: no cover - compiled
+def _sibling_offsets_by_fill(parent, size, fill_order, taken, offset):  # pragma: no cover
     """As :func:`_sibling_offsets_by_key`, siblings in ``fill_order``."""
     n = parent.shape[0]
-    taken = np.zeros(n + 1, dtype=np.int64)
-    offset = np.empty(n, dtype=np.int64)
     for j in range(n):
         i = fill_order[j]
         slot = parent[i] + 1
         offset[i] = taken[slot]
         taken[slot] += size[i]
-    return offset
 
 
 @numba.njit(cache=True)
-def _join_order_keyed_kernel(parent, size, offset):  # pragma: no cover - compiled
+def _join_order_keyed_kernel(
+    parent, size, offset, order, pre_parent, pre_depth, end
+):  # pragma: no cover
     """Preorder arrays from sizes and sibling offsets, parents first by ascending index."""
     n = parent.shape[0]
-    order = np.empty(n, dtype=np.int64)
     position = offset  # filled in place: a member's offset is read once, before its position
-    pre_parent = np.empty(n, dtype=np.int64)
-    pre_depth = np.empty(n, dtype=np.int32)
-    end = np.empty(n, dtype=np.int64)
     for i in range(n):
         p = parent[i]
         if p >= 0:
@@ -313,26 +303,37 @@ def _join_order_keyed_kernel(parent, size, offset):  # pragma: no cover - compil
         position[i] = q
         order[q] = i
         end[q] = q + size[i]
-    return order, position, pre_parent, pre_depth, end
 
 
 _KEY_SCANS = 16  # sibling keys spanning more values than this are sorted instead
 
 
 def _join_order_tree(parent: np.ndarray, sibling_key: np.ndarray | None) -> Tree:
+    # Every array is allocated by numpy, not inside the kernels: numpy asks the kernel
+    # for huge pages on large arrays, which at 10M members saves most of the page-fault
+    # time a compiled allocation pays on first touch.
+    n = parent.shape[0]
+    order = np.empty(n, dtype=np.int64)
+    pre_parent = np.empty(n, dtype=np.int64)
+    depth = np.empty(n, dtype=np.int32)
+    end = np.empty(n, dtype=np.int64)
+    size = np.ones(n, dtype=np.int64)
     if sibling_key is None:
-        order, position, pre_parent, depth, end = _join_order_kernel(parent)
+        position = np.empty(n, dtype=np.int64)
+        _join_order_kernel(parent, size, order, position, pre_parent, depth, end)
         return Tree(order=order, position=position, parent=pre_parent, depth=depth, end=end)
-    size = _join_order_sizes(parent)
+    _join_order_sizes(parent, size)
     key = np.asarray(sibling_key)
     low, high = (int(key.min()), int(key.max())) if key.dtype.kind in "iub" else (0, -1)
+    taken, offset = np.zeros(n + 1, dtype=np.int64), np.empty(n, dtype=np.int64)
     if key.dtype.kind in "iub" and high - low < _KEY_SCANS:
-        offset = _sibling_offsets_by_key(parent, size, key, low, high)
+        _sibling_offsets_by_key(parent, size, key, low, high, taken, offset)
     else:
         fill_order = np.argsort(key, kind="stable").astype(np.int64, copy=False)
-        offset = _sibling_offsets_by_fill(parent, size, fill_order)
-    order, position, pre_parent, depth, end = _join_order_keyed_kernel(parent, size, offset)
-    return Tree(order=order, position=position, parent=pre_parent, depth=depth, end=end)
+        _sibling_offsets_by_fill(parent, size, fill_order, taken, offset)
+    del taken
+    _join_order_keyed_kernel(parent, size, offset, order, pre_parent, depth, end)
+    return Tree(order=order, position=offset, parent=pre_parent, depth=depth, end=end)
 
 
 def build_tree(
