@@ -86,3 +86,13 @@ def test_paid_level_sums_by_hand():
     depth = np.array([2, 1, 3, 3])
     got = paid_level_sums(parent, values, [10, 20, 30], eligible, depth)
     assert got.tolist() == [10 * 2 + 20 * 3, 10 * 3, 0, 0]
+
+
+@given(forests(), st.integers(0, 50))
+@settings(max_examples=100, deadline=None)
+def test_sum_into_a_longer_or_shorter_target_matches_numpy(forest, size):
+    parent, values, _ = forest
+    target = np.where(parent < size, parent, -1)  # targets past ``size`` are skipped
+    got = sum_into(target, values, size)
+    assert got.shape == (size,)
+    assert got.tolist() == sum_into_numpy(target, values, size).tolist()

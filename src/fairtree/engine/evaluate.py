@@ -11,7 +11,7 @@ from fairtree.engine.ranks import evaluate_ranks
 from fairtree.engine.registry import get_kind, registered_kinds
 from fairtree.engine.result import BonusOutcome, Evaluation
 from fairtree.errors import PlanError, Problem
-from fairtree.genealogy.tree import Tree, build_tree
+from fairtree.genealogy.tree import Tree, build_tree, sum_into
 from fairtree.periods import Period
 from fairtree.plans.load import PlanDocument
 from fairtree.plans.schema import Plan, Volumes
@@ -68,9 +68,8 @@ def personal_volume(
     the plan's volume rules (``counted_pv``), returns subtracting, never below zero.
     Every surface that shows a member's PV or GV counts it with this (and GV is the
     subtree sum of it over the period's sponsor tree)."""
-    total = np.zeros(size, dtype=np.int64)
-    np.add.at(total, buyer, counted_by(rules, from_customer, pv, bv).astype(np.int64))
-    return np.maximum(total, 0)
+    total = sum_into(buyer, counted_by(rules, from_customer, pv, bv), size)
+    return np.maximum(total, 0, out=total)
 
 
 def member_volumes(
@@ -103,9 +102,8 @@ def member_volumes(
     pv = personal_volume(
         plan.volumes, tree.size, buyer, period_orders.from_customer, raw["pv"], raw["bv"]
     )
-    bv = np.zeros(tree.size, dtype=np.int64)
-    np.add.at(bv, buyer, bv_orders)
-    return period_orders, pv, np.maximum(bv, 0)
+    bv = sum_into(buyer, bv_orders, tree.size)
+    return period_orders, pv, np.maximum(bv, 0, out=bv)
 
 
 def build_context(

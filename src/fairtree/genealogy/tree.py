@@ -83,20 +83,21 @@ def _sum_into_kernel(target, values, out):  # pragma: no cover - compiled
     return out
 
 
-def sum_into(target: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """``out[target[i]] += values[i]`` for every ``target[i] >= 0`` (int64, exact).
+def sum_into(target: np.ndarray, values: np.ndarray, size: int | None = None) -> np.ndarray:
+    """``out[target[i]] += values[i]`` for every ``target[i] >= 0`` (int64, exact);
+    ``out`` has ``size`` entries (default: as many as ``values``).
 
     One compiled pass; on preorder arrays the targets (parents, compressed parents)
     lie close to their sources, so it runs near memory speed where ``np.add.at``
     pays per element. ``sum_into_numpy`` is the fallback the tests hold it to.
     """
     values = np.asarray(values, dtype=np.int64)
-    out = np.zeros(values.shape[0], dtype=np.int64)
+    out = np.zeros(values.shape[0] if size is None else size, dtype=np.int64)
     return _sum_into_kernel(np.asarray(target, dtype=np.int64), values, out)
 
 
-def sum_into_numpy(target: np.ndarray, values: np.ndarray) -> np.ndarray:
-    out = np.zeros(np.shape(values)[0], dtype=np.int64)
+def sum_into_numpy(target: np.ndarray, values: np.ndarray, size: int | None = None) -> np.ndarray:
+    out = np.zeros(np.shape(values)[0] if size is None else size, dtype=np.int64)
     keep = np.asarray(target) >= 0
     np.add.at(out, np.asarray(target)[keep], np.asarray(values, dtype=np.int64)[keep])
     return out
