@@ -16,6 +16,7 @@ from fairtree.money import (
     round_decimal,
     round_div,
     round_div_array,
+    round_div_array_numpy,
 )
 
 
@@ -76,6 +77,7 @@ def test_round_div(num, den, rule, expected):
 def test_round_div_array_matches_scalar_and_decimal(values, den, rule):
     got = round_div_array(np.array(values, dtype=np.int64), den, rule)
     assert got.tolist() == [round_div(v, den, rule) for v in values]
+    assert got.tolist() == round_div_array_numpy(np.array(values), den, rule).tolist()
     assert got.tolist() == [round_decimal(Decimal(v) / Decimal(den), rule) for v in values]
 
 
