@@ -88,3 +88,18 @@ def test_a_statement_without_explanations_never_reads_the_facts(
     assert (line.amount, line.explanation) == (734, [])
     (adjustment,) = member_statement(corrected, "2026-04", "A", explain=False).lines
     assert (adjustment.amount, adjustment.corrects_period) == (-200, "2026-03")
+
+
+def test_many_names_are_looked_up_in_batches_and_against_the_downline_read_once(
+    corrected: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A top earner's explanation can name hundreds of thousands of members: past the
+    # drivers' parameter limits in one IN list, and too many to walk up one by one.
+    from fairtree.store.repositories.network import members, sponsor_tree
+
+    monkeypatch.setattr(members, "NAME_BATCH", 2)
+    monkeypatch.setattr(sponsor_tree, "FEW_BELOW", 1)
+    c = _principal(corrected, "C")
+    assert visible_names(corrected, c, set(NAMES), "test") == {"C": "Cy Cole", "D": "Di Dunn"}
+    a = _principal(corrected, "A")
+    assert visible_names(corrected, a, set(NAMES), "test") == NAMES

@@ -39,14 +39,21 @@ def external_ids(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
 
 
 def names_by_external_id(session: Session, member_ids: Iterable[str]) -> dict[str, tuple[int, str]]:
-    """member id -> (primary key, display name) of the members that exist."""
+    """member id -> (primary key, display name) of the members that exist (in batches, so
+    an explanation naming a large downline stays under the drivers' parameter limits)."""
     wanted = sorted(set(member_ids))
-    if not wanted:
-        return {}
-    rows = session.execute(
-        select(Member.member_id, Member.id, Member.display_name).where(Member.member_id.in_(wanted))
-    )
-    return {str(mid): (int(pk), str(name)) for mid, pk, name in rows}
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(wanted), NAME_BATCH):
+        rows = session.execute(
+            select(Member.member_id, Member.id, Member.display_name).where(
+                Member.member_id.in_(wanted[start : start + NAME_BATCH])
+            )
+        )
+        found.update({str(mid): (int(pk), str(name)) for mid, pk, name in rows})
+    return found
+
+
+NAME_BATCH = 10_000
 
 
 def _summary_query() -> Select:  # type: ignore[type-arg]

@@ -25,11 +25,18 @@ def upline_depth(session: Session, ancestor_pk: int, member_pk: int) -> int | No
     return session.scalar(select(func.min(up.c.steps)).where(up.c.node == ancestor_pk))
 
 
+FEW_BELOW = 1_000  # walked up one by one; more are matched against the downline read once
+
+
 def below(session: Session, ancestor_pk: int, member_pks: list[int]) -> set[int]:
     """Which of ``member_pks`` are in the current sponsor downline of ``ancestor_pk``: one
     recursive query walking up from each of them (rows: members x depth)."""
     if not member_pks:
         return set()
+    if len(member_pks) > FEW_BELOW:  # many: read the downline once instead
+        down = _subtree_cte(ancestor_pk)
+        inside = {int(pk) for pk in session.scalars(select(down.c.node).where(down.c.depth > 0))}
+        return inside.intersection(int(pk) for pk in member_pks)
     up = (
         select(
             Member.id.label("origin"), Member.sponsor_id.label("node"), literal(1).label("steps")
