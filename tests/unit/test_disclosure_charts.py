@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from fairtree.disclosure import render
+from fairtree.disclosure import render, render_pdf
 from tests.factories import sample_statement
 
 
@@ -39,7 +39,7 @@ def test_the_html_draws_both_charts_through_the_shared_module() -> None:
 def test_the_pdf_places_the_income_distribution_and_the_lorenz_curve() -> None:
     statement = sample_statement()
     data = render.statement_data(statement)
-    pdf = render.to_pdf(statement)
+    pdf = render_pdf.to_pdf(statement)
     strings = _pdf_strings(pdf)
     bracket_title = strings.index("Gross and net pay by gross pay bracket, lowest first")
     lorenz_title = strings.index("Lorenz curve of gross pay (net pay is in the tables above)")
@@ -48,4 +48,4 @@ def test_the_pdf_places_the_income_distribution_and_the_lorenz_curve() -> None:
     assert after_brackets[: len(data["brackets"])] == [b["label"] for b in data["brackets"]]
     assert "equal shares" in strings[lorenz_title + 1 :]
     assert pdf.count(b"/Subtype /Form") + pdf.count(b" re") > 0
-    assert render.to_pdf(sample_statement()) == pdf
+    assert render_pdf.to_pdf(sample_statement()) == pdf

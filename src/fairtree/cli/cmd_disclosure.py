@@ -14,7 +14,7 @@ import typer
 from fairtree.cli.database import command_session
 from fairtree.cli.main import app
 from fairtree.cli.output import print_problems
-from fairtree.disclosure import render
+from fairtree.disclosure import render, render_pdf
 from fairtree.disclosure.statement import Statement
 from fairtree.errors import NotFoundError, PermissionDeniedError, ValidationError
 from fairtree.services.disclosure.claim_text import claim_text
@@ -124,7 +124,7 @@ def disclosure(
             StatementFormat.HTML: render.to_html,
             StatementFormat.CSV: render.to_csv,
             StatementFormat.JSON: render.to_json,
-            StatementFormat.PDF: render.to_pdf,
+            StatementFormat.PDF: render_pdf.to_pdf,
         }
         _write(writers[format](statement), out)
     except ValidationError as error:

@@ -1,4 +1,5 @@
-"""The statement in every format: JSON, CSV, HTML and PDF, all from one ordered tree.
+"""The statement in every format: JSON, CSV and HTML here, PDF in ``render_pdf``, all
+from one ordered tree.
 
 ``statement_data`` is the single source: the JSON is it, the CSV flattens it, the HTML
 and the PDF lay it out. Its order is the reading order the FTC staff findings call
@@ -11,8 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -285,59 +284,6 @@ _CHART_BEFORE = {
 def chart_for(title: str, charts: dict[str, Chart]) -> Chart | None:
     """The chart drawn above the table titled ``title``, if any."""
     return charts.get(_CHART_BEFORE.get(title.split(" (")[0].split(",")[0], ""))
-
-
-_PDF_TEXT = str.maketrans({"−": "-", "–": "-", "—": "-", "’": "'", "≥": ">=", "…": "..."})
-
-
-def _latin(text: str) -> str:
-    return text.translate(_PDF_TEXT).encode("latin-1", "replace").decode("latin-1")
-
-
-def to_pdf(statement: Statement) -> bytes:
-    """The statement as a PDF (core fonts, no compression, creation date = range end)."""
-    from fpdf import FPDF
-
-    data = statement_data(statement)
-    pdf = FPDF(format="A4")
-    pdf.set_compression(False)
-    pdf.set_creation_date(datetime.combine(statement.ends_on, time(), tzinfo=UTC))
-    pdf.set_producer("fairtree")
-    pdf.set_title(
-        _latin(f"Income disclosure statement {data['range']['from']} to {data['range']['to']}")
-    )
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-
-    def line(text: str, style: str = "", size: int = 10) -> None:
-        pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(width, 5, _latin(text), new_x="LMARGIN", new_y="NEXT")
-
-    for text, style, size in headline_lines(data):
-        line(text, style, size)
-    charts = statement_charts(data)
-    for title, header, rows in tables(data):
-        pdf.ln(2)
-        line(title, "B", 11)
-        chart = chart_for(title, charts)
-        if chart is not None:
-            share = 1.0 if chart is charts["distribution"] else 0.62
-            svg = re.sub(r"<title[^>]*>.*?</title>", "", str(chart.svg))  # PDF: no tooltip
-            pdf.image(io.BytesIO(svg.encode()), w=width * share)
-            pdf.ln(1)
-        pdf.set_font("Helvetica", "", 8)
-        with pdf.table(text_align="LEFT", first_row_as_headings=True) as table:
-            for values in [header, *rows]:
-                row = table.row()
-                for value in values:
-                    row.cell(_latin(str(value)))
-    pdf.ln(2)
-    line("Definitions", "B", 11)
-    for term, text in data["definitions"].items():
-        line(f"{term}: {text}", "", 8)
-    return bytes(pdf.output())
 
 
 def headline_lines(data: dict[str, Any]) -> list[tuple[str, str, int]]:

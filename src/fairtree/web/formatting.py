@@ -85,3 +85,12 @@ def percent(value: int, whole: int) -> int:
     if whole <= 0:
         return 100
     return max(0, min(100, value * 100 // whole))
+
+
+_LATIN1_STAND_INS = str.maketrans({"−": "-", "–": "-", "—": "-", "’": "'", "≥": ">=", "…": "..."})
+
+
+def latin1_text(text: str) -> str:
+    """Text for a PDF's built-in fonts, which speak Latin-1: common typographic marks
+    become their plain stand-ins, anything else outside Latin-1 becomes '?'."""
+    return text.translate(_LATIN1_STAND_INS).encode("latin-1", "replace").decode("latin-1")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fpdf import FPDF
 
 from fairtree.services.commissions.statements import Statement, StatementLine
-from fairtree.web.formatting import money, period_name
+from fairtree.web.formatting import latin1_text, money, period_name
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,6 @@ def grouped_by_bonus(statement: Statement) -> list[BonusGroup]:
     ]
 
 
-def _latin(text: str) -> str:
-    """The PDF's built-in font speaks Latin-1; anything else is shown as '?'."""
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def statement_pdf(statement: Statement) -> bytes:
     currency = statement.currency
     pdf = FPDF(format="A4")
@@ -50,7 +45,7 @@ def statement_pdf(statement: Statement) -> bytes:
     pdf.cell(
         0,
         9,
-        _latin(f"Statement, {period_name(statement.period_key)}"),
+        latin1_text(f"Statement, {period_name(statement.period_key)}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -59,14 +54,14 @@ def statement_pdf(statement: Statement) -> bytes:
     pdf.cell(
         0,
         6,
-        _latin(f"{statement.display_name} ({statement.member_id}) - {status}"),
+        latin1_text(f"{statement.display_name} ({statement.member_id}) - {status}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
     pdf.ln(3)
     for group in grouped_by_bonus(statement):
         pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(130, 7, _latin(group.bonus_id))
+        pdf.cell(130, 7, latin1_text(group.bonus_id))
         pdf.cell(
             0,
             7,
@@ -81,11 +76,11 @@ def statement_pdf(statement: Statement) -> bytes:
             label = (
                 line.kind if not line.corrects_period else f"adjustment of {line.corrects_period}"
             )
-            pdf.cell(130, 5, _latin(f"  {label}"))
+            pdf.cell(130, 5, latin1_text(f"  {label}"))
             pdf.cell(0, 5, money(line.amount, currency), align="R", new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("Helvetica", "", 8)
             for text in line.explanation:
-                pdf.multi_cell(0, 4, _latin(f"      {text}"), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 4, latin1_text(f"      {text}"), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(130, 8, "Total")
@@ -106,5 +101,5 @@ def statement_pdf(statement: Statement) -> bytes:
         new_y="NEXT",
     )
     for note in statement.notes:
-        pdf.multi_cell(0, 5, _latin(note), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, latin1_text(note), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from fairtree.disclosure import render, render_compliance
+from fairtree.disclosure import render, render_compliance, render_pdf
 from fairtree.money import currency_exponent
 from fairtree.services.access.users import create_staff_user
 from fairtree.services.commissions.close import close_period, finalize_run
@@ -72,7 +72,7 @@ def test_statement_downloads_claim_and_publish_once(
         assert got.status_code == 200 and got.text == writer(statement)
         assert "attachment" in got.headers["content-disposition"]
     pdf = client.get("/console/disclosure/statement.pdf?year=2026")
-    assert pdf.content == render.to_pdf(statement) and pdf.content.startswith(b"%PDF")
+    assert pdf.content == render_pdf.to_pdf(statement) and pdf.content.startswith(b"%PDF")
     ranged = client.get("/console/disclosure?from=2026-03-01&to=2026-04-01")
     assert ranged.status_code == 200 and "2026-03-01 to 2026-04-01" in ranged.text
     bad = client.get("/console/disclosure?from=2026-04-01&to=2026-03-01")

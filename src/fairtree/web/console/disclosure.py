@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from fairtree.api.deps import DbSession
-from fairtree.disclosure import render
+from fairtree.disclosure import render, render_pdf
 from fairtree.disclosure.statement import Statement
 from fairtree.errors import NotFoundError, Problem, ValidationError
 from fairtree.services.disclosure.choices import chosen_range, disclosure_choices
@@ -28,7 +28,7 @@ FORMATS = {
     "html": ("text/html; charset=utf-8", render.to_html),
     "csv": ("text/csv; charset=utf-8", render.to_csv),
     "json": ("application/json", render.to_json),
-    "pdf": ("application/pdf", render.to_pdf),
+    "pdf": ("application/pdf", render_pdf.to_pdf),
 }
 RANGE_FIELDS = ("year", "from", "to")
 CLAIM_PER = ("month", "year")
