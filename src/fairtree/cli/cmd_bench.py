@@ -40,6 +40,10 @@ from fairtree.store.scratch import scratch_database
 console = Console(stderr=True)
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 BENCH_DATABASE = f"fairtree_bench_ledger_{os.getpid()}"  # two runs never share one
+# The synthetic month `bench close` and `bench sales-kinds` evaluate (cached in workdir).
+NetworkMembers = Annotated[int, typer.Option(min=1, help="Members in the synthetic network.")]
+NetworkSeed = Annotated[int, typer.Option(help="Random seed of the network and orders.")]
+InputCache = Annotated[Path, typer.Option(help="Where generated inputs are cached.")]
 
 
 def _in_scratch_database(
@@ -58,13 +62,9 @@ def _in_scratch_database(
 
 @bench_app.command("close")
 def close(
-    members: Annotated[
-        int, typer.Option(min=1, help="Members in the synthetic network.")
-    ] = 1_000_000,
-    seed: Annotated[int, typer.Option(help="Random seed of the network and orders.")] = 1,
-    workdir: Annotated[Path, typer.Option(help="Where generated inputs are cached.")] = Path(
-        "bench/out"
-    ),
+    members: NetworkMembers = 1_000_000,
+    seed: NetworkSeed = 1,
+    workdir: InputCache = Path("bench/out"),
     compare_postgres: Annotated[
         bool,
         typer.Option("--compare-postgres", help="Also compute group volume with a recursive CTE."),
@@ -85,13 +85,9 @@ def close(
 
 @bench_app.command("sales-kinds")
 def sales_kinds(
-    members: Annotated[
-        int, typer.Option(min=1, help="Members in the synthetic network.")
-    ] = 1_000_000,
-    seed: Annotated[int, typer.Option(help="Random seed of the network and orders.")] = 1,
-    workdir: Annotated[Path, typer.Option(help="Where generated inputs are cached.")] = Path(
-        "bench/out"
-    ),
+    members: NetworkMembers = 1_000_000,
+    seed: NetworkSeed = 1,
+    workdir: InputCache = Path("bench/out"),
 ) -> None:
     """Time the stairstep (breakaway), party and retail-profit kinds; print JSON."""
     with console.status(f"evaluating sales kinds over {members:,} members"):
