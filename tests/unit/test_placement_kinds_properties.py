@@ -1,6 +1,6 @@
 """Binary, matrix and fast start: the vectorized engine agrees with the reference
-evaluator to the cent (pay, pool, carry-out), pay is conserved, explanations add up,
-and renumbering the members changes nothing."""
+evaluator to the cent (pay, pool, carry-out, the binary leg volumes shown), pay is
+conserved, explanations add up, and renumbering the members changes nothing."""
 
 import os
 from decimal import Decimal
@@ -32,6 +32,9 @@ def assert_same(fast, slow):
         assert sorted(a.carry_out) == sorted(b.carry_out), bonus_id
         for key in a.carry_out:
             assert a.carry_out[key].tolist() == b.carry_out[key].tolist(), (bonus_id, key)
+        assert sorted(a.shown) == sorted(b.shown), bonus_id
+        for key in a.shown:
+            assert a.shown[key].tolist() == b.shown[key].tolist(), (bonus_id, key)
 
 
 def assert_conserved(result):

@@ -41,6 +41,9 @@ class BonusOutcome:
     pay: np.ndarray  # int64 minor units per member
     pool: int
     carry_out: dict[str, np.ndarray] = field(default_factory=dict)
+    # per-member figures a run keeps beside its carry for display only, never carried
+    # into the next period (binary: the leg volumes the settlement compared)
+    shown: dict[str, np.ndarray] = field(default_factory=dict)
     report_only: bool = False
     credits: tuple[CreditLine, ...] = ()  # reported beside pay, not commission
 
@@ -122,6 +125,7 @@ class Evaluation:
             outcome,
             pay=self._in_input_order(outcome.pay),
             carry_out={k: self._in_input_order(v) for k, v in outcome.carry_out.items()},
+            shown={k: self._in_input_order(v) for k, v in outcome.shown.items()},
         )
 
     @property
@@ -132,6 +136,15 @@ class Evaluation:
                 values={k: self._in_input_order(v) for k, v in self._carry.values.items()},
             )
         return self._mapped["carry_out"]  # type: ignore[return-value]
+
+    @property
+    def shown(self) -> dict[str, np.ndarray]:
+        """Every bonus's display figures as ``<bonus>.<name>``, in input order."""
+        return {
+            f"{bonus_id}.{key}": value
+            for bonus_id, outcome in self.outcomes.items()
+            for key, value in outcome.shown.items()
+        }
 
     def pay(self, bonus_id: str) -> np.ndarray:
         return self.outcomes[bonus_id].pay

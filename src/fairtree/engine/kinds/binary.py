@@ -123,6 +123,8 @@ class BinaryPay:
     carry_left: np.ndarray  # carry-out per side, after flush rules
     carry_right: np.ndarray
     first_pair_out: np.ndarray  # bool: first pair paid by the end of the period
+    legs_left: np.ndarray  # the leg volumes compared: carry-in + this period's volume
+    legs_right: np.ndarray
 
 
 Figures = dict[str, np.ndarray]
@@ -201,10 +203,11 @@ def settle(ctx: Context, config: Binary, figures: Figures | None = None) -> Bina
     dropped as soon as they are used, so a close holds little more than its results."""
     refuse_bad_slots(ctx.plan, config.id, ctx.inputs.members, range(2), "", BINARY_SLOTS)
     left, right, first_done = _legs(ctx, config, figures)
+    legs_left, legs_right = left.copy(), right.copy()  # kept by the run for display
     qualified = _qualified(ctx, config, figures)
     left_stronger = left >= right
     if figures is not None:
-        figures.update(qualified=qualified, legs_left=left.copy(), legs_right=right.copy())
+        figures.update(qualified=qualified, legs_left=legs_left, legs_right=legs_right)
     if config.pairs is not None:
         pending = (
             ~first_done if config.pairs.first_pair_scope == "ever" else np.ones_like(qualified)
@@ -255,7 +258,7 @@ def settle(ctx: Context, config: Binary, figures: Figures | None = None) -> Bina
     if config.carry.max_carry is not None:
         np.minimum(left, config.carry.max_carry, out=left)
         np.minimum(right, config.carry.max_carry, out=right)
-    return BinaryPay(pay, pool, left, right, first_out)
+    return BinaryPay(pay, pool, left, right, first_out, legs_left, legs_right)
 
 
 def carry_arrays(config: Binary, left: np.ndarray, right: np.ndarray, first: np.ndarray) -> dict:
@@ -274,17 +277,22 @@ class BinaryKind:
             pay=s.pay,
             pool=s.pool,
             carry_out=carry_arrays(config, s.carry_left, s.carry_right, s.first_pair_out),
+            shown={"left_volume": s.legs_left, "right_volume": s.legs_right},
         )
 
     @staticmethod
     def reference(ref: ReferenceContext, config: Binary) -> BonusOutcome:
-        pay, pool, left, right, first = binary_reference(ref, config)
+        pay, pool, left, right, first, legs = binary_reference(ref, config)
         return BonusOutcome(
             pay=np.array(pay, dtype=np.int64),
             pool=pool,
             carry_out=carry_arrays(
                 config, np.array(left), np.array(right), np.array(first, dtype=bool)
             ),
+            shown={
+                "left_volume": np.array([leg[0] for leg in legs], dtype=np.int64),
+                "right_volume": np.array([leg[1] for leg in legs], dtype=np.int64),
+            },
         )
 
     @staticmethod

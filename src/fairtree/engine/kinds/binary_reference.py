@@ -49,13 +49,15 @@ def cap_for(ref: ReferenceContext, config: Binary, member: int) -> Decimal | Non
 
 def binary_reference(
     ref: ReferenceContext, config: Binary
-) -> tuple[list[int], int, list[int], list[int], list[bool]]:
-    """(pay, pool, carry left, carry right, first pair paid) in input order."""
+) -> tuple[list[int], int, list[int], list[int], list[bool], list[tuple[int, int]]]:
+    """(pay, pool, carry left, carry right, first pair paid, (left, right) leg volumes
+    compared) in input order."""
     refuse_bad_slots(ref.plan, config.id, ref.inputs.members, range(2), "", BINARY_SLOTS)
     children = placement_children(ref)
     volume = ref.volume(config.volume)
     carry = ref.carry_in.values
     pay, left_out, right_out, first_out = [], [], [], []
+    compared: list[tuple[int, int]] = []
     pool = 0
     for member in range(ref.size):
         legs = []
@@ -69,6 +71,7 @@ def binary_reference(
             )
             legs.append(new + (carried if config.carry.enabled else 0))
         left, right = legs
+        compared.append((left, right))
         first_key = f"{config.id}.first_pair"
         first_paid = first_key in carry and int(carry[first_key][member]) != 0
 
@@ -128,4 +131,4 @@ def binary_reference(
         left_out.append(left)
         right_out.append(right)
         first_out.append(first_paid)
-    return pay, pool, left_out, right_out, first_out
+    return pay, pool, left_out, right_out, first_out, compared

@@ -168,7 +168,13 @@ def close_period(session: Session, period_key: str) -> CloseResult:
             evaluation.group_volume,
         )
     with step(session, "write_carry_and_totals"):
-        runs.insert_carry_values(session, run.id, facts.member_db_ids, evaluation.carry_out.values)
+        runs.insert_carry_values(
+            session,
+            run.id,
+            facts.member_db_ids,
+            evaluation.carry_out.values,
+            shown=evaluation.shown,
+        )
         runs.add_bonus_totals(session, run.id, _bonus_totals(evaluation, document, period))
         session.flush()
     pause_point("close_before_commit")

@@ -5,6 +5,7 @@ Every function runs inside the caller's transaction and never commits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -315,12 +316,23 @@ def latest_finalized_before(session: Session, company_id: int, before: date) -> 
     )
 
 
+# Figures a bonus kind keeps for display only (the binary leg volumes a run compared)
+# share the carry table under this key prefix, so no close reads them as carry-in.
+SHOWN = "shown:"
+
+
 def insert_carry_values(
-    session: Session, run_id: int, member_db_ids: np.ndarray, values: dict[str, np.ndarray]
+    session: Session,
+    run_id: int,
+    member_db_ids: np.ndarray,
+    values: dict[str, np.ndarray],
+    shown: dict[str, np.ndarray] | None = None,
 ) -> None:
-    """Store each carry-out array's non-zero values."""
-    for key in sorted(values):
-        array = values[key].astype(np.int64)
+    """Store each carry-out array's non-zero values, and each display figure's under
+    ``SHOWN`` + its key."""
+    named = {**values, **{SHOWN + key: array for key, array in (shown or {}).items()}}
+    for key in sorted(named):
+        array = named[key].astype(np.int64)
         keep = np.flatnonzero(array)
         if keep.size == 0:
             continue
@@ -338,16 +350,23 @@ def insert_carry_values(
         )
 
 
-def carry_values(session: Session, run_id: int, member_db_ids: np.ndarray) -> dict[str, Any]:
-    """A run's carry-out arrays aligned with ``member_db_ids`` (sorted); 0 where absent."""
+def carry_values(
+    session: Session, run_id: int, member_db_ids: np.ndarray, keys: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """A run's carry-out arrays aligned with ``member_db_ids`` (sorted); 0 where absent.
+
+    ``keys``: only those arrays (carry-out or ``SHOWN`` display figures), each read by
+    its index entries for the members; without, every carry-out array and no display
+    figure (what the next close carries in)."""
     if member_db_ids.size <= FEW_MEMBERS:
-        rows = _carry_rows_of_members(session, run_id, member_db_ids)
+        rows = _carry_rows_of_members(session, run_id, member_db_ids, keys)
     else:
+        assert keys is None, "named keys are read for a few members only"
         rows = read_columns(
             session,
-            "SELECT key, member_id, value FROM run_carry_values WHERE run_id = :run"
-            " ORDER BY key, member_id",
-            {"run": int(run_id)},
+            "SELECT key, member_id, value FROM run_carry_values"
+            " WHERE run_id = :run AND key NOT LIKE :shown ORDER BY key, member_id",
+            {"run": int(run_id), "shown": SHOWN + "%"},
             {"key": "text", "member_id": "int", "value": "int"},
         )
     out: dict[str, np.ndarray] = {}
@@ -362,6 +381,17 @@ def carry_values(session: Session, run_id: int, member_db_ids: np.ndarray) -> di
         array[where[hit]] = values[hit]
         out[key] = array
     return out
+
+
+def has_any_key(session: Session, run_id: int, keys: Sequence[str]) -> bool:
+    """Whether the run stored a non-zero value under any of ``keys`` (a run closed before
+    a display figure was kept has none of it: showing zeros for it would be wrong)."""
+    found = session.scalar(
+        select(RunCarryValue.member_id)
+        .where(RunCarryValue.run_id == int(run_id), RunCarryValue.key.in_(list(keys)))
+        .limit(1)
+    )
+    return found is not None
 
 
 # A statement evaluates one member's downline: its carry-in is read for those members
@@ -393,18 +423,18 @@ def _of_members(
 
 
 def _carry_rows_of_members(
-    session: Session, run_id: int, member_db_ids: np.ndarray
+    session: Session, run_id: int, member_db_ids: np.ndarray, keys: Sequence[str] | None
 ) -> dict[str, np.ndarray]:
     found: list[tuple[str, int, int]] = []
     for batch in _batches(member_db_ids):
-        found += [
-            (str(k), int(m), int(v))
-            for k, m, v in session.execute(
-                select(RunCarryValue.key, RunCarryValue.member_id, RunCarryValue.value).where(
-                    RunCarryValue.run_id == int(run_id), RunCarryValue.member_id.in_(batch)
-                )
-            )
-        ]
+        query = select(RunCarryValue.key, RunCarryValue.member_id, RunCarryValue.value).where(
+            RunCarryValue.run_id == int(run_id), RunCarryValue.member_id.in_(batch)
+        )
+        if keys is None:
+            query = query.where(~RunCarryValue.key.startswith(SHOWN, autoescape=True))
+        else:
+            query = query.where(RunCarryValue.key.in_(list(keys)))
+        found += [(str(k), int(m), int(v)) for k, m, v in session.execute(query)]
     found.sort()
     return {
         "key": np.array([row[0] for row in found], dtype=object),
