@@ -7,8 +7,6 @@ violation) and saves screenshots under artifacts/screenshots/.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -16,17 +14,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import func, select
 
-from fairtree.api.app import create_app
 from fairtree.config import Settings
 from fairtree.services.demo.seed import DemoShape, seed_demo
 from fairtree.store.database import make_engine, session_scope
 from fairtree.store.migrate import upgrade
 from fairtree.store.models import Member, Product
 from tests import factories
-from tests.e2e.browser_kit import check_both_widths, launch_chromium
+from tests.e2e.browser_kit import check_both_widths, launch_chromium, serve
 
 pytestmark = pytest.mark.browser
 CHAIN = [f"CHAIN{n}" for n in range(1, 6)]
@@ -38,14 +34,6 @@ class Demo:
     url: str
     logins: dict[str, tuple[str, str]]  # label -> (login, password)
     sku: str
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _seed(url: str) -> tuple[dict[str, tuple[str, str]], str]:
@@ -96,20 +84,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     upgrade(url)
     logins, sku = _seed(url)
     settings = Settings(database_url=url, outbox_dir=folder / "outbox", cookie_secure=False)
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    try:
-        yield Demo(f"http://127.0.0.1:{port}", logins, sku)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    for served in serve(settings):
+        yield Demo(served, logins, sku)
 
 
 @pytest.fixture(scope="module")

@@ -6,17 +6,12 @@ Skips with a message when /usr/bin/chromium is missing (fails when CI=true).
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from fairtree.api.app import create_app
 from fairtree.config import Settings
 from fairtree.services.access import users
 from fairtree.services.member_data import contacts
@@ -26,7 +21,7 @@ from fairtree.store.migrate import upgrade
 from fairtree.store.models import Member
 from fairtree.store.repositories.orders.orders import record_order
 from tests import factories
-from tests.e2e.browser_kit import check_both_widths, launch_chromium
+from tests.e2e.browser_kit import check_both_widths, launch_chromium, serve
 
 pytestmark = pytest.mark.browser
 
@@ -67,12 +62,6 @@ def _seed(url: str) -> None:
     engine.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder: Path = tmp_path_factory.mktemp("e2e")
@@ -80,20 +69,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     upgrade(url)
     _seed(url)
     settings = Settings(database_url=url, outbox_dir=folder / "outbox", cookie_secure=False)
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert uv.started, "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        uv.should_exit = True
-        thread.join(timeout=10)
+    yield from serve(settings)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from fairtree.periods import Period
 from fairtree.services.access.access_log import log_reads
 from fairtree.services.access.authorization import DataKind, authorize_company_read
 from fairtree.services.access.principal import Principal
-from fairtree.services.network.binary_carry import level_carry
+from fairtree.services.network.binary_carry import BinarySource, level_binary
 from fairtree.services.network.ranks import shown_ranks
 from fairtree.store.models import Member
 from fairtree.store.repositories.network import members as members_repo
@@ -43,6 +43,7 @@ class TreeNode:
     children: int
     rank_held: bool = False  # ``rank`` is the rank held: the period has no run yet
     carry: tuple[int, int] | None = None  # binary carry (left, right), hundredths of a point
+    legs: tuple[int, int] | None = None  # binary leg volumes compared (left, right), same
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class TreeLevel:
     path: list[tuple[str, str]]  # (member id, display name) from the viewer to the parent
     nodes: list[TreeNode]
     total: int  # children of the parent, all pages
-    carry_note: str | None = None  # what ``carry`` on the nodes is (binary plans only)
+    binary: BinarySource | None = None  # which run ``carry`` and ``legs`` come from
 
 
 @dataclass(frozen=True)
@@ -193,12 +194,13 @@ def _level(
     )
     parent = _node((*parent_row, total), depth, ranks, held)
     nodes = [_node(r, depth + 1, ranks, held) for r in rows]
-    carry, carry_note = (
-        level_carry(session, period, [parent_pk, *pks]) if tree == "placement" else ({}, None)
-    )
-    if carry:
-        parent = replace(parent, carry=carry.get(parent_pk))
-        nodes = [replace(n, carry=carry.get(pk)) for n, pk in zip(nodes, pks, strict=True)]
+    binary = level_binary(session, period, [parent_pk, *pks]) if tree == "placement" else None
+    if binary is not None:
+        parent = replace(parent, carry=binary.carry[parent_pk], legs=binary.legs.get(parent_pk))
+        nodes = [
+            replace(n, carry=binary.carry[pk], legs=binary.legs.get(pk))
+            for n, pk in zip(nodes, pks, strict=True)
+        ]
     return TreeLevel(
         tree=tree,
         period=period.key,
@@ -207,7 +209,7 @@ def _level(
         path=[labels[pk] for pk in path],
         nodes=nodes,
         total=total,
-        carry_note=carry_note,
+        binary=binary.source if binary is not None else None,
     )
 
 
