@@ -49,18 +49,34 @@ def test_load_benchmark_loads_closes_finalizes_and_explains(tmp_path: Path) -> N
 def test_member_pages_benchmark_times_every_page_of_a_member_with_a_downline(
     tmp_path: Path,
 ) -> None:
-    from fairtree.benchmarks.member_pages import TARGETS_MS, run_member_pages
+    from fairtree.benchmarks.member_pages import PLACEMENT_PAGES, TARGETS_MS, run_member_pages
 
     engine = engine_in(tmp_path)
     lines = run_member_pages(engine, members=400, runs=4, seed_value=3)
     engine.dispose()
     pages = {line["page"]: line for line in lines}
-    assert set(pages) == {*TARGETS_MS, "statement_line"}
+    assert set(pages) == {*TARGETS_MS, "statement_line"} - set(PLACEMENT_PAGES)
     assert all(line["members"] == 400 and line["backend"] == "sqlite" for line in lines)
     assert pages["dashboard"]["downline"] >= 20  # about a tenth of the company
     assert pages["tree_node"]["calls"] == 6  # 4 random nodes, the member, the widest level
     assert all(0 < line["p50_ms"] <= line["p95_ms"] <= line["max_ms"] for line in lines)
     assert pages["statement_page"]["lines"] >= 1
+
+
+def test_member_pages_benchmark_of_a_binary_company_times_placement_levels(
+    tmp_path: Path,
+) -> None:
+    from fairtree.benchmarks.member_pages import TARGETS_MS, run_member_pages
+
+    engine = engine_in(tmp_path)
+    lines = run_member_pages(engine, members=400, runs=4, seed_value=3, binary=True)
+    engine.dispose()
+    pages = {line["page"]: line for line in lines}
+    assert set(pages) == {*TARGETS_MS, "statement_line"}
+    closed = pages["tree_node_placement_closed"]
+    assert closed["calls"] == 5  # the top and 4 random members
+    assert len(closed["top_legs"]) == 2 and min(closed["top_legs"]) > 0  # both legs shown
+    assert pages["tree_node_placement"]["target_p95_ms"] == 300
 
 
 def test_console_benchmark_times_search_review_and_a_what_if(tmp_path: Path) -> None:

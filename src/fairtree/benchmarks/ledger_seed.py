@@ -41,14 +41,32 @@ bonuses:
     rates: ["10%", "5%", "5%", "3%", "2%"]
     compression: dynamic
 """
+# With ``binary=True`` the members are also placed in a binary tree and the plan adds a
+# binary bonus on it (weak leg, carry): what the placement tree's legs and carry read.
+BINARY_BONUS = """\
+  - id: binary
+    kind: binary
+    volume: bv
+    weak_leg_rate: "10%"
+    carry: {enabled: true, max_carry: 5000, flush_if_inactive: true}
+    cap: 500
+"""
 MONTH = date(2026, 3, 1)
 
 
-def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarray:
+def bench_plan(binary: bool) -> str:
+    return BENCH_PLAN + (BINARY_BONUS if binary else "")
+
+
+def seed(
+    engine: Engine, members: int, orders: int, seed_value: int, binary: bool = False
+) -> np.ndarray:
     """Company, plan, product, members (and ``orders`` March orders); returns sponsors."""
     rng = np.random.default_rng(seed_value)
     bounds = month_bounds(np.datetime64("2025-03-01", "D"), 12)
-    network = generate_members(rng, members, bounds, "none", "weaker_leg", 3, NetworkKnobs())
+    placement = "binary" if binary else "none"
+    network = generate_members(rng, members, bounds, placement, "weaker_leg", 3, NetworkKnobs())
+    plan = bench_plan(binary)
     ids = np.arange(1, members + 1, dtype=np.int64)
     sponsor = network.sponsor.astype(np.int64)
     with Session(engine) as session, session.begin():
@@ -58,7 +76,7 @@ def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarr
             currency="USD",
             country="US",
             period_kind="month",
-            placement="none",
+            placement=placement,
         )
         session.add(company)
         session.flush()
@@ -67,8 +85,8 @@ def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarr
                 company_id=company.id,
                 version="bench",
                 effective_from=date(2025, 1, 1),
-                yaml_text=BENCH_PLAN,
-                sha256=hashlib.sha256(BENCH_PLAN.encode()).hexdigest(),
+                yaml_text=plan,
+                sha256=hashlib.sha256(plan.encode()).hexdigest(),
             )
         )
         session.add(
@@ -98,6 +116,11 @@ def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarr
                     "currency": np.full(members, "USD", dtype=object),
                     "display_name": np.full(members, "member", dtype=object),
                     "identity_verified": np.ones(members, dtype=bool),
+                    **(
+                        _placement_columns(network.placement_parent, network.placement_position)
+                        if binary
+                        else {}
+                    ),
                 },
             )
         ]
@@ -118,6 +141,15 @@ def seed(engine: Engine, members: int, orders: int, seed_value: int) -> np.ndarr
     # share the machine with the checkpoint writing the seed out.
     settle(engine)
     return sponsor
+
+
+def _placement_columns(parent: np.ndarray, slot: np.ndarray) -> dict[str, np.ndarray]:
+    """Binary placement parent ids and positions (slot 0 = L, 1 = R; -1 for a root)."""
+    position = np.array([None, "L", "R"], dtype=object)[np.clip(slot.astype(np.int64) + 1, 0, 2)]
+    return {
+        "placement_parent_id": _sponsor_ids(parent.astype(np.int64)),
+        "placement_position": position,
+    }
 
 
 def _sponsor_ids(sponsor: np.ndarray) -> np.ndarray:

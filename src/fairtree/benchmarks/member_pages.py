@@ -12,7 +12,11 @@ on one session whose access-log writes are rolled back at the end:
   alone); ``statement_line``: one line's explanation opened (its trace over the downline);
 - ``tree_node``: expanding a node: one level (first page of 50) under random members of
   the downline, the member's own frontline and the largest level among them;
-- ``downline_search``: search of the member's downline by a name part and by an id.
+- ``downline_search``: search of the member's downline by a name part and by an id;
+- with ``binary`` (members also placed in a binary tree, the plan with a binary bonus):
+  ``tree_node_placement`` and ``tree_node_placement_closed``: one placement-tree level
+  (with each member's binary legs and carry) under random members, seen from the top of
+  the placement tree, in the open period and in the finalized March.
 
 Each figure is p50/p95 (and max) milliseconds over ``runs`` calls; ``target_ms`` is the
 figure the issue asks for (p95). Page rendering (Jinja2) is not included.
@@ -30,7 +34,7 @@ import yaml
 from sqlalchemy import Engine, func, literal, select, update
 from sqlalchemy.orm import Session
 
-from fairtree.benchmarks.ledger_seed import BENCH_PLAN, seed
+from fairtree.benchmarks.ledger_seed import bench_plan, seed
 from fairtree.genealogy.tree import build_tree
 from fairtree.periods import Period
 from fairtree.plans.load import parse_plan
@@ -48,15 +52,23 @@ from fairtree.store.repositories.orders import running_volumes as volumes
 CLOSED = "2026-03"
 OPEN = Period.parse("2026-04")
 TODAY = date(2026, 4, 15)
-TARGETS_MS = {"dashboard": 150, "statement_page": 300, "tree_node": 300, "downline_search": 200}
+PLACEMENT_PAGES = ("tree_node_placement", "tree_node_placement_closed")  # with ``binary``
+TARGETS_MS = {
+    "dashboard": 150,
+    "statement_page": 300,
+    "tree_node": 300,
+    "tree_node_placement": 300,
+    "tree_node_placement_closed": 300,
+    "downline_search": 200,
+}
 NAMES = ("Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal", "Ida", "Jo")
 
 
-def _seed(engine: Engine, members: int, seed_value: int) -> dict[str, float]:
+def _seed(engine: Engine, members: int, seed_value: int, binary: bool) -> dict[str, float]:
     """Members, March orders, March closed and finalized, April's running volumes."""
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    sponsor = seed(engine, members, members, seed_value)
+    sponsor = seed(engine, members, members, seed_value, binary)
     rng = np.random.default_rng(seed_value + 3)
     with Session(engine) as session, session.begin():
         name_members(session, members, rng)
@@ -68,7 +80,7 @@ def _seed(engine: Engine, members: int, seed_value: int) -> dict[str, float]:
         finalize_run(session, CLOSED)
     seconds["close_and_finalize_s"] = round(time.perf_counter() - started, 1)
     pv = np.where(rng.random(members) < 0.5, rng.integers(1, 5, members) * 2500, 0)
-    plan = parse_plan(yaml.safe_load(BENCH_PLAN), "bench").base
+    plan = parse_plan(yaml.safe_load(bench_plan(binary)), "bench").base
     status = np.zeros(members, dtype=np.int8)
     group, frontline, legs = period_figures(plan, sponsor, status, pv.astype(np.int64))
     with Session(engine) as session, session.begin():
@@ -126,14 +138,14 @@ def _reader(session: Session, member: Member) -> Principal:
 
 
 def run_member_pages(
-    engine: Engine, members: int, runs: int, seed_value: int = 1
+    engine: Engine, members: int, runs: int, seed_value: int = 1, binary: bool = False
 ) -> list[dict[str, Any]]:
     """Seed when empty, then time each page's reads; one JSON-ready line per figure."""
     seeded: dict[str, float] = {}
     with Session(engine) as session:
         empty = not session.scalar(select(func.count()).select_from(Member))
     if empty:
-        seeded = _seed(engine, members, seed_value)
+        seeded = _seed(engine, members, seed_value, binary)
     rng = np.random.default_rng(seed_value + 4)
     lines: list[dict[str, Any]] = []
     with Session(engine) as session:
@@ -223,6 +235,8 @@ def run_member_pages(
                 * max(1, runs // 2)
             ),
         }
+        if binary:
+            figures.update(_placement_levels(session, rng, runs))
         session.rollback()
     for name, figure in figures.items():
         line = {**common, "page": name, **figure}
@@ -231,3 +245,37 @@ def run_member_pages(
             line["met"] = figure["p95_ms"] < TARGETS_MS[name]
         lines.append(line)
     return lines
+
+
+def _placement_levels(
+    session: Session, rng: np.random.Generator, runs: int
+) -> dict[str, dict[str, Any]]:
+    """One placement-tree level (binary legs and carry on every node) under random
+    members, seen by the member at the top, in the open period and in March."""
+    top = session.scalars(
+        select(Member).where(Member.placement_parent_id.is_(None)).order_by(Member.id)
+    ).first()
+    assert top is not None
+    reader = _reader(session, top)
+    count = int(session.scalar(select(func.count()).select_from(Member)) or 0)
+    picked = rng.choice(np.arange(1, count + 1), size=min(runs, count), replace=False)
+    parents = [top.member_id] + [
+        str(session.scalar(select(Member.member_id).where(Member.id == int(pk)))) for pk in picked
+    ]
+    closed = (Period.parse(CLOSED), date(2026, 3, 31))
+
+    def level(parent: str, period: Period, as_of: date | None) -> Callable[[], object]:
+        return lambda: tree_view.tree_level(
+            session, reader, top, parent, "placement", period, as_of, "name", False, 50, 0
+        )
+
+    shown = tree_view.tree_level(
+        session, reader, top, None, "placement", *closed, "name", False, 50, 0
+    ).parent
+    return {
+        "tree_node_placement": _timed([level(p, OPEN, None) for p in parents]),
+        "tree_node_placement_closed": {
+            "top_legs": list(shown.legs or ()),  # the top's March legs, shown on its node
+            **_timed([level(p, *closed) for p in parents]),
+        },
+    }

@@ -291,13 +291,20 @@ def member_pages(
         str | None,
         typer.Option(help="PostgreSQL server URL for a scratch database (default: SQLite)."),
     ] = None,
+    binary: Annotated[
+        bool,
+        typer.Option(
+            help="Also place the members in a binary tree, add a binary bonus and time "
+            "placement-tree levels (with each member's leg volumes and carry)."
+        ),
+    ] = False,
 ) -> None:
     """Time the member back office's reads (dashboard, statement page, tree node, downline
     search) for a member with a large downline; one JSON line per page."""
     _in_scratch_database(
         f"seeding {members:,} members, closing a month, timing the pages",
         postgres,
-        lambda engine: run_member_pages(engine, members, runs, seed),
+        lambda engine: run_member_pages(engine, members, runs, seed, binary),
     )
 
 
