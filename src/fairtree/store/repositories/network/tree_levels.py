@@ -1,6 +1,10 @@
 """One level of the sponsor or placement tree at a time, now or as of a date, with each
 member's period volumes; the path from a member up to the top; search in a downline.
 
+A period with a run (finalized, else the latest draft) shows the PV and GV that run
+computed and stored beside each member's rank; the open period shows the running
+volumes order intake keeps. Either way the figure is the close's own.
+
 A level is one parent's children, sorted and paged in SQL: a parent with 600 children is
 read 50 at a time, and nothing is cut at a cap.
 """
@@ -13,7 +17,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from fairtree.store.models import GenealogyRecord, Member, MemberPeriodVolume
+from fairtree.store.models import (
+    CommissionRun,
+    GenealogyRecord,
+    Member,
+    MemberPeriodVolume,
+    RankRecord,
+)
 from fairtree.store.repositories.network.sponsor_tree import MAX_DEPTH
 
 TREES = ("sponsor", "placement")
@@ -62,6 +72,37 @@ def _parent_of(tree: str, on: date | None, member: Any) -> Select:  # type: igno
     )
 
 
+def period_volumes(session: Session, period_key: str) -> Any:
+    """(member_pk, pv, gv) of the period, as a subquery: the rank rows of the period's
+    run (finalized, else the latest draft, as its ranks are chosen) once it has one,
+    else the running volumes."""
+    run_id = session.scalar(
+        select(CommissionRun.id)
+        .where(CommissionRun.period_key == period_key)
+        .order_by(CommissionRun.status != "finalized", CommissionRun.id.desc())
+        .limit(1)
+    )
+    if run_id is not None:
+        return (
+            select(
+                RankRecord.member_id.label("member_pk"),
+                RankRecord.pv.label("pv"),
+                RankRecord.group_volume.label("gv"),
+            )
+            .where(RankRecord.run_id == run_id)
+            .subquery("volumes")
+        )
+    return (
+        select(
+            MemberPeriodVolume.member_id.label("member_pk"),
+            MemberPeriodVolume.pv.label("pv"),
+            MemberPeriodVolume.group_volume.label("gv"),
+        )
+        .where(MemberPeriodVolume.period_key == period_key)
+        .subquery("volumes")
+    )
+
+
 def child_counts(
     session: Session, parent_pks: list[int], tree: str, on: date | None
 ) -> dict[int, int]:
@@ -96,8 +137,9 @@ def level(
     level, and the children of the page's members (one grouped count).
     """
     edges = _edges(tree, on).subquery("edges")
-    pv = func.coalesce(MemberPeriodVolume.pv, 0)
-    gv = func.coalesce(MemberPeriodVolume.group_volume, 0)
+    volumes = period_volumes(session, period_key)
+    pv = func.coalesce(volumes.c.pv, 0)
+    gv = func.coalesce(volumes.c.gv, 0)
     query = (
         select(
             Member.id,
@@ -110,13 +152,7 @@ def level(
         )
         .select_from(edges)
         .join(Member, Member.id == edges.c.member_pk)
-        .outerjoin(
-            MemberPeriodVolume,
-            and_(
-                MemberPeriodVolume.member_id == Member.id,
-                MemberPeriodVolume.period_key == period_key,
-            ),
-        )
+        .outerjoin(volumes, volumes.c.member_pk == Member.id)
         .where(edges.c.parent_pk == parent_pk)
     )
     keys: dict[str, Any] = {
@@ -156,6 +192,7 @@ def node(session: Session, member_pk: int, tree: str, on: date | None, period_ke
     """(member_pk, member_id, display_name, status, position, pv, gv) of one member, as
     ``level`` gives without the child count (None if not in the tree then)."""
     edges = _edges(tree, on).subquery("edges")
+    volumes = period_volumes(session, period_key)
     query = (
         select(
             Member.id,
@@ -163,18 +200,12 @@ def node(session: Session, member_pk: int, tree: str, on: date | None, period_ke
             Member.display_name,
             edges.c.status,
             edges.c.position,
-            func.coalesce(MemberPeriodVolume.pv, 0),
-            func.coalesce(MemberPeriodVolume.group_volume, 0),
+            func.coalesce(volumes.c.pv, 0),
+            func.coalesce(volumes.c.gv, 0),
         )
         .select_from(edges)
         .join(Member, Member.id == edges.c.member_pk)
-        .outerjoin(
-            MemberPeriodVolume,
-            and_(
-                MemberPeriodVolume.member_id == Member.id,
-                MemberPeriodVolume.period_key == period_key,
-            ),
-        )
+        .outerjoin(volumes, volumes.c.member_pk == Member.id)
         .where(edges.c.member_pk == member_pk)
     )
     return session.execute(query).first()
@@ -250,6 +281,7 @@ def downline_arrays(session: Session, root_pk: int, period_key: str) -> dict[str
     )
     step = select(Member.id, down.c.depth + 1).join(down, Member.sponsor_id == down.c.node)
     down = down.union_all(step.where(down.c.depth < MAX_DEPTH))
+    volumes = period_volumes(session, period_key)
     query = (
         select(
             Member.id,
@@ -258,17 +290,11 @@ def downline_arrays(session: Session, root_pk: int, period_key: str) -> dict[str
             Member.status,
             Member.joined_on,
             down.c.depth,
-            func.coalesce(MemberPeriodVolume.pv, 0),
-            func.coalesce(MemberPeriodVolume.group_volume, 0),
+            func.coalesce(volumes.c.pv, 0),
+            func.coalesce(volumes.c.gv, 0),
         )
         .join(down, down.c.node == Member.id)
-        .outerjoin(
-            MemberPeriodVolume,
-            and_(
-                MemberPeriodVolume.member_id == Member.id,
-                MemberPeriodVolume.period_key == period_key,
-            ),
-        )
+        .outerjoin(volumes, volumes.c.member_pk == Member.id)
         .where(down.c.depth > 0)
     )
     rows = session.execute(query).all()
