@@ -55,6 +55,8 @@ class Member(Base):
             text("lower(display_name) gin_trgm_ops"),
             postgresql_using="gin",
         ).ddl_if(dialect="postgresql"),
+        # An id typed in any case, found by key (migration 0016); PostgreSQL only.
+        Index("ix_members_member_id_lower", text("lower(member_id)")).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,6 +24,7 @@ from fairtree.store.models import (
     MemberPeriodVolume,
     RankRecord,
 )
+from fairtree.store.repositories.network import downline_search
 from fairtree.store.repositories.network.sponsor_tree import MAX_DEPTH
 
 TREES = ("sponsor", "placement")
@@ -246,29 +247,10 @@ def names(session: Session, member_pks: list[int]) -> dict[int, tuple[str, str]]
 
 def search_downline(session: Session, root_pk: int, text: str, limit: int) -> list[Any]:
     """(member_pk, member_id, display_name, depth) in ``root_pk``'s current sponsor downline
-    whose id equals ``text`` or whose display name contains it (case-insensitive)."""
-    down = (
-        select(Member.id.label("node"), literal(0).label("depth"))
-        .where(Member.id == root_pk)
-        .cte("down", recursive=True)
-    )
-    step = select(Member.id, down.c.depth + 1).join(down, Member.sponsor_id == down.c.node)
-    down = down.union_all(step.where(down.c.depth < MAX_DEPTH))
-    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    query = (
-        select(Member.id, Member.member_id, Member.display_name, down.c.depth)
-        .join(down, down.c.node == Member.id)
-        .where(
-            down.c.depth > 0,
-            or_(
-                func.lower(Member.member_id) == text.lower(),
-                func.lower(Member.display_name).like(pattern, escape="\\"),
-            ),
-        )
-        .order_by(down.c.depth, Member.display_name, Member.id)
-        .limit(limit)
-    )
-    return list(session.execute(query))
+    whose id equals ``text`` or whose display name contains it (case-insensitive): the
+    first ``limit`` by depth, display name and pk, found without reading the whole
+    downline (``downline_search``)."""
+    return downline_search.search(session, root_pk, text, limit)
 
 
 def downline_arrays(session: Session, root_pk: int, period_key: str) -> dict[str, Any]:
