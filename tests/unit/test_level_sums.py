@@ -9,6 +9,7 @@ from fairtree.engine.breakaway import marked_above
 from fairtree.engine.levels import (
     level_sums,
     paid_level_sums,
+    paid_level_sums_in_preorder,
     paid_level_sums_numpy,
     walk_levels,
 )
@@ -96,3 +97,42 @@ def test_sum_into_a_longer_or_shorter_target_matches_numpy(forest, size):
     got = sum_into(target, values, size)
     assert got.shape == (size,)
     assert got.tolist() == sum_into_numpy(target, values, size).tolist()
+
+
+@given(forests(), st.data(), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_paid_level_sums_in_one_preorder_pass_match_numpy(forest, data, compressed):
+    parent, values, keep = forest
+    tree = build_tree(parent)
+    marked = keep[tree.order] if compressed else None
+    up = marked_above(tree, marked) if compressed else tree.parent
+    n = tree.size
+    values = np.minimum(values[tree.order], 10**9)
+    rates = data.draw(st.lists(st.integers(0, 1_000_000), min_size=1, max_size=7))
+    eligible = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    depth = np.array(data.draw(st.lists(st.integers(0, 8), min_size=n, max_size=n)))
+    one_pass = paid_level_sums_in_preorder(tree, marked, values, rates, eligible, depth)
+    plain = paid_level_sums_numpy(up, values, rates, eligible, depth)
+    assert one_pass.tolist() == plain.tolist()
+
+
+def test_paid_level_sums_in_preorder_by_hand_and_on_a_deep_chain():
+    # root 0 with children 1 and 3; 2 under 1. Compressed: 1 is not a receiver.
+    tree = build_tree(np.array([-1, 0, 1, 0]))
+    values = np.array([0, 100, 10, 1])
+    yes = np.ones(4, dtype=bool)
+    depth = np.full(4, 3)
+    marked = np.array([True, False, True, True])
+    got = paid_level_sums_in_preorder(tree, marked, values, [10, 20, 30], yes, depth)
+    # 0 takes 1's 100 and 3's 1 at level 1, and 2's 10 at level 1 too (1 skipped)
+    assert got.tolist() == [10 * (100 + 10 + 1), 0, 0, 0]
+    uncompressed = paid_level_sums_in_preorder(tree, None, values, [10, 20, 30], yes, depth)
+    assert uncompressed.tolist() == [10 * 101 + 20 * 10, 10 * 10, 0, 0]
+    # a chain deeper than the stack table allows takes the per-level passes
+    n = 30_000
+    chain = build_tree(np.arange(-1, n - 1))
+    ones, everyone, three = np.ones(n, dtype=np.int64), np.ones(n, dtype=bool), np.full(n, 3)
+    deep = paid_level_sums_in_preorder(chain, None, ones, [1, 2, 3], everyone, three)
+    assert deep.tolist() == [6] * (n - 3) + [3, 1, 0]
+    plain = paid_level_sums_numpy(chain.parent, ones, [1, 2, 3], everyone, three)
+    assert deep.tolist() == plain.tolist()

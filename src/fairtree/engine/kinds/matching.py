@@ -18,7 +18,7 @@ from pydantic import Field
 from fairtree.engine.context import Context, money_pay
 from fairtree.engine.levels import (
     not_paid_reason,
-    paid_level_sums,
+    paid_level_sums_in_preorder,
     reference_levels,
     skipped_between,
     upline,
@@ -72,8 +72,10 @@ class MatchingKind:
         base = _base(ctx, config)
         eligible = ctx.active & ctx.rank_at_least(config.min_rank)
         depth = ctx.by_rank(config.generations_by_rank, len(config.rates))
-        up = upline(ctx, config.compression)
-        numerator = paid_level_sums(up, np.maximum(base, 0), config.rates, eligible, depth)
+        marked = ctx.active if config.compression == "dynamic" else None
+        numerator = paid_level_sums_in_preorder(
+            ctx.tree, marked, np.maximum(base, 0), config.rates, eligible, depth
+        )
         pool = money_pay(np.array([sum(config.rates) * int(base.sum())]), ctx.rounding)
         return BonusOutcome(pay=money_pay(numerator, ctx.rounding), pool=int(pool[0]))
 

@@ -23,7 +23,7 @@ from pydantic import Field
 from fairtree.engine.context import BuyerOrders, Context, volume_pay
 from fairtree.engine.levels import (
     not_paid_reason,
-    paid_level_sums,
+    paid_level_sums_in_preorder,
     reference_levels,
     skipped_between,
     upline,
@@ -82,8 +82,10 @@ class UnilevelKind:
             volume = np.where(ctx.active, volume, 0)
         eligible = ctx.active & ctx.rank_at_least(config.min_rank)
         depth = ctx.by_rank(config.depth_by_rank, len(config.rates))
-        up = upline(ctx, config.compression)
-        numerator = paid_level_sums(up, volume, config.rates, eligible, depth)
+        marked = ctx.active if config.compression == "dynamic" else None
+        numerator = paid_level_sums_in_preorder(
+            ctx.tree, marked, volume, config.rates, eligible, depth
+        )
         pay = volume_pay(numerator, ctx.plan.currency, ctx.rounding)
         return BonusOutcome(pay=pay, pool=_pool(ctx, config))
 
