@@ -153,18 +153,29 @@ _RULE_CODES = {RoundingRule.DOWN: 0, RoundingRule.HALF_UP: 1, RoundingRule.HALF_
 
 
 @numba.njit(cache=True)
+def round_div_compiled(value, denominator, rule):  # pragma: no cover - compiled
+    """:func:`round_div` of one int64 in compiled code (rule 0 down, 1 half up, 2 half
+    even: ``rule_code``), for kernels that round as they go."""
+    magnitude = -value if value < 0 else value
+    q = magnitude // denominator
+    r = magnitude - q * denominator
+    if rule != 0 and r != 0:
+        twice = 2 * r
+        if twice > denominator or (twice == denominator and (rule == 1 or q % 2 == 1)):
+            q += 1
+    return -q if value < 0 else q
+
+
+@numba.njit(cache=True)
 def _round_div_kernel(num, denominator, rule, out):  # pragma: no cover - compiled
-    """:func:`round_div` per element (rule 0 down, 1 half up, 2 half even), one pass."""
+    """:func:`round_div` per element, one pass."""
     for i in range(num.shape[0]):
-        value = num[i]
-        magnitude = -value if value < 0 else value
-        q = magnitude // denominator
-        r = magnitude - q * denominator
-        if rule != 0 and r != 0:
-            twice = 2 * r
-            if twice > denominator or (twice == denominator and (rule == 1 or q % 2 == 1)):
-                q += 1
-        out[i] = -q if value < 0 else q
+        out[i] = round_div_compiled(num[i], denominator, rule)
+
+
+def rule_code(rule: RoundingRule) -> int:
+    """The rule as the code :func:`round_div_compiled` takes."""
+    return _RULE_CODES[RoundingRule(rule)]
 
 
 def round_div_array(numerator: np.ndarray, denominator: int, rule: RoundingRule) -> np.ndarray:
@@ -178,7 +189,7 @@ def round_div_array(numerator: np.ndarray, denominator: int, rule: RoundingRule)
     if num.ndim != 1:
         return round_div_array_numpy(num, denominator, rule)
     out = np.empty_like(num)
-    _round_div_kernel(num, np.int64(denominator), _RULE_CODES[RoundingRule(rule)], out)
+    _round_div_kernel(num, np.int64(denominator), rule_code(rule), out)
     return out
 
 

@@ -23,8 +23,9 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from fairtree.engine.context import Context, volume_pay
+from fairtree.engine.context import Context, volume_pay, volume_pay_scale
 from fairtree.engine.kinds.binary_reference import BINARY_SLOTS, binary_reference
+from fairtree.engine.kinds.binary_weak_leg import settle_weak_leg
 from fairtree.engine.placement_legs import (
     placement_view,
     refuse_bad_slots,
@@ -36,7 +37,7 @@ from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
 from fairtree.engine.trace import Contribution, TraceLine, trace_line
-from fairtree.money import currency_exponent, format_amount, format_points
+from fairtree.money import currency_exponent, format_amount, format_points, rule_code
 from fairtree.plans.bonus_kinds import BonusBase, PlanFacts, Strict, VolumeName
 from fairtree.plans.schema import Plan
 from fairtree.plans.values import RATE_SCALE, Amount, Rate, Volume, format_rate
@@ -130,19 +131,31 @@ class BinaryPay:
 Figures = dict[str, np.ndarray]
 
 
+def _carried(ctx: Context, config: Binary) -> tuple[np.ndarray, np.ndarray] | None:
+    """Carry-in (left, right); None when neither side is carried in (no zeros made)."""
+    values = ctx.carry_in.values
+    sides = [values.get(f"{config.id}.{name}") for name in ("left", "right")]
+    if not config.carry.enabled or all(side is None for side in sides):
+        return None
+    left, right = (
+        np.zeros(ctx.size, dtype=np.int64) if side is None else side.astype(np.int64, copy=False)
+        for side in sides
+    )
+    return left, right
+
+
 def _carry_in(ctx: Context, config: Binary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(left, right, first pair done); absent values are zeros (not paged in until read)."""
-    values = ctx.carry_in.values
+    carried = _carried(ctx, config)
+    if carried is None:
+        carried = np.zeros(ctx.size, dtype=np.int64), np.zeros(ctx.size, dtype=np.int64)
+    return carried[0], carried[1], _first_done(ctx, config)
 
-    def side(name: str) -> np.ndarray:
-        value = values.get(f"{config.id}.{name}")
-        if value is None or not config.carry.enabled:
-            return np.zeros(ctx.size, dtype=np.int64)
-        return value.astype(np.int64, copy=False)
 
-    first = values.get(f"{config.id}.first_pair")
-    done = np.zeros(ctx.size, dtype=bool) if first is None else first != 0
-    return side("left"), side("right"), done
+def _first_done(ctx: Context, config: Binary) -> np.ndarray:
+    """Whether each member's first pair was paid before (carried in as 100 = yes)."""
+    first = ctx.carry_in.values.get(f"{config.id}.first_pair")
+    return np.zeros(ctx.size, dtype=bool) if first is None else first != 0
 
 
 def _pairs(
@@ -199,7 +212,36 @@ def _qualified(ctx: Context, config: Binary, figures: Figures | None) -> np.ndar
 
 def settle(ctx: Context, config: Binary, figures: Figures | None = None) -> BinaryPay:
     """Pay, pool and carry-out of every member; with ``figures`` (an explanation) also
-    every intermediate figure by name. Arrays are 1-D per side and intermediates are
+    every intermediate figure by name. A close under the weak-leg rule settles in one
+    compiled pass (:func:`settle_weak_leg`); pairs and explanations take the numpy form
+    (:func:`settle_numpy`), which the tests hold the compiled pass to."""
+    if figures is not None or config.weak_leg_rate is None:
+        return settle_numpy(ctx, config, figures)
+    refuse_bad_slots(ctx.plan, config.id, ctx.inputs.members, range(2), "", BINARY_SLOTS)
+    left, right = slot_volumes(ctx, ctx.volume(config.volume), (LEFT, RIGHT))
+    multiplier, denominator = volume_pay_scale(ctx.plan.currency)
+    pay, pool = settle_weak_leg(
+        left,
+        right,
+        _carried(ctx, config),
+        _qualified(ctx, config, None),
+        ctx.active,
+        ctx.pay_rank,
+        cap_lookup(ctx.plan, config),
+        config.weak_leg_rate,
+        (multiplier, denominator, rule_code(ctx.rounding)),
+        (
+            config.carry.enabled,
+            config.carry.flush_if_inactive,
+            config.carry.flush_weaker_side,
+            config.carry.max_carry,
+        ),
+    )
+    return BinaryPay(pay, pool, left, right, _first_done(ctx, config))
+
+
+def settle_numpy(ctx: Context, config: Binary, figures: Figures | None = None) -> BinaryPay:
+    """:func:`settle` in numpy passes. Arrays are 1-D per side and intermediates are
     dropped as soon as they are used, so a close holds little more than its results."""
     refuse_bad_slots(ctx.plan, config.id, ctx.inputs.members, range(2), "", BINARY_SLOTS)
     left, right, first_done = _legs(ctx, config, figures)
