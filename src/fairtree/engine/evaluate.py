@@ -106,6 +106,16 @@ def member_volumes(
     return period_orders, pv, np.maximum(bv, 0, out=bv)
 
 
+def carried_in(carry_in: CarryState | None, order: np.ndarray) -> CarryState:
+    """The carry-in in preorder; none (a first period) is zeros, without a gather."""
+    if carry_in is None:
+        return CarryState.empty(order.shape[0])
+    return CarryState(
+        highest_rank=carry_in.highest_rank[order],
+        values={key: value[order] for key, value in carry_in.values.items()},
+    )
+
+
 def build_context(
     inputs: EngineInput, plan: Plan, period: Period, tree: Tree | None = None
 ) -> Context:
@@ -119,8 +129,8 @@ def build_context(
         active &= placed_qualifying_order(period_orders, tree.size, plan.activity.qualifying_order)
     group_volume = tree.subtree_sum(pv)
     paid_as = evaluate_ranks(plan, tree, pv, group_volume, active, period_orders)
-    carry_in = inputs.carry_in or CarryState.empty(len(members))
-    highest = np.maximum(carry_in.highest_rank[order], paid_as).astype(np.int16)
+    carry_in = carried_in(inputs.carry_in, order)
+    highest = np.maximum(carry_in.highest_rank, paid_as).astype(np.int16)
     return Context(
         plan=plan,
         period=period,
@@ -134,10 +144,7 @@ def build_context(
         group_volume=group_volume,
         paid_as=paid_as,
         highest=highest,
-        carry_in=CarryState(
-            highest_rank=carry_in.highest_rank[order],
-            values={key: value[order] for key, value in carry_in.values.items()},
-        ),
+        carry_in=carry_in,
     )
 
 
