@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from fairtree.engine.evaluate import build_context
 from fairtree.errors import ConflictError, ValidationError
 from fairtree.periods import Period
 from fairtree.services.access.principal import Principal
+from fairtree.services.network import period_volumes
 from fairtree.services.network.downline import DownlineNode, downline_report
 from fairtree.services.network.team import team_view
 from fairtree.services.orders.order_intake import NewLine, OrderRequest, post
@@ -134,6 +136,11 @@ def test_every_surface_shows_the_close_volumes(session: Session) -> None:
                 team = team_view(session, reader, top, period, 50, 500, 0)
                 shown = {row.member_id: (row.pv, row.gv) for row in team.rows}
                 assert shown == engine, ("team", period.key)
+                with pytest.MonkeyPatch.context() as whole:  # a downline too big for its own
+                    whole.setattr(period_volumes, "OWN_TOTALS_UP_TO", 0)
+                    team = team_view(session, reader, top, period, 50, 500, 0)
+                shown = {row.member_id: (row.pv, row.gv) for row in team.rows}
+                assert shown == engine, ("team from the whole period's totals", period.key)
                 report = _report_figures(downline_report(session, "A", period))
                 assert report == engine, ("tree", period.key)
                 for member_id, (pv, gv) in engine.items():

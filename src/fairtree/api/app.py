@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fairtree import __version__
+from fairtree.api.admission import AdmissionLimit, admitted_at_once
 from fairtree.api.errors import NOT_FOUND_BODY, install_error_handlers
 from fairtree.api.limits import BodySizeLimit
 from fairtree.api.problems import ERROR_RESPONSES, install_request_validation_handler
@@ -120,6 +121,9 @@ def create_app(
         app.exception_handlers[kind] = _pages_in_html(handler)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    at_once = admitted_at_once(engine)
+    if at_once is not None:  # inside the safety headers: a waiting request holds nothing
+        app.add_middleware(AdmissionLimit, limit=at_once)
     app.add_middleware(SafetyHeaders)  # outermost: also on the 413 and every error
     for router in ROUTERS:
         app.include_router(router)

@@ -9,7 +9,7 @@ members with a downline, an admin (orders) and a support sign-in (searches). The
 starts ``uvicorn fairtree.api.app:create_app --factory --workers N`` on 127.0.0.1 and,
 for each number of concurrent users, runs that many simulated people for ``--seconds``
 seconds. Each arrives within the level's first 5 seconds, signs in, then loops over a
-realistic mix with a short think time:
+realistic mix, reading between clicks (``--think``):
 
     dashboard (profile + live rank progress)   30%
     own statement of February                  15%
@@ -17,10 +17,17 @@ realistic mix with a short think time:
     downline page (3 levels, 50 rows)          15%
     downline search by id (support)             5%
     order posting (admin bearer token)         10%
-    sign in again                               5%
+    sign in again (``aggressive`` only)         5%
+
+``--think realistic`` (the default): 1-5 s between clicks, and one sign-in per visit
+(on arrival), as people use a back office. ``--think aggressive``: 50-250 ms between
+clicks and a sign-in again every twentieth click or so, four or more clicks a second per
+person: a stress test, not a day's traffic.
 
 Emits one JSON line per level as it ends: requests, throughput, p50/p95/p99/max in
-ms, errors (5xx, unexpected 4xx, transport errors), p95 by action, the load average. At
+ms, errors (5xx, unexpected 4xx, transport errors), p95 by action, the load average and
+the CPU seconds the load generator, the API's workers, PostgreSQL's backends and the
+whole machine spent in the level (Linux; from /proc). At
 the end one line checks the orders: every order answered 201 is stored (none lost), no
 order id twice, nothing stored that was not posted (a posting the client gave up on may
 or may not be stored, and is counted apart), and March's live volumes equal a rebuild
@@ -36,12 +43,14 @@ import os
 import random
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +65,7 @@ from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.datasets import import_dataset
 from fairtree.services.orders.rank_progress import rebuild_period_volumes
 from fairtree.simulation.synth import generate, write_dataset
-from fairtree.store.database import make_engine
+from fairtree.store.database import make_engine, settle
 from fairtree.store.migrate import upgrade
 from fairtree.store.repositories.orders import running_volumes
 
@@ -72,7 +81,26 @@ MIX = (
     ("sign_in", 5),
 )
 EXPECTED = {"order": {201}, "sign_in": {200}}
+ORDERS_PLACED_ON = date(2026, 3, 20)  # in March, the drafted period with live volumes
 ARRIVALS_SECONDS = 5.0  # the simulated people of a level arrive over this span
+NO_TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # never used: the server is plain HTTP
+POOL_PER_WORKER = 15  # as many as the default pool's most (5 + 10 overflow), all kept
+
+
+@dataclass(frozen=True)
+class Think:
+    """How a simulated person uses the back office: seconds read between clicks, and
+    whether they sign in again now and then (``MIX``'s ``sign_in``) or once per visit."""
+
+    low: float
+    high: float
+    signs_in_again: bool
+
+
+THINK = {
+    "realistic": Think(1.0, 5.0, signs_in_again=False),
+    "aggressive": Think(0.05, 0.25, signs_in_again=True),
+}
 
 
 @dataclass
@@ -82,6 +110,8 @@ class World:
     buyers: list[tuple[str, str]]  # (member id, a sku sold in their country)
     admin_token: str
     support_token: str
+    think: Think = THINK["realistic"]
+    server_group: int = 0  # the uvicorn processes' group (their CPU is counted)
 
 
 @dataclass
@@ -89,6 +119,7 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     by_action: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    error_examples: dict[str, str] = field(default_factory=dict)  # an answer's first bytes
     posted: list[str] = field(default_factory=list)
     unanswered: list[str] = field(default_factory=list)  # timed out or 5xx: stored or not
 
@@ -116,6 +147,7 @@ def build(admin_url: str, name: str, members: int, users: int, workdir: Path) ->
     with Session(engine) as session, session.begin():
         close_period(session, "2026-03")
         rebuild_period_volumes(session, "2026-03")
+    settle(engine)  # statistics, as autovacuum would have them on a database in use
     with Session(engine) as session, session.begin():
         rows = session.execute(
             text(
@@ -135,9 +167,10 @@ def build(admin_url: str, name: str, members: int, users: int, workdir: Path) ->
             text(
                 """SELECT m.member_id, min(p.sku) FROM members m
                    JOIN products p ON p.country = m.country
-                   WHERE m.status = 'active' AND p.pv > 0
+                   WHERE m.status = 'active' AND p.pv > 0 AND m.joined_on <= :placed_on
                    GROUP BY m.id, m.member_id ORDER BY m.id LIMIT 2000"""
-            )
+            ),
+            {"placed_on": ORDERS_PLACED_ON},
         ).all()
     engine.dispose()
     return World("", people, [(str(a), str(b)) for a, b in buyers], "", "")
@@ -151,6 +184,9 @@ def free_port() -> int:
 
 def start_server(url: str, workers: int, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "FAIRTREE_DATABASE_URL": url, "FAIRTREE_COOKIE_SECURE": "false"}
+    # Every connection a worker may hold stays open (docs/deployment.md): with the default
+    # 5 + 10 overflow, busy workers open and close a PostgreSQL backend per request.
+    env |= {"FAIRTREE_DB_POOL_SIZE": str(POOL_PER_WORKER), "FAIRTREE_DB_MAX_OVERFLOW": "0"}
     command = [sys.executable, "-m", "uvicorn", "fairtree.api.app:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     command += ["--log-level", "warning", "--no-access-log"]
@@ -179,91 +215,138 @@ async def token(base: str, login: str) -> str:
         return str(answer.json()["token"])
 
 
-def _pick(rng: random.Random) -> str:
-    total = sum(weight for _, weight in MIX)
-    roll = rng.uniform(0, total)
-    for action, weight in MIX:
+def _pick(rng: random.Random, think: Think) -> str:
+    mix = [(a, w) for a, w in MIX if think.signs_in_again or a != "sign_in"]
+    roll = rng.uniform(0, sum(weight for _, weight in mix))
+    for action, weight in mix:
         roll -= weight
         if roll <= 0:
             return action
-    return MIX[-1][0]
+    return mix[-1][0]
 
 
 async def person(world: World, index: int, stop_at: float, tally: Tally, level: int) -> None:
     """One simulated person: sign in, then the mix until ``stop_at``."""
     rng = random.Random(index * 7919 + level)
+    # Each person's own pool of two kept-alive connections (one pool for everyone costs
+    # the client more CPU per request as it grows); plain HTTP, so no TLS context to build.
+    transport = httpx.AsyncHTTPTransport(verify=NO_TLS, limits=httpx.Limits(max_connections=2))
+    async with httpx.AsyncClient(base_url=world.base, timeout=30, transport=transport) as client:
+        await _visit(world, client, index, rng, stop_at, tally, level)
+
+
+async def _visit(
+    world: World,
+    client: httpx.AsyncClient,
+    index: int,
+    rng: random.Random,
+    stop_at: float,
+    tally: Tally,
+    level: int,
+) -> None:
     me, child = world.members[index % len(world.members)]
-    limits = httpx.Limits(max_connections=2)
-    async with httpx.AsyncClient(base_url=world.base, timeout=30, limits=limits) as client:
 
-        async def call(action: str, method: str, path: str, **kwargs: object) -> int:
-            started = time.perf_counter()
-            try:
-                answer = await client.request(method, path, **kwargs)  # type: ignore[arg-type]
-                status = answer.status_code
-            except httpx.HTTPError as error:
-                tally.errors[f"{action}: {type(error).__name__}"] = (
-                    tally.errors.get(f"{action}: {type(error).__name__}", 0) + 1
-                )
-                return 0
-            elapsed = (time.perf_counter() - started) * 1000
-            tally.latencies.append(elapsed)
-            tally.by_action.setdefault(action, []).append(elapsed)
-            if status not in EXPECTED.get(action, {200}):
-                key = f"{action}: {status}"
-                tally.errors[key] = tally.errors.get(key, 0) + 1
-            return status
+    async def call(action: str, method: str, path: str, **kwargs: object) -> int:
+        started = time.perf_counter()
+        try:
+            answer = await client.request(method, path, **kwargs)  # type: ignore[arg-type]
+            status = answer.status_code
+        except httpx.HTTPError as error:
+            tally.errors[f"{action}: {type(error).__name__}"] = (
+                tally.errors.get(f"{action}: {type(error).__name__}", 0) + 1
+            )
+            return 0
+        elapsed = (time.perf_counter() - started) * 1000
+        tally.latencies.append(elapsed)
+        tally.by_action.setdefault(action, []).append(elapsed)
+        if status not in EXPECTED.get(action, {200}):
+            key = f"{action}: {status}"
+            tally.errors[key] = tally.errors.get(key, 0) + 1
+            tally.error_examples.setdefault(key, answer.text[:300])
+        return status
 
-        login = {"login": me.lower(), "password": PASSWORD}
-        # people arrive over the level's first seconds, not all in the same millisecond
-        await asyncio.sleep(rng.uniform(0, min(ARRIVALS_SECONDS, stop_at - time.monotonic())))
-        await call("sign_in", "POST", "/auth/login", json=login)
-        admin = {"Authorization": f"Bearer {world.admin_token}"}
-        support = {"Authorization": f"Bearer {world.support_token}"}
-        while time.monotonic() < stop_at:
-            action = _pick(rng)
-            if action == "dashboard":
-                await call(action, "GET", f"/members/{me}/profile")
-                await call(action, "GET", f"/members/{me}/rank-progress?on=2026-03-20")
-            elif action == "statement":
-                await call(action, "GET", f"/members/{me}/statements/2026-02")
-            elif action == "expand":
-                await call(action, "GET", f"/members/{child}/team?period=2026-03&depth=1")
-            elif action == "downline":
-                path = f"/members/{me}/team?period=2026-03&depth=3&limit=50"
-                await call(action, "GET", path)
-            elif action == "search":
-                query = f"M{rng.randint(1, 99):02d}"
-                await call(action, "GET", f"/admin/members?q={query}", headers=support)
-            elif action == "order":
-                buyer, sku = world.buyers[rng.randrange(len(world.buyers))]
-                order_id = f"LOAD-{level}-{index}-{len(tally.posted)}-{rng.randrange(10**9)}"
-                body = {
-                    "order_id": order_id,
-                    "placed_on": "2026-03-20",
-                    "buyer_member_id": buyer,
-                    "lines": [{"sku": sku, "quantity": rng.randint(1, 3)}],
-                }
-                status = await call(action, "POST", "/orders", json=body, headers=admin)
-                if status == 201:
-                    tally.posted.append(order_id)
-                elif status == 0 or status >= 500:
-                    tally.unanswered.append(order_id)
-            else:
-                await call(action, "POST", "/auth/login", json=login)
-            await asyncio.sleep(rng.uniform(0.05, 0.25))  # a person reads before clicking
+    login = {"login": me.lower(), "password": PASSWORD}
+    # people arrive over the level's first seconds, not all in the same millisecond
+    await asyncio.sleep(rng.uniform(0, min(ARRIVALS_SECONDS, stop_at - time.monotonic())))
+    await call("sign_in", "POST", "/auth/login", json=login)
+    admin = {"Authorization": f"Bearer {world.admin_token}"}
+    support = {"Authorization": f"Bearer {world.support_token}"}
+    while time.monotonic() < stop_at:
+        action = _pick(rng, world.think)
+        if action == "dashboard":
+            await call(action, "GET", f"/members/{me}/profile")
+            await call(action, "GET", f"/members/{me}/rank-progress?on=2026-03-20")
+        elif action == "statement":
+            await call(action, "GET", f"/members/{me}/statements/2026-02")
+        elif action == "expand":
+            await call(action, "GET", f"/members/{child}/team?period=2026-03&depth=1")
+        elif action == "downline":
+            path = f"/members/{me}/team?period=2026-03&depth=3&limit=50"
+            await call(action, "GET", path)
+        elif action == "search":
+            query = f"M{rng.randint(1, 99):02d}"
+            await call(action, "GET", f"/admin/members?q={query}", headers=support)
+        elif action == "order":
+            buyer, sku = world.buyers[rng.randrange(len(world.buyers))]
+            order_id = f"LOAD-{level}-{index}-{len(tally.posted)}-{rng.randrange(10**9)}"
+            body = {
+                "order_id": order_id,
+                "placed_on": ORDERS_PLACED_ON.isoformat(),
+                "buyer_member_id": buyer,
+                "lines": [{"sku": sku, "quantity": rng.randint(1, 3)}],
+            }
+            status = await call(action, "POST", "/orders", json=body, headers=admin)
+            if status == 201:
+                tally.posted.append(order_id)
+            elif status == 0 or status >= 500:
+                tally.unanswered.append(order_id)
+        else:
+            await call(action, "POST", "/auth/login", json=login)
+        await asyncio.sleep(rng.uniform(world.think.low, world.think.high))  # reading
 
 
 def _ms(values: list[float], q: float) -> float:
     return round(float(np.percentile(values, q)), 1) if values else 0.0
 
 
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(world: World) -> dict[str, float]:
+    """CPU seconds so far of the load generator (this process), the API's workers (the
+    server's process group) and PostgreSQL (every backend, those that ended included,
+    whatever their database), and the busy time of the whole machine's cores; only this
+    process's on systems without /proc."""
+    found = {"load_generator": time.process_time(), "api": 0.0, "postgres": 0.0}
+    proc = Path("/proc")
+    if not (proc / "stat").exists():
+        return found
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, _, rest = (entry / "stat").read_text().rpartition(")")
+            fields = rest.split()
+            used, reaped = int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+            if world.server_group and int(fields[2]) == world.server_group:
+                found["api"] += used / _TICK
+            elif head.endswith("(postgres"):  # the postmaster's reaped: ended backends
+                found["postgres"] += (used + reaped) / _TICK
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended meanwhile
+    ticks = [int(t) for t in (proc / "stat").read_text().split("\n", 1)[0].split()[1:]]
+    found["machine"] = (sum(ticks) - ticks[3] - ticks[4]) / _TICK  # all but idle and iowait
+    return found
+
+
 async def level_line(world: World, users: int, seconds: float, workers: int) -> dict:
     tally = Tally()
     started = time.monotonic()
     stop_at = started + seconds
+    cpu_before = cpu_seconds(world)
     await asyncio.gather(*(person(world, i, stop_at, tally, users) for i in range(users)))
     elapsed = time.monotonic() - started
+    cpu_after = cpu_seconds(world)
     return {
         "benchmark": "api_load",
         "users": users,
@@ -277,8 +360,11 @@ async def level_line(world: World, users: int, seconds: float, workers: int) -> 
         "max_ms": round(max(tally.latencies, default=0.0), 1),
         "errors": sum(tally.errors.values()),
         "error_kinds": tally.errors,
+        "error_examples": tally.error_examples,
         "p95_ms_by_action": {a: _ms(v, 95) for a, v in sorted(tally.by_action.items())},
         "orders_posted": len(tally.posted),
+        "think": [world.think.low, world.think.high],
+        "cpu_seconds": {k: round(cpu_after[k] - v, 1) for k, v in cpu_before.items()},
         "load_average": round(os.getloadavg()[0], 2),
         "_posted": tally.posted,
         "_unanswered": tally.unanswered,
@@ -338,10 +424,13 @@ def run_api_load(
     workers: int,
     emit: Emit,
     keep: bool = False,
+    think: str = "realistic",
 ) -> None:
     """Build the company, start the server, run each level of users, check the orders."""
     loopback_only(postgres)
-    asyncio.run(_run(postgres, members, levels, seconds, workers, emit, keep))
+    if think not in THINK:
+        raise ValueError(f"--think is one of {', '.join(THINK)}")
+    asyncio.run(_run(postgres, members, levels, seconds, workers, emit, keep, THINK[think]))
 
 
 async def _run(
@@ -352,6 +441,7 @@ async def _run(
     workers: int,
     emit: Emit,
     keep: bool,
+    think: Think,
 ) -> None:
     name = f"fairtree_api_load_{os.getpid()}"
     url = _database_url(postgres, name)
@@ -361,7 +451,9 @@ async def _run(
             world = build(postgres, name, members, max(levels), Path(folder))
         port = free_port()
         world.base = f"http://127.0.0.1:{port}"
+        world.think = think
         server = start_server(url, workers, port)
+        world.server_group = server.pid  # start_new_session: the workers share its group
         await wait_until_up(world.base)
         world.admin_token = await token(world.base, "admin@load.example")
         world.support_token = await token(world.base, "support@load.example")

@@ -179,6 +179,13 @@ def bench_api(
     seconds: Annotated[float, typer.Option(min=1, help="Length of each level.")] = 30.0,
     workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes.")] = 3,
     keep: Annotated[bool, typer.Option(help="Keep the database afterwards.")] = False,
+    think: Annotated[
+        str,
+        typer.Option(
+            help="realistic: 1-5 s between clicks, one sign-in per visit; aggressive: "
+            "50-250 ms between clicks and sign-ins again (a stress test)."
+        ),
+    ] = "realistic",
 ) -> None:
     """The API under load (sign-ins, dashboards, statements, tree expansions, searches,
     order postings): one JSON line per level as it ends, then the orders check."""
@@ -197,6 +204,7 @@ def bench_api(
             workers,
             lambda line: typer.echo(json.dumps(line)),
             keep,
+            think,
         )
     except ValueError as refused:
         raise typer.BadParameter(str(refused)) from None

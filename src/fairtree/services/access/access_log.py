@@ -22,22 +22,12 @@ def log_reads(
     reason: str | None,
 ) -> None:
     """One row per (owner, record) read, all stamped with the same time."""
-    now = utcnow()
-    access_repo.add_access_log(
-        session,
-        (
-            {
-                "reader_user_id": reader.user_id,
-                "owner_member_id": owner_pk,
-                "data_kind": str(kind),
-                "record": record[:128],
-                "reason": reason,
-                "read_at": now,
-            }
-            for owner_pk, record in owners_and_records
-            if owner_pk != reader.member_pk
-        ),
-    )
+    reads = [
+        (int(owner_pk), record[:128])
+        for owner_pk, record in owners_and_records
+        if owner_pk != reader.member_pk
+    ]
+    access_repo.add_access_log(session, reader.user_id, reads, str(kind), reason, utcnow())
 
 
 def reads_of(

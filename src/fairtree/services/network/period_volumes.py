@@ -83,14 +83,37 @@ def last_day(period: Period) -> date:
     return period.end - timedelta(days=1)
 
 
+# A downline up to this size reads only its own members' order totals (an index range
+# per member); a bigger one reads the whole period's in one grouped scan, once per call.
+OWN_TOTALS_UP_TO = 2000
+
+
+class _PeriodTotals:
+    """Order totals of the period for the members of one tree at a time: a small tree's
+    own (most team views are of a few dozen members), else the whole period's, read once
+    and shared by every tree of the call."""
+
+    def __init__(self, session: Session, period: Period) -> None:
+        self.session, self.period = session, period
+        self.whole: dict[str, np.ndarray] | None = None
+
+    def of(self, member_pk: np.ndarray) -> dict[str, np.ndarray]:
+        if member_pk.size <= OWN_TOTALS_UP_TO:
+            return volumes_repo.period_order_totals(self.session, self.period, member_pk)
+        if self.whole is None:
+            self.whole = volumes_repo.period_order_totals(self.session, self.period)
+        return self.whole
+
+
 def _close_figures(
-    session: Session, top_pk: int, period: Period, totals: dict[str, np.ndarray], rules: Volumes
+    session: Session, top_pk: int, period: Period, totals_of: _PeriodTotals, rules: Volumes
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(member pks ascending, PV, GV) of ``top_pk``'s downline on the period's last day."""
     found = volumes_repo.downline_tree(session, top_pk, last_day(period))
     member_pk, sponsor_pk = found["member_pk"], found["sponsor_pk"]
     parent = np.where(sponsor_pk >= 0, np.searchsorted(member_pk, sponsor_pk), -1)
     tree = build_tree(parent)
+    totals = totals_of.of(member_pk)
     at = np.searchsorted(member_pk, totals["member_pk"])
     inside = at < member_pk.size
     inside[inside] = member_pk[at[inside]] == totals["member_pk"][inside]
@@ -121,7 +144,7 @@ def downline_volumes(
     member_pk, sponsor_pk = shown["member_pk"], shown["sponsor_pk"]
     parent = np.where(sponsor_pk >= 0, np.searchsorted(member_pk, sponsor_pk), -1)
     tree = build_tree(parent)
-    totals = volumes_repo.period_order_totals(session, period)
+    totals = _PeriodTotals(session, period)
     rules = volume_rules(session, period)
     pv = np.zeros(member_pk.size, dtype=np.int64)
     gv = np.zeros(member_pk.size, dtype=np.int64)

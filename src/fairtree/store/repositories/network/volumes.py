@@ -46,10 +46,13 @@ def downline_tree(session: Session, root_pk: int, on: date | None = None) -> dic
     return {"member_pk": member_pk, "sponsor_pk": sponsor, "depth": depth}
 
 
-def period_order_totals(session: Session, period: Period) -> dict[str, np.ndarray]:
+def period_order_totals(
+    session: Session, period: Period, member_pks: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
     """Signed PV and BV totals of the orders and returns counting in ``period``, per
     credited member and kind of buyer (a member or a retail customer), in one grouped
-    query. Keys: ``member_pk``, ``from_customer`` (bool), ``pv``, ``bv``."""
+    query; only those credited to ``member_pks`` when given (a few thousand at most: one
+    bound value each). Keys: ``member_pk``, ``from_customer`` (bool), ``pv``, ``bv``."""
     from_customer = case((Order.buyer_customer_id.is_(None), 0), else_=1)
     query = (
         select(
@@ -61,6 +64,8 @@ def period_order_totals(session: Session, period: Period) -> dict[str, np.ndarra
         .where(Order.counts_on >= period.start, Order.counts_on < period.end)
         .group_by(Order.credited_member_id, from_customer)
     )
+    if member_pks is not None:
+        query = query.where(Order.credited_member_id.in_(member_pks.tolist()))
     rows = _int_table(session.execute(query).all(), 4)
     return {
         "member_pk": rows[:, 0].copy(),
