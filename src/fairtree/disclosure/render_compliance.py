@@ -6,43 +6,38 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from fairtree.disclosure import flag_text
 from fairtree.disclosure.compliance import ComplianceReport, MemberFlags
+from fairtree.disclosure.flag_text import figure_texts, minor_text
 from fairtree.disclosure.render import percent, templates
-from fairtree.money import POINT_EXPONENT
 
 HTML_MEMBERS_PER_MONITOR = 200  # the page lists this many; JSON and CSV list all
 
 
 def format_minor_array(values: np.ndarray, exponent: int) -> np.ndarray:
     """Minor units as decimal strings, vectorized (``-1250, 2 -> "-12.50"``)."""
-    values = values.astype(np.int64)
-    if values.size == 0:
-        return np.empty(0, dtype=str)
-    magnitude = np.abs(values)
-    whole = (magnitude // 10**exponent).astype(str)
-    sign = np.where(values < 0, "-", "")
-    if exponent == 0:
-        return np.char.add(sign, whole)
-    fraction = np.char.zfill((magnitude % 10**exponent).astype(str), exponent)
-    return np.char.add(np.char.add(np.char.add(sign, whole), "."), fraction)
+    return np.asarray(minor_text(values, exponent).to_numpy(zero_copy_only=False))
 
 
 def figure_columns(flags: MemberFlags, exponent: int) -> dict[str, np.ndarray]:
     """Each figure column of ``flags`` as text (amounts and points as decimals)."""
-    out = {}
-    for name, values in flags.figures.items():
-        kind = flags.kinds[name]
-        if kind == "amount":
-            out[name] = format_minor_array(values, exponent)
-        elif kind == "points":
-            out[name] = format_minor_array(values, POINT_EXPONENT)
-        else:
-            out[name] = values.astype(np.int64).astype(str)
-    return out
+    return {
+        name: np.asarray(text.to_numpy(zero_copy_only=False))
+        for name, text in figure_texts(flags, exponent).items()
+    }
+
+
+def _first(flags: MemberFlags, count: int) -> MemberFlags:
+    return replace(
+        flags,
+        member_ids=flags.member_ids[:count],
+        figures={name: values[:count] for name, values in flags.figures.items()},
+    )
 
 
 def report_data(
@@ -51,10 +46,12 @@ def report_data(
     company = report.company
     monitors = []
     for flags in report.member_flags:
-        columns = figure_columns(flags, exponent)
         count = flags.count if limit is None else min(flags.count, limit)
+        listed = {
+            name: values.tolist()
+            for name, values in figure_columns(_first(flags, count), exponent).items()
+        }
         ids = flags.member_ids[:count].astype(str).tolist()
-        listed = {name: values[:count].tolist() for name, values in columns.items()}
         monitors.append(
             {
                 "monitor": flags.monitor,
@@ -96,15 +93,29 @@ def report_data(
     }
 
 
+_MEMBERS_JSON = '"members": []'
+
+
 def to_json(report: ComplianceReport, exponent: int) -> str:
-    """One compact JSON document (a large company flags hundreds of thousands of rows;
-    the compact form is written by the C encoder, several times faster than indented)."""
-    return json.dumps(report_data(report, exponent), ensure_ascii=False) + "\n"
+    """One compact JSON document: the report without its flagged members through
+    ``json.dumps``, then each monitor's members written from columns
+    (``flag_text.json_members``) into its empty ``members`` list. Inside a JSON string
+    every quote is escaped, so each unescaped ``"members": []`` is a monitor's list."""
+    skeleton = json.dumps(report_data(report, exponent, limit=0), ensure_ascii=False)
+    pieces = skeleton.split(_MEMBERS_JSON)
+    if len(pieces) != len(report.member_flags) + 1:
+        raise AssertionError("a monitor's members list was not found in the JSON skeleton")
+    out = [pieces[0]]
+    for flags, after in zip(report.member_flags, pieces[1:], strict=True):
+        out += ['"members": [', flag_text.json_members(flags, exponent), "]", after]
+    out.append("\n")
+    return "".join(out)
 
 
 def to_csv(report: ComplianceReport, exponent: int) -> str:
-    """Long rows: scope (company or a member id), monitor, figure, value."""
-    data = report_data(report, exponent)
+    """Long rows: scope (company or a member id), monitor, figure, value. The member rows
+    are written from columns (``flag_text.csv_member_rows``)."""
+    data = report_data(report, exponent, limit=0)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["scope", "monitor", "figure", "value"])
@@ -117,21 +128,13 @@ def to_csv(report: ComplianceReport, exponent: int) -> str:
     for monitor in data["monitors"]:
         writer.writerow(["company", monitor["monitor"], "flagged", monitor["flagged"]])
         writer.writerow(["company", monitor["monitor"], "reason", monitor["reason"]])
-    for monitor in data["monitors"]:
-        for member in monitor["members"]:
-            scope = _safe(member["member"])
-            for name, value in member.items():
-                if name != "member":
-                    writer.writerow([scope, monitor["monitor"], name, value])
+    for flags in report.member_flags:
+        buffer.write(flag_text.csv_member_rows(flags, exponent))
     for text in data["cannot_tell"]:
         writer.writerow(["company", "cannot_tell", "note", text])
     for name, value in data["settings"].items():
         writer.writerow(["settings", "", name, value])
     return buffer.getvalue()
-
-
-def _safe(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def html_body(report: ComplianceReport, exponent: int) -> str:

@@ -15,10 +15,13 @@ from fairtree.errors import NotFoundError, Problem, ValidationError
 from fairtree.genealogy.tree import build_tree
 from fairtree.money import currency_exponent, format_amount
 from fairtree.periods import Period
-from fairtree.services.disclosure.ledger_range import LedgerRange, convert_amounts, load_range
+from fairtree.services.disclosure.ledger_range import (
+    LedgerRange,
+    convert_amounts,
+    load_range,
+    rows_of,
+)
 from fairtree.store.repositories.disclosure import ledger_facts
-
-_NO_ACTIVITY_ROWS = 2**62  # rank rows read for ranks only
 
 
 def _months_before(day: date, months: int) -> date:
@@ -63,7 +66,7 @@ def compliance_report(session: Session, period_key: str) -> ComplianceReport:
     customers = ledger_facts.customer_orders(
         session, _months_before(period.start, settings.inventory_window_months - 1), period.end
     )
-    customer_row = np.searchsorted(members.member_db_ids, customers["member_id"])
+    customer_row = rows_of(members.member_db_ids, customers["member_id"])
     customer_amount = convert_amounts(
         facts, customers["amount"], customers["currency"], customers["counts_on"]
     )
@@ -88,14 +91,14 @@ def compliance_report(session: Session, period_key: str) -> ComplianceReport:
     recruiting_pay = np.zeros(size, dtype=np.int64)
     np.add.at(
         recruiting_pay,
-        np.searchsorted(members.member_db_ids, recruiting["member_id"]),
+        rows_of(members.member_db_ids, recruiting["member_id"]),
         recruiting["amount"],
     )
 
     previous = runs.get(period.previous().key)
     run_ids = [run.run_id] + ([previous.run_id] if previous else [])
-    ranks = ledger_facts.rank_rows(session, run_ids, _NO_ACTIVITY_ROWS)
-    rank_row = np.searchsorted(members.member_db_ids, ranks["member_id"])
+    ranks = ledger_facts.paid_as_ranks(session, run_ids)
+    rank_row = rows_of(members.member_db_ids, ranks["member_id"])
     paid_as = np.zeros(size, dtype=np.int64)
     previous_paid_as = np.zeros(size, dtype=np.int64)
     this_run = ranks["run_id"] == run.run_id
@@ -163,12 +166,12 @@ def _own_purchases(
     summed = ledger_facts.own_purchase_sums(
         session, run_id, start, end, window_from, month_from, late_from
     )
-    row = np.searchsorted(ids, summed["member_id"])
+    row = rows_of(ids, summed["member_id"])
     for name, total in out.items():
         np.add.at(total, row, summed[name])
     other = ledger_facts.own_orders_in_other_currencies(session, run_id, start, end)
     if other["member_id"].size:
-        row = np.searchsorted(ids, other["member_id"])
+        row = rows_of(ids, other["member_id"])
         day = other["counts_on"]
         amount = convert_amounts(facts, other["amount"], other["currency"], day)
         since = {

@@ -82,9 +82,19 @@ class LedgerRange:
         return np.maximum(last - first, 0)
 
 
-def _rows_of(member_ids: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Row of each target id in the ascending ``member_ids`` (every target is a member)."""
-    return np.searchsorted(member_ids, targets).astype(np.int64)
+def rows_of(member_ids: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Row of each target id in the ascending ``member_ids`` (every target is a member).
+
+    Database ids are nearly dense, so a table indexed by id (one int64 per id up to the
+    largest) answers each target in one gather; a binary search per target over a
+    million ids costs several times more. Sparse ids fall back to the search.
+    """
+    targets = np.asarray(targets, dtype=np.int64)
+    if member_ids.size == 0 or member_ids[0] < 0 or member_ids[-1] > 4 * member_ids.size:
+        return np.searchsorted(member_ids, targets).astype(np.int64)
+    table = np.zeros(int(member_ids[-1]) + 1, dtype=np.int64)
+    table[member_ids] = np.arange(member_ids.size, dtype=np.int64)
+    return table[targets]
 
 
 def _convert(
@@ -193,7 +203,7 @@ def load_range(
     ids = columns["id"]
     members = MembershipFacts(ids, columns["joined_on"], columns["left_on"])
     sponsor = columns["sponsor_id"]
-    sponsor_row = np.where(sponsor >= 0, _rows_of(ids, np.maximum(sponsor, 0)), -1)
+    sponsor_row = np.where(sponsor >= 0, rows_of(ids, np.maximum(sponsor, 0)), -1)
 
     run_months = month_index(np.array([r.starts_on for r in runs], dtype="datetime64[D]"))
     run_position = {run.run_id: i for i, run in enumerate(runs)}
@@ -228,10 +238,10 @@ def load_range(
         members=members,
         sponsor_row=sponsor_row,
         member_names=columns.get("member_id"),
-        pay_row=_rows_of(ids, pay["member_id"]),
+        pay_row=rows_of(ids, pay["member_id"]),
         pay_month=pay_month.astype(np.int64),
         pay_amount=pay["amount"],
-        buy_row=_rows_of(ids, orders["member_id"]),
+        buy_row=rows_of(ids, orders["member_id"]),
         buy_month=month_index(orders["counts_on"]),
         buy_amount=amount,
         buy_pv=orders["pv"],

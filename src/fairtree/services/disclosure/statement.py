@@ -21,7 +21,7 @@ from fairtree.disclosure.statement import (
 from fairtree.errors import NotFoundError, Problem, ValidationError
 from fairtree.money import currency_exponent, format_amount, parse_amount
 from fairtree.periods import Period
-from fairtree.services.disclosure.ledger_range import LedgerRange, load_range, year_bounds
+from fairtree.services.disclosure.ledger_range import LedgerRange, load_range, rows_of, year_bounds
 from fairtree.store.repositories.disclosure import ledger_facts
 
 
@@ -47,7 +47,7 @@ def _participants(facts: LedgerRange, session: Session) -> tuple[np.ndarray, Par
     plan = facts.plan.for_date(facts.runs[-1].starts_on)
     run_ids = [r.run_id for r in facts.runs]
     ranks = ledger_facts.rank_rows(session, run_ids, plan.activity.min_pv)
-    rank_rows = np.searchsorted(facts.members.member_db_ids, ranks["member_id"])
+    rank_rows = rows_of(facts.members.member_db_ids, ranks["member_id"])
     active = np.bincount(rank_rows[ranks["pv"] >= plan.activity.min_pv], minlength=size)
     highest = np.zeros(size, dtype=np.int64)
     np.maximum.at(highest, rank_rows, ranks["highest"])

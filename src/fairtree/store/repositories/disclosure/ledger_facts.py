@@ -250,3 +250,15 @@ def rank_rows(session: Session, run_ids: list[int], min_pv: int) -> dict[str, np
         {},
         {"run_id": _INT, "member_id": _INT, "paid_as": _INT, "highest": _INT, "pv": _INT},
     )
+
+
+def paid_as_ranks(session: Session, run_ids: list[int]) -> dict[str, np.ndarray]:
+    """The runs' members with a paid-as rank above the lowest (every other member's
+    paid-as rank is 0): run, member and rank."""
+    return read_columns(
+        session,
+        "SELECT run_id, member_id, paid_as_rank FROM rank_history"  # noqa: S608
+        f" WHERE run_id IN ({_ids(run_ids)}) AND paid_as_rank > 0",
+        {},
+        {"run_id": _INT, "member_id": _INT, "paid_as": _INT},
+    )
