@@ -151,3 +151,5 @@ def test_binary_compiled_settlement_equals_numpy(inputs, plan, carried):
     assert fast.carry_left.tolist() == slow.carry_left.tolist()
     assert fast.carry_right.tolist() == slow.carry_right.tolist()
     assert fast.first_pair_out.tolist() == slow.first_pair_out.tolist()
+    assert fast.legs_left.tolist() == slow.legs_left.tolist()
+    assert fast.legs_right.tolist() == slow.legs_right.tolist()

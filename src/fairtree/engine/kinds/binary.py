@@ -220,7 +220,7 @@ def settle(ctx: Context, config: Binary, figures: Figures | None = None) -> Bina
     refuse_bad_slots(ctx.plan, config.id, ctx.inputs.members, range(2), "", BINARY_SLOTS)
     left, right = slot_volumes(ctx, ctx.volume(config.volume), (LEFT, RIGHT))
     multiplier, denominator = volume_pay_scale(ctx.plan.currency)
-    pay, pool = settle_weak_leg(
+    pay, pool, carry_left, carry_right = settle_weak_leg(
         left,
         right,
         _carried(ctx, config),
@@ -237,7 +237,7 @@ def settle(ctx: Context, config: Binary, figures: Figures | None = None) -> Bina
             config.carry.max_carry,
         ),
     )
-    return BinaryPay(pay, pool, left, right, _first_done(ctx, config))
+    return BinaryPay(pay, pool, carry_left, carry_right, _first_done(ctx, config), left, right)
 
 
 def settle_numpy(ctx: Context, config: Binary, figures: Figures | None = None) -> BinaryPay:

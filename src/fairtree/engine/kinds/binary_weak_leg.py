@@ -35,10 +35,13 @@ def _weak_leg_kernel(
     flush_weaker,
     max_carry,
     pay,
+    carry_out_left,
+    carry_out_right,
 ):  # pragma: no cover - compiled
-    """Per member: legs = period volume + carry-in; a qualified member is paid
-    rate x the weaker leg (rounded once, then capped by rank) and that volume leaves
-    both legs; the rest carries under the flush rules. Returns the pool (uncapped)."""
+    """Per member: legs = period volume + carry-in (written back over the period
+    volume); a qualified member is paid rate x the weaker leg (rounded once, then
+    capped by rank) and that volume leaves both legs; the rest carries out under the
+    flush rules. Returns the pool (uncapped)."""
     pool = 0
     for i in range(left.shape[0]):
         lv = left[i]
@@ -46,6 +49,8 @@ def _weak_leg_kernel(
         if has_carry:
             lv += carry_left[i]
             rv += carry_right[i]
+        left[i] = lv
+        right[i] = rv
         left_stronger = lv >= rv
         weak = 0
         if qualified[i]:
@@ -70,8 +75,8 @@ def _weak_leg_kernel(
         if max_carry >= 0:
             lv = lv if lv < max_carry else max_carry
             rv = rv if rv < max_carry else max_carry
-        left[i] = lv
-        right[i] = rv
+        carry_out_left[i] = lv
+        carry_out_right[i] = rv
     return pool
 
 
@@ -86,13 +91,16 @@ def settle_weak_leg(
     rate: int,
     scale: tuple[int, int, int],
     flush: tuple[bool, bool, bool, int | None],
-) -> tuple[np.ndarray, int]:
-    """(pay, pool); ``left`` and ``right`` (this period's leg volumes, int64) become
-    the carry-out in place. ``carry`` is the carry-in per side (None: nothing carried
-    in), ``cap`` the cap per rank index (-1: none), ``scale`` (multiplier, denominator,
-    rounding rule code) from rate x volume to minor units, ``flush`` (carry enabled,
-    flush if inactive, flush the weaker side, max carry or None)."""
-    pay = np.empty(left.shape[0], dtype=np.int64)  # numpy's allocations take huge pages
+) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+    """(pay, pool, carry-out left, carry-out right). ``left`` and ``right`` (this
+    period's leg volumes, int64) become the legs compared, carry-in included, in
+    place. ``carry`` is the carry-in per side (None: nothing carried in), ``cap`` the
+    cap per rank index (-1: none), ``scale`` (multiplier, denominator, rounding rule
+    code) from rate x volume to minor units, ``flush`` (carry enabled, flush if
+    inactive, flush the weaker side, max carry or None)."""
+    n = left.shape[0]
+    pay = np.empty(n, dtype=np.int64)  # numpy's allocations take huge pages
+    carry_out_left, carry_out_right = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     none = np.zeros(1, dtype=np.int64)
     carry_left, carry_right = (none, none) if carry is None else carry
     enabled, inactive, weaker, max_carry = flush
@@ -115,5 +123,7 @@ def settle_weak_leg(
         weaker,
         np.int64(-1 if max_carry is None else max_carry),
         pay,
+        carry_out_left,
+        carry_out_right,
     )
-    return pay, int(pool)
+    return pay, int(pool), carry_out_left, carry_out_right
