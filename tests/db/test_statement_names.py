@@ -56,10 +56,18 @@ def test_the_explanation_shows_the_display_names_the_member_may_see(corrected: S
         "  level 2: Di Dunn (D) 40.00 points x 5% (compressed past Bo Baker (B)) [orders O-D]",
         "  exact 7.335 USD, rounded half_up",
     ]
-    logged = corrected.scalars(
-        select(AccessLogEntry.owner_member_id).where(AccessLogEntry.data_kind == "team")
+    logged = corrected.execute(
+        select(Member.member_id, AccessLogEntry.record, AccessLogEntry.reader_user_id)
+        .join(Member, Member.id == AccessLogEntry.owner_member_id)
+        .where(AccessLogEntry.data_kind == "team")
+        .order_by(Member.member_id)
     ).all()
-    assert len(logged) == 3  # B, C and D named to A; A's own name is no read of others
+    # B, C and D named to A, one row each; A's own name is no read of others
+    assert [tuple(row) for row in logged] == [
+        ("B", "statement:2026-03", a.user_id),
+        ("C", "statement:2026-03", a.user_id),
+        ("D", "statement:2026-03", a.user_id),
+    ]
     # An adjustment line keeps its reason first, then the recomputed trace with names.
     (adjustment,) = member_statement(corrected, "2026-04", "A", viewer=a).lines
     assert adjustment.explanation[:3] == [
@@ -94,7 +102,8 @@ def test_many_names_are_looked_up_in_batches_and_against_the_downline_read_once(
     corrected: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A top earner's explanation can name hundreds of thousands of members: past the
-    # drivers' parameter limits in one IN list, and too many to walk up one by one.
+    # drivers' parameter limits in one IN list (SQLite: batches; PostgreSQL: one array),
+    # and too many to walk up one by one (matched against the downline read once).
     from fairtree.store.repositories.network import members, sponsor_tree
 
     monkeypatch.setattr(members, "NAME_BATCH", 2)
@@ -103,3 +112,22 @@ def test_many_names_are_looked_up_in_batches_and_against_the_downline_read_once(
     assert visible_names(corrected, c, set(NAMES), "test") == {"C": "Cy Cole", "D": "Di Dunn"}
     a = _principal(corrected, "A")
     assert visible_names(corrected, a, set(NAMES), "test") == NAMES
+
+
+def test_reads_of_several_records_are_logged_each_with_its_record(corrected: Session) -> None:
+    from fairtree.services.access.access_log import log_reads
+
+    a = _principal(corrected, "A")
+    pks = dict(corrected.execute(select(Member.member_id, Member.id)).all())
+    reads = [(pks["B"], "orders:1"), (pks["C"], "orders:2"), (pks["A"], "orders:3")]
+    log_reads(corrected, a, reads, "orders", "checking")
+    logged = corrected.execute(
+        select(AccessLogEntry.owner_member_id, AccessLogEntry.record, AccessLogEntry.reason)
+        .where(AccessLogEntry.data_kind == "orders")
+        .order_by(AccessLogEntry.record)
+    ).all()
+    # the reader's own record is no read of another member's data
+    assert [tuple(row) for row in logged] == [
+        (pks["B"], "orders:1", "checking"),
+        (pks["C"], "orders:2", "checking"),
+    ]

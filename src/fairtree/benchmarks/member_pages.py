@@ -9,7 +9,9 @@ on one session whose access-log writes are rolled back at the end:
 
 - ``dashboard``: live rank progress, rank history, earnings (the dashboard's reads);
 - ``statement_page``: the top earner's March statement as the page lists it (the lines
-  alone); ``statement_line``: one line's explanation opened (its trace over the downline);
+  alone); ``statement_line``: one line's explanation opened (its trace over the downline),
+  with the seconds of each step per call (``steps_s``: downline read, trace, names with
+  their logged reads, text);
 - ``tree_node``: expanding a node: one level (first page of 50) under random members of
   the downline, the member's own frontline and the largest level among them;
 - ``downline_search``: search of the member's downline by a name part and by an id;
@@ -45,6 +47,7 @@ from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.network import tree_view
 from fairtree.services.network.ranks import rank_history
 from fairtree.services.orders.rank_progress import line_progress, period_figures
+from fairtree.services.step_times import take_steps
 from fairtree.store.database import settle
 from fairtree.store.models import Member, PayoutLine, User
 from fairtree.store.repositories.orders import running_volumes as volumes
@@ -193,6 +196,18 @@ def run_member_pages(
             earnings.member_earnings(session, member)
 
         statement = statements.member_statement(session, CLOSED, top.member_id, explain=False)
+        take_steps(session)
+        opened = max(2, runs // 10)
+        line_figures = _timed(
+            [
+                lambda: statements.member_statement(
+                    session, CLOSED, top.member_id, viewer=top_reader, only_line=0
+                )
+            ]
+            * opened
+        )
+        # seconds per call of each step (load, trace, names and their logging, text)
+        line_steps = {name: round(s / opened, 3) for name, s in take_steps(session).items()}
         figures: dict[str, dict[str, Any]] = {
             "dashboard": _timed([dashboard] * runs),
             "statement_page": {
@@ -207,17 +222,7 @@ def run_member_pages(
                     * runs
                 ),
             },
-            "statement_line": {
-                "top_earner": top.member_id,
-                **_timed(
-                    [
-                        lambda: statements.member_statement(
-                            session, CLOSED, top.member_id, viewer=top_reader, only_line=0
-                        )
-                    ]
-                    * max(2, runs // 10)
-                ),
-            },
+            "statement_line": {"top_earner": top.member_id, **line_figures, "steps_s": line_steps},
             "tree_node": {
                 "widest_level": int(children[widest]),
                 **_timed([level(p) for p in node_ids]),

@@ -43,15 +43,26 @@ class Contribution:
     def describe(self, currency: str, names: Mapping[str, str] | None = None) -> str:
         """One line of text; ``names`` gives display names to show beside member ids
         (the members the reader may see by name), other members show their id only."""
-        label = _labeller(names)
-        base = (
-            format_amount(self.base, currency) + f" {currency}"
-            if self.base_is_money
-            else format_points(self.base) + " points"
-        )
-        text = f"level {self.level}: {label(self.source)} {base} x {format_rate(self.rate)}"
+        return self._text(currency, _labeller(names), {})
+
+    def _text(self, currency: str, label: Callable[[str], str], memo: dict[object, str]) -> str:
+        """The line, with ``label`` naming members and ``memo`` keeping the texts of
+        bases and rates already formatted (a top earner's trace repeats a few of them
+        over hundreds of thousands of contributions)."""
+        key = (self.base, self.base_is_money)
+        base = memo.get(key)
+        if base is None:
+            base = memo[key] = (
+                format_amount(self.base, currency) + f" {currency}"
+                if self.base_is_money
+                else format_points(self.base) + " points"
+            )
+        rate = memo.get(self.rate)
+        if rate is None:
+            rate = memo[self.rate] = format_rate(self.rate)
+        text = f"level {self.level}: {label(self.source)} {base} x {rate}"
         if self.skipped:
-            text += f" (compressed past {', '.join(label(m) for m in self.skipped)})"
+            text += f" (compressed past {', '.join(map(label, self.skipped))})"
         if self.orders:
             text += f" [orders {', '.join(self.orders)}]"
         if not self.paid:
@@ -90,7 +101,8 @@ class TraceLine:
             f"{format_amount(self.amount, currency)} {currency}"
         )
         lines = [head, f"  rule: {self.rule}", f"  rank: {self.rank or 'none'}"]
-        lines += [f"  {c.describe(currency, names)}" for c in self.contributions]
+        memo: dict[object, str] = {}
+        lines += [f"  {c._text(currency, label, memo)}" for c in self.contributions]
         lines.append(f"  exact {self.exact} {currency}, rounded {self.rounding}")
         return lines
 

@@ -248,14 +248,17 @@ def visible_names(
         shown = {mid: pk_name for mid, pk_name in found.items() if allowed}
     else:
         downline = below(session, principal.member_pk, [pk for pk, _ in found.values()])
-        shown = {}
-        for mid, (pk, name) in found.items():
-            if pk == principal.member_pk:
-                relationship = Relationship.SELF
-            else:
-                relationship = Relationship.UPLINE if pk in downline else Relationship.CROSSLINE
-            if decide(relationship, DataKind.TEAM) is Outcome.ALLOW:
-                shown[mid] = (pk, name)
+        # the policy asked once per relationship, not once per member named
+        self_ok, below_ok, cross_ok = (
+            decide(relationship, DataKind.TEAM) is Outcome.ALLOW
+            for relationship in (Relationship.SELF, Relationship.UPLINE, Relationship.CROSSLINE)
+        )
+        viewer = principal.member_pk
+        shown = {
+            mid: (pk, name)
+            for mid, (pk, name) in found.items()
+            if (self_ok if pk == viewer else below_ok if pk in downline else cross_ok)
+        }
     others = [(pk, record) for pk, _ in shown.values() if pk != principal.member_pk]
     if others:
         log_reads(log_session or session, principal, others, DataKind.TEAM, None)

@@ -162,45 +162,47 @@ def member_statement(
             session, run, Period.parse(key), member, run.orders_through_id, whole_period
         )
     corrected: dict[str, dict[str, TraceLine]] = {}
-    lines = []
-    used: list[tuple[int, list[TraceLine]]] = []  # explained lines and the traces they name
+    opened: dict[int, tuple[list[str], TraceLine | None, str]] = {}  # head, trace, if none
     for number, row in enumerate(rows):
-        _, _, _, bonus, kind, amount, ref, _, period_corrected, reason = row
+        _, _, _, bonus, kind, amount, _, _, period_corrected, reason = row
         if not explained[number]:
-            lines.append(StatementLine(bonus, kind, int(amount), ref, [], period_corrected, reason))
             continue
         if kind == "commission":
-            trace = traces.get(bonus)
+            opened[number] = ([], traces.get(bonus), "no trace")
+            continue
+        if period_corrected not in corrected:
+            earlier = runs.find_run(session, company.id, period_corrected, "finalized")
+            assert earlier is not None
+            corrected[period_corrected] = member_traces(
+                session,
+                earlier,
+                Period.parse(period_corrected),
+                member,
+                engine_arrays.NO_LIMIT,
+                whole_period,
+            )
+        trace = corrected[period_corrected].get(bonus)
+        now = trace.amount if trace else 0
+        head = [
+            f"{period_corrected} recomputed: {reason}",
+            f"paid before {format_amount(now - int(amount), currency)}, "
+            f"now {format_amount(now, currency)}, "
+            f"difference {format_amount(int(amount), currency)}",
+        ]
+        opened[number] = (head, trace, "now earns nothing here")
+    named = [trace for _, trace, _ in opened.values() if trace is not None]
+    names = _names(session, viewer, named, key, log_session) if viewer and named else None
+    lines = []
+    for number, row in enumerate(rows):
+        _, _, _, bonus, kind, amount, ref, _, period_corrected, reason = row
+        explanation: list[str] = []
+        if number in opened:
+            head, trace, otherwise = opened[number]
             with step(session, "statement_describe"):
-                explanation = trace.describe(currency) if trace else ["no trace"]
-            used.append((number, [trace] if trace else []))
-        else:
-            if period_corrected not in corrected:
-                earlier = runs.find_run(session, company.id, period_corrected, "finalized")
-                assert earlier is not None
-                corrected[period_corrected] = member_traces(
-                    session,
-                    earlier,
-                    Period.parse(period_corrected),
-                    member,
-                    engine_arrays.NO_LIMIT,
-                    whole_period,
-                )
-            trace = corrected[period_corrected].get(bonus)
-            now = trace.amount if trace else 0
-            explanation = [
-                f"{period_corrected} recomputed: {reason}",
-                f"paid before {format_amount(now - int(amount), currency)}, "
-                f"now {format_amount(now, currency)}, "
-                f"difference {format_amount(int(amount), currency)}",
-            ]
-            explanation += trace.describe(currency) if trace else ["now earns nothing here"]
-            used.append((number, [trace] if trace else []))
+                explanation = head + (trace.describe(currency, names) if trace else [otherwise])
         lines.append(
             StatementLine(bonus, kind, int(amount), ref, explanation, period_corrected, reason)
         )
-    if viewer is not None and used:
-        lines = _with_names(session, viewer, lines, used, currency, key, log_session)
     balances = ledger.balances(session, member.id)
     payable = balances.get((Account.MEMBER_PAYABLE.value, member.id), 0)
     receivable = balances.get((Account.CLAWBACK_RECEIVABLE.value, member.id), 0)
@@ -223,39 +225,20 @@ def member_statement(
     )
 
 
-def _with_names(
+def _names(
     session: Session,
     viewer: Principal,
-    lines: list[StatementLine],
-    used: list[tuple[int, list[TraceLine]]],
-    currency: str,
+    traces: list[TraceLine],
     period_key: str,
     log_session: Session | None,
-) -> list[StatementLine]:
-    """The explained lines again, members named where the viewer may see their names."""
+) -> dict[str, str]:
+    """Display names of the members the traces name that the viewer may see (each
+    shown name logged as a read of that member's team data)."""
     ids: set[str] = set()
-    for _, traces in used:
-        for trace in traces:
-            ids |= trace.member_ids()
-    record = f"statement:{period_key}"[:128]
-    names = visible_names(session, viewer, ids, record, log_session)
-    if not names:
-        return lines
-    out = list(lines)
-    for number, traces in used:
-        line = out[number]
-        described = [text for trace in traces for text in trace.describe(currency, names)]
-        keep = len(line.explanation) - sum(len(t.describe(currency)) for t in traces)
-        out[number] = StatementLine(
-            line.bonus_id,
-            line.kind,
-            line.amount,
-            line.reference,
-            line.explanation[:keep] + described,
-            line.corrects_period,
-            line.reason,
-        )
-    return out
+    for trace in traces:
+        ids |= trace.member_ids()
+    with step(session, "statement_names"):
+        return visible_names(session, viewer, ids, f"statement:{period_key}"[:128], log_session)
 
 
 def render_html(statement: Statement) -> str:

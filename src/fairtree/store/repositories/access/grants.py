@@ -16,6 +16,7 @@ from fairtree.store.models import (
     IdempotencyRecord,
     User,
 )
+from fairtree.store.repositories.int_arrays import int_array_text
 
 
 def live_grants(
@@ -62,6 +63,13 @@ _PG_ADD_READS = text(
             AS read (owner, record)"""
 )
 
+_PG_ADD_READS_OF_ONE_RECORD = text(
+    """INSERT INTO access_log
+           (reader_user_id, owner_member_id, data_kind, record, reason, read_at)
+       SELECT :reader, read.owner, :kind, :record, :reason, :read_at
+       FROM unnest(CAST(:owners AS integer[])) AS read (owner)"""
+)
+
 
 def add_access_log(
     session: Session,
@@ -77,11 +85,14 @@ def add_access_log(
     if not reads:
         return
     if session.get_bind().dialect.name == "postgresql":
-        owners = [owner for owner, _ in reads]
-        records = [record for _, record in reads]
-        values = {"owners": owners, "records": records, "reader": reader_user_id}
+        owners = int_array_text(owner for owner, _ in reads)
+        records = {record for _, record in reads}
+        values = {"owners": owners, "reader": reader_user_id}
         values |= {"kind": kind, "reason": reason, "read_at": read_at}
-        session.execute(_PG_ADD_READS, values)
+        if len(records) == 1:  # a statement's names: one record, bound once
+            session.execute(_PG_ADD_READS_OF_ONE_RECORD, values | {"record": records.pop()})
+            return
+        session.execute(_PG_ADD_READS, values | {"records": [record for _, record in reads]})
         return
     common = {"reader_user_id": reader_user_id, "data_kind": kind, "reason": reason}
     rows = [{**common, "owner_member_id": o, "record": r, "read_at": read_at} for o, r in reads]

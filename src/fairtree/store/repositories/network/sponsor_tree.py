@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import func, literal, select
+from sqlalchemy import BigInteger, Text, cast, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import Member
+from fairtree.store.repositories.int_arrays import int_array_text
 
 # A bound on recursion, so a damaged tree (a loop) cannot make a query run forever.
 MAX_DEPTH = 100_000
@@ -35,6 +37,11 @@ def below(session: Session, ancestor_pk: int, member_pks: list[int]) -> set[int]
         return set()
     if len(member_pks) > FEW_BELOW:  # many: read the downline once instead
         down = _subtree_cte(ancestor_pk)
+        if session.get_bind().dialect.name == "postgresql":  # matched server side
+            pks = cast(literal(int_array_text(member_pks), Text), ARRAY(BigInteger))
+            named = func.unnest(pks).table_valued("pk").render_derived()
+            matched = select(down.c.node).join(named, named.c.pk == down.c.node)
+            return {int(pk) for pk in session.scalars(matched.where(down.c.depth > 0))}
         inside = {int(pk) for pk in session.scalars(select(down.c.node).where(down.c.depth > 0))}
         return inside.intersection(int(pk) for pk in member_pks)
     up = (
