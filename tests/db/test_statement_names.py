@@ -131,3 +131,26 @@ def test_reads_of_several_records_are_logged_each_with_its_record(corrected: Ses
         (pks["B"], "orders:1", "checking"),
         (pks["C"], "orders:2", "checking"),
     ]
+
+
+def test_a_part_of_an_explanation_names_and_logs_only_its_members(corrected: Session) -> None:
+    a = _principal(corrected, "A")
+    (whole,) = member_statement(corrected, "2026-04", "A").lines
+    assert whole.explanation_length == len(whole.explanation) == 8
+    # the adjustment's own two lines, then the recomputed trace's heading and B's line
+    (part,) = member_statement(
+        corrected, "2026-04", "A", viewer=a, only_line=0, explanation_lines=slice(1, 6)
+    ).lines
+    assert part.explanation_length == 8
+    assert part.explanation == [
+        "paid before 7.34, now 5.34, difference -2.00",
+        "uni (unilevel) for Ann Able (A): 5.34 USD",
+        whole.explanation[3],
+        whole.explanation[4],
+        "  level 1: Bo Baker (B) 20.00 points x 10% [orders O-B]",
+    ]
+    logged = corrected.scalars(
+        select(AccessLogEntry.owner_member_id).where(AccessLogEntry.data_kind == "team")
+    ).all()
+    b = corrected.scalar(select(Member.id).where(Member.member_id == "B"))
+    assert logged == [b]  # B alone is named in these lines

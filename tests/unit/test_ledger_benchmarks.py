@@ -55,12 +55,18 @@ def test_member_pages_benchmark_times_every_page_of_a_member_with_a_downline(
     lines = run_member_pages(engine, members=400, runs=4, seed_value=3)
     engine.dispose()
     pages = {line["page"]: line for line in lines}
-    assert set(pages) == {*TARGETS_MS, "statement_line"} - set(PLACEMENT_PAGES)
+    opened = {"statement_line", "statement_line_page"}
+    assert set(pages) == {*TARGETS_MS, *opened} - set(PLACEMENT_PAGES)
     assert all(line["members"] == 400 and line["backend"] == "sqlite" for line in lines)
     assert pages["dashboard"]["downline"] >= 20  # about a tenth of the company
     assert pages["tree_node"]["calls"] == 6  # 4 random nodes, the member, the widest level
     assert all(0 < line["p50_ms"] <= line["p95_ms"] <= line["max_ms"] for line in lines)
     assert pages["statement_page"]["lines"] >= 1
+    # the line opened whole and its first page: each with its steps' seconds per call
+    for page in opened:
+        steps = pages[page]["steps_s"]
+        assert {"statement_load_downline", "statement_explain", "statement_describe"} <= set(steps)
+        assert all(seconds >= 0 for seconds in steps.values())
 
 
 def test_member_pages_benchmark_of_a_binary_company_times_placement_levels(
@@ -72,7 +78,7 @@ def test_member_pages_benchmark_of_a_binary_company_times_placement_levels(
     lines = run_member_pages(engine, members=400, runs=4, seed_value=3, binary=True)
     engine.dispose()
     pages = {line["page"]: line for line in lines}
-    assert set(pages) == {*TARGETS_MS, "statement_line"}
+    assert set(pages) == {*TARGETS_MS, "statement_line", "statement_line_page"}
     closed = pages["tree_node_placement_closed"]
     assert closed["calls"] == 5  # the top and 4 random members
     assert len(closed["top_legs"]) == 2 and min(closed["top_legs"]) > 0  # both legs shown

@@ -11,7 +11,8 @@ on one session whose access-log writes are rolled back at the end:
 - ``statement_page``: the top earner's March statement as the page lists it (the lines
   alone); ``statement_line``: one line's explanation opened (its trace over the downline),
   with the seconds of each step per call (``steps_s``: downline read, trace, names with
-  their logged reads, text);
+  their logged reads, text); ``statement_line_page``: the first page of that explanation
+  as the statement page opens it (``EXPLANATION_PAGE`` lines, only their members named);
 - ``tree_node``: expanding a node: one level (first page of 50) under random members of
   the downline, the member's own frontline and the largest level among them;
 - ``downline_search``: search of the member's downline by a name part and by an id;
@@ -208,6 +209,20 @@ def run_member_pages(
         )
         # seconds per call of each step (load, trace, names and their logging, text)
         line_steps = {name: round(s / opened, 3) for name, s in take_steps(session).items()}
+        first_page = _timed(
+            [
+                lambda: statements.member_statement(
+                    session,
+                    CLOSED,
+                    top.member_id,
+                    viewer=top_reader,
+                    only_line=0,
+                    explanation_lines=slice(0, statements.EXPLANATION_PAGE),
+                )
+            ]
+            * opened
+        )
+        page_steps = {name: round(s / opened, 3) for name, s in take_steps(session).items()}
         figures: dict[str, dict[str, Any]] = {
             "dashboard": _timed([dashboard] * runs),
             "statement_page": {
@@ -223,6 +238,12 @@ def run_member_pages(
                 ),
             },
             "statement_line": {"top_earner": top.member_id, **line_figures, "steps_s": line_steps},
+            "statement_line_page": {
+                "top_earner": top.member_id,
+                "lines": statements.EXPLANATION_PAGE,
+                **first_page,
+                "steps_s": page_steps,
+            },
             "tree_node": {
                 "widest_level": int(children[widest]),
                 **_timed([level(p) for p in node_ids]),

@@ -72,6 +72,9 @@ class Contribution:
         return text
 
 
+HEAD_LINES = 3  # a trace's first lines: bonus and amount, rule, rank
+
+
 @dataclass(frozen=True)
 class TraceLine:
     """A payout line with its derivation; ``amount`` equals the evaluated pay."""
@@ -86,25 +89,49 @@ class TraceLine:
     rule: str  # plain words: which rule of the plan applied
     contributions: tuple[Contribution, ...] = field(default_factory=tuple)
 
-    def member_ids(self) -> set[str]:
-        """Every member the explanation names: the receiver, sources, compressed members."""
-        ids = {self.member}
-        for contribution in self.contributions:
+    def line_count(self) -> int:
+        """How many lines ``describe`` writes: three of heading, one per contribution,
+        and the exact amount."""
+        return HEAD_LINES + len(self.contributions) + 1
+
+    def _window(self, lines: slice | None) -> tuple[int, int]:
+        start, stop, stride = (lines or slice(None)).indices(self.line_count())
+        if stride != 1:
+            raise ValueError("a part of an explanation is a run of consecutive lines")
+        return start, max(start, stop)
+
+    def member_ids(self, lines: slice | None = None) -> set[str]:
+        """Every member the explanation names (the receiver, sources, compressed
+        members), or the members ``lines`` of it (a slice of ``describe``) name."""
+        start, stop = self._window(lines)
+        ids = {self.member} if start == 0 < stop else set()
+        for contribution in self.contributions[
+            max(start - HEAD_LINES, 0) : max(stop - HEAD_LINES, 0)
+        ]:
             ids.add(contribution.source)
             ids.update(contribution.skipped)
         return ids
 
-    def describe(self, currency: str, names: Mapping[str, str] | None = None) -> list[str]:
+    def describe(
+        self, currency: str, names: Mapping[str, str] | None = None, lines: slice | None = None
+    ) -> list[str]:
+        """The explanation's lines, or only ``lines`` of them (a page of a trace that
+        can run to hundreds of thousands of contributions): the same text either way."""
+        start, stop = self._window(lines)
         label = _labeller(names)
-        head = (
-            f"{self.bonus_id} ({self.kind}) for {label(self.member)}: "
-            f"{format_amount(self.amount, currency)} {currency}"
-        )
-        lines = [head, f"  rule: {self.rule}", f"  rank: {self.rank or 'none'}"]
+        text: list[str] = []
+        if start < HEAD_LINES:
+            head = (
+                f"{self.bonus_id} ({self.kind}) for {label(self.member)}: "
+                f"{format_amount(self.amount, currency)} {currency}"
+            )
+            text += [head, f"  rule: {self.rule}", f"  rank: {self.rank or 'none'}"][start:stop]
         memo: dict[object, str] = {}
-        lines += [f"  {c._text(currency, label, memo)}" for c in self.contributions]
-        lines.append(f"  exact {self.exact} {currency}, rounded {self.rounding}")
-        return lines
+        shown = self.contributions[max(start - HEAD_LINES, 0) : max(stop - HEAD_LINES, 0)]
+        text += [f"  {c._text(currency, label, memo)}" for c in shown]
+        if start < self.line_count() <= stop:
+            text.append(f"  exact {self.exact} {currency}, rounded {self.rounding}")
+        return text
 
 
 def trace_line(

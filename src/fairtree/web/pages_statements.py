@@ -4,7 +4,9 @@ API's ``/members/{id}/statements/{period}``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from fairtree.api.deps import DbSession
@@ -13,6 +15,7 @@ from fairtree.periods import Period
 from fairtree.services.access.authorization import DataKind
 from fairtree.services.access.principal import Principal
 from fairtree.services.commissions import earnings, statements
+from fairtree.services.commissions.statements import EXPLANATION_PAGE
 from fairtree.store.models import Member
 from fairtree.web.page_auth import PageMember
 from fairtree.web.pages_pay import me
@@ -84,16 +87,43 @@ def statement_page(
 
 @router.get("/statements/{period_key}/lines/{number}", response_class=HTMLResponse)
 def line_explanation(
-    request: Request, period_key: str, number: int, principal: PageMember, session: DbSession
+    request: Request,
+    period_key: str,
+    number: int,
+    principal: PageMember,
+    session: DbSession,
+    start: Annotated[int, Query(alias="from", ge=0)] = 0,
 ) -> HTMLResponse:
-    """One line's explanation: a fragment for script, a small page without it."""
+    """One page of a line's explanation (``EXPLANATION_PAGE`` lines from ``from``; a top
+    earner's names most of the company): a fragment for script, a small page without
+    it. Only the members the page shows are looked up and logged as read. A later page
+    asked by script is its lines alone, to follow the ones already shown."""
     member = me(session, principal, DataKind.PAY, f"statement:{period_key}"[:128])
-    statement = _statement(session, member, period_key, True, principal, number)
+    statement = statements.member_statement(
+        session,
+        _key(period_key),
+        member.member_id,
+        viewer=principal,
+        only_line=number,
+        explanation_lines=slice(start, start + EXPLANATION_PAGE),
+    )
     if not 0 <= number < len(statement.lines):
         raise NotFoundError(f"no line {number} in the statement of {period_key}")
     line = statement.lines[number]
-    name = "_explanation.html" if is_fragment(request) else "explanation_page.html"
-    return render(request, name, member=member, statement=statement, line=line, number=number)
+    shown = (start, start + len(line.explanation))
+    name = "explanation_page.html"
+    if is_fragment(request):
+        name = "_explanation_lines.html" if start else "_explanation.html"
+    return render(
+        request,
+        name,
+        member=member,
+        statement=statement,
+        line=line,
+        number=number,
+        shown=shown,
+        page_size=EXPLANATION_PAGE,
+    )
 
 
 @router.get("/statements/{period_key}/csv")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 
 from fairtree.services.access import sign_in
 from fairtree.services.access.users import create_member_user
@@ -114,3 +116,51 @@ def test_statements_are_explained_on_the_read_replica_when_one_is_set(
     own = create_app(settings, engine=committing_engine)
     with TestClient(own, base_url="https://testserver") as primary_client:
         assert _get(primary_client, tokens["A"], "/members/A/statements/2026-03").status_code == 200
+
+
+def test_a_long_explanation_opens_a_page_at_a_time(app, committing_engine, settings, monkeypatch):  # type: ignore[no-untyped-def]
+    from fairtree.store.models import AccessLogEntry
+    from fairtree.web import pages_statements
+
+    _tokens(committing_engine, settings)
+    monkeypatch.setattr(pages_statements, "EXPLANATION_PAGE", 3)  # A's has 7 lines
+    client = TestClient(app, base_url="https://testserver", follow_redirects=False)
+    form = client.get("/app/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token is not None
+    signed_in = client.post(
+        "/app/login", data={"login": "a", "password": "password of A!", "csrf_token": token[1]}
+    )
+    assert signed_in.status_code == 303
+
+    def team_reads() -> int:
+        with session_scope(committing_engine) as session:
+            return len(
+                session.scalars(
+                    select(AccessLogEntry).where(AccessLogEntry.data_kind == "team")
+                ).all()
+            )
+
+    first = client.get("/app/statements/2026-03/lines/0")  # without script: a page
+    assert first.status_code == 200
+    assert re.findall(r"<li>([^<]*)</li>", first.text) == [
+        "uni (unilevel) for A: 7.34 USD",
+        "  rule: unilevel 2 levels on BV, compression dynamic, this rank is paid 2 level(s)",
+        "  rank: silver",
+    ]
+    more = '<a class="more" href="/app/statements/2026-03/lines/0?from=3"'
+    assert more in first.text and "Show the next 3 of 4 more lines" in first.text
+    assert team_reads() == 0  # no one else named on this page, no one else's name read
+    # script asks the next page as a fragment: its lines alone, to follow the first ones
+    second = client.get("/app/statements/2026-03/lines/0?from=3", headers={"X-Fragment": "1"})
+    assert "<ul" not in second.text and "<html" not in second.text
+    assert re.findall(r"<li>([^<]*)</li>", second.text) == [
+        "  level 1: Bo Baker (B) 20.00 points x 10% [orders O-B]",
+        "  level 1: C 33.35 points x 10% (compressed past Bo Baker (B)) [orders O-C]",
+        "  level 2: D 40.00 points x 5% (compressed past Bo Baker (B)) [orders O-D]",
+    ]
+    assert 'href="/app/statements/2026-03/lines/0?from=6"' in second.text
+    assert team_reads() == 3  # B, C and D: the members this page named
+    last = client.get("/app/statements/2026-03/lines/0?from=6")
+    assert re.findall(r"<li>([^<]*)</li>", last.text) == ["  exact 7.335 USD, rounded half_up"]
+    assert "more lines" not in last.text and "lines 7 to 7 of 7" in last.text

@@ -35,6 +35,7 @@ from fairtree.store.repositories.commissions import ledger, runs
 from fairtree.store.repositories.network import members as members_repo
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
+EXPLANATION_PAGE = 200  # lines of one line's explanation a page shows at once
 CSV_COLUMNS = ("period", "member_id", "bonus", "kind", "amount", "currency", "corrects", "reason")
 
 
@@ -47,6 +48,7 @@ class StatementLine:
     explanation: list[str]
     corrects_period: str | None = None
     reason: str | None = None
+    explanation_length: int = 0  # lines of the whole explanation (``explanation`` may be a part)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ def member_statement(
     viewer: Principal | None = None,
     only_line: int | None = None,
     log_session: Session | None = None,
+    explanation_lines: slice | None = None,
 ) -> Statement:
     """The member's lines of the period's run (finalized, else draft), each explained.
 
@@ -140,6 +143,8 @@ def member_statement(
     ``viewer``, members the explanations name are shown with their display names where
     the viewer may see them (``authorization.visible_names``), by id otherwise; the
     reads of their names are logged on ``log_session`` when ``session`` is a replica.
+    ``explanation_lines`` keeps only those lines of each explanation (a page of a top
+    earner's, which can name most of the company): only their members are named.
     """
     company = company_repo.the_company(session)
     key = Period.parse(period_key).key
@@ -162,13 +167,13 @@ def member_statement(
             session, run, Period.parse(key), member, run.orders_through_id, whole_period
         )
     corrected: dict[str, dict[str, TraceLine]] = {}
-    opened: dict[int, tuple[list[str], TraceLine | None, str]] = {}  # head, trace, if none
+    opened: dict[int, _Opened] = {}
     for number, row in enumerate(rows):
         _, _, _, bonus, kind, amount, _, _, period_corrected, reason = row
         if not explained[number]:
             continue
         if kind == "commission":
-            opened[number] = ([], traces.get(bonus), "no trace")
+            opened[number] = _Opened([], traces.get(bonus), "no trace", explanation_lines)
             continue
         if period_corrected not in corrected:
             earlier = runs.find_run(session, company.id, period_corrected, "finalized")
@@ -189,19 +194,22 @@ def member_statement(
             f"now {format_amount(now, currency)}, "
             f"difference {format_amount(int(amount), currency)}",
         ]
-        opened[number] = (head, trace, "now earns nothing here")
-    named = [trace for _, trace, _ in opened.values() if trace is not None]
+        opened[number] = _Opened(head, trace, "now earns nothing here", explanation_lines)
+    named = set().union(*(part.member_ids() for part in opened.values()))
     names = _names(session, viewer, named, key, log_session) if viewer and named else None
     lines = []
     for number, row in enumerate(rows):
         _, _, _, bonus, kind, amount, ref, _, period_corrected, reason = row
         explanation: list[str] = []
+        length = 0
         if number in opened:
-            head, trace, otherwise = opened[number]
             with step(session, "statement_describe"):
-                explanation = head + (trace.describe(currency, names) if trace else [otherwise])
+                explanation = opened[number].describe(currency, names)
+            length = opened[number].length
         lines.append(
-            StatementLine(bonus, kind, int(amount), ref, explanation, period_corrected, reason)
+            StatementLine(
+                bonus, kind, int(amount), ref, explanation, period_corrected, reason, length
+            )
         )
     balances = ledger.balances(session, member.id)
     payable = balances.get((Account.MEMBER_PAYABLE.value, member.id), 0)
@@ -225,18 +233,49 @@ def member_statement(
     )
 
 
+@dataclass(frozen=True)
+class _Opened:
+    """An explained line: its own first lines (an adjustment's), the trace (or the
+    line said when there is none), and the part of the whole that is shown."""
+
+    head: list[str]
+    trace: TraceLine | None
+    otherwise: str
+    lines: slice | None
+
+    @property
+    def length(self) -> int:
+        return len(self.head) + (self.trace.line_count() if self.trace else 1)
+
+    def _trace_part(self) -> slice | None:
+        """``lines`` counted from the trace's first line."""
+        if self.lines is None:
+            return None
+        start, stop, _ = self.lines.indices(self.length)
+        return slice(max(start - len(self.head), 0), max(stop - len(self.head), 0))
+
+    def member_ids(self) -> set[str]:
+        return self.trace.member_ids(self._trace_part()) if self.trace else set()
+
+    def describe(self, currency: str, names: dict[str, str] | None) -> list[str]:
+        head = self.head
+        if self.lines is not None:
+            start, stop, _ = self.lines.indices(self.length)
+            head = head[start:stop]
+        if self.trace is None:
+            return head + [self.otherwise][self._trace_part() or slice(None)]
+        return head + self.trace.describe(currency, names, self._trace_part())
+
+
 def _names(
     session: Session,
     viewer: Principal,
-    traces: list[TraceLine],
+    ids: set[str],
     period_key: str,
     log_session: Session | None,
 ) -> dict[str, str]:
-    """Display names of the members the traces name that the viewer may see (each
-    shown name logged as a read of that member's team data)."""
-    ids: set[str] = set()
-    for trace in traces:
-        ids |= trace.member_ids()
+    """Display names of the members ``ids`` whom the viewer may see (each shown name
+    logged as a read of that member's team data)."""
     with step(session, "statement_names"):
         return visible_names(session, viewer, ids, f"statement:{period_key}"[:128], log_session)
 
