@@ -61,6 +61,11 @@ def test_statement_downloads_claim_and_publish_once(
     empty = client.get("/console/disclosure")
     assert empty.status_code == 200 and "<option selected>2026</option>" not in empty.text
     assert "<option>2026</option>" in empty.text
+    # The range form opens on the twelve months ending with the latest finalized period.
+    assert re.findall(r'type="date" id="(from|to)" name="\1" value="([^"]*)"', empty.text) == [
+        ("from", "2025-04-01"),
+        ("to", "2026-04-01"),
+    ]
     page = client.get("/console/disclosure?year=2026")
     assert page.status_code == 200
     assert "Paid nothing: 2 (50.0%)" in page.text and "Participants: 4" in page.text

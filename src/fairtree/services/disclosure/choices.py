@@ -20,6 +20,9 @@ class DisclosureChoices:
     finalized_periods: list[str]  # newest first
     years: list[int]  # years with at least one finalized month, newest first
     published_years: list[int]  # newest first
+    # [start, end): the twelve months ending with the latest finalized period, the
+    # range a disclosure page offers first; None before any period is finalized
+    last_twelve_months: tuple[date, date] | None = None
 
 
 def disclosure_choices(session: Session) -> DisclosureChoices:
@@ -29,7 +32,19 @@ def disclosure_choices(session: Session) -> DisclosureChoices:
     runs = ledger_facts.finalized_runs_within(session, company.id, EARLIEST, LATEST)
     periods = [run.period for run in reversed(runs)]
     years = sorted({run.starts_on.year for run in runs}, reverse=True)
-    return DisclosureChoices(periods, years, publications.published_years(session, company.id))
+    published = publications.published_years(session, company.id)
+    return DisclosureChoices(
+        periods, years, published, _year_ending(runs[-1].ends_on) if runs else None
+    )
+
+
+def _year_ending(end: date) -> tuple[date, date]:
+    """[the same day a year earlier, end): twelve whole months when ``end`` is a month's
+    first day (29 February goes back to 1 March)."""
+    try:
+        return end.replace(year=end.year - 1), end
+    except ValueError:
+        return date(end.year - 1, 3, 1), end
 
 
 def chosen_range(year: str, start: str, end: str) -> tuple[date, date]:

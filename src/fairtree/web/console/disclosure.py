@@ -90,6 +90,9 @@ def disclosure_page(request: Request, staff: AdminPage, session: DbSession) -> H
     params = request.query_params
     values = _range_values(params)
     if not any(values.values()):
+        shown = disclosure_choices(session).last_twelve_months
+        if shown is not None:
+            values = {"year": "", "from": shown[0].isoformat(), "to": shown[1].isoformat()}
         return _page(request, staff, session, values)
     try:
         statement, start, end = _statement(session, values)
