@@ -63,7 +63,18 @@ class Order(Base):
             " OR (kind = 'return' AND returns_order_id IS NOT NULL)",
             name="return_points_at_order",
         ),
-        Index(None, "buyer_member_id", "placed_on"),
+        # A member's orders by date; the other columns cover the compliance monitors'
+        # own-purchase sums per member, read from the index alone (migration 0017).
+        Index(
+            "ix_orders_buyer_member_id_purchases",
+            "buyer_member_id",
+            "placed_on",
+            "counts_on",
+            "currency",
+            "total_sales",
+            "total_other_sales",
+            "total_pv",
+        ),
         Index(None, "placed_on", "id"),  # a period's id span: two probes a day
         Index(None, "credited_member_id", "counts_on"),  # a downline's orders (statements)
         # Few orders are bought by customers or are returns: index only those.
