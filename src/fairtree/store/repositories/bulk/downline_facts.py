@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from fairtree.engine.inputs import STATUS_CODES, EngineInput, Members, Orders
 from fairtree.periods import Period
 from fairtree.store.repositories.bulk.engine_arrays import NO_LIMIT, PeriodFacts, read_columns
+from fairtree.store.repositories.int_arrays import int_array_text
 
 _AS_OF = "h.valid_from <= :last_day AND (h.valid_to IS NULL OR h.valid_to > :last_day)"
 _STATUS = " ".join(f"WHEN '{name}' THEN {code}" for name, code in STATUS_CODES.items())
@@ -45,8 +46,12 @@ WITH RECURSIVE downline(id) AS (
 
 
 def _members_sql(placement: bool) -> str:
+    """Every member of the downline with a row on the last day, and whether they had
+    joined by then (those who had not are left out of the facts but their orders are
+    read, as the walk reaches them)."""
     return f"""{_downline_cte(placement)}
-SELECT m.id, m.member_id, COALESCE(h.sponsor_id, -1), m.joined_on,
+SELECT m.id, CASE WHEN m.joined_on <= :last_day THEN 1 ELSE 0 END,
+       m.member_id, COALESCE(h.sponsor_id, -1), m.joined_on,
        CASE h.status {_STATUS} ELSE 0 END,
        COALESCE(h.placement_parent_id, -1),
        CASE WHEN h.placement_position IS NULL THEN -1
@@ -55,7 +60,6 @@ SELECT m.id, m.member_id, COALESCE(h.sponsor_id, -1), m.joined_on,
 FROM downline d
 JOIN members m ON m.id = d.id
 JOIN genealogy_history h ON h.member_id = m.id AND {_AS_OF}
-WHERE m.joined_on <= :last_day
 ORDER BY m.id"""  # noqa: S608
 
 
@@ -65,8 +69,10 @@ _ORDER_COLUMNS = """{t}.id, {t}.order_id, {t}.credited_member_id,
        {t}.total_other_sales, {t}.total_retail_margin"""
 
 
-def _orders_sql(placement: bool) -> str:
-    return f"""{_downline_cte(placement)}
+def _orders_sql(downline: str) -> str:
+    """The orders and returns of the downline, given as its CTE (``_downline_cte``) or,
+    on PostgreSQL, as the ids the members read found (``_read_downline``)."""
+    return f"""{downline}
 SELECT 0 AS part, {_ORDER_COLUMNS.format(t="o")}
 FROM downline d JOIN orders o ON o.credited_member_id = d.id
 WHERE o.kind = 'order' AND o.counts_on >= :start AND o.counts_on < :end
@@ -87,8 +93,20 @@ def _lookup(db_ids: np.ndarray, targets: np.ndarray) -> np.ndarray:
     return np.where((targets >= 0) & (db_ids[where] == targets), where, -1).astype(np.int64)
 
 
+def _read_downline(db_ids: np.ndarray, root_db_id: int) -> str:
+    """The downline as the ids already read (and the root, which has no row on the
+    last day when it joined later), not walked a second time: an array constant
+    whose length the planner knows, so the orders are joined by hash, not probed one
+    member at a time. Whole numbers only, written into the SQL as COPY needs."""
+    ids = np.union1d(db_ids, [root_db_id]).astype(np.int64)
+    return (
+        f"WITH downline(id) AS (SELECT unnest(CAST('{int_array_text(ids.tolist())}' AS BIGINT[])))"
+    )
+
+
 _MEMBER_COLUMNS = {
     "id": "int",
+    "joined": "int",
     "member_id": "text",
     "sponsor": "int",
     "joined_on": "date",
@@ -123,7 +141,12 @@ def load_downline_facts(
     (``COPY`` on PostgreSQL): a top earner's downline can be most of the company."""
     last_day = period.end - timedelta(days=1)
     base = {"root": int(root_db_id), "last_day": last_day}
-    cols = read_columns(session, _members_sql(placement), base, _MEMBER_COLUMNS)
+    read = read_columns(session, _members_sql(placement), base, _MEMBER_COLUMNS)
+    downline = _downline_cte(placement)
+    if session.get_bind().dialect.name == "postgresql":
+        downline = _read_downline(read["id"], root_db_id)
+    joined = read["joined"] == 1
+    cols = {name: column[joined] for name, column in read.items()}
     db_ids = cols["id"]
     network = Members(
         ids=cols["member_id"],
@@ -134,7 +157,7 @@ def load_downline_facts(
         placement_position=cols["placement_position"].astype(np.int8) if placement else None,
     )
     params = {**base, "start": period.start, "end": period.end, "through": int(through_id)}
-    bought = read_columns(session, _orders_sql(placement), params, _ORDER_COLUMNS_READ)
+    bought = read_columns(session, _orders_sql(downline), params, _ORDER_COLUMNS_READ)
     orders = Orders(
         ids=bought["order_id"],
         buyer=_lookup(db_ids, bought["buyer"]),
