@@ -59,8 +59,7 @@ SELECT m.id, CASE WHEN m.joined_on <= :last_day THEN 1 ELSE 0 END,
             ELSE CAST(h.placement_position AS INTEGER) END
 FROM downline d
 JOIN members m ON m.id = d.id
-JOIN genealogy_history h ON h.member_id = m.id AND {_AS_OF}
-ORDER BY m.id"""  # noqa: S608
+JOIN genealogy_history h ON h.member_id = m.id AND {_AS_OF}"""  # noqa: S608
 
 
 _ORDER_COLUMNS = """{t}.id, {t}.order_id, {t}.credited_member_id,
@@ -81,8 +80,7 @@ UNION ALL
 SELECT 1 AS part, {_ORDER_COLUMNS.format(t="r")}
 FROM downline d JOIN orders r ON r.credited_member_id = d.id
 WHERE r.kind = 'return' AND r.counts_on >= :start AND r.counts_on < :end
-  AND r.id <= :through
-ORDER BY 1, 2"""  # noqa: S608
+  AND r.id <= :through"""  # noqa: S608
 
 
 def _lookup(db_ids: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -145,8 +143,10 @@ def load_downline_facts(
     downline = _downline_cte(placement)
     if session.get_bind().dialect.name == "postgresql":
         downline = _read_downline(read["id"], root_db_id)
-    joined = read["joined"] == 1
-    cols = {name: column[joined] for name, column in read.items()}
+    # rows by id, sorted here: a server sort of a million rows spills to disk
+    kept = np.flatnonzero(read["joined"] == 1)
+    kept = kept[np.argsort(read["id"][kept], kind="stable")]
+    cols = {name: column[kept] for name, column in read.items()}
     db_ids = cols["id"]
     network = Members(
         ids=cols["member_id"],
@@ -157,7 +157,9 @@ def load_downline_facts(
         placement_position=cols["placement_position"].astype(np.int8) if placement else None,
     )
     params = {**base, "start": period.start, "end": period.end, "through": int(through_id)}
-    bought = read_columns(session, _orders_sql(downline), params, _ORDER_COLUMNS_READ)
+    read = read_columns(session, _orders_sql(downline), params, _ORDER_COLUMNS_READ)
+    by_part_and_id = np.lexsort((read["id"], read["part"]))  # orders, then returns
+    bought = {name: column[by_part_and_id] for name, column in read.items()}
     orders = Orders(
         ids=bought["order_id"],
         buyer=_lookup(db_ids, bought["buyer"]),
