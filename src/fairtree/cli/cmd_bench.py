@@ -17,19 +17,6 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
-from fairtree.benchmarks.api_load import run_api_load
-from fairtree.benchmarks.close import compare_with_postgres, run_close
-from fairtree.benchmarks.console import run_console
-from fairtree.benchmarks.disclosure import run_disclosure
-from fairtree.benchmarks.genealogy import run_genealogy
-from fairtree.benchmarks.import_export import run as run_import
-from fairtree.benchmarks.key_checks import run_key_checks
-from fairtree.benchmarks.load import run_load
-from fairtree.benchmarks.member_pages import run_member_pages
-from fairtree.benchmarks.progress import run_progress
-from fairtree.benchmarks.sales_kinds import run_sales_kinds
-from fairtree.benchmarks.simulate import bench_simulate, bench_sweep
-from fairtree.benchmarks.synth import run_synth
 from fairtree.cli.database import open_engine
 from fairtree.cli.main import bench_app
 from fairtree.cli.rich_progress import RichProgress
@@ -71,6 +58,8 @@ def close(
     ] = False,
 ) -> None:
     """Evaluate a plan (unilevel 7 + compression, 8 ranks, matching, binary) and print JSON."""
+    from fairtree.benchmarks.close import compare_with_postgres, run_close
+
     with console.status(f"generating and evaluating {members:,} members"):
         line, result, inputs, _tree = run_close(members, seed, workdir)
     if compare_postgres:
@@ -90,6 +79,8 @@ def sales_kinds(
     workdir: InputCache = Path("bench/out"),
 ) -> None:
     """Time the stairstep (breakaway), party and retail-profit kinds; print JSON."""
+    from fairtree.benchmarks.sales_kinds import run_sales_kinds
+
     with console.status(f"evaluating sales kinds over {members:,} members"):
         line = run_sales_kinds(members, seed, workdir)
     typer.echo(json.dumps(line))
@@ -111,6 +102,8 @@ def bench_genealogy(
     ] = None,
 ) -> None:
     """Import a synthetic network, then time tree reads, enrollments, a move, a termination."""
+    from fairtree.benchmarks.genealogy import run_genealogy
+
     typer.echo(
         json.dumps(
             run_genealogy(members, months, placement, binary_rule, enrollments, database_url)
@@ -126,6 +119,8 @@ def progress(
     postgres: Annotated[str | None, typer.Option(help="PostgreSQL URL (default: SQLite).")] = None,
 ) -> None:
     """Post orders and read every ancestor's rank progress; p50/p95/p99 in ms."""
+    from fairtree.benchmarks.progress import run_progress
+
     _in_scratch_database(
         f"seeding {members:,} members, timing {postings} postings",
         postgres,
@@ -151,6 +146,8 @@ def load(
     """Load a month into engine arrays, close, finalize, explain statements: one JSON
     line per stage of the close and the finalize as it ends, then one per target
     (load, close, finalize, statement) with its steps, CPU seconds and load average."""
+    from fairtree.benchmarks.load import run_load
+
     _in_scratch_database(
         f"seeding {members:,} members and {orders:,} orders",
         postgres,
@@ -189,6 +186,8 @@ def bench_api(
 ) -> None:
     """The API under load (sign-ins, dashboards, statements, tree expansions, searches,
     order postings): one JSON line per level as it ends, then the orders check."""
+    from fairtree.benchmarks.api_load import run_api_load
+
     try:
         levels = [int(part) for part in users.split(",") if part.strip()]
     except ValueError:
@@ -217,6 +216,8 @@ def bench_keys(
 ) -> None:
     """What checking references costs a COPY of rank rows: foreign keys (a lookup per
     row), a statement trigger (one anti-join), none. One JSON line."""
+    from fairtree.benchmarks.key_checks import run_key_checks
+
     typer.echo(json.dumps(run_key_checks(postgres, rows)))
 
 
@@ -235,6 +236,8 @@ def bench_import(
     ] = None,
 ) -> None:
     """Generate a dataset, import it into a fresh SQLite file, export it; print JSON."""
+    from fairtree.benchmarks.import_export import run as run_import
+
     typer.echo(json.dumps(run_import(members, orders_per_member, seed, dataset)))
 
 
@@ -251,6 +254,8 @@ def bench_synth(
     ),
 ) -> None:
     """Time generating and writing a synthetic company (written to a temporary folder)."""
+    from fairtree.benchmarks.synth import run_synth
+
     typer.echo(json.dumps(run_synth(members, months, seed, placement, binary_rule)))
 
 
@@ -262,6 +267,8 @@ def disclosure(
 ) -> None:
     """Time the income disclosure statement over twelve finalized months and the
     compliance monitors of one period."""
+    from fairtree.benchmarks.disclosure import run_disclosure
+
     upgrade(database)
     label = f"disclosure figures ({members:,} members when seeding)"
     with console.status(label), open_engine(database) as engine:
@@ -275,6 +282,7 @@ def bench_simulate_command(
     seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 1,
 ) -> None:
     """Simulator: 1,000,000 members (scenarios/bench-1m.yaml) under the bench plan."""
+    from fairtree.benchmarks.simulate import bench_simulate
 
     typer.echo(json.dumps(bench_simulate(months, seed)))
 
@@ -286,6 +294,7 @@ def bench_sweep_command(
     workers: Annotated[int, typer.Option(min=1, help="Local cluster workers.")] = 2,
 ) -> None:
     """Sweep: RUNS companies of 100,000 members (scenarios/bench-100k.yaml) on a local cluster."""
+    from fairtree.benchmarks.simulate import bench_sweep
 
     typer.echo(json.dumps(bench_sweep(runs=runs, months=months, workers=workers)))
 
@@ -309,6 +318,8 @@ def member_pages(
 ) -> None:
     """Time the member back office's reads (dashboard, statement page, tree node, downline
     search) for a member with a large downline; one JSON line per page."""
+    from fairtree.benchmarks.member_pages import run_member_pages
+
     _in_scratch_database(
         f"seeding {members:,} members, closing a month, timing the pages",
         postgres,
@@ -332,6 +343,7 @@ def console_pages(
 ) -> None:
     """Time the operator console's member search and review page (rendered, signed in as
     an admin) and a what-if over a finalized month with its progress; one JSON line each."""
+    from fairtree.benchmarks.console import run_console
 
     def work(engine: Engine) -> list[dict[str, Any]]:
         console.print(f"console figures ({members:,} members when seeding)")
