@@ -84,6 +84,10 @@ EXPECTED = {"order": {201}, "sign_in": {200}}
 ORDERS_PLACED_ON = date(2026, 3, 20)  # in March, the drafted period with live volumes
 ARRIVALS_SECONDS = 5.0  # the simulated people of a level arrive over this span
 NO_TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # never used: the server is plain HTTP
+# Under uvicorn's 5 s: a connection idle that long is dropped by the client first, never
+# reused just as the server closes it (a reset answer to a posted order).
+KEEP_ALIVE_SECONDS = 4.0
+WARM_UP_SECONDS = 5.0
 POOL_PER_WORKER = 15  # as many as the default pool's most (5 + 10 overflow), all kept
 
 
@@ -225,14 +229,17 @@ def _pick(rng: random.Random, think: Think) -> str:
     return mix[-1][0]
 
 
-async def person(world: World, index: int, stop_at: float, tally: Tally, level: int) -> None:
+async def person(
+    world: World, index: int, stop_at: float, tally: Tally, level: int, think: Think
+) -> None:
     """One simulated person: sign in, then the mix until ``stop_at``."""
     rng = random.Random(index * 7919 + level)
     # Each person's own pool of two kept-alive connections (one pool for everyone costs
     # the client more CPU per request as it grows); plain HTTP, so no TLS context to build.
-    transport = httpx.AsyncHTTPTransport(verify=NO_TLS, limits=httpx.Limits(max_connections=2))
+    limits = httpx.Limits(max_connections=2, keepalive_expiry=KEEP_ALIVE_SECONDS)
+    transport = httpx.AsyncHTTPTransport(verify=NO_TLS, limits=limits)
     async with httpx.AsyncClient(base_url=world.base, timeout=30, transport=transport) as client:
-        await _visit(world, client, index, rng, stop_at, tally, level)
+        await _visit(world, client, index, rng, stop_at, tally, level, think)
 
 
 async def _visit(
@@ -243,6 +250,7 @@ async def _visit(
     stop_at: float,
     tally: Tally,
     level: int,
+    think: Think,
 ) -> None:
     me, child = world.members[index % len(world.members)]
 
@@ -272,7 +280,7 @@ async def _visit(
     admin = {"Authorization": f"Bearer {world.admin_token}"}
     support = {"Authorization": f"Bearer {world.support_token}"}
     while time.monotonic() < stop_at:
-        action = _pick(rng, world.think)
+        action = _pick(rng, think)
         if action == "dashboard":
             await call(action, "GET", f"/members/{me}/profile")
             await call(action, "GET", f"/members/{me}/rank-progress?on=2026-03-20")
@@ -302,7 +310,7 @@ async def _visit(
                 tally.unanswered.append(order_id)
         else:
             await call(action, "POST", "/auth/login", json=login)
-        await asyncio.sleep(rng.uniform(world.think.low, world.think.high))  # reading
+        await asyncio.sleep(rng.uniform(think.low, think.high))  # reading
 
 
 def _ms(values: list[float], q: float) -> float:
@@ -339,12 +347,16 @@ def cpu_seconds(world: World) -> dict[str, float]:
     return found
 
 
-async def level_line(world: World, users: int, seconds: float, workers: int) -> dict:
+async def level_line(
+    world: World, users: int, seconds: float, workers: int, think: Think | None = None
+) -> dict:
+    think = think or world.think
     tally = Tally()
     started = time.monotonic()
     stop_at = started + seconds
     cpu_before = cpu_seconds(world)
-    await asyncio.gather(*(person(world, i, stop_at, tally, users) for i in range(users)))
+    people = (person(world, i, stop_at, tally, users, think) for i in range(users))
+    await asyncio.gather(*people)
     elapsed = time.monotonic() - started
     cpu_after = cpu_seconds(world)
     return {
@@ -363,7 +375,7 @@ async def level_line(world: World, users: int, seconds: float, workers: int) -> 
         "error_examples": tally.error_examples,
         "p95_ms_by_action": {a: _ms(v, 95) for a, v in sorted(tally.by_action.items())},
         "orders_posted": len(tally.posted),
-        "think": [world.think.low, world.think.high],
+        "think": [think.low, think.high],
         "cpu_seconds": {k: round(cpu_after[k] - v, 1) for k, v in cpu_before.items()},
         "load_average": round(os.getloadavg()[0], 2),
         "_posted": tally.posted,
@@ -459,6 +471,13 @@ async def _run(
         world.support_token = await token(world.base, "support@load.example")
         posted: list[str] = []
         unanswered: list[str] = []
+        # Every worker's first requests load code and plans (numba's cached kernels, the
+        # first query plans): a few people click fast for WARM_UP_SECONDS first, in a
+        # line of its own; their orders are checked with the others.
+        warm = await level_line(world, 2 * workers, WARM_UP_SECONDS, workers, THINK["aggressive"])
+        posted += warm.pop("_posted")
+        unanswered += warm.pop("_unanswered")
+        emit({**warm, "benchmark": "api_load_warm_up"})
         for users in levels:
             line = await level_line(world, users, seconds, workers)
             posted += line.pop("_posted")
