@@ -174,7 +174,7 @@ def bench_api(
         "25,50,100,200"
     ),
     seconds: Annotated[float, typer.Option(min=1, help="Length of each level.")] = 30.0,
-    workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes.")] = 3,
+    workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes.")] = 4,
     keep: Annotated[bool, typer.Option(help="Keep the database afterwards.")] = False,
     think: Annotated[
         str,
