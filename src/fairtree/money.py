@@ -178,17 +178,21 @@ def rule_code(rule: RoundingRule) -> int:
     return _RULE_CODES[RoundingRule(rule)]
 
 
-def round_div_array(numerator: np.ndarray, denominator: int, rule: RoundingRule) -> np.ndarray:
+def round_div_array(
+    numerator: np.ndarray, denominator: int, rule: RoundingRule, out: np.ndarray | None = None
+) -> np.ndarray:
     """Vector form of :func:`round_div` on int64 arrays; bit-for-bit the same results.
 
     One compiled pass over a 1-D array (numpy's divmod, compares and masks took about
-    eight); ``round_div_array_numpy`` is the form the tests hold it to."""
+    eight); ``round_div_array_numpy`` is the form the tests hold it to. ``out`` (an
+    int64 array as long, possibly ``numerator`` itself) takes the result instead of a
+    new array."""
     if denominator <= 0:
         raise ValueError("denominator must be positive")
     num = np.asarray(numerator, dtype=np.int64)
     if num.ndim != 1:
         return round_div_array_numpy(num, denominator, rule)
-    out = np.empty_like(num)
+    out = np.empty_like(num) if out is None else out
     _round_div_kernel(num, np.int64(denominator), rule_code(rule), out)
     return out
 

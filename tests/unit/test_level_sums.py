@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fairtree.engine.breakaway import marked_above
+from fairtree.engine.evaluate import subtree_sums
 from fairtree.engine.levels import (
     level_sums,
     paid_level_sums,
@@ -136,3 +137,12 @@ def test_paid_level_sums_in_preorder_by_hand_and_on_a_deep_chain():
     assert deep.tolist() == [6] * (n - 3) + [3, 1, 0]
     plain = paid_level_sums_numpy(chain.parent, ones, [1, 2, 3], everyone, three)
     assert deep.tolist() == plain.tolist()
+
+
+@given(forests())
+@settings(max_examples=200, deadline=None)
+def test_subtree_sums_by_one_pass_equal_prefix_sums(forest):
+    parent, values, _ = forest
+    tree = build_tree(parent)
+    values = values[tree.order]
+    assert subtree_sums(tree, values).tolist() == tree.subtree_sum(values).tolist()

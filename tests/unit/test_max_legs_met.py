@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fairtree.engine.ranks import (
+    active_children,
     legs_holding,
     legs_holding_numpy,
     max_leg_volume,
@@ -69,3 +70,13 @@ def test_legs_holding_by_hand():
     rank = np.array([0, 0, 2, 1, 2], dtype=np.int16)[tree.order]
     legs = legs_holding(tree, rank, 2)[tree.position]
     assert legs.tolist() == [2, 1, 0, 0, 0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(forests(), st.data())
+def test_active_children_counts_as_the_frontline_sum(forest, data):
+    parent, _ = forest
+    tree = build_tree(parent)
+    active = np.array(data.draw(st.lists(st.booleans(), min_size=tree.size, max_size=tree.size)))
+    expected = tree.children_sum(active.astype(np.int64))
+    assert active_children(tree, active).tolist() == expected.tolist()

@@ -107,14 +107,20 @@ class Context:
         return lookup[self.pay_rank]
 
 
-def volume_pay(numerator: np.ndarray, currency: str, rule: RoundingRule) -> np.ndarray:
+def volume_pay(
+    numerator: np.ndarray, currency: str, rule: RoundingRule, in_place: bool = False
+) -> np.ndarray:
     """Round Σ rate x volume (rate units x hundredths of a point) to minor units.
 
-    1.00 point of BV is worth 1.00 of the plan currency; one rounding per value.
+    1.00 point of BV is worth 1.00 of the plan currency; one rounding per value. With
+    ``in_place`` the pay is written over ``numerator`` (a caller's own int64 array).
     """
     multiplier, denominator = volume_pay_scale(currency)
-    scaled = numerator if multiplier == 1 else numerator * multiplier
-    return round_div_array(scaled, denominator, rule)
+    if multiplier == 1:
+        scaled = numerator
+    else:
+        scaled = np.multiply(numerator, multiplier, out=numerator if in_place else None)
+    return round_div_array(scaled, denominator, rule, out=scaled if in_place else None)
 
 
 def volume_pay_scale(currency: str) -> tuple[int, int]:
@@ -125,9 +131,10 @@ def volume_pay_scale(currency: str) -> tuple[int, int]:
     return factor // common, denominator // common
 
 
-def money_pay(numerator: np.ndarray, rule: RoundingRule) -> np.ndarray:
-    """Round Σ rate x minor units (second-stage bonuses) to minor units."""
-    return round_div_array(numerator, RATE_SCALE, rule)
+def money_pay(numerator: np.ndarray, rule: RoundingRule, in_place: bool = False) -> np.ndarray:
+    """Round Σ rate x minor units (second-stage bonuses) to minor units; with
+    ``in_place`` written over ``numerator`` (a caller's own int64 array)."""
+    return round_div_array(numerator, RATE_SCALE, rule, out=numerator if in_place else None)
 
 
 def statuses_allowed(plan: Plan) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from fairtree.engine.context import Context, PeriodOrders, statuses_allowed
@@ -116,6 +117,21 @@ def carried_in(carry_in: CarryState | None, order: np.ndarray) -> CarryState:
     )
 
 
+@numba.njit(cache=True)
+def _subtree_sums_kernel(parent, out):  # pragma: no cover - compiled
+    for i in range(out.shape[0] - 1, -1, -1):  # children after parents in preorder
+        if parent[i] >= 0:
+            out[parent[i]] += out[i]
+
+
+def subtree_sums(tree: Tree, values: np.ndarray) -> np.ndarray:
+    """``tree.subtree_sum(values)`` (values in preorder) by one descending compiled pass
+    into a copy of ``values``: no prefix-sum array beside the result."""
+    out = np.array(values, dtype=np.int64)  # numpy's allocations take huge pages
+    _subtree_sums_kernel(tree.parent, out)
+    return out
+
+
 def build_context(
     inputs: EngineInput, plan: Plan, period: Period, tree: Tree | None = None
 ) -> Context:
@@ -127,7 +143,7 @@ def build_context(
     active = statuses_allowed(plan)[status] & (pv >= plan.activity.min_pv)
     if plan.activity.qualifying_order is not None:
         active &= placed_qualifying_order(period_orders, tree.size, plan.activity.qualifying_order)
-    group_volume = tree.subtree_sum(pv)
+    group_volume = subtree_sums(tree, pv)
     paid_as = evaluate_ranks(plan, tree, pv, group_volume, active, period_orders)
     carry_in = carried_in(inputs.carry_in, order)
     highest = np.maximum(carry_in.highest_rank, paid_as).astype(np.int16)

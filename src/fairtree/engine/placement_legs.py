@@ -30,7 +30,7 @@ def refuse_bad_slots(
     """
     if members.placement_parent is None or members.placement_position is None:
         return
-    slot = members.placement_position.astype(np.int64)
+    slot = members.placement_position  # compared in its own (small) integer type
     wrong = np.flatnonzero(
         (members.placement_parent >= 0) & ((slot < slots.start) | (slot >= slots.stop))
     )

@@ -92,9 +92,24 @@ def legs_holding(tree: Tree, rank: np.ndarray, at_least: int) -> np.ndarray:
     """Number of frontline legs that contain a member of rank >= ``at_least``: one
     compiled pass; ``legs_holding_numpy`` is the statement the tests hold it to."""
     holds = np.zeros(tree.size, dtype=bool)
-    legs = np.zeros(tree.size, dtype=np.int64)
+    legs = np.zeros(tree.size, dtype=np.int32)  # a count of frontline legs
     _legs_holding_kernel(tree.parent, rank, at_least, holds, legs)
     return legs
+
+
+@numba.njit(cache=True)
+def _active_children_kernel(parent, active, out):  # pragma: no cover - compiled
+    for i in range(parent.shape[0]):
+        if active[i] and parent[i] >= 0:
+            out[parent[i]] += 1
+
+
+def active_children(tree: Tree, active: np.ndarray) -> np.ndarray:
+    """Active members each member sponsored, as int32 counts: one compiled pass, no
+    int64 copy of ``active`` (``tree.children_sum`` of it is what the tests hold it to)."""
+    out = np.zeros(tree.size, dtype=np.int32)
+    _active_children_kernel(tree.parent, np.asarray(active, dtype=np.bool_), out)
+    return out
 
 
 def legs_holding_numpy(tree: Tree, rank: np.ndarray, at_least: int) -> np.ndarray:
@@ -132,7 +147,7 @@ def meets(
         ok &= legs_holding(tree, rank, plan.rank_index(condition.rank)) >= condition.legs
     if conditions.active_personal is not None:
         if "active_personal" not in memo:
-            memo["active_personal"] = tree.children_sum(active.astype(np.int64))
+            memo["active_personal"] = active_children(tree, active)
         ok &= memo["active_personal"] >= conditions.active_personal
     if conditions.qualifying_order is not None:
         if orders is None:

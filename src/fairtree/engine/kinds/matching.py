@@ -52,10 +52,19 @@ class Matching(BonusBase):
 
 
 def _base(ctx: Context, config: Matching) -> np.ndarray:
+    """The pay matched per member: the ``of`` bonuses' pay summed (one bonus: its own
+    pay array, read only, not a copy)."""
+    if len(config.of) == 1:
+        return ctx.pay_of[config.of[0]]
     base = np.zeros(ctx.size, dtype=np.int64)
     for bonus_id in config.of:
         base += ctx.pay_of[bonus_id]
     return base
+
+
+def _no_negative(base: np.ndarray) -> np.ndarray:
+    """Negative pay (a clawback) is not matched; no copy when there is none."""
+    return base if base.min(initial=0) >= 0 else np.maximum(base, 0)
 
 
 def _walk(ctx: Context, config: Matching, base: np.ndarray):  # type: ignore[no-untyped-def]
@@ -74,10 +83,11 @@ class MatchingKind:
         depth = ctx.by_rank(config.generations_by_rank, len(config.rates))
         marked = ctx.active if config.compression == "dynamic" else None
         numerator = paid_level_sums_in_preorder(
-            ctx.tree, marked, np.maximum(base, 0), config.rates, eligible, depth
+            ctx.tree, marked, _no_negative(base), config.rates, eligible, depth
         )
         pool = money_pay(np.array([sum(config.rates) * int(base.sum())]), ctx.rounding)
-        return BonusOutcome(pay=money_pay(numerator, ctx.rounding), pool=int(pool[0]))
+        pay = money_pay(numerator, ctx.rounding, in_place=True)
+        return BonusOutcome(pay=pay, pool=int(pool[0]))
 
     @staticmethod
     def reference(ref: ReferenceContext, config: Matching) -> BonusOutcome:

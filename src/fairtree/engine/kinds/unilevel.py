@@ -86,7 +86,7 @@ class UnilevelKind:
         numerator = paid_level_sums_in_preorder(
             ctx.tree, marked, volume, config.rates, eligible, depth
         )
-        pay = volume_pay(numerator, ctx.plan.currency, ctx.rounding)
+        pay = volume_pay(numerator, ctx.plan.currency, ctx.rounding, in_place=True)
         return BonusOutcome(pay=pay, pool=_pool(ctx, config))
 
     @staticmethod
