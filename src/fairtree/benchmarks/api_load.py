@@ -310,7 +310,10 @@ async def _visit(
                 tally.unanswered.append(order_id)
         else:
             await call(action, "POST", "/auth/login", json=login)
-        await asyncio.sleep(rng.uniform(think.low, think.high))  # reading
+        # reading; no longer than the level, so its seconds are the level's, not up to a
+        # last think time more (throughput is counted over them)
+        reading = rng.uniform(think.low, think.high)
+        await asyncio.sleep(max(0.0, min(reading, stop_at - time.monotonic())))
 
 
 def _ms(values: list[float], q: float) -> float:
