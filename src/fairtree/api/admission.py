@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 
 from sqlalchemy import Engine
-from sqlalchemy.pool import QueuePool
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from fairtree.store.database import pool_capacity
 
 SESSIONS_PER_REQUEST = 2  # the request's session and, for statements, the read session
 
@@ -26,13 +27,8 @@ SESSIONS_PER_REQUEST = 2  # the request's session and, for statements, the read 
 def admitted_at_once(engine: Engine) -> int | None:
     """Requests to admit at once for ``engine``'s pool; None (no limit) for pools that
     never make a request wait (SQLite in memory, a NullPool)."""
-    pool = engine.pool
-    if not isinstance(pool, QueuePool):
-        return None
-    overflow = pool._max_overflow  # QueuePool keeps it only here
-    if overflow < 0:
-        return None  # unlimited overflow: a connection is always there
-    return max(1, (pool.size() + overflow) // SESSIONS_PER_REQUEST)
+    capacity = pool_capacity(engine)
+    return None if capacity is None else max(1, capacity // SESSIONS_PER_REQUEST)
 
 
 class AdmissionLimit:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from fairtree.config import DEFAULT_DATABASE_URL, Settings
 
@@ -103,6 +104,19 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     """The command boundary: one session, committed on success, rolled back on error."""
     with make_session_factory(engine)() as session, session.begin():
         yield session
+
+
+def pool_capacity(engine: Engine) -> int | None:
+    """Connections ``engine``'s pool hands out before a checkout waits (pool size plus
+    overflow); None for pools that never make one wait (SQLite in memory, a NullPool,
+    unlimited overflow)."""
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):
+        return None
+    overflow = pool._max_overflow  # QueuePool keeps it only here
+    if overflow < 0:
+        return None
+    return int(pool.size() + overflow)
 
 
 def ping(engine: Engine) -> None:
