@@ -43,11 +43,16 @@ def launch_chromium() -> Iterator[Any]:
         launched.close()
 
 
-def serve(settings: Settings) -> Iterator[str]:
-    """The app under uvicorn on a free loopback port, for a module's tests: its URL."""
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+        return int(sock.getsockname()[1])
+
+
+def serve(settings: Settings) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port, for a module's tests: its URL."""
+    port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

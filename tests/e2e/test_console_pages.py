@@ -11,8 +11,6 @@ when CI=true).
 from __future__ import annotations
 
 import os
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -21,11 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from fairtree.api.app import create_app
 from fairtree.config import Settings
 from fairtree.periods import Period
 from fairtree.services.access.principal import Principal
@@ -36,19 +32,13 @@ from fairtree.store.migrate import upgrade
 from fairtree.store.repositories.access.accounts import user_of_member
 from fairtree.store.repositories.network.members import member_by_external_id
 from fairtree.store.scratch import scratch_database
-from tests.e2e.browser_kit import check_both_widths, launch_chromium
+from tests.e2e.browser_kit import check_both_widths, launch_chromium, serve
 
 pytestmark = pytest.mark.browser
 
 SUBJECT = "How is my fast start paid?"
 OPEN = Period.containing(date.today()).key
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _seed(url: str) -> dict[str, Any]:
@@ -102,20 +92,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterato
         cookie_secure=False,
         plan_cases_dir=Path(__file__).resolve().parents[2] / "plans",
     )
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    try:
-        yield {**facts, "base": f"http://127.0.0.1:{port}", "database": url}
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+    for base in serve(settings):
+        yield {**facts, "base": base, "database": url}
 
 
 @pytest.fixture(scope="module")

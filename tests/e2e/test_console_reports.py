@@ -10,23 +10,18 @@ a reload racing the check."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from fairtree.api.app import create_app
 from fairtree.config import Settings
 from fairtree.services.demo.seed import DemoShape, seed_demo
 from fairtree.services.jobs import run_one
 from fairtree.store.database import make_engine, make_session_factory, session_scope
 from fairtree.store.migrate import upgrade
-from tests.e2e.browser_kit import check_both_widths, launch_chromium
+from tests.e2e.browser_kit import check_both_widths, launch_chromium, serve
 
 pytestmark = pytest.mark.browser
 
@@ -44,22 +39,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     settings = Settings(
         database_url=url, outbox_dir=folder / "outbox", cookie_secure=False, run_jobs=False
     )
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert uv.started, "uvicorn did not start"
-    try:
-        yield {"base": f"http://127.0.0.1:{port}", "admin": admin, "url": url}
-    finally:
-        uv.should_exit = True
-        thread.join(timeout=20)
+    for base in serve(settings):
+        yield {"base": base, "admin": admin, "url": url}
 
 
 @pytest.fixture(scope="module")

@@ -6,21 +6,17 @@ Screenshots go to artifacts/screenshots/ (not committed).
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from fairtree.api.app import create_app
 from fairtree.config import Settings
 from fairtree.services.commissions.close import close_period, finalize_run
 from fairtree.services.disclosure.publishing import publish_year
 from fairtree.store.database import make_engine, session_scope
 from fairtree.store.migrate import upgrade
+from tests.e2e.browser_kit import serve
 from tests.factories import seed_company
 
 pytestmark = pytest.mark.browser
@@ -31,12 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -52,20 +42,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         publish_year(session, None, 2026, "annual statement")
     engine.dispose()
     settings = Settings(database_url=url, outbox_dir=folder / "outbox", cookie_secure=False)
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert uv.started, "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        uv.should_exit = True
-        thread.join(timeout=10)
+    yield from serve(settings)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -13,18 +12,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.browser_kit import free_port
+
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_serve_seeds_demo_and_answers_health(tmp_path: Path):
     database = tmp_path / "demo.sqlite3"
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, FAIRTREE_DATABASE_URL=f"sqlite:///{database}")
     env["FAIRTREE_OUTBOX_DIR"] = str(tmp_path / "outbox")
     fairtree = Path(sys.executable).with_name("fairtree")
