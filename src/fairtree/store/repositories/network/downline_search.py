@@ -28,7 +28,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, s
 from sqlalchemy.orm import Session
 
 from fairtree.store.models import Member
-from fairtree.store.repositories.network.sponsor_tree import MAX_DEPTH
+from fairtree.store.repositories.network.sponsor_tree import MAX_DEPTH, subtree_cte, upline_cte
 
 # More members matching company-wide than this: ``by_levels`` (the common text is likely
 # found in the first levels) instead of reading that many uplines.
@@ -74,15 +74,7 @@ def by_candidates(
     """The upline of each of ``matched`` (every member matching ``text``) read step by
     step (by key) until ``root_pk`` (the match is below it, at that many steps), the top
     (it is not) or ``CLIMB`` steps; a match still climbing leaves it to ``by_levels``."""
-    up = (
-        select(
-            Member.id.label("origin"), Member.sponsor_id.label("node"), literal(1).label("steps")
-        )
-        .where(Member.id.in_(matched))
-        .cte("up", recursive=True)
-    )
-    parent = select(up.c.origin, Member.sponsor_id, up.c.steps + 1).join(up, Member.id == up.c.node)
-    up = up.union_all(parent.where(up.c.node != root_pk, up.c.steps < CLIMB))
+    up = upline_cte(matched, root_pk, CLIMB)
     inside = up.c.node == root_pk
     climbing = and_(up.c.steps == CLIMB, up.c.node.is_not(None))
     query = (
@@ -132,14 +124,7 @@ def by_levels(session: Session, root_pk: int, text: str, limit: int) -> list[Any
 
 def everything(session: Session, root_pk: int, text: str, limit: int) -> list[Any]:
     """The whole downline walked, then matched: the plain answer the others must equal."""
-    down = (
-        select(Member.id.label("node"), literal(0).label("depth"))
-        .where(Member.id == root_pk)
-        .cte("down", recursive=True)
-    )
-    step = select(Member.id, down.c.depth + 1).join(down, Member.sponsor_id == down.c.node)
-    down = down.union_all(step.where(down.c.depth < MAX_DEPTH))
-    return _ranked(session, down, text, limit)
+    return _ranked(session, subtree_cte(root_pk), text, limit)
 
 
 def _marked_walk(root_pk: int, text: str, deepest: int):  # type: ignore[no-untyped-def]

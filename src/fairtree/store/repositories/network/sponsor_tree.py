@@ -36,7 +36,7 @@ def below(session: Session, ancestor_pk: int, member_pks: list[int]) -> set[int]
     if not member_pks:
         return set()
     if len(member_pks) > FEW_BELOW:  # many: read the downline once instead
-        down = _subtree_cte(ancestor_pk)
+        down = subtree_cte(ancestor_pk)
         if session.get_bind().dialect.name == "postgresql":  # matched server side
             pks = cast(literal(int_array_text(member_pks), Text), ARRAY(BigInteger))
             named = func.unnest(pks).table_valued("pk").render_derived()
@@ -44,6 +44,14 @@ def below(session: Session, ancestor_pk: int, member_pks: list[int]) -> set[int]
             return {int(pk) for pk in session.scalars(matched.where(down.c.depth > 0))}
         inside = {int(pk) for pk in session.scalars(select(down.c.node).where(down.c.depth > 0))}
         return inside.intersection(int(pk) for pk in member_pks)
+    up = upline_cte(member_pks, ancestor_pk, MAX_DEPTH)
+    rows = session.scalars(select(up.c.origin).where(up.c.node == ancestor_pk).distinct())
+    return {int(pk) for pk in rows}
+
+
+def upline_cte(member_pks: list[int], stop_at: int, steps: int):  # type: ignore[no-untyped-def]
+    """(origin, node, steps): the sponsor line above each of ``member_pks``, read one step
+    at a time by key, up to ``stop_at``, the top or ``steps`` steps."""
     up = (
         select(
             Member.id.label("origin"), Member.sponsor_id.label("node"), literal(1).label("steps")
@@ -52,12 +60,11 @@ def below(session: Session, ancestor_pk: int, member_pks: list[int]) -> set[int]
         .cte("up", recursive=True)
     )
     parent = select(up.c.origin, Member.sponsor_id, up.c.steps + 1).join(up, Member.id == up.c.node)
-    up = up.union_all(parent.where(up.c.steps < MAX_DEPTH, up.c.node != ancestor_pk))
-    rows = session.scalars(select(up.c.origin).where(up.c.node == ancestor_pk).distinct())
-    return {int(pk) for pk in rows}
+    return up.union_all(parent.where(up.c.node != stop_at, up.c.steps < steps))
 
 
-def _subtree_cte(root_pk: int):  # type: ignore[no-untyped-def]
+def subtree_cte(root_pk: int):  # type: ignore[no-untyped-def]
+    """(node, sponsor, depth) of ``root_pk`` (depth 0) and everyone below it."""
     down = (
         select(
             Member.id.label("node"), Member.sponsor_id.label("sponsor"), literal(0).label("depth")
@@ -73,7 +80,7 @@ def _subtree_cte(root_pk: int):  # type: ignore[no-untyped-def]
 
 def subtree(session: Session, root_pk: int) -> tuple[np.ndarray, np.ndarray]:
     """(member pks, sponsor pks) of ``root_pk`` and everyone below it, in one query."""
-    down = _subtree_cte(root_pk)
+    down = subtree_cte(root_pk)
     rows = session.execute(select(down.c.node, down.c.sponsor)).all()
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     sponsors = np.fromiter(

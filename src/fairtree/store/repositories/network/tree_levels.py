@@ -25,7 +25,7 @@ from fairtree.store.models import (
     RankRecord,
 )
 from fairtree.store.repositories.network import downline_search
-from fairtree.store.repositories.network.sponsor_tree import MAX_DEPTH
+from fairtree.store.repositories.network.sponsor_tree import MAX_DEPTH, subtree_cte
 
 TREES = ("sponsor", "placement")
 SORTS = ("name", "id", "pv", "gv", "team", "position", "status")
@@ -83,23 +83,15 @@ def period_volumes(session: Session, period_key: str) -> Any:
         .order_by(CommissionRun.status != "finalized", CommissionRun.id.desc())
         .limit(1)
     )
-    if run_id is not None:
-        return (
-            select(
-                RankRecord.member_id.label("member_pk"),
-                RankRecord.pv.label("pv"),
-                RankRecord.group_volume.label("gv"),
-            )
-            .where(RankRecord.run_id == run_id)
-            .subquery("volumes")
-        )
+    table: Any = RankRecord if run_id is not None else MemberPeriodVolume
+    chosen = RankRecord.run_id == run_id if run_id is not None else table.period_key == period_key
     return (
         select(
-            MemberPeriodVolume.member_id.label("member_pk"),
-            MemberPeriodVolume.pv.label("pv"),
-            MemberPeriodVolume.group_volume.label("gv"),
+            table.member_id.label("member_pk"),
+            table.pv.label("pv"),
+            table.group_volume.label("gv"),
         )
-        .where(MemberPeriodVolume.period_key == period_key)
+        .where(chosen)
         .subquery("volumes")
     )
 
@@ -256,13 +248,7 @@ def search_downline(session: Session, root_pk: int, text: str, limit: int) -> li
 def downline_arrays(session: Session, root_pk: int, period_key: str) -> dict[str, Any]:
     """The whole current sponsor downline of ``root_pk`` (not the root) as columns, in one
     query: pk, member_id, display_name, status, joined_on, depth, pv, gv."""
-    down = (
-        select(Member.id.label("node"), literal(0).label("depth"))
-        .where(Member.id == root_pk)
-        .cte("down", recursive=True)
-    )
-    step = select(Member.id, down.c.depth + 1).join(down, Member.sponsor_id == down.c.node)
-    down = down.union_all(step.where(down.c.depth < MAX_DEPTH))
+    down = subtree_cte(root_pk)
     volumes = period_volumes(session, period_key)
     query = (
         select(
