@@ -3,14 +3,15 @@ matching): the vector walk for the engine and the plain walk for the reference."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import numba
 import numpy as np
 
 from fairtree.engine.breakaway import marked_above
-from fairtree.engine.context import Context
+from fairtree.engine.context import BuyerOrders, Context
 from fairtree.engine.reference import ReferenceContext
+from fairtree.engine.trace import Contribution
 from fairtree.genealogy.tree import Tree, sum_into
 
 
@@ -272,3 +273,46 @@ def not_paid_reason(ctx: Context, member: int, min_rank: str | None, depth: int)
     if not ctx.rank_at_least(min_rank)[member]:
         return f"receiver below {min_rank}"
     return f"rank pays {depth} level(s)"
+
+
+def level_contributions(
+    ctx: Context,
+    member: int,
+    walk: Iterable[tuple[int, np.ndarray, np.ndarray, np.ndarray]],
+    rates: Sequence[int],
+    volume: np.ndarray,
+    counted: np.ndarray,
+    compressed: bool,
+    not_paid: str,
+    parent: np.ndarray | None = None,
+) -> tuple[list[Contribution], int]:
+    """What a level bonus (unilevel, matrix) paid ``member`` from each source its ``walk``
+    reached: level, volume, rate, orders, the inactive members compression passed over
+    (up ``parent``, the sponsor tree by default) and ``not_paid`` where a level was not
+    paid; and the exact pay, in rate units times points."""
+    ids = ctx.inputs.members.ids[ctx.tree.order]
+    reached = [
+        (level, int(sources[k]), bool(paid[k]))
+        for level, sources, receivers, paid in walk
+        for k in np.flatnonzero(receivers == member)
+    ]
+    bought = BuyerOrders(ctx, np.array([source for _, source, _ in reached]))
+    contributions, exact = [], 0
+    for level, source, was_paid in reached:
+        rate = rates[level - 1]
+        skipped = skipped_between(ctx, source, member, parent) if compressed else []
+        if was_paid:
+            exact += rate * int(volume[source])
+        contributions.append(
+            Contribution(
+                source=str(ids[source]),
+                level=level,
+                base=int(volume[source]),
+                rate=rate,
+                paid=was_paid,
+                orders=bought.names(source, counted),
+                skipped=tuple(str(ids[s]) for s in skipped),
+                note="" if was_paid else not_paid,
+            )
+        )
+    return contributions, exact

@@ -22,15 +22,15 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from fairtree.engine.context import BuyerOrders, Context, volume_pay
+from fairtree.engine.context import Context, volume_pay
 from fairtree.engine.inputs import Members
-from fairtree.engine.levels import not_paid_reason, skipped_between
+from fairtree.engine.levels import level_contributions, not_paid_reason
 from fairtree.engine.placement_legs import placement_view, refuse_bad_slots
 from fairtree.engine.product_volume import counted_orders, member_volume, paid_on_text
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
-from fairtree.engine.trace import Contribution, TraceLine, trace_line
+from fairtree.engine.trace import TraceLine, trace_line
 from fairtree.genealogy.compress import compressed_parent
 from fairtree.plans.bonus_kinds import BonusBase, VolumeName
 from fairtree.plans.schema import Plan
@@ -135,41 +135,19 @@ class MatrixKind:
     def explain(
         ctx: Context, config: Matrix, outcome: BonusOutcome, member: int
     ) -> list[TraceLine]:
-        ids = ctx.inputs.members.ids[ctx.tree.order]
         volume = member_volume(ctx, config.volume, config.paid_on)
         counted = counted_orders(ctx, config.volume, config.paid_on)
-        parent = placement_view(ctx).parent_in_sponsor_order()
-        contributions, exact = [], 0
-        reached = [
-            (level, int(sources[k]), bool(paid[k]))
-            for level, sources, receivers, paid in _levels(ctx, config)
-            for k in np.flatnonzero(receivers == member)
-        ]
-        bought = BuyerOrders(ctx, np.array([source for _, source, _ in reached]))
-        for level, source, was_paid in reached:
-            rate = config.rates[level - 1]
-            skipped = (
-                skipped_between(ctx, source, member, parent)
-                if config.compression == "dynamic"
-                else []
-            )
-            note = ""
-            if was_paid:
-                exact += rate * int(volume[source])
-            else:
-                note = not_paid_reason(ctx, member, config.min_rank, len(config.rates))
-            contributions.append(
-                Contribution(
-                    source=str(ids[source]),
-                    level=level,
-                    base=int(volume[source]),
-                    rate=rate,
-                    paid=was_paid,
-                    orders=bought.names(source, counted),
-                    skipped=tuple(str(ids[s]) for s in skipped),
-                    note=note,
-                )
-            )
+        contributions, exact = level_contributions(
+            ctx,
+            member,
+            _levels(ctx, config),
+            config.rates,
+            volume,
+            counted,
+            config.compression == "dynamic",
+            not_paid_reason(ctx, member, config.min_rank, len(config.rates)),
+            placement_view(ctx).parent_in_sponsor_order(),
+        )
         if not contributions:
             return []
         return [

@@ -20,12 +20,12 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from fairtree.engine.context import BuyerOrders, Context, volume_pay
+from fairtree.engine.context import Context, volume_pay
 from fairtree.engine.levels import (
+    level_contributions,
     not_paid_reason,
     paid_level_sums_in_preorder,
     reference_levels,
-    skipped_between,
     upline,
     walk_levels,
 )
@@ -33,7 +33,7 @@ from fairtree.engine.product_volume import counted_orders, member_volume, paid_o
 from fairtree.engine.reference import ReferenceContext
 from fairtree.engine.registry import register
 from fairtree.engine.result import BonusOutcome
-from fairtree.engine.trace import Contribution, TraceLine, trace_line
+from fairtree.engine.trace import TraceLine, trace_line
 from fairtree.plans.bonus_kinds import BonusBase, VolumeName
 from fairtree.plans.values import RATE_SCALE, Rate
 
@@ -111,37 +111,19 @@ class UnilevelKind:
     def explain(
         ctx: Context, config: Unilevel, outcome: BonusOutcome, member: int
     ) -> list[TraceLine]:
-        ids = ctx.inputs.members.ids[ctx.tree.order]
         volume = _volume(ctx, config)
         counted = counted_orders(ctx, config.volume, config.paid_on)
         depth = int(ctx.by_rank(config.depth_by_rank, len(config.rates))[member])
-        contributions = []
-        exact = 0
-        reached = [
-            (level, int(sources[k]), bool(paid[k]))
-            for level, sources, receivers, paid in _walk(ctx, config)
-            for k in np.flatnonzero(receivers == member)
-        ]
-        bought = BuyerOrders(ctx, np.array([source for _, source, _ in reached]))
-        for level, source, was_paid in reached:
-            rate = config.rates[level - 1]
-            skipped = (
-                skipped_between(ctx, source, member) if config.compression == "dynamic" else []
-            )
-            if was_paid:
-                exact += rate * int(volume[source])
-            contributions.append(
-                Contribution(
-                    source=str(ids[source]),
-                    level=level,
-                    base=int(volume[source]),
-                    rate=rate,
-                    paid=was_paid,
-                    orders=bought.names(source, counted),
-                    skipped=tuple(str(ids[s]) for s in skipped),
-                    note="" if was_paid else not_paid_reason(ctx, member, config.min_rank, depth),
-                )
-            )
+        contributions, exact = level_contributions(
+            ctx,
+            member,
+            _walk(ctx, config),
+            config.rates,
+            volume,
+            counted,
+            config.compression == "dynamic",
+            not_paid_reason(ctx, member, config.min_rank, depth),
+        )
         if not contributions:
             return []
         rule = (
